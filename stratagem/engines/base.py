@@ -1,0 +1,197 @@
+"""What every engine returns and how engines describe their parameters.
+
+Engines are pure functions of arrays: positions ``X[n, m]``, salience ``S[n, m]``
+in [0, 1], capability ``C[n]``, status quo ``Q[m]`` (NaN where none) and a stance
+mask; they return a :class:`Trajectory`. Nothing here reads files or prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stratagem.model.errors import EngineError
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Move:
+    """One actor's move in one round, and why (who challenged it, which offer)."""
+
+    round: int
+    issue: int
+    actor: int
+    other: int
+    kind: str
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Positions per round and the engine's forecast per round and issue.
+
+    ``positions`` has shape (rounds + 1, n_actors, n_issues); round 0 is the input.
+    ``forecast``, ``mean`` and ``median`` have shape (rounds + 1, n_issues).
+    """
+
+    positions: FloatArray
+    forecast: FloatArray
+    mean: FloatArray
+    median: FloatArray
+    stop_reason: tuple[str, ...]
+    cycle: tuple[tuple[int, int] | None, ...] = ()
+    moves: tuple[Move, ...] = ()
+    risk: FloatArray | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rounds(self) -> int:
+        return int(self.positions.shape[0] - 1)
+
+    @property
+    def final_forecast(self) -> FloatArray:
+        return self.forecast[-1]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An engine option: name, default, allowed values and a one-line explanation."""
+
+    name: str
+    default: Any
+    help: str
+    choices: tuple[str, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def parse(self, text: str) -> Any:
+        """Turn a command-line ``VALUE`` into the parameter's type, or raise EngineError."""
+        default = self.default
+        if self.choices is not None:
+            if text not in self.choices:
+                raise EngineError(
+                    f"option {self.name}={text}: choose one of {', '.join(self.choices)}"
+                )
+            return text
+        if isinstance(default, bool):
+            lowered = text.strip().lower()
+            if lowered in {"true", "1", "yes", "on"}:
+                return True
+            if lowered in {"false", "0", "no", "off"}:
+                return False
+            raise EngineError(f"option {self.name}={text}: expected true or false")
+        try:
+            value: Any = int(text) if isinstance(default, int) else float(text)
+        except ValueError:
+            kind = "an integer" if isinstance(default, int) else "a number"
+            raise EngineError(f"option {self.name}={text}: expected {kind}") from None
+        self.check(value)
+        return value
+
+    def check(self, value: Any) -> None:
+        if isinstance(value, float) and not np.isfinite(value):
+            raise EngineError(f"option {self.name}: {value} is not finite")
+        if self.minimum is not None and value < self.minimum:
+            raise EngineError(f"option {self.name}={value}: must be at least {self.minimum:g}")
+        if self.maximum is not None and value > self.maximum:
+            raise EngineError(f"option {self.name}={value}: must be at most {self.maximum:g}")
+
+
+EngineFunction = Callable[..., Trajectory]
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """A registered engine: its name, what it models, its parameters and its function.
+
+    ``run(X, S, C, Q, mask, rounds=..., rng=..., **params)`` returns a Trajectory.
+    ``rounds`` is None for the engine's own stopping rule.
+    """
+
+    name: str
+    summary: str
+    parameters: tuple[Parameter, ...]
+    run: EngineFunction
+    iterative: bool = False
+    stochastic: bool = False
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+    def resolve(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        """Defaults overridden by ``options`` (strings are parsed); unknown keys are errors."""
+        known = {p.name: p for p in self.parameters}
+        params = self.defaults()
+        for key, value in options.items():
+            if key not in known:
+                names = ", ".join(known) or "none"
+                raise EngineError(f"engine {self.name} has no option '{key}' (options: {names})")
+            param = known[key]
+            if isinstance(value, str):
+                params[key] = param.parse(value)
+            else:
+                param.check(value)
+                params[key] = value
+        return params
+
+
+def weights(S: FloatArray, C: FloatArray, mask: BoolArray) -> FloatArray:
+    """Capability x salience per stance, 0 where there is no stance. Shape like S."""
+    return np.where(mask, C[..., :, None] * S, 0.0)
+
+
+def weighted_mean(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray:
+    """Weighted mean over actors (axis -2); equal weights among stances if all weights are 0."""
+    total = W.sum(axis=-2)
+    fallback = mask.astype(float)
+    use = np.where(total[..., None, :] > 0, W, fallback)
+    denom = use.sum(axis=-2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out: FloatArray = (use * X).sum(axis=-2) / denom
+    return out
+
+
+def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray:
+    """Weighted median over actors (axis -2): the Condorcet winner among positions on a line.
+
+    When the cumulative weight reaches exactly one half at a position, every point
+    between it and the next position ties; the midpoint of the two is returned so
+    the answer does not depend on the direction of the scale.
+    """
+    total = W.sum(axis=-2)
+    use = np.where(total[..., None, :] > 0, W, mask.astype(float))
+    Xt = np.moveaxis(np.where(mask, X, np.inf), -2, -1)  # (..., m, n)
+    Wt = np.moveaxis(use, -2, -1)
+    order = np.argsort(Xt, axis=-1, kind="stable")
+    xs = np.take_along_axis(Xt, order, axis=-1)
+    ws = np.take_along_axis(Wt, order, axis=-1)
+    cum = np.cumsum(ws, axis=-1)
+    half = cum[..., -1:] / 2.0
+    tol = 1e-12 * cum[..., -1:]
+    lower_idx = np.argmax(cum >= half - tol, axis=-1)
+    upper_idx = np.argmax(cum > half + tol, axis=-1)
+    lower = np.take_along_axis(xs, lower_idx[..., None], axis=-1)[..., 0]
+    upper = np.take_along_axis(xs, upper_idx[..., None], axis=-1)[..., 0]
+    return (lower + upper) / 2.0
+
+
+def static_trajectory(
+    X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, forecast: FloatArray
+) -> Trajectory:
+    """A one-state trajectory for engines that compute a forecast without rounds."""
+    W = weights(S, C, mask)
+    return Trajectory(
+        positions=X[None, ...].copy(),
+        forecast=forecast[None, :],
+        mean=weighted_mean(X, W, mask)[None, :],
+        median=weighted_median(X, W, mask)[None, :],
+        stop_reason=("closed form",) * X.shape[1],
+        cycle=(None,) * X.shape[1],
+    )

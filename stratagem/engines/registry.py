@@ -1,0 +1,85 @@
+"""The catalogue of engines, so the CLI, the API and ensembles share one list."""
+
+from __future__ import annotations
+
+from stratagem.engines.base import EngineSpec, Parameter
+from stratagem.engines.bdm import run_bdm
+from stratagem.engines.closed_form import run_compromise, run_median, run_nash
+from stratagem.model.errors import EngineError
+
+ENGINES: dict[str, EngineSpec] = {}
+
+
+def register(spec: EngineSpec) -> EngineSpec:
+    """Add an engine to the catalogue (used by the engine modules below)."""
+    ENGINES[spec.name] = spec
+    return spec
+
+
+register(
+    EngineSpec(
+        name="compromise",
+        summary="capability x salience weighted mean of positions (Thomson et al.'s compromise model)",
+        parameters=(),
+        run=run_compromise,
+    )
+)
+register(
+    EngineSpec(
+        name="median",
+        summary="capability x salience weighted median: the median voter, Condorcet winner on a line",
+        parameters=(),
+        run=run_median,
+    )
+)
+register(
+    EngineSpec(
+        name="nash",
+        summary="weighted Nash bargaining solution with the status quo as disagreement point",
+        parameters=(
+            Parameter(
+                "breakdown_cost",
+                0.25,
+                "cost to every actor of no agreement, in squared position spreads (0 = pure status quo veto)",
+                minimum=0.0,
+            ),
+        ),
+        run=run_nash,
+    )
+)
+register(
+    EngineSpec(
+        name="bdm",
+        summary="Bueno de Mesquita's expected-utility challenge model (Scholz et al. 2011 replication)",
+        parameters=(
+            Parameter(
+                "probability",
+                "global",
+                "win probability: global = Scholz's code (risk-adjusted votes, global denominator); "
+                "local = as printed; net = Masad's clipped net support",
+                choices=("global", "local", "net"),
+            ),
+            Parameter(
+                "offer_rule",
+                "scs",
+                "which offer an actor accepts: scs = confrontation first, then Scholz's compromise key; "
+                "least_move = the smallest change of position, as printed",
+                choices=("scs", "least_move"),
+            ),
+            Parameter("capitulation", False, "let the capitulation branch fire (unreachable in Scholz's code)"),
+            Parameter("q", 1.0, "probability that the status quo persists without a challenge", minimum=0.0, maximum=1.0),
+            Parameter("epsilon", 1e-12, "positions closer than epsilon x range count as equal; also the move tolerance", minimum=0.0, maximum=0.01),
+            Parameter("max_rounds", 100, "round limit of the stopping rule when --rounds is not given", minimum=1, maximum=100000),
+        ),
+        run=run_bdm,
+        iterative=True,
+    )
+)
+
+
+def get_engine(name: str) -> EngineSpec:
+    """The engine called ``name``, or an EngineError listing the known ones."""
+    try:
+        return ENGINES[name]
+    except KeyError:
+        raise EngineError(f"unknown engine '{name}' (engines: {', '.join(ENGINES)})") from None

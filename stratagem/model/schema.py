@@ -1,0 +1,360 @@
+"""The scenario schema: actors, issues, stances, evidence, shocks and outcomes.
+
+Every number an analyst enters can carry a low/high range and the ids of the
+evidence it rests on, so forecasts can be traced back to words in documents.
+Positions live on the issue's scale (0-100 for native scenarios); saliences on
+0-100; capabilities are non-negative and scale-free.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Identifier = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
+
+ActorKind = Literal[
+    "state", "government", "faction", "militia", "party", "organisation", "person", "other"
+]
+EvidenceKind = Literal["quote", "event", "claim"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value}")
+    return value
+
+
+class Range(_Strict):
+    """A closed interval [low, high] of plausible values around a point estimate."""
+
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        _finite(self.low, "low")
+        _finite(self.high, "high")
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+    @classmethod
+    def from_pair(cls, value: object) -> object:
+        """Accept ``[low, high]`` in YAML as shorthand for ``{low:, high:}``."""
+        if isinstance(value, (list, tuple)):
+            if len(value) != 2:
+                raise ValueError("a range is a pair [low, high]")
+            return {"low": value[0], "high": value[1]}
+        return value
+
+
+class Actor(_Strict):
+    """A party to the negotiation."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    kind: ActorKind = "other"
+    aliases: tuple[str, ...] = ()
+    capability: float = Field(ge=0)
+    capability_range: Range | None = None
+    capability_note: str = ""
+    evidence: tuple[str, ...] = ()
+
+    _pair = field_validator("capability_range", mode="before")(Range.from_pair)
+
+    @model_validator(mode="after")
+    def _check(self) -> Actor:
+        _finite(self.capability, "capability")
+        if self.capability_range is not None:
+            if self.capability_range.low < 0:
+                raise ValueError("capability_range.low must be >= 0")
+            if not self.capability_range.low <= self.capability <= self.capability_range.high:
+                raise ValueError("capability lies outside capability_range")
+        return self
+
+
+class Anchor(_Strict):
+    """A labelled point on an issue's scale that says in words what a number means."""
+
+    value: float
+    label: str = Field(min_length=1)
+
+
+class Issue(_Strict):
+    """A question bargained over, on a numeric scale with labelled anchors."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str = ""
+    scale_min: float = 0.0
+    scale_max: float = 100.0
+    anchors: tuple[Anchor, ...] = ()
+    status_quo: float | None = None
+    status_quo_evidence: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> Issue:
+        _finite(self.scale_min, "scale_min")
+        _finite(self.scale_max, "scale_max")
+        if self.scale_min >= self.scale_max:
+            raise ValueError("scale_min must be below scale_max")
+        for anchor in self.anchors:
+            if not self.scale_min <= anchor.value <= self.scale_max:
+                raise ValueError(f"anchor {anchor.value} lies outside the issue scale")
+        values = [a.value for a in self.anchors]
+        if values != sorted(values) or len(set(values)) != len(values):
+            raise ValueError("anchors must be listed in increasing order of value, without repeats")
+        if self.status_quo is not None:
+            _finite(self.status_quo, "status_quo")
+            if not self.scale_min <= self.status_quo <= self.scale_max:
+                raise ValueError(f"status_quo {self.status_quo} lies outside the issue scale")
+        return self
+
+    def label_for(self, value: float) -> str:
+        """The nearest anchor's label, so a reader sees what a number means."""
+        if not self.anchors:
+            return ""
+        nearest = min(self.anchors, key=lambda a: (abs(a.value - value), a.value))
+        return nearest.label
+
+    def bands(self) -> list[tuple[float, float, str]]:
+        """Half-open bands between consecutive anchors, labelled by their end points."""
+        points = [a.value for a in self.anchors]
+        if len(points) < 2:
+            return [(self.scale_min, self.scale_max, "whole scale")]
+        return [
+            (lo, hi, f"{lo:g}-{hi:g}") for lo, hi in zip(points[:-1], points[1:], strict=True)
+        ]
+
+
+class Stance(_Strict):
+    """One actor's position and salience on one issue, with ranges and evidence."""
+
+    actor: Identifier
+    issue: Identifier
+    position: float
+    salience: float = Field(ge=0, le=100)
+    position_range: Range | None = None
+    salience_range: Range | None = None
+    evidence: tuple[str, ...] = ()
+    note: str = ""
+
+    _pair = field_validator("position_range", "salience_range", mode="before")(Range.from_pair)
+
+    @model_validator(mode="after")
+    def _check(self) -> Stance:
+        _finite(self.position, "position")
+        _finite(self.salience, "salience")
+        if self.position_range and not (
+            self.position_range.low <= self.position <= self.position_range.high
+        ):
+            raise ValueError("position lies outside position_range")
+        if self.salience_range is not None:
+            if self.salience_range.low < 0 or self.salience_range.high > 100:
+                raise ValueError("salience_range must lie within 0-100")
+            if not self.salience_range.low <= self.salience <= self.salience_range.high:
+                raise ValueError("salience lies outside salience_range")
+        return self
+
+
+class Evidence(_Strict):
+    """A span of a source document that supports a number in the scenario.
+
+    The text itself is not stored in scenarios shipped with stratagem: it is
+    resolved from the document at run time, so no third-party prose is copied.
+    """
+
+    id: Identifier
+    document: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    kind: EvidenceKind = "claim"
+    actor: str | None = None
+    speaker: str | None = None
+    date: dt.date | None = None
+    issue: str | None = None
+    direction: str | None = None
+    rationale: str = ""
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Evidence:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+ShockAction = Literal[
+    "set_position",
+    "shift_position",
+    "set_salience",
+    "shift_salience",
+    "set_capability",
+    "scale_capability",
+    "add_actor",
+    "remove_actor",
+]
+
+
+class ShockChange(_Strict):
+    """One change a shock makes to the inputs."""
+
+    action: ShockAction
+    actor: Identifier
+    issue: Identifier | None = None
+    value: float | None = None
+    new_actor: Actor | None = None
+    new_stances: tuple[Stance, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> ShockChange:
+        needs_issue = {"set_position", "shift_position", "set_salience", "shift_salience"}
+        if self.action in needs_issue and self.issue is None:
+            raise ValueError(f"{self.action} needs an issue")
+        if self.action not in {"add_actor", "remove_actor"} and self.value is None:
+            raise ValueError(f"{self.action} needs a value")
+        if self.value is not None:
+            _finite(self.value, "value")
+        if self.action == "add_actor" and self.new_actor is None:
+            raise ValueError("add_actor needs new_actor")
+        return self
+
+
+class Shock(_Strict):
+    """An event that changes the inputs, at a date or a round of the bargaining."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str = ""
+    date: dt.date | None = None
+    round: int | None = Field(default=None, ge=0)
+    changes: tuple[ShockChange, ...] = Field(min_length=1)
+    evidence: tuple[str, ...] = ()
+
+
+class Outcome(_Strict):
+    """The recorded result of an issue, for historical scenarios and backtests."""
+
+    issue: Identifier
+    value: float
+    date: dt.date | None = None
+    source: str = ""
+
+
+class Document(_Strict):
+    """A source document a scenario cites, by id; its text lives outside the scenario."""
+
+    id: str = Field(min_length=1)
+    title: str = ""
+    url: str = ""
+    date: dt.date | None = None
+    publisher: str = ""
+
+
+class Scenario(_Strict):
+    """One negotiation at one point in time."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    description: str = ""
+    as_of: dt.date | None = None
+    actors: tuple[Actor, ...] = Field(min_length=1)
+    issues: tuple[Issue, ...] = Field(min_length=1)
+    stances: tuple[Stance, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    documents: tuple[Document, ...] = ()
+    shocks: tuple[Shock, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        _unique([a.id for a in self.actors], "actor id")
+        _unique([a.name for a in self.actors], "actor name")
+        _unique([i.id for i in self.issues], "issue id")
+        _unique([e.id for e in self.evidence], "evidence id")
+        _unique([s.id for s in self.shocks], "shock id")
+        actors = {a.id for a in self.actors}
+        issues = {i.id: i for i in self.issues}
+        evidence = {e.id for e in self.evidence}
+        if sum(a.capability for a in self.actors) <= 0:
+            raise ValueError("every actor has zero capability; at least one must be positive")
+        seen: set[tuple[str, str]] = set()
+        for n, stance in enumerate(self.stances):
+            where = f"stances[{n}]"
+            if stance.actor not in actors:
+                raise ValueError(f"{where}: unknown actor '{stance.actor}'")
+            if stance.issue not in issues:
+                raise ValueError(f"{where}: unknown issue '{stance.issue}'")
+            if (stance.actor, stance.issue) in seen:
+                raise ValueError(f"{where}: a second stance of '{stance.actor}' on '{stance.issue}'")
+            seen.add((stance.actor, stance.issue))
+            issue = issues[stance.issue]
+            for label, value in (("position", stance.position),) + (
+                (("position_range.low", stance.position_range.low),
+                 ("position_range.high", stance.position_range.high))
+                if stance.position_range else ()
+            ):
+                if not issue.scale_min <= value <= issue.scale_max:
+                    raise ValueError(
+                        f"{where}.{label}: {value:g} lies outside the scale "
+                        f"{issue.scale_min:g}-{issue.scale_max:g} of issue '{issue.id}'"
+                    )
+            _known(stance.evidence, evidence, where)
+        for n, actor in enumerate(self.actors):
+            _known(actor.evidence, evidence, f"actors[{n}]")
+        for n, issue in enumerate(self.issues):
+            _known(issue.status_quo_evidence, evidence, f"issues[{n}]")
+        for n, shock in enumerate(self.shocks):
+            _known(shock.evidence, evidence, f"shocks[{n}]")
+            for m, change in enumerate(shock.changes):
+                where = f"shocks[{n}].changes[{m}]"
+                if change.action != "add_actor" and change.actor not in actors:
+                    raise ValueError(f"{where}: unknown actor '{change.actor}'")
+                if change.issue is not None and change.issue not in issues:
+                    raise ValueError(f"{where}: unknown issue '{change.issue}'")
+        for n, outcome in enumerate(self.outcomes):
+            if outcome.issue not in issues:
+                raise ValueError(f"outcomes[{n}]: unknown issue '{outcome.issue}'")
+        for issue_id in issues:
+            if not any(s.issue == issue_id for s in self.stances):
+                raise ValueError(f"issue '{issue_id}' has no stances")
+        return self
+
+    # -- convenience lookups -------------------------------------------------
+    def actor(self, actor_id: str) -> Actor:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(actor_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue
+        raise KeyError(issue_id)
+
+    def evidence_by_id(self) -> dict[str, Evidence]:
+        return {e.id: e for e in self.evidence}
+
+
+def _unique(values: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise ValueError(f"duplicate {what} '{value}'")
+        seen.add(value)
+
+
+def _known(ids: tuple[str, ...], known: set[str], where: str) -> None:
+    for evidence_id in ids:
+        if evidence_id not in known:
+            raise ValueError(f"{where}: unknown evidence id '{evidence_id}'")
