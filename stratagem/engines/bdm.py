@@ -25,7 +25,7 @@ from stratagem.engines.base import (
 )
 
 Probability = Literal["global", "local", "net"]
-OfferRule = Literal["scs", "least_move"]
+OfferRule = Literal["scs", "min_distance", "least_move"]
 
 _CHUNK_ELEMENTS = 2_000_000  # bound on temporary (k, i, j) blocks, ~16 MB
 
@@ -153,21 +153,32 @@ class RoundResult:
     kind: np.ndarray  # 0 none, 1 confrontation, 2 compromise, 3 capitulation
 
 
-def bdm_round(
+def offer_expected_utilities(
     x: FloatArray, c: FloatArray, s: FloatArray, delta: float, opts: BdmOptions
-) -> RoundResult:
-    """One round: risk exponents, expected utilities, offers, simultaneous moves."""
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The round's risk exponents and, for every receiver a and other actor o, both EUs.
+
+    ``e_ao[a, o]`` is a's expected utility of challenging o and ``e_oa[a, o]`` is o's
+    expected utility of challenging a, both as a perceives them (with r_a). These
+    are the coordinates of Bueno de Mesquita's quadrant charts.
+    """
     n = x.shape[0]
     w = c * s
     mu = float(weighted_median(x[:, None], w[:, None], np.ones((n, 1), bool))[0]) if opts.q < 1 else 0.0
     r = risk_exponents(x, w, s, delta, opts, mu)
     P = win_probabilities(x, w, r, delta, opts.probability)
-    # a is the receiver (row), o the other actor (column); both EUs perceived with r_a.
-    r_rows = np.broadcast_to(r[:, None], (n, n))
-    e_ao = expected_utilities(x, s, P, r_rows, delta, opts.q, mu)
-    # E_a(U_oa): challenger o, target a, perceived by a -> transpose of the (o, a) table
-    # computed with the perceiver's exponent placed at [o, a] = r_a.
+    e_ao = expected_utilities(x, s, P, np.broadcast_to(r[:, None], (n, n)), delta, opts.q, mu)
+    # o challenging a, perceived by a: the (o, a) entry computed with r_a, transposed.
     e_oa = expected_utilities(x, s, P, np.broadcast_to(r[None, :], (n, n)), delta, opts.q, mu).T
+    return r, e_ao, e_oa
+
+
+def bdm_round(
+    x: FloatArray, c: FloatArray, s: FloatArray, delta: float, opts: BdmOptions
+) -> RoundResult:
+    """One round: risk exponents, expected utilities, offers, simultaneous moves."""
+    n = x.shape[0]
+    r, e_ao, e_oa = offer_expected_utilities(x, c, s, delta, opts)
     apart = np.abs(x[:, None] - x[None, :]) > opts.epsilon * delta
     np.fill_diagonal(apart, False)
     conf = apart & (e_oa > e_ao) & (e_ao > 0)
@@ -183,8 +194,10 @@ def bdm_round(
     partner = np.full(n, -1, dtype=np.int64)
     new_x = x.copy()
     for a in range(n):
-        if opts.offer_rule == "scs":
-            for k, mask, key in ((1, conf[a], move[a]), (2, comp[a], comp_key[a]), (3, capit[a], move[a])):
+        if opts.offer_rule in ("scs", "min_distance"):
+            # offer types in priority order; scs ranks compromises by Scholz's weighted key
+            compromise_key = comp_key[a] if opts.offer_rule == "scs" else move[a]
+            for k, mask, key in ((1, conf[a], move[a]), (2, comp[a], compromise_key), (3, capit[a], move[a])):
                 if mask.any():
                     o = int(np.argmin(np.where(mask, key, np.inf)))
                     kind[a], partner[a] = k, o

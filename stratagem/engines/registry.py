@@ -62,9 +62,10 @@ register(
             Parameter(
                 "offer_rule",
                 "scs",
-                "which offer an actor accepts: scs = confrontation first, then Scholz's compromise key; "
-                "least_move = the smallest change of position, as printed",
-                choices=("scs", "least_move"),
+                "which offer an actor accepts: scs = confrontation, then compromise by Scholz's key, then "
+                "capitulation; min_distance = same order, nearest offer of each type (as printed); "
+                "least_move = the smallest move over all offer types",
+                choices=("scs", "min_distance", "least_move"),
             ),
             Parameter("capitulation", False, "let the capitulation branch fire (unreachable in Scholz's code)"),
             Parameter("q", 1.0, "probability that the status quo persists without a challenge", minimum=0.0, maximum=1.0),

@@ -1,0 +1,163 @@
+"""Running one engine on one scenario: the Python API behind ``stratagem forecast``.
+
+>>> from stratagem.analysis.forecast import forecast
+>>> from stratagem.model.builtin import load_builtin
+>>> result = forecast(load_builtin("ec-emissions-1994"), engine="compromise")
+>>> round(result.issues[0].forecast, 2)
+7.39
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stratagem.engines.base import Trajectory
+from stratagem.engines.registry import ENGINES, get_engine
+from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.errors import EngineError
+from stratagem.model.io import atomic_writer
+from stratagem.model.schema import Scenario
+
+
+@dataclass(frozen=True)
+class IssueForecast:
+    """The forecast for one issue, with what the number means on the issue's scale."""
+
+    id: str
+    name: str
+    forecast: float
+    mean: float
+    median: float
+    status_quo: float | None
+    label: str
+    stop_reason: str
+    cycle: tuple[int, int] | None
+    distribution: tuple[tuple[float, float], ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "forecast": self.forecast,
+            "mean": self.mean,
+            "median": self.median,
+            "status_quo": self.status_quo,
+            "label": self.label,
+            "stop_reason": self.stop_reason,
+            "cycle": None if self.cycle is None else {"start": self.cycle[0], "period": self.cycle[1]},
+        }
+        if self.distribution is not None:
+            out["distribution"] = [{"position": p, "probability": q} for p, q in self.distribution]
+        return out
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """One run: a scenario, an engine with its parameters and seed, and its trajectory."""
+
+    scenario: Scenario
+    engine: str
+    params: Mapping[str, Any]
+    seed: int
+    arrays: ScenarioArrays
+    trajectory: Trajectory
+    issues: tuple[IssueForecast, ...] = field(default=())
+
+    @property
+    def rounds(self) -> int:
+        return self.trajectory.rounds
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON summary (the ``--json`` contract of ``stratagem forecast``)."""
+        return {
+            "scenario": self.scenario.id,
+            "engine": self.engine,
+            "rounds": self.rounds,
+            "seed": self.seed,
+            "params": dict(self.params),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    def trajectory_rows(self) -> list[tuple[int, str, str, float]]:
+        """Long-form rows ``(round, issue, actor, position)`` for actors with a stance."""
+        pos = self.trajectory.positions
+        rows = []
+        for t in range(pos.shape[0]):
+            for k, issue in enumerate(self.arrays.issue_ids):
+                for a, actor in enumerate(self.arrays.actor_ids):
+                    if self.arrays.mask[a, k]:
+                        rows.append((t, issue, actor, float(pos[t, a, k])))
+        return rows
+
+
+def forecast(
+    scenario: Scenario,
+    engine: str = "bdm",
+    *,
+    rounds: int | None = None,
+    seed: int = 0,
+    options: Mapping[str, Any] | None = None,
+) -> ForecastResult:
+    """Run ``engine`` on ``scenario``; ``options`` override engine parameters (strings are parsed)."""
+    spec = get_engine(engine)
+    params = spec.resolve(options or {})
+    if rounds is not None and rounds < 0:
+        raise EngineError(f"rounds must be >= 0, got {rounds}")
+    arrays = to_arrays(scenario)
+    rng = np.random.default_rng(seed)
+    trajectory = spec.run(
+        arrays.X, arrays.S, arrays.C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
+        rng=rng, **params,
+    )
+    distributions = trajectory.extras.get("distribution")
+    issues = []
+    for k, issue in enumerate(scenario.issues):
+        value = float(trajectory.forecast[-1, k])
+        dist = None
+        if distributions is not None:
+            dist = tuple((float(p), float(q)) for p, q in distributions[k])
+        issues.append(
+            IssueForecast(
+                id=issue.id,
+                name=issue.name,
+                forecast=value,
+                mean=float(trajectory.mean[-1, k]),
+                median=float(trajectory.median[-1, k]),
+                status_quo=issue.status_quo,
+                label=issue.label_for(value),
+                stop_reason=trajectory.stop_reason[k] if trajectory.stop_reason else "",
+                cycle=trajectory.cycle[k] if trajectory.cycle else None,
+                distribution=dist,
+            )
+        )
+    return ForecastResult(
+        scenario=scenario,
+        engine=engine,
+        params=params,
+        seed=seed,
+        arrays=arrays,
+        trajectory=trajectory,
+        issues=tuple(issues),
+    )
+
+
+def forecast_all(
+    scenario: Scenario, *, rounds: int | None = None, seed: int = 0
+) -> dict[str, ForecastResult]:
+    """Every registered engine with its defaults, in catalogue order."""
+    return {name: forecast(scenario, name, rounds=rounds, seed=seed) for name in ENGINES}
+
+
+def write_trajectory_csv(result: ForecastResult, path: str | Path) -> None:
+    """Write ``round,issue,actor,position`` for every round from 0 (the inputs) on."""
+    with atomic_writer(path) as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["round", "issue", "actor", "position"])
+        for t, issue, actor, position in result.trajectory_rows():
+            writer.writerow([t, issue, actor, repr(position)])

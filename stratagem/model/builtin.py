@@ -1,0 +1,48 @@
+"""Built-in scenarios shipped as package data (stratagem/scenarios/*.yaml)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from stratagem.model.errors import ScenarioError
+from stratagem.model.io import load_scenario, parse_yaml
+from stratagem.model.schema import Scenario
+
+DEFAULT_SCENARIO = "us-iraq-2020"
+_FALLBACK_DEFAULT = "ec-emissions-1994"
+
+
+def builtin_ids() -> list[str]:
+    """Ids of the scenarios shipped with stratagem, sorted."""
+    folder = resources.files("stratagem.scenarios")
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def default_scenario_id() -> str:
+    """The scenario ``stratagem forecast`` runs when given none."""
+    ids = builtin_ids()
+    return DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else _FALLBACK_DEFAULT
+
+
+def load_builtin(scenario_id: str) -> Scenario:
+    resource = resources.files("stratagem.scenarios") / f"{scenario_id}.yaml"
+    if not resource.is_file():
+        raise ScenarioError(
+            f"unknown built-in scenario '{scenario_id}' (built-in: {', '.join(builtin_ids())})"
+        )
+    return parse_yaml(resource.read_text(encoding="utf-8"), path=f"<built-in {scenario_id}>")
+
+
+def resolve_scenario(reference: str | None) -> Scenario:
+    """A built-in id or a path; None gives the default scenario."""
+    if reference is None:
+        return load_builtin(default_scenario_id())
+    if reference in builtin_ids():
+        return load_builtin(reference)
+    path = Path(reference)
+    if path.suffix.lower() in {".yaml", ".yml", ".csv"} or path.exists():
+        return load_scenario(path)
+    raise ScenarioError(
+        f"'{reference}' is neither a file nor a built-in scenario (built-in: {', '.join(builtin_ids())})"
+    )
