@@ -199,18 +199,25 @@ def bdm_round(
             compromise_key = comp_key[a] if opts.offer_rule == "scs" else move[a]
             for k, mask, key in ((1, conf[a], move[a]), (2, comp[a], compromise_key), (3, capit[a], move[a])):
                 if mask.any():
-                    o = int(np.argmin(np.where(mask, key, np.inf)))
-                    kind[a], partner[a] = k, o
+                    kind[a], partner[a] = k, _pick(mask, key, e_oa[a], new_pos[a])
                     break
         else:
             any_offer = conf[a] | comp[a] | capit[a]
             if any_offer.any():
-                o = int(np.argmin(np.where(any_offer, move[a], np.inf)))
+                o = _pick(any_offer, move[a], e_oa[a], new_pos[a])
                 partner[a] = o
                 kind[a] = 1 if conf[a, o] else 2 if comp[a, o] else 3
         if partner[a] >= 0:
             new_x[a] = new_pos[a, partner[a]]
     return RoundResult(positions=new_x, risk=r, partner=partner, kind=kind)
+
+
+def _pick(candidates: BoolArray, key: FloatArray, proposer_eu: FloatArray, position: FloatArray) -> int:
+    """The candidate with the smallest key; exact ties go to the more eager proposer, then the
+    lower resulting position, so the choice never depends on the order actors are listed in."""
+    idx = np.flatnonzero(candidates)
+    order = np.lexsort((position[idx], -proposer_eu[idx], key[idx]))
+    return int(idx[order[0]])
 
 
 _KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
@@ -283,7 +290,7 @@ def run_bdm(
     q: float = 1.0,
     epsilon: float = 1e-12,
     max_rounds: int = 100,
-    **_: Any,
+    **_unused: Any,
 ) -> Trajectory:
     """Run the model issue by issue over the actors with a stance on each issue."""
     opts = BdmOptions(probability, offer_rule, capitulation, q, epsilon, max_rounds)
@@ -301,7 +308,8 @@ def run_bdm(
     for k, (idx, (hist, risks, reason, cyc, mv)) in enumerate(per_issue):
         if hist.shape[0] < T + 1 and cyc is not None:
             # a cycling issue that stopped early is re-run to the common length
-            hist, risks, _, _, mv = run_bdm_issue(X[idx, k], C[idx], S[idx, k], rounds=T, opts=opts, issue=k)
+            rerun = run_bdm_issue(X[idx, k], C[idx], S[idx, k], rounds=T, opts=opts, issue=k)
+            hist, risks, mv = rerun[0], rerun[1], rerun[4]
         pad = T + 1 - hist.shape[0]
         if pad:
             hist = np.vstack([hist, np.repeat(hist[-1:], pad, axis=0)])

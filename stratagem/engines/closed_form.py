@@ -88,11 +88,12 @@ def nash_forecast(
     empty = ~(a < b)
     a = np.where(empty, q, a)
     b = np.where(empty, q, b)
-    for _ in range(iterations):
-        mid = (a + b) / 2.0
-        s = slope(mid)
-        a = np.where(s > 0, mid, a)
-        b = np.where(s > 0, b, mid)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(iterations):
+            mid = (a + b) / 2.0
+            s = slope(mid)
+            a = np.where(s > 0, mid, a)
+            b = np.where(s > 0, b, mid)
     result: FloatArray = np.where(empty, q, (a + b) / 2.0)
     return result
 

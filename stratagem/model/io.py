@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -110,8 +110,8 @@ def validate_data(
         loc: list[str | int] = list(err["loc"])
         message = str(err["msg"]).removeprefix("Value error, ")
         match = _PATH_IN_MESSAGE.match(message)
-        if not loc and match:
-            loc = _parse_loc(match.group(1))
+        if match:
+            loc = [*loc, *_parse_loc(match.group(1))]
             message = match.group(2)
         field = _format_loc(loc)
         line = _line_of(root, loc) if root is not None else None
@@ -156,9 +156,8 @@ def _line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
                     best = key.start_mark.line + 1
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+            child = node.value[part]
         if child is None:
             break
         node = child
@@ -396,10 +395,8 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
 
 @contextmanager
 def _suppress_oserror() -> Iterator[None]:
-    try:
+    with suppress(OSError):
         yield
-    except OSError:
-        pass
 
 
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:

@@ -9,6 +9,7 @@ Positions live on the issue's scale (0-100 for native scenarios); saliences on
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from typing import Annotated, Literal
 
@@ -46,14 +47,15 @@ class Range(_Strict):
             raise ValueError(f"low ({self.low}) is above high ({self.high})")
         return self
 
-    @classmethod
-    def from_pair(cls, value: object) -> object:
-        """Accept ``[low, high]`` in YAML as shorthand for ``{low:, high:}``."""
-        if isinstance(value, (list, tuple)):
-            if len(value) != 2:
-                raise ValueError("a range is a pair [low, high]")
-            return {"low": value[0], "high": value[1]}
-        return value
+
+
+def _range_from_pair(value: object) -> object:
+    """Accept ``[low, high]`` in YAML as shorthand for ``{low:, high:}``."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != 2:
+            raise ValueError("a range is a pair [low, high]")
+        return {"low": value[0], "high": value[1]}
+    return value
 
 
 class Actor(_Strict):
@@ -68,7 +70,10 @@ class Actor(_Strict):
     capability_note: str = ""
     evidence: tuple[str, ...] = ()
 
-    _pair = field_validator("capability_range", mode="before")(Range.from_pair)
+    @field_validator("capability_range", mode="before")
+    @classmethod
+    def _pair(cls, value: object) -> object:
+        return _range_from_pair(value)
 
     @model_validator(mode="after")
     def _check(self) -> Actor:
@@ -77,7 +82,7 @@ class Actor(_Strict):
             if self.capability_range.low < 0:
                 raise ValueError("capability_range.low must be >= 0")
             if not self.capability_range.low <= self.capability <= self.capability_range.high:
-                raise ValueError("capability lies outside capability_range")
+                raise ValueError("capability: lies outside capability_range")
         return self
 
 
@@ -108,14 +113,17 @@ class Issue(_Strict):
             raise ValueError("scale_min must be below scale_max")
         for anchor in self.anchors:
             if not self.scale_min <= anchor.value <= self.scale_max:
-                raise ValueError(f"anchor {anchor.value} lies outside the issue scale")
+                raise ValueError(f"anchors: {anchor.value:g} lies outside the issue scale")
         values = [a.value for a in self.anchors]
         if values != sorted(values) or len(set(values)) != len(values):
             raise ValueError("anchors must be listed in increasing order of value, without repeats")
         if self.status_quo is not None:
             _finite(self.status_quo, "status_quo")
             if not self.scale_min <= self.status_quo <= self.scale_max:
-                raise ValueError(f"status_quo {self.status_quo} lies outside the issue scale")
+                raise ValueError(
+                    f"status_quo: {self.status_quo:g} lies outside the issue scale "
+                    f"{self.scale_min:g}-{self.scale_max:g}"
+                )
         return self
 
     def label_for(self, value: float) -> str:
@@ -131,7 +139,7 @@ class Issue(_Strict):
         if len(points) < 2:
             return [(self.scale_min, self.scale_max, "whole scale")]
         return [
-            (lo, hi, f"{lo:g}-{hi:g}") for lo, hi in zip(points[:-1], points[1:], strict=True)
+            (lo, hi, f"{lo:g}-{hi:g}") for lo, hi in itertools.pairwise(points)
         ]
 
 
@@ -147,7 +155,10 @@ class Stance(_Strict):
     evidence: tuple[str, ...] = ()
     note: str = ""
 
-    _pair = field_validator("position_range", "salience_range", mode="before")(Range.from_pair)
+    @field_validator("position_range", "salience_range", mode="before")
+    @classmethod
+    def _pair(cls, value: object) -> object:
+        return _range_from_pair(value)
 
     @model_validator(mode="after")
     def _check(self) -> Stance:
@@ -156,12 +167,12 @@ class Stance(_Strict):
         if self.position_range and not (
             self.position_range.low <= self.position <= self.position_range.high
         ):
-            raise ValueError("position lies outside position_range")
+            raise ValueError("position: lies outside position_range")
         if self.salience_range is not None:
             if self.salience_range.low < 0 or self.salience_range.high > 100:
                 raise ValueError("salience_range must lie within 0-100")
             if not self.salience_range.low <= self.salience <= self.salience_range.high:
-                raise ValueError("salience lies outside salience_range")
+                raise ValueError("salience: lies outside salience_range")
         return self
 
 
