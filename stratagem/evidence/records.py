@@ -1,0 +1,175 @@
+"""Records the evidence layer returns.
+
+Every record that points into a document carries the document id (when known)
+and character offsets ``start``/``end`` into the document's *cleaned* text, so
+``cleaned[start:end]`` is the cited span and a citation always resolves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from stratagem.model.schema import Evidence
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line the boilerplate classifier cut, kept for inspection."""
+
+    line: int  # 1-based line number in the decoded source text
+    text: str
+    reason: str  # e.g. "subscribe-form", "caption", "teaser", "author-bio", "related", "navigation"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the cleaned text copied verbatim from the decoded source text."""
+
+    clean_start: int
+    source_start: int
+    length: int
+
+
+@dataclass(frozen=True)
+class IngestedDocument:
+    """A document read from disk (or bytes) and cleaned, not yet stored."""
+
+    id: str  # content hash prefix, stable for the same bytes
+    path: str
+    raw: bytes
+    text: str  # decoded source text (HTML source for HTML documents)
+    cleaned: str
+    removed: tuple[RemovedLine, ...]
+    title: str
+    url: str
+    date: dt.date | None
+    content_hash: str  # sha256 of the raw bytes
+    media_type: str  # "text/plain" or "text/html"
+    encoding: str
+    segments: tuple[Segment, ...] = ()  # cleaned -> source offset map (plain text only)
+
+    def source_offset(self, clean_offset: int) -> int | None:
+        """Offset in ``text`` of a cleaned-text offset, when the document is plain text."""
+        for seg in self.segments:
+            if seg.clean_start <= clean_offset <= seg.clean_start + seg.length:
+                return seg.source_start + (clean_offset - seg.clean_start)
+        return None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span naming a gazetteer actor."""
+
+    actor: str  # actor id
+    name: str  # canonical name
+    start: int
+    end: int
+    surface: str
+    via: str = "alias"  # "alias", "demonym", "scenario", "user"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation (direct) or reported speech (indirect) with its speaker."""
+
+    speaker: str | None  # canonical actor name, or the speaker phrase when not in the gazetteer
+    speaker_actor: str | None  # actor id when resolved
+    text: str
+    start: int  # span of the quoted words (direct) or of the reported clause (indirect)
+    end: int
+    direct: bool
+    sentence: int
+    parts: tuple[tuple[int, int], ...] = ()  # the spans of a split quotation
+    cue: str = ""  # the speech verb or marker
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who did what to whom and when."""
+
+    date: str  # "YYYY-MM-DD" or "YYYY-MM" or "YYYY"
+    actor: str | None  # canonical name
+    actor_id: str | None
+    action: str  # PLOVER category
+    target: str | None
+    target_id: str | None
+    verb: str
+    sentence: str
+    start: int  # sentence span
+    end: int
+    date_start: int = 0  # span of the date expression
+    date_end: int = 0
+
+
+@dataclass(frozen=True)
+class IssueLink:
+    """A sentence bearing on a scenario issue, with a suggested direction."""
+
+    issue: str
+    start: int
+    end: int
+    sentence: int
+    score: float
+    direction: str | None  # "toward_0", "toward_100" or None
+    confidence: float
+    actors: tuple[str, ...] = ()  # actor ids named in (or speaking) the sentence
+    matched: tuple[str, ...] = ()  # the terms that matched
+
+
+@dataclass(frozen=True)
+class StanceSuggestion:
+    """A drafted stance for an analyst to accept, with the evidence it rests on."""
+
+    actor: str
+    issue: str
+    position: float
+    position_low: float
+    position_high: float
+    salience: float
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything pulled from one cleaned document."""
+
+    document: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    events: tuple[Event, ...]
+    actors: tuple[str, ...] = field(default=())  # canonical names in order of first mention
+
+    def to_json(self) -> dict[str, object]:
+        """The ``stratagem extract --json`` shape."""
+        return {
+            "actors": list(self.actors),
+            "quotes": [
+                {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
+                for q in self.quotes
+            ],
+            "events": [
+                {
+                    "date": e.date,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "target": e.target,
+                    "sentence": e.sentence,
+                    "start": e.start,
+                    "end": e.end,
+                }
+                for e in self.events
+            ],
+        }
