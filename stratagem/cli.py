@@ -94,35 +94,32 @@ def forecast_cmd(
 
 def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
     title = f"{sc.name}" + (f" (as of {sc.as_of})" if sc.as_of else "")
-    table = Table(title=title, show_lines=len(sc.issues) > 1)
-    table.add_column("issue")
+    table = Table(title=title, show_lines=False)
+    table.add_column("issue", overflow="fold")
     table.add_column("status quo", justify="right")
     for name in results:
         table.add_column(name, justify="right")
-    with_labels = any(issue.anchors for issue in sc.issues)
-    if with_labels:
-        table.add_column("meaning (nearest anchor to the middle engine)" if len(results) > 1 else "meaning")
     for k, issue in enumerate(sc.issues):
-        values = [r.issues[k].forecast for r in results.values()]
-        central = sorted(values)[len(values) // 2]
-        label = issue.label_for(central)
-        table.add_row(
-            issue.name,
-            _fmt(issue.status_quo),
-            *[_fmt(v) for v in values],
-            *([f"≈ {central:.0f}: {label}"] if with_labels else []),
-        )
+        table.add_row(issue.name, _fmt(issue.status_quo), *[_fmt(r.issues[k].forecast) for r in results.values()])
     console.print(table)
-    notes = []
+    if any(issue.anchors for issue in sc.issues):
+        console.print("What the numbers mean (nearest anchor to the middle engine's forecast):")
+        for k, issue in enumerate(sc.issues):
+            values = sorted(r.issues[k].forecast for r in results.values())
+            central = values[len(values) // 2]
+            if issue.anchors:
+                console.print(f"  {issue.name}: ≈ {central:.0f}, {issue.label_for(central)}", highlight=False)
     for name, r in results.items():
         if ENGINES[name].iterative:
-            reasons = sorted(set(i.stop_reason for i in r.issues))
-            notes.append(f"{name}: {r.rounds} rounds ({', '.join(reasons)})")
+            reasons = sorted({i.stop_reason for i in r.issues})
+            console.print(f"{name}: {r.rounds} rounds ({', '.join(reasons)})", style="dim", highlight=False)
             for i in r.issues:
                 if i.cycle is not None:
-                    notes.append(f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}")
-    for note in notes:
-        console.print(note, style="dim", highlight=False)
+                    console.print(
+                        f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}",
+                        style="dim",
+                        highlight=False,
+                    )
 
 
 @cli.command("validate")
