@@ -1,0 +1,983 @@
+"""KTAB's Spatial Model of Politics (SMP) with probabilistic Condorcet elections (PCE).
+
+A NumPy re-implementation of the model KTAB 1.4 runs for ``smpc --csv`` (specification:
+reference/ktab-smp.md, section numbers below refer to it). All issues are bargained
+*jointly*: an actor's position is a vector over the issues, distances are
+salience-weighted Euclidean distances across all issues, and a bargain moves both
+parties on every issue at once.
+
+One turn (section 2.7):
+
+1. distances from each actor's ideal to every position; risk-neutral utilities; a PCE
+   over all positions gives each actor's risk attitude R (``big_r_range``), and each
+   observer h estimates i's attitude (``big_r_adjust``): U^h_ij = (1 - d_ij)(1 + R_hi d_ij);
+2. every actor i values challenging every j (principals vote with capability x total
+   salience, third parties with ``third_party_commit``), targets the best one and
+   interpolates a bargain (``inter_vec_brgn``, ``bargn_model``);
+3. every actor's queue (status quo, its own proposal, proposals aimed at it) is resolved
+   by a PCE over the states the bargains would produce (capability weights,
+   ``voting_rule``, ``victory_prob_model``, ``pce_model``), deterministically (argmax)
+   or by a draw from ``rng`` (``state_transitions``);
+4. ideals follow positions through the affinity matrix (identity by default).
+
+KTAB's stopping rule (section 2.8) ends the run, unless ``rounds`` fixes the number of
+turns.
+
+**The per-turn forecast** of an issue is the probability-weighted position: the PCE of
+the state (each actor judging with its own utilities, capability weights) over the
+*distinct* positions, sum_u p_u x_u (KTAB's ``pDist(-1)``, section 2.6). The distribution
+over those distinct final positions is returned in ``extras["distribution"]`` (per issue,
+equal coordinates merged) and ``extras["outcomes"]`` (joint position vectors).
+
+**Modes.** ``compat=True`` reproduces KTAB, quirks included: KTAB's order of
+floating-point accumulation, its greedy (order-dependent) grouping of positions within
+1e-3, its errors (it raises EngineError wherever KTAB throws: fewer than 3 or more than
+250 actors, zero capability or total salience, total salience above 100, equal PCE
+probabilities in the risk inference, ``big_r_adjust=Full``, a Markov PCE needing 1000
+iterations), the per-actor "winning probabilities" that sum to more than 1
+(``extras["actor_probability"]``) and the ``PWCompInterp`` weight that uses the
+initiator's capability for both sides. The default corrected mode fixes the defects of
+section 8: distinct positions are grouped transitively (order-independent) and each
+group is represented by its members' mean, so the distribution sums to 1 and does not
+depend on the order of actors; stochastic queue resolution draws from the given
+``rng`` in actor order (reproducible for a seed); equal PCE probabilities give risk
+neutrality instead of 0/0; the Markov PCEs stop after 1000 iterations; zero
+capabilities, zero saliences and totals above 100 (which native scenarios allow) are
+handled (no vote, indifference, saliences rescaled to total 100), and ``Full`` works.
+``NoCommit`` and ``FullCommit`` stay degenerate (third parties never vote) in both
+modes, as KTAB defines them.
+
+Cost per turn is O(n^3) arithmetic (the challenge values with third parties and the
+risk PCE), computed in blocks; KTAB spends O(n^4) on estimates that only feed its logs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from stratagem.engines.base import (
+    BoolArray,
+    FloatArray,
+    Move,
+    Trajectory,
+    weighted_mean,
+    weighted_median,
+    weights,
+)
+from stratagem.model.errors import EngineError
+
+IntArray = NDArray[np.intp]
+
+VICTORY_PROB_MODELS = ("Linear", "Square", "Quartic", "Octic", "Binary")
+PCE_MODELS = ("Conditional", "MarkovIncentive", "MarkovUniform")
+STATE_TRANSITIONS = ("Deterministic", "Stochastic")
+VOTING_RULES = ("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp")
+BIG_R_ADJUSTS = ("None", "OneThird", "Half", "TwoThirds", "Full")
+BIG_R_RANGES = ("Min", "Mid", "Max")
+THIRD_PARTY_COMMITS = ("NoCommit", "SemiCommit", "FullCommit")
+INTER_VEC_BRGNS = ("S1P1", "S2P2", "S2PMax")
+BARGN_MODELS = ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp")
+
+DEFAULT_SEED = 15455440707583219804  # smpc's default seed, used when no rng is given
+
+_MIN_COALITION = 1e-8  # Model::coalitions
+_MIN_CHALLENGE_COALITION = 1e-10  # SMPState::probEduChlg
+_MIN_SIGNIFICANT_GAIN = 1e-5  # SMPState::bestChallenge
+_POSITION_TOLERANCE = 1e-3  # SMPModel::posTol, on the [0, 1] scale
+_MARKOV_MAX_ITER = 1000
+_STOP_MIN_TURNS, _STOP_MAX_TURNS, _STOP_RATIO, _STOP_DELTA = 2, 100, 0.02, 1e-4
+_BLOCK_ELEMENTS = 1_000_000  # bound on temporary 3-D blocks (8 MB each)
+
+
+@dataclass(frozen=True)
+class KtabOptions:
+    """The nine KTAB model parameters (KTAB's names and defaults) and the mode."""
+
+    victory_prob_model: str = "Linear"
+    pce_model: str = "Conditional"
+    state_transitions: str = "Deterministic"
+    voting_rule: str = "Prop"
+    big_r_adjust: str = "OneThird"
+    big_r_range: str = "Mid"
+    third_party_commit: str = "SemiCommit"
+    inter_vec_brgn: str = "S2P2"
+    bargn_model: str = "InitOnlyInterp"
+    compat: bool = False
+
+    def check(self) -> None:
+        for name, allowed in (
+            ("victory_prob_model", VICTORY_PROB_MODELS),
+            ("pce_model", PCE_MODELS),
+            ("state_transitions", STATE_TRANSITIONS),
+            ("voting_rule", VOTING_RULES),
+            ("big_r_adjust", BIG_R_ADJUSTS),
+            ("big_r_range", BIG_R_RANGES),
+            ("third_party_commit", THIRD_PARTY_COMMITS),
+            ("inter_vec_brgn", INTER_VEC_BRGNS),
+            ("bargn_model", BARGN_MODELS),
+        ):
+            value = getattr(self, name)
+            if value not in allowed:
+                raise EngineError(f"option {name}={value}: choose one of {', '.join(allowed)}")
+
+
+# -- small pieces: votes, victory probabilities, PCEs ---------------------------------
+def _total(a: FloatArray, axis: int, sequential: bool) -> FloatArray:
+    """Sum along ``axis``; ``sequential`` adds left to right as KTAB's loops do."""
+    if sequential:
+        out: FloatArray = np.take(np.cumsum(a, axis=axis), -1, axis=axis)
+        return out
+    summed: FloatArray = a.sum(axis=axis)
+    return summed
+
+
+def vote(rule: str, w: Any, du: Any) -> FloatArray:
+    """KTAB's ``Model::vote``: actor weight ``w`` times the response to a utility gap ``du``."""
+    du = np.asarray(du, dtype=float)
+    if rule == "Prop":
+        return np.asarray(w * du, dtype=float)
+    r_bin = np.clip(du / 1e-8, -1.0, 1.0)
+    if rule == "Binary":
+        return np.asarray(w * r_bin, dtype=float)
+    if rule == "PropBin":
+        return np.asarray(w * ((1 - 0.2) * du + 0.2 * r_bin), dtype=float)
+    cubic = du * du * du
+    if rule == "PropCbc":
+        return np.asarray(w * ((1 - 0.5) * du + 0.5 * cubic), dtype=float)
+    if rule == "Cubic":
+        return np.asarray(w * cubic, dtype=float)
+    if rule == "ASymProsp":
+        gain = (2.0 * w * du) / 3.0
+        return np.asarray(np.where(du < 0.0, w * du, np.where(du > 0.0, gain, 0.0)), dtype=float)
+    raise EngineError(f"unknown voting rule {rule}")
+
+
+def coalitions(
+    U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = False
+) -> FloatArray:
+    """Coalition strengths C[..., a, b] for option a against b (``Model::coalitions``).
+
+    ``U[..., k, a]`` is actor k's utility of option a, ``w[k]`` its weight. As in KTAB,
+    each pair is voted in the orientation (a, b) with a > b; this matters only for the
+    asymmetric ``ASymProsp`` rule.
+    """
+    q = U.shape[-1]
+    n = U.shape[-2]
+    lead = U.shape[:-2]
+    batch = int(np.prod(lead)) if lead else 1
+    block = max(1, _BLOCK_ELEMENTS // max(batch * q * q, 1))
+    # running sums start at KTAB's minimum coalition and are carried from block to block
+    pos = np.full((*lead, q, q), _MIN_COALITION)
+    neg = pos.copy()
+    for start in range(0, n, block):
+        Uk = U[..., start : start + block, :]
+        du = Uk[..., :, :, None] - Uk[..., :, None, :]  # [..., k, a, b] = U[k, a] - U[k, b]
+        v = vote(rule, w[start : start + block, None, None], du)
+        vp = np.maximum(v, 0.0)
+        vp[..., 0, :, :] += pos
+        pos = _total(vp, -3, sequential)
+        if rule == "ASymProsp":
+            vn = np.maximum(-v, 0.0)
+            vn[..., 0, :, :] += neg
+            neg = _total(vn, -3, sequential)
+    if rule == "ASymProsp":
+        lower = np.tril(np.ones((q, q), dtype=bool), -1)
+        C: FloatArray = np.where(lower, pos, np.swapaxes(neg, -1, -2))
+        idx = np.arange(q)
+        C[..., idx, idx] = _MIN_COALITION
+        return C
+    return pos
+
+
+def victory_probabilities(C: FloatArray, model: str) -> FloatArray:
+    """V[..., a, b] = P[a beats b] from coalition strengths (``Model::vProb``); V[a, a] = 1/2."""
+    q = C.shape[-1]
+    lower = np.tril(np.ones((q, q), dtype=bool), -1)
+    CT = np.swapaxes(C, -1, -2)
+    s1 = np.where(lower, C, CT)  # at (a, b), a > b: C[a, b]
+    s2 = np.where(lower, CT, C)  # and C[b, a]
+    if model == "Linear":
+        x1, x2 = s1, s2
+    elif model == "Square":
+        x1, x2 = s1 * s1, s2 * s2
+    elif model == "Quartic":
+        x1, x2 = (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
+    elif model == "Octic":
+        q1, q2 = (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
+        x1, x2 = q1 * q1, q2 * q2
+    elif model == "Binary":
+        thresh = 1.10
+        r12 = s1 / (s1 + s2)
+        p12 = (r12 * (thresh + 1.0) - 1.0) / (thresh - 1.0)
+        x1 = np.where(s1 >= thresh * s2, 1.0, np.where(s2 >= thresh * s1, 1e-6, p12))
+        x2 = np.where(s1 >= thresh * s2, 1e-6, np.where(s2 >= thresh * s1, 1.0, 1.0 - p12))
+    else:
+        raise EngineError(f"unknown victory probability model {model}")
+    total = x1 + x2
+    p1 = x1 / total
+    p2 = x2 / total
+    V: FloatArray = np.where(lower, p1, np.swapaxes(p2, -1, -2))
+    idx = np.arange(q)
+    V[..., idx, idx] = 0.5
+    return V
+
+
+def conditional_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
+    """P(a) proportional to prod_b V(a, b) (``Model::condPCE``); log-domain unless ``compat``."""
+    if compat:
+        p = np.asarray(np.cumprod(V, axis=-1)[..., -1], dtype=float)
+        total = _total(p, -1, True)[..., None]
+        if np.any(total <= 0) or not np.all(np.isfinite(total)):
+            raise EngineError("KTAB's conditional PCE underflows to 0/0 here (compat mode)")
+        out: FloatArray = p / total
+        return out
+    with np.errstate(divide="ignore"):
+        logs = np.log(V).sum(axis=-1)
+    top = logs.max(axis=-1, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    e = np.exp(logs - top)
+    total = e.sum(axis=-1, keepdims=True)
+    q = V.shape[-1]
+    out = np.where(total > 0, e / np.where(total > 0, total, 1.0), 1.0 / q)
+    return out
+
+
+def _markov(
+    step: Any, p0: FloatArray, tol: float, *, compat: bool
+) -> FloatArray:
+    """Iterate p <- (p + step(p)) / 2 until max |step(p) - p| <= tol, per batch item."""
+    p = p0.copy()
+    active = np.ones(p.shape[:-1], dtype=bool)
+    iters = 0
+    while active.any():
+        if iters >= _MARKOV_MAX_ITER:
+            if compat:
+                raise EngineError(
+                    f"KTAB's Markov PCE did not converge in {_MARKOV_MAX_ITER} iterations (compat mode)"
+                )
+            break
+        q = step(p)
+        change = np.abs(q - p).max(axis=-1)
+        newp = (p + q) / 2.0
+        p = np.where(active[..., None], newp, p)
+        active = active & (change > tol)
+        iters += 1
+    out: FloatArray = p / p.sum(axis=-1, keepdims=True) if not compat else p
+    return out
+
+
+def markov_uniform_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
+    """``Model::markovUniformPCE``: q_a = (1/M) sum_b V(a, b)(p_a + p_b), averaged, tol 1e-6."""
+    M = V.shape[-1]
+
+    def step(p: FloatArray) -> FloatArray:
+        s = V * (p[..., :, None] + p[..., None, :])
+        out: FloatArray = _total(s, -1, compat) / M
+        return out
+
+    return _markov(step, np.full(V.shape[:-1], 1.0 / M), 1e-6, compat=compat)
+
+
+def markov_incentive_pce(C: FloatArray, V: FloatArray, *, compat: bool = False) -> FloatArray:
+    """``Model::markovIncentivePCE``: challenges in proportion to incentive C(a,b) V(a,b), tol 1e-8."""
+    M = V.shape[-1]
+    inc = C * V
+    idx = np.arange(M)
+    inc[..., idx, idx] += 1e-10
+    chl = inc / _total(inc, -2, compat)[..., None, :]  # chl[a, b] = P[a challenges b | b]
+
+    def step(p: FloatArray) -> FloatArray:
+        ct = p[..., :, None] * np.swapaxes(chl, -1, -2)  # ct[a, b] = p_a P[b -> a]
+        s = V * (ct + np.swapaxes(ct, -1, -2))
+        out: FloatArray = _total(s, -1, compat)
+        return out
+
+    return _markov(step, np.full(V.shape[:-1], 1.0 / M), 1e-8, compat=compat)
+
+
+def pce(
+    U: FloatArray,
+    w: FloatArray,
+    opts: KtabOptions,
+) -> FloatArray:
+    """``Model::scalarPCE``: option probabilities from utilities U[..., actor, option] and weights w."""
+    C = coalitions(U, w, opts.voting_rule, sequential=opts.compat)
+    V = victory_probabilities(C, opts.victory_prob_model)
+    if opts.pce_model == "Conditional":
+        p = conditional_pce(V, compat=opts.compat)
+    elif opts.pce_model == "MarkovUniform":
+        p = markov_uniform_pce(V, compat=opts.compat)
+    elif opts.pce_model == "MarkovIncentive":
+        p = markov_incentive_pce(C, V, compat=opts.compat)
+    else:
+        raise EngineError(f"unknown PCE model {opts.pce_model}")
+    if opts.compat and np.any(np.abs(p.sum(axis=-1) - 1.0) >= 1e-8):
+        raise EngineError("KTAB's PCE probabilities do not sum to 1 here (compat mode)")
+    return p
+
+
+def risk_from_probabilities(p: FloatArray, rng_name: str, *, compat: bool = False) -> FloatArray:
+    """``Model::bigRfromProb``: the likeliest position's owner is the most risk averse."""
+    p_min = float(min(1.0, p.min()))
+    p_max = float(max(0.0, p.max()))
+    spread = p_max - p_min
+    if spread <= 1e-12:
+        if compat:
+            raise EngineError(
+                "all positions are equally likely: KTAB divides by zero inferring risk attitudes (compat mode)"
+            )
+        return np.zeros_like(p)
+    if rng_name == "Min":
+        out: FloatArray = (p - p_min) / spread
+    elif rng_name == "Mid":
+        out = (3 * p - (p_max + 2 * p_min)) / (2 * spread)
+    elif rng_name == "Max":
+        out = (2 * p - (p_max + p_min)) / spread
+    else:
+        raise EngineError(f"unknown BigRRange {rng_name}")
+    return out
+
+
+def estimated_risk(R: FloatArray, adjust: str) -> FloatArray:
+    """Rhi[h, i]: h's estimate of i's risk attitude (``Model::estNRA``)."""
+    rh = R[:, None]
+    ri = R[None, :]
+    if adjust == "Full":
+        out: FloatArray = np.broadcast_to(ri, (R.size, R.size)).copy()
+    elif adjust == "TwoThirds":
+        out = (rh + (2.0 * ri)) / 3.0
+    elif adjust == "Half":
+        out = (rh + ri) / 2
+    elif adjust == "OneThird":
+        out = ((2.0 * rh) + ri) / 3.0
+    elif adjust == "None":
+        out = np.broadcast_to(rh, (R.size, R.size)).copy()
+    else:
+        raise EngineError(f"unknown BigRAdjust {adjust}")
+    return out
+
+
+def distances(ideals: FloatArray, P: FloatArray, S: FloatArray, *, compat: bool = False) -> FloatArray:
+    """D[i, j] = sqrt(sum_k (s_ik (q_ik - p_jk))^2 / sum_k s_ik^2) (``SMPModel::bvDiff``).
+
+    An actor with no salience at all is indifferent (distance 0) in corrected mode.
+    """
+    ds = (ideals[:, None, :] - P[None, :, :]) * S[:, None, :]
+    num = _total(ds * ds, -1, compat)
+    den = _total(S * S, -1, compat)
+    safe = np.where(den > 0, den, 1.0)
+    out: FloatArray = np.sqrt(num / safe[:, None])
+    return np.where(den[:, None] > 0, out, 0.0)
+
+
+def _utility(omd: FloatArray, e: FloatArray, r: Any) -> FloatArray:
+    """``SMPModel::bsUtil``: (1 - d)(1 + R d), with (1 - d)(1 + R) when round-off gives d > 1."""
+    out: FloatArray = omd * (1.0 + e * r)
+    return out
+
+
+# -- a state: utilities and risk attitudes ------------------------------------------------
+@dataclass(frozen=True)
+class _State:
+    X: FloatArray  # positions on [0, 1], (n, m)
+    ideals: FloatArray  # (n, m)
+    D: FloatArray  # D[i, j]: distance from i's ideal to j's position
+    omd: FloatArray  # 1 - D
+    E: FloatArray  # min(D, 1)
+    R: FloatArray  # risk attitudes (n,)
+    Rhi: FloatArray  # Rhi[h, i]
+
+    def own_utilities(self) -> FloatArray:
+        """aUtil[i](i, j): each actor's own view of its utility of each position."""
+        return _utility(self.omd, self.E, np.diag(self.Rhi)[:, None])
+
+
+def _make_state(
+    X: FloatArray, ideals: FloatArray, S: FloatArray, C: FloatArray, opts: KtabOptions
+) -> _State:
+    D = distances(ideals, X, S, compat=opts.compat)
+    omd = 1.0 - D
+    E = np.minimum(D, 1.0)
+    p = pce(omd, C, opts)
+    R = risk_from_probabilities(p, opts.big_r_range, compat=opts.compat)
+    Rhi = estimated_risk(R, opts.big_r_adjust)
+    if opts.compat:
+        # SMPState::setAllAUtil refuses utilities that the risk attitudes leave unchanged.
+        g2 = _total(np.asarray((omd * E) ** 2, dtype=float), -1, True)
+        if np.sqrt(np.sum(g2 * R * R)) <= 1e-6:
+            raise EngineError("KTAB rejects risk-aware utilities equal to risk-neutral ones (compat mode)")
+        dev = np.sqrt(((Rhi - R[None, :]) ** 2) @ g2)
+        if np.any(dev <= 1e-6):
+            raise EngineError(
+                "KTAB rejects an observer's utilities equal to the objective ones"
+                + (" (BigRAdjust=Full always does)" if opts.big_r_adjust == "Full" else "")
+                + " (compat mode)"
+            )
+    return _State(X, ideals, D, omd, E, R, Rhi)
+
+
+# -- challenges ----------------------------------------------------------------------
+def _challenge_core(
+    uii: FloatArray,
+    uij: FloatArray,
+    uji: FloatArray,
+    ujj: FloatArray,
+    uni: FloatArray,
+    unj: FloatArray,
+    unn: FloatArray,
+    wi: FloatArray,
+    wj: FloatArray,
+    wn: FloatArray,
+    sj: FloatArray,
+    third: BoolArray,
+    opts: KtabOptions,
+) -> tuple[FloatArray, FloatArray]:
+    """``SMPState::probEduChlg`` for k = h = observer: (P[i beats j], expected gain to i).
+
+    Principal arrays have one shape; third-party arrays add a trailing actor axis;
+    ``third`` is False where n is i or j.
+    """
+    vr = opts.voting_rule
+    eu_sq = uii + uij
+    u_vict = uii + uii
+    u_loss = uij + uij
+    ci = vote(vr, wi, uii - uij)
+    cj = vote(vr, wj, uji - ujj)
+    chij = (_MIN_CHALLENGE_COALITION + np.where(ci > 0, ci, 0.0)) + np.where(cj > 0, cj, 0.0)
+    chji = (_MIN_CHALLENGE_COALITION - np.where(ci < 0, ci, 0.0)) - np.where(cj < 0, cj, 0.0)
+    if opts.third_party_commit == "SemiCommit":
+        v0 = vote(vr, wn, uni - unj)
+        cni = chij[..., None] + np.maximum(v0, 0.0)
+        cnj = chji[..., None] - np.minimum(v0, 0.0)
+        pin = cni / (cni + cnj)
+        pjn = 1.0 - pin
+        u_ik_j = pin * (uni + uni + unn) + pjn * (unj + unj + unj)
+        u_i_jk = pin * (uni + uni + uni) + pjn * (unj + unj + unn)
+        vn = vote(vr, wn, u_ik_j - u_i_jk)
+        vn = np.where(third, vn, 0.0)
+        up = np.maximum(vn, 0.0)
+        dn = np.maximum(-vn, 0.0)
+        up[..., 0] += chij
+        dn[..., 0] += chji
+        chij = _total(up, -1, opts.compat)
+        chji = _total(dn, -1, opts.compat)
+    # NoCommit and FullCommit: both lotteries are identical, so third parties never vote.
+    total = chij + chji
+    phij = chij / total
+    phji = chji / total
+    eu_contest = phij * u_vict + phji * u_loss
+    eu_chlg = (1 - sj) * u_vict + sj * eu_contest
+    return phij, eu_chlg - eu_sq
+
+
+def _all_challenges(
+    st: _State, C: FloatArray, stot: FloatArray, opts: KtabOptions
+) -> tuple[FloatArray, FloatArray]:
+    """P[i, j] and gain[i, j] of i challenging j, as i estimates them (O(n^3), in blocks)."""
+    n = st.X.shape[0]
+    omdT = np.ascontiguousarray(st.omd.T)
+    ET = np.ascontiguousarray(st.E.T)
+    w_eff = stot * C
+    P = np.zeros((n, n))
+    G = np.full((n, n), -np.inf)
+    ar = np.arange(n)
+    block = max(1, _BLOCK_ELEMENTS // max(n * n, 1))
+    for start in range(0, n, block):
+        idx = ar[start : start + block]
+        b = idx.size
+        bi = np.arange(b)
+        # Ub[b, y, x] = U^h(x, y), h = idx[b]: h's estimate of x's utility of y's position
+        Ub = omdT[None, :, :] * (1.0 + ET[None, :, :] * st.Rhi[idx][:, None, :])
+        diag = Ub[:, ar, ar]  # (b, x): U^h(x, x)
+        col_i = Ub[bi, idx, :]  # (b, x): U^h(x, i)
+        uii = diag[bi, idx]
+        uij = Ub[bi, :, idx]  # (b, j): U^h(i, j)
+        third = (ar[None, None, :] != idx[:, None, None]) & (ar[None, :, None] != ar[None, None, :])
+        p, g = _challenge_core(
+            uii[:, None],
+            uij,
+            col_i,
+            diag,
+            col_i[:, None, :],
+            Ub,
+            diag[:, None, :],
+            w_eff[idx][:, None],
+            w_eff[None, :],
+            w_eff,
+            stot[None, :],
+            third,
+            opts,
+        )
+        P[idx] = p
+        G[idx] = g
+    G[ar, ar] = -np.inf
+    return P, G
+
+
+def _challenges_for(
+    st: _State,
+    C: FloatArray,
+    stot: FloatArray,
+    h: IntArray,
+    i: IntArray,
+    j: IntArray,
+    opts: KtabOptions,
+) -> FloatArray:
+    """h's estimate of P[i beats j] for given triples (O(n) each)."""
+    n = st.X.shape[0]
+    if h.size == 0:
+        return np.zeros(0)
+    omdT = st.omd.T
+    ET = st.E.T
+    Rh = st.Rhi[h]
+    uxi = omdT[i] * (1.0 + ET[i] * Rh)  # U^h(x, i)
+    uxj = omdT[j] * (1.0 + ET[j] * Rh)  # U^h(x, j)
+    uxx = np.diag(st.omd)[None, :] * (1.0 + np.diag(st.E)[None, :] * Rh)
+    L = np.arange(h.size)
+    ar = np.arange(n)
+    third = (ar[None, :] != i[:, None]) & (ar[None, :] != j[:, None])
+    w_eff = stot * C
+    p, _ = _challenge_core(
+        uxi[L, i], uxj[L, i], uxi[L, j], uxj[L, j], uxi, uxj, uxx,
+        w_eff[i], w_eff[j], w_eff, stot[j], third, opts,
+    )
+    return p
+
+
+# -- bargains ------------------------------------------------------------------------
+def _round4(x: FloatArray) -> FloatArray:
+    out: FloatArray = np.floor(0.5 + x * 10000.0) / 10000.0
+    return out
+
+
+def interpolate(
+    xi: FloatArray, si: FloatArray, xj: FloatArray, sj: FloatArray, p_i: FloatArray, method: str
+) -> tuple[FloatArray, FloatArray]:
+    """``SMPActor::interpolateBrgn`` for rows of bargains: (i's new position, j's new position)."""
+    pi = p_i[:, None]
+    pj = 1 - pi
+    if method == "S2PMax":
+        di = np.where(pj > pi, pj - pi, 0.0)
+        dj = np.where(pi > pj, pi - pj, 0.0)
+        si2, sj2 = si * si, sj * sj
+        dik = (di * sj2) / ((di * sj2) + 1e-6 + ((1 - di) * si2))
+        djk = (dj * si2) / ((dj * si2) + 1e-6 + ((1 - dj) * sj2))
+        return xi + dik * (xj - xi), xj + djk * (xi - xj)
+    if method == "S2P2":
+        wik = (si * si) * (pi * pi)
+        wjk = (sj * sj) * (pj * pj)
+    elif method == "S1P1":
+        wik = si * pi
+        wjk = sj * pj
+    else:
+        raise EngineError(f"unknown InterVecBrgn {method}")
+    denom = wik + 1e-6 + wjk
+    bi = _round4(((wik + 1e-6) * xi + wjk * xj) / denom)
+    bj = _round4((wik * xi + (1e-6 + wjk) * xj) / denom)
+    return bi, bj
+
+
+@dataclass(frozen=True)
+class _Bargains:
+    init: IntArray
+    rcvr: IntArray
+    pos_init: FloatArray  # (B, m)
+    pos_rcvr: FloatArray
+
+
+def _propose(
+    st: _State,
+    S: FloatArray,
+    C: FloatArray,
+    stot: FloatArray,
+    target: IntArray,
+    P: FloatArray,
+    opts: KtabOptions,
+) -> _Bargains:
+    i = np.flatnonzero(target >= 0)
+    j = target[i]
+    xi, xj = st.X[i], st.X[j]
+    si, sj = S[i], S[j]
+    p_i = P[i, j]
+    bi, bj = interpolate(xi, si, xj, sj, p_i, opts.inter_vec_brgn)
+    if opts.bargn_model == "InitOnlyInterp":
+        return _Bargains(i, j, bi, bj)
+    p_j = _challenges_for(st, C, stot, j, i, j, opts)  # j's estimate that i beats j
+    ci_, cj_ = interpolate(xi, si, xj, sj, p_j, opts.inter_vec_brgn)
+    if opts.bargn_model == "InitRcvrInterp":
+        # both views go into both queues, i's view first
+        inits = np.repeat(i, 2)
+        rcvrs = np.repeat(j, 2)
+        pos_i = np.empty((2 * i.size, S.shape[1]))
+        pos_j = np.empty_like(pos_i)
+        pos_i[0::2], pos_i[1::2] = bi, ci_
+        pos_j[0::2], pos_j[1::2] = bj, cj_
+        return _Bargains(inits, rcvrs, pos_i, pos_j)
+    wi = (C[i] * stot[i])[:, None]
+    # KTAB weighs the receiver's view with the initiator's capability (a quirk kept in compat)
+    wj = ((C[i] if opts.compat else C[j]) * stot[j])[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pi_ = (wi * bi + wj * ci_) / (wi + wj)
+        pj_ = (wi * bj + wj * cj_) / (wi + wj)
+    if not opts.compat:
+        both_zero = (wi + wj) <= 0
+        pi_ = np.where(both_zero, (bi + ci_) / 2, pi_)
+        pj_ = np.where(both_zero, (bj + cj_) / 2, pj_)
+    return _Bargains(i, j, pi_, pj_)
+
+
+def _bargain_utilities(
+    st: _State, S: FloatArray, brg: _Bargains, opts: KtabOptions
+) -> FloatArray:
+    """u[a, 0] = value to a of the status quo, u[a, 1 + b] of bargain b (mean over all actors)."""
+    n = st.X.shape[0]
+    Uown = st.own_utilities()  # aUtil[a](a, n)
+    B = brg.init.size
+    out = np.empty((n, 1 + B))
+    out[:, 0] = _total(Uown, -1, opts.compat) / n
+    if B == 0:
+        return out
+    d_i = distances(st.ideals, brg.pos_init, S, compat=opts.compat)  # (a, b)
+    d_r = distances(st.ideals, brg.pos_rcvr, S, compat=opts.compat)
+    R = st.R[:, None]
+    u_i = _utility(1.0 - d_i, np.minimum(d_i, 1.0), R)
+    u_r = _utility(1.0 - d_r, np.minimum(d_r, 1.0), R)
+    if opts.compat:
+        block = max(1, _BLOCK_ELEMENTS // max(n * n, 1))
+        ar = np.arange(n)
+        for start in range(0, B, block):
+            sl = slice(start, start + block)
+            keep = (ar[None, :] != brg.init[sl, None]) & (ar[None, :] != brg.rcvr[sl, None])  # (b, n)
+            arr = np.empty((n, keep.shape[0], n + 2))
+            arr[:, :, 0] = u_i[:, sl]
+            arr[:, :, 1] = u_r[:, sl]
+            arr[:, :, 2:] = np.where(keep[None, :, :], Uown[:, None, :], 0.0)
+            out[:, 1 + start : 1 + start + keep.shape[0]] = _total(arr, -1, True) / n
+    else:
+        total = Uown.sum(axis=1)[:, None]
+        out[:, 1:] = (total - Uown[:, brg.init] - Uown[:, brg.rcvr] + u_i + u_r) / n
+    return out
+
+
+def _resolve(
+    st: _State,
+    S: FloatArray,
+    C: FloatArray,
+    brg: _Bargains,
+    opts: KtabOptions,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, IntArray]:
+    """Each actor's queue is resolved by a PCE over bargains; returns new X and chosen bargain (-1 = SQ)."""
+    n = st.X.shape[0]
+    U = _bargain_utilities(st, S, brg, opts)
+    queues: list[list[int]] = [[0] for _ in range(n)]
+    for b in range(brg.init.size):
+        queues[int(brg.init[b])].append(1 + b)
+        queues[int(brg.rcvr[b])].append(1 + b)
+    chosen = np.full(n, -1, dtype=np.intp)
+    by_size: dict[int, list[int]] = {}
+    for k, qk in enumerate(queues):
+        by_size.setdefault(len(qk), []).append(k)
+    stochastic = opts.state_transitions == "Stochastic"
+    probs: dict[int, FloatArray] = {}
+    for size, ks in by_size.items():
+        if size == 1:
+            continue
+        cols = np.array([queues[k] for k in ks])  # (G, q)
+        Ug = np.moveaxis(U[:, cols], 0, 1)  # (G, n, q)
+        p = pce(Ug, C, opts)
+        for g, k in enumerate(ks):
+            probs[k] = p[g]
+    # one draw per actor, in actor order, whether or not its queue needs it: reproducible
+    draws = np.asarray(rng.random(n) if stochastic else np.zeros(0), dtype=float)
+    for k in range(n):
+        if k not in probs:
+            continue
+        p = probs[k]
+        if stochastic:
+            cum = np.cumsum(p)
+            u = float(draws[k]) * float(cum[-1])
+            m = min(int(np.searchsorted(cum, u, side="right")), p.size - 1)
+        else:
+            m = int(np.argmax(p))
+        chosen[k] = queues[k][m] - 1
+    Xn = st.X.copy()
+    for kk in np.flatnonzero(chosen >= 0):
+        b = int(chosen[kk])
+        Xn[kk] = brg.pos_init[b] if brg.init[b] == kk else brg.pos_rcvr[b]
+    return Xn, chosen
+
+
+# -- forecasts -------------------------------------------------------------------------
+def _groups_ktab(X: FloatArray) -> tuple[IntArray, IntArray]:
+    """KTAB's ``ueIndices``: greedy first match within 1e-3; (unique actor indices, group of each actor)."""
+    n = X.shape[0]
+    uniq: list[int] = []
+    group = np.empty(n, dtype=np.intp)
+    for i in range(n):
+        found = -1
+        for g, u in enumerate(uniq):
+            if np.sqrt(np.sum((X[i] - X[u]) ** 2)) < _POSITION_TOLERANCE:
+                found = g
+                break
+        if found < 0:
+            uniq.append(i)
+            found = len(uniq) - 1
+        group[i] = found
+    return np.array(uniq, dtype=np.intp), group
+
+
+def _groups_transitive(X: FloatArray) -> IntArray:
+    """Connected components of 'within 1e-3': order-independent grouping; group ids by first member."""
+    n = X.shape[0]
+    near = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)) < _POSITION_TOLERANCE
+    label = np.arange(n)
+    while True:
+        new = np.where(near, label[None, :], n).min(axis=1)
+        if np.array_equal(new, label):
+            break
+        label = new
+    _, group = np.unique(label, return_inverse=True)
+    out: IntArray = group.astype(np.intp)
+    return out
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    positions: FloatArray  # (u, m) distinct positions on [0, 1]
+    prob: FloatArray  # (u,)
+    actor_prob: FloatArray  # (n,): probability of the position each actor holds
+
+
+def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Outcome:
+    n = st.X.shape[0]
+    if opts.compat:
+        uniq, _ = _groups_ktab(st.X)
+        U = st.own_utilities()[:, uniq]
+        p = pce(U, C, opts)
+        # State::posProb: the *last* distinct position within tolerance of the actor's
+        dist = np.sqrt(((st.X[:, None, :] - st.X[uniq][None, :, :]) ** 2).sum(-1))
+        within = dist < _POSITION_TOLERANCE
+        last = within.shape[1] - 1 - np.argmax(within[:, ::-1], axis=1)
+        return _Outcome(st.X[uniq], p, p[last])
+    group = _groups_transitive(st.X)
+    ng = int(group.max()) + 1
+    counts = np.bincount(group, minlength=ng).astype(float)
+    reps = np.zeros((ng, st.X.shape[1]))
+    np.add.at(reps, group, st.X)
+    reps /= counts[:, None]
+    if ng == 1:
+        return _Outcome(reps, np.ones(1), np.ones(n))
+    d = distances(st.ideals, reps, S)
+    U = _utility(1.0 - d, np.minimum(d, 1.0), np.diag(st.Rhi)[:, None])
+    p = pce(U, C, opts)
+    return _Outcome(reps, p, p[group])
+
+
+def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, float]]]:
+    m = out.positions.shape[1]
+    result: list[list[tuple[float, float]]] = []
+    for k in range(m):
+        acc: dict[float, float] = {}
+        for x, p in zip(out.positions[:, k], out.prob, strict=True):
+            key = round(float(x) * scale, 10)
+            acc[key] = acc.get(key, 0.0) + float(p)
+        result.append(sorted(acc.items()))
+    return result
+
+
+# -- the engine ---------------------------------------------------------------------
+def _prepare(
+    X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, opts: KtabOptions
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    X = np.asarray(X, dtype=float)
+    S = np.asarray(S, dtype=float)
+    C = np.asarray(C, dtype=float)
+    if X.ndim != 2 or S.shape != X.shape or C.shape != (X.shape[0],):
+        raise EngineError(f"ktab: inconsistent array shapes X{X.shape}, S{S.shape}, C{C.shape}")
+    n, m = X.shape
+    if n == 0 or m == 0:
+        raise EngineError("ktab: the scenario has no actors or no issues")
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(S)) and np.all(np.isfinite(C))):
+        raise EngineError("ktab: positions, saliences and capabilities must be finite numbers")
+    if np.any(X < 0) or np.any(X > 100):
+        raise EngineError("ktab: positions must lie in 0-100")
+    if np.any(S < 0) or np.any(S > 1):
+        raise EngineError("ktab: saliences must lie in 0-100")
+    if np.any(C < 0):
+        raise EngineError("ktab: capabilities must not be negative")
+    S = np.where(mask, S, 0.0)
+    totals = _total(S, -1, True)
+    if opts.compat:
+        if not 3 <= n <= 250:
+            raise EngineError(f"ktab compat mode: KTAB needs 3 to 250 actors, got {n}")
+        if np.any(C <= 0):
+            raise EngineError("ktab compat mode: KTAB rejects an actor with zero capability")
+        if np.any(totals <= 0):
+            raise EngineError("ktab compat mode: KTAB rejects an actor with no salience on any issue")
+        if np.any(totals > 1 + 1e-9):
+            raise EngineError("ktab compat mode: KTAB needs each actor's saliences to total at most 100")
+    else:
+        over = totals > 1.0
+        if np.any(over):
+            S = np.where(over[:, None], S / np.where(over, totals, 1.0)[:, None], S)
+    return X / 100.0, S, C
+
+
+def run_ktab(
+    X: FloatArray,
+    S: FloatArray,
+    C: FloatArray,
+    Q: FloatArray,
+    mask: BoolArray,
+    *,
+    rounds: int | None = None,
+    rng: np.random.Generator | None = None,
+    victory_prob_model: str = "Linear",
+    pce_model: str = "Conditional",
+    state_transitions: str = "Deterministic",
+    voting_rule: str = "Prop",
+    big_r_adjust: str = "OneThird",
+    big_r_range: str = "Mid",
+    third_party_commit: str = "SemiCommit",
+    inter_vec_brgn: str = "S2P2",
+    bargn_model: str = "InitOnlyInterp",
+    compat: bool = False,
+    affinity: FloatArray | None = None,
+    **_: Any,
+) -> Trajectory:
+    """Run KTAB's SMP on all issues jointly; see the module docstring.
+
+    ``X`` is on 0-100, ``S`` in [0, 1], ``C`` >= 0; ``Q`` (status quo) is not used by the
+    SMP. ``affinity`` is KTAB's ideal-accommodation matrix A (identity when None): ideals
+    move as q' = A x' + (1 - rowsum A) q.
+    """
+    opts = KtabOptions(
+        victory_prob_model, pce_model, state_transitions, voting_rule, big_r_adjust,
+        big_r_range, third_party_commit, inter_vec_brgn, bargn_model, bool(compat),
+    )
+    opts.check()
+    if rounds is not None and rounds < 0:
+        raise EngineError(f"ktab: rounds must be >= 0, got {rounds}")
+    mask = np.asarray(mask, dtype=bool)
+    x0, Sx, Cx = _prepare(X, S, C, mask, opts)
+    n, m = x0.shape
+    A = None
+    if affinity is not None:
+        A = np.asarray(affinity, dtype=float)
+        if A.shape != (n, n) or not np.all(np.isfinite(A)) or np.any(A < 0):
+            raise EngineError("ktab: affinity must be an n x n matrix of non-negative numbers")
+        if np.any(A.sum(axis=1) > 1 + 1e-10):
+            raise EngineError("ktab: each row of the affinity matrix must sum to at most 1")
+        if np.allclose(A, np.eye(n), rtol=0, atol=1e-10):
+            A = None
+    if rng is None:
+        rng = np.random.default_rng(DEFAULT_SEED)
+    stot = _total(Sx, -1, True)
+
+    state = _make_state(x0, x0.copy(), Sx, Cx, opts)
+    states = [state]
+    outcomes = [_outcome(state, Sx, Cx, opts)]
+    moves: list[Move] = []
+    turns: list[dict[str, Any]] = []
+    limit = rounds if rounds is not None else _STOP_MAX_TURNS
+    reason = f"fixed number of turns ({rounds})" if rounds is not None else "turn limit (100)"
+    d01 = 0.0
+    t = 0
+    while t < limit:
+        t += 1
+        P, G = _all_challenges(state, Cx, stot, opts)
+        valid = G > _MIN_SIGNIFICANT_GAIN
+        target = np.where(valid.any(axis=1), np.argmax(np.where(valid, G, -np.inf), axis=1), -1)
+        brg = _propose(state, Sx, Cx, stot, target, P, opts)
+        Xn, chosen = _resolve(state, Sx, Cx, brg, opts, rng)
+        ideals = Xn if A is None else A @ Xn + (1.0 - np.minimum(A.sum(axis=1), 1.0))[:, None] * state.ideals
+        new_state = _make_state(Xn, ideals, Sx, Cx, opts)
+        turns.append(_explain(t, state, Xn, target, G, P, brg, chosen, moves))
+        dist = float(np.sum(np.sqrt(((Xn - state.X) ** 2).sum(axis=1))))
+        state = new_state
+        states.append(state)
+        outcomes.append(_outcome(state, Sx, Cx, opts))
+        if t == 1:
+            d01 = dist
+        if rounds is None and t >= _STOP_MIN_TURNS and dist / (d01 + _STOP_DELTA) < _STOP_RATIO:
+            reason = f"converged: turn {t} moved less than 2% of turn 1"
+            break
+
+    pos = np.stack([s.X for s in states]) * 100.0
+    pos[0] = np.asarray(X, dtype=float)  # round 0 is the input, exactly
+    forecast = np.stack([o.prob @ o.positions for o in outcomes]) * 100.0
+    W = np.broadcast_to(weights(Sx, Cx, mask), pos.shape)
+    M = np.broadcast_to(mask, pos.shape)
+    final = outcomes[-1]
+    extras: dict[str, Any] = {
+        "distribution": _marginals(final),
+        "outcomes": [
+            (tuple(float(v) * 100.0 for v in x), float(p))
+            for x, p in zip(final.positions, final.prob, strict=True)
+        ],
+        "actor_probability": np.stack([o.actor_prob for o in outcomes]),
+        "turns": turns,
+        "multidimensional": True,
+        "compat": opts.compat,
+        "options": {k: getattr(opts, k) for k in opts.__dataclass_fields__},
+    }
+    return Trajectory(
+        positions=pos,
+        forecast=forecast,
+        mean=weighted_mean(pos, W, M),
+        median=weighted_median(pos, W, M),
+        stop_reason=(reason,) * m,
+        cycle=(None,) * m,
+        moves=tuple(moves),
+        risk=np.stack([s.R for s in states]),
+        extras=extras,
+    )
+
+
+def _explain(
+    t: int,
+    st: _State,
+    Xn: FloatArray,
+    target: IntArray,
+    G: FloatArray,
+    P: FloatArray,
+    brg: _Bargains,
+    chosen: IntArray,
+    moves: list[Move],
+) -> dict[str, Any]:
+    """One turn's explanation (O(n m)): targets, gains, bargains, choices; appends Moves."""
+    n, m = st.X.shape
+    has = target >= 0
+    j = np.where(has, target, 0)
+    gain = np.where(has, G[np.arange(n), j], np.nan)
+    prob = np.where(has, P[np.arange(n), j], np.nan)
+    for k in np.flatnonzero(chosen >= 0):
+        b = int(chosen[k])
+        initiated = int(brg.init[b]) == k
+        other = int(brg.rcvr[b]) if initiated else int(brg.init[b])
+        kind = "proposed" if initiated else "accepted"
+        for d in range(m):
+            if Xn[k, d] != st.X[k, d]:
+                moves.append(Move(t, d, int(k), other, kind, float(st.X[k, d]) * 100.0, float(Xn[k, d]) * 100.0))
+    return {
+        "turn": t,
+        "target": [int(x) for x in target],
+        "gain": [float(x) for x in gain],
+        "win_probability": [float(x) for x in prob],
+        "bargains": [
+            {
+                "initiator": int(brg.init[b]),
+                "receiver": int(brg.rcvr[b]),
+                "initiator_position": [float(v) * 100.0 for v in brg.pos_init[b]],
+                "receiver_position": [float(v) * 100.0 for v in brg.pos_rcvr[b]],
+            }
+            for b in range(brg.init.size)
+        ],
+        "chosen": [int(x) for x in chosen],
+        "moved": [bool(np.any(Xn[k] != st.X[k])) for k in range(n)],
+    }
