@@ -77,6 +77,45 @@ register(
     )
 )
 
+# -- ktab: KTAB's Spatial Model of Politics (reference/ktab-smp.md) --
+from stratagem.engines.ktab import run_ktab  # noqa: E402
+
+register(
+    EngineSpec(
+        name="ktab",
+        summary="KTAB's Spatial Model of Politics with probabilistic Condorcet elections; "
+        "MULTI-DIMENSIONAL: all issues are bargained jointly (compat=true reproduces KTAB 1.4)",
+        parameters=(
+            Parameter("victory_prob_model", "Linear", "KTAB VictoryProbModel: P[a beats b] from coalition strengths",
+                      choices=("Linear", "Square", "Quartic", "Octic", "Binary")),
+            Parameter("pce_model", "Conditional", "KTAB PCEModel: probabilistic Condorcet election",
+                      choices=("Conditional", "MarkovIncentive", "MarkovUniform")),
+            Parameter("state_transitions", "Deterministic",
+                      "KTAB StateTransitions: take the likeliest bargain, or draw one with the run's seed",
+                      choices=("Deterministic", "Stochastic")),
+            Parameter("voting_rule", "Prop", "KTAB VotingRule: vote as a function of the utility difference",
+                      choices=("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp")),
+            Parameter("big_r_adjust", "OneThird", "KTAB BigRAdjust: how far observers credit others' risk attitudes "
+                      "(Full fails in compat mode, as in KTAB)",
+                      choices=("None", "OneThird", "Half", "TwoThirds", "Full")),
+            Parameter("big_r_range", "Mid", "KTAB BigRRange: range of inferred risk attitudes",
+                      choices=("Min", "Mid", "Max")),
+            Parameter("third_party_commit", "SemiCommit", "KTAB ThirdPartyCommit (NoCommit and FullCommit mean "
+                      "third parties never vote, as in KTAB)",
+                      choices=("NoCommit", "SemiCommit", "FullCommit")),
+            Parameter("inter_vec_brgn", "S2P2", "KTAB InterVecBrgn: how a bargain interpolates the two positions",
+                      choices=("S1P1", "S2P2", "S2PMax")),
+            Parameter("bargn_model", "InitOnlyInterp", "KTAB BargnModel: whose view of the bargain enters the queues",
+                      choices=("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp")),
+            Parameter("compat", False, "reproduce KTAB 1.4 exactly, quirks and failures included "
+                      "(default: corrected mode, which fixes the defects of reference section 8)"),
+        ),
+        run=run_ktab,
+        iterative=True,
+        stochastic=True,
+    )
+)
+
 
 def get_engine(name: str) -> EngineSpec:
     """The engine called ``name``, or an EngineError listing the known ones."""
