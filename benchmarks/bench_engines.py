@@ -15,6 +15,7 @@ import argparse  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from functools import partial  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -48,7 +49,7 @@ def main() -> None:
         x, c, s = bdm_case(n)
         delta = float(x.max() - x.min())
         repeats = args.repeats if n <= 200 else max(3, args.repeats // 2)
-        t_bdm = median_seconds(lambda x=x, c=c, s=s, d=delta: bdm_round(x, c, s, d, BdmOptions()), repeats)
+        t_bdm = median_seconds(partial(bdm_round, x, c, s, delta, BdmOptions()), repeats)
         rng = np.random.default_rng(1)
         draws = 10_000 if n <= 50 else 1_000
         X = rng.uniform(0, 100, (draws, n, 5))
@@ -56,9 +57,10 @@ def main() -> None:
         C = rng.uniform(0, 1, (draws, n))
         Q = np.full(5, 50.0)
         mask = np.ones_like(X, dtype=bool)
-        t_comp = median_seconds(lambda: compromise_forecast(X, S, C, mask), 3) * 10_000 / draws
-        t_med = median_seconds(lambda: median_forecast(X, S, C, mask), 3) * 10_000 / draws
-        t_nash = median_seconds(lambda: nash_forecast(X, S, C, Q, mask), 3) * 10_000 / draws
+        scale = 10_000 / draws
+        t_comp = median_seconds(partial(compromise_forecast, X, S, C, mask), 3) * scale
+        t_med = median_seconds(partial(median_forecast, X, S, C, mask), 3) * scale
+        t_nash = median_seconds(partial(nash_forecast, X, S, C, Q, mask), 3) * scale
         print(f"| {n} | {fmt(t_bdm)} | {fmt(t_comp)} | {fmt(t_med)} | {fmt(t_nash)} |", flush=True)
 
 
