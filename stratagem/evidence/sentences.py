@@ -41,6 +41,9 @@ def _rule_split(text: str) -> list[str]:
         if m.group(1) == "." and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
             continue
         end = m.end(1)
+        so_far = text[start:end]
+        if so_far.count("“") > so_far.count("”") or so_far.count('"') % 2 == 1:
+            continue  # inside an open quotation
         pieces.append(text[start:end])
         start = end
     pieces.append(text[start:])
@@ -52,9 +55,11 @@ def _split(paragraph: str) -> list[str]:
     if seg is None:
         return _rule_split(paragraph)
     try:
-        return [str(s) for s in seg.segment(paragraph)]
+        pieces = [str(s) for s in seg.segment(paragraph)]
     except Exception:  # pysbd has rare internal errors on odd input; fall back to our rules
         return _rule_split(paragraph)
+    # pysbd misses some boundaries after a closing quotation ('…” He'); our rules add them
+    return [part for piece in pieces for part in _rule_split(piece)]
 
 
 def split_sentences(text: str) -> list[Sentence]:

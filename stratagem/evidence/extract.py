@@ -1,0 +1,90 @@
+"""One call from a cleaned document to actors, quotes, events and issue links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from stratagem.evidence.events import extract_events
+from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
+from stratagem.evidence.ingest import read_document
+from stratagem.evidence.issues import evidence_id, link_evidence, link_issues
+from stratagem.evidence.quotes import extract_quotes
+from stratagem.evidence.records import Extraction, IngestedDocument, IssueLink
+from stratagem.evidence.sentences import split_sentences
+from stratagem.model.schema import Evidence, Issue, Scenario
+
+
+def extract(
+    document: IngestedDocument | str,
+    *,
+    gazetteer: Gazetteer | None = None,
+    document_id: str | None = None,
+    document_date: dt.date | None = None,
+) -> Extraction:
+    """Sentences, actor mentions, quotes and dated events of a document (or of a cleaned text)."""
+    gaz = gazetteer or default_gazetteer()
+    if isinstance(document, IngestedDocument):
+        text = document.cleaned
+        doc_id = document_id or document.id
+        date = document_date or document.date
+    else:
+        text, doc_id, date = document, document_id or "", document_date
+    sentences = split_sentences(text)
+    mentions = gaz.find_mentions(text)
+    quotes = extract_quotes(text, sentences, mentions, gaz)
+    events = extract_events(text, sentences, mentions, gaz, document_date=date)
+    actors = tuple(dict.fromkeys(m.name for m in mentions))
+    return Extraction(document=doc_id, sentences=tuple(sentences), mentions=tuple(mentions),
+                      quotes=tuple(quotes), events=tuple(events), actors=actors)
+
+
+def extract_file(
+    path: str | Path,
+    *,
+    gazetteer_files: Sequence[str | Path] = (),
+    scenario: Scenario | None = None,
+    document_date: dt.date | None = None,
+) -> tuple[IngestedDocument, Extraction]:
+    """Read, clean and extract one file (what ``stratagem extract FILE --json`` needs)."""
+    document = read_document(path)
+    gaz = load_gazetteer(gazetteer_files, scenario) if (gazetteer_files or scenario) else default_gazetteer()
+    return document, extract(document, gazetteer=gaz, document_date=document_date)
+
+
+def issue_links(
+    extraction: Extraction,
+    issues: Iterable[Issue],
+    *,
+    keywords: Mapping[str, Sequence[str]] | None = None,
+) -> list[IssueLink]:
+    """Issue links for an extraction's sentences."""
+    return link_issues(extraction.sentences, list(issues), mentions=extraction.mentions,
+                       quotes=extraction.quotes, keywords=keywords)
+
+
+def evidence_records(
+    extraction: Extraction, text: str, links: Iterable[IssueLink] = ()
+) -> list[Evidence]:
+    """Evidence records (the scenario schema's type) for quotes, events and issue links."""
+    out: dict[str, Evidence] = {}
+    doc = extraction.document or "doc"
+    for q in extraction.quotes:
+        eid = evidence_id(doc, "quote", q.start, q.end)
+        out[eid] = Evidence(id=eid, document=doc, start=q.start, end=q.end, kind="quote",
+                            actor=q.speaker_actor, speaker=q.speaker, text=text[q.start:q.end],
+                            rationale=("direct" if q.direct else "indirect") + (f" ({q.cue})" if q.cue else ""))
+    for e in extraction.events:
+        eid = evidence_id(doc, "event", e.start, e.end)
+        if eid in out:
+            continue
+        date = dt.date.fromisoformat(e.date) if len(e.date) == 10 else None
+        out[eid] = Evidence(id=eid, document=doc, start=e.start, end=e.end, kind="event", actor=e.actor_id,
+                            date=date, text=text[e.start:e.end],
+                            rationale=f"{e.action} ({e.verb}) on {e.date}" + (f" against {e.target}" if e.target else ""))
+    for link in links:
+        record = link_evidence(doc, text, link)
+        record = record.model_copy(update={"id": f"{record.id}.{link.issue}"[:80]})
+        out[record.id] = record
+    return list(out.values())
