@@ -1,0 +1,385 @@
+"""The workspace: one SQLite file of documents, evidence and scenario links.
+
+* ``documents``: raw bytes (BLOB, never interpreted), cleaned text, title, URL,
+  publication date, media type, encoding, and a SHA-256 content hash that is
+  unique, so the same bytes are stored once (de-duplication).
+* ``removed_lines``: the boilerplate lines cut from each document, for inspection.
+* ``evidence``: records with the fields of :class:`stratagem.model.schema.Evidence`;
+  ``start``/``end`` are offsets into the document's cleaned text.
+* ``scenario_evidence``: which scenario cites which evidence.
+
+Each document is written in one transaction with its removed lines and its
+evidence: a failure part-way leaves nothing of it behind. The schema version is
+kept in ``meta``; a workspace from a newer version is refused, not altered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from stratagem.evidence.errors import DocumentError
+from stratagem.evidence.extract import evidence_records, extract, issue_links
+from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
+from stratagem.evidence.ingest import iter_document_paths, read_document
+from stratagem.evidence.records import IngestedDocument, RemovedLine
+from stratagem.model.errors import StratagemError
+from stratagem.model.schema import Evidence, Scenario
+
+SCHEMA_VERSION = 1
+DEFAULT_WORKSPACE = "stratagem.db"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    title TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    media_type TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    cleaned TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS removed_lines (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (document_id, seq)
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL CHECK (start >= 0),
+    "end" INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('quote', 'event', 'claim')),
+    actor TEXT,
+    speaker TEXT,
+    date TEXT,
+    issue TEXT,
+    direction TEXT,
+    rationale TEXT NOT NULL DEFAULT '',
+    text TEXT,
+    CHECK ("end" > start)
+);
+CREATE INDEX IF NOT EXISTS evidence_actor ON evidence(actor);
+CREATE INDEX IF NOT EXISTS evidence_issue ON evidence(issue);
+CREATE INDEX IF NOT EXISTS evidence_document ON evidence(document_id);
+CREATE TABLE IF NOT EXISTS scenario_evidence (
+    scenario_id TEXT NOT NULL,
+    evidence_id TEXT NOT NULL REFERENCES evidence(id) ON DELETE CASCADE,
+    role TEXT NOT NULL DEFAULT 'cites',
+    PRIMARY KEY (scenario_id, evidence_id)
+);
+"""
+
+
+class WorkspaceError(StratagemError):
+    """A workspace file that cannot be opened or written, with its path."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    id: str
+    content_hash: str
+    path: str
+    url: str
+    title: str
+    date: dt.date | None
+    media_type: str
+    encoding: str
+    cleaned: str
+    n_evidence: int = 0
+
+
+@dataclass(frozen=True)
+class AddResult:
+    document_id: str
+    created: bool  # False when the same bytes were already stored (de-duplicated)
+    n_evidence: int = 0
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """One file's result of :meth:`Workspace.ingest_path`: stored, duplicate or error."""
+
+    path: str
+    document_id: str | None = None
+    created: bool = False
+    n_evidence: int = 0
+    error: str | None = None  # a one-line message when the file was refused
+
+
+@dataclass
+class Workspace:
+    """An open workspace database. Use as a context manager or call :meth:`close`."""
+
+    path: Path
+    _conn: sqlite3.Connection = field(init=False, repr=False)
+
+    def __init__(self, path: str | Path = DEFAULT_WORKSPACE) -> None:
+        self.path = Path(path)
+        if self.path.exists() and self.path.is_dir():
+            raise WorkspaceError("is a directory, not a workspace file", path=self.path)
+        try:
+            self._conn = sqlite3.connect(str(self.path), isolation_level=None)
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._init_schema()
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"not a stratagem workspace ({exc})", path=self.path) from exc
+
+    # -- lifecycle -----------------------------------------------------------
+    def _init_schema(self) -> None:
+        tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and "meta" not in tables:
+            raise WorkspaceError("an SQLite file that is not a stratagem workspace", path=self.path)
+        if "meta" in tables:
+            row = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            if version > SCHEMA_VERSION:
+                raise WorkspaceError(
+                    f"workspace schema version {version} is newer than this stratagem supports "
+                    f"({SCHEMA_VERSION}); upgrade stratagem", path=self.path,
+                )
+            if version == SCHEMA_VERSION:
+                return
+        self._conn.executescript(
+            "BEGIN IMMEDIATE;" + _SCHEMA
+            + f"INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
+        )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        else:
+            self._conn.execute("COMMIT")
+
+    @property
+    def schema_version(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0])
+
+    # -- documents -----------------------------------------------------------
+    def document_id_for_hash(self, content_hash: str) -> str | None:
+        row = self._conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return str(row[0]) if row else None
+
+    def add_document(self, document: IngestedDocument, evidence: Iterable[Evidence] = ()) -> AddResult:
+        """Store a document with its removed lines and evidence, atomically; de-duplicated by hash."""
+        existing = self.document_id_for_hash(document.content_hash)
+        if existing is not None:
+            return AddResult(existing, created=False)
+        doc_id = document.id
+        if self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
+            doc_id = f"{doc_id[:70]}-{document.content_hash[:8]}"  # same name, different bytes
+        records = [
+            e if e.document == doc_id else e.model_copy(update={"document": doc_id}) for e in evidence
+        ]
+        n = len(document.cleaned)
+        for e in records:
+            if e.end > n:
+                raise WorkspaceError(
+                    f"evidence '{e.id}' ends at {e.end}, beyond the {n} characters of document '{doc_id}'",
+                    path=self.path,
+                )
+        try:
+            with self._transaction() as conn:
+                conn.execute(
+                    "INSERT INTO documents(id, content_hash, path, url, title, published, media_type, encoding,"
+                    " raw, cleaned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, document.content_hash, document.path, document.url, document.title,
+                     document.date.isoformat() if document.date else None, document.media_type,
+                     document.encoding, sqlite3.Binary(document.raw), document.cleaned),
+                )
+                conn.executemany(
+                    "INSERT INTO removed_lines(document_id, seq, line, reason, text) VALUES (?, ?, ?, ?, ?)",
+                    [(doc_id, i, r.line, r.reason, r.text) for i, r in enumerate(document.removed)],
+                )
+                self._insert_evidence(conn, records)
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"cannot store document '{doc_id}': {exc}", path=self.path) from exc
+        return AddResult(doc_id, created=True, n_evidence=len(records))
+
+    @staticmethod
+    def _insert_evidence(conn: sqlite3.Connection, records: Sequence[Evidence]) -> None:
+        conn.executemany(
+            'INSERT OR REPLACE INTO evidence(id, document_id, start, "end", kind, actor, speaker, date, issue,'
+            " direction, rationale, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(e.id, e.document, e.start, e.end, e.kind, e.actor, e.speaker,
+              e.date.isoformat() if e.date else None, e.issue, e.direction, e.rationale, e.text)
+             for e in records],
+        )
+
+    def add_evidence(self, records: Iterable[Evidence]) -> int:
+        """Add (or replace, by id) evidence for stored documents, in one transaction."""
+        items = list(records)
+        lengths = dict(self._conn.execute("SELECT id, length(cleaned) FROM documents").fetchall())
+        for e in items:
+            if e.document not in lengths:
+                raise WorkspaceError(f"evidence '{e.id}' cites unknown document '{e.document}'", path=self.path)
+            if e.end > lengths[e.document]:
+                raise WorkspaceError(f"evidence '{e.id}' ends beyond its document", path=self.path)
+        with self._transaction() as conn:
+            self._insert_evidence(conn, items)
+        return len(items)
+
+    def ingest_file(
+        self,
+        path: str | Path,
+        *,
+        gazetteer: Gazetteer | None = None,
+        scenario: Scenario | None = None,
+        document_date: dt.date | None = None,
+    ) -> AddResult:
+        """Read, clean, extract and store one file (raises DocumentError for a bad file)."""
+        document = read_document(path)
+        existing = self.document_id_for_hash(document.content_hash)
+        if existing is not None:
+            return AddResult(existing, created=False)
+        gaz = gazetteer or load_gazetteer(scenario=scenario)
+        extraction = extract(document, gazetteer=gaz, document_date=document_date)
+        links = issue_links(extraction, scenario.issues) if scenario is not None else []
+        return self.add_document(document, evidence_records(extraction, document.cleaned, links))
+
+    def ingest_path(
+        self,
+        path: str | Path,
+        *,
+        gazetteer: Gazetteer | None = None,
+        scenario: Scenario | None = None,
+    ) -> list[IngestOutcome]:
+        """Ingest a file or every text/HTML file of a directory; a bad file is reported, not fatal."""
+        gaz = gazetteer or load_gazetteer(scenario=scenario)
+        outcomes: list[IngestOutcome] = []
+        for child in iter_document_paths(path):
+            try:
+                result = self.ingest_file(child, gazetteer=gaz, scenario=scenario)
+            except DocumentError as exc:
+                outcomes.append(IngestOutcome(path=str(child), error=str(exc)))
+                continue
+            outcomes.append(IngestOutcome(path=str(child), document_id=result.document_id,
+                                          created=result.created, n_evidence=result.n_evidence))
+        return outcomes
+
+    def _row_to_document(self, row: sqlite3.Row | tuple[object, ...]) -> StoredDocument:
+        (doc_id, content_hash, path, url, title, published, media_type, encoding, cleaned, n) = row
+        return StoredDocument(
+            id=str(doc_id), content_hash=str(content_hash), path=str(path), url=str(url), title=str(title),
+            date=dt.date.fromisoformat(str(published)) if published else None, media_type=str(media_type),
+            encoding=str(encoding), cleaned=str(cleaned), n_evidence=int(n) if isinstance(n, int) else 0,
+        )
+
+    _DOC_COLUMNS = (
+        "d.id, d.content_hash, d.path, d.url, d.title, d.published, d.media_type, d.encoding, d.cleaned,"
+        " (SELECT count(*) FROM evidence e WHERE e.document_id = d.id)"
+    )
+
+    def document(self, document_id: str) -> StoredDocument | None:
+        row = self._conn.execute(
+            f"SELECT {self._DOC_COLUMNS} FROM documents d WHERE d.id = ?", (document_id,)
+        ).fetchone()
+        return self._row_to_document(row) if row else None
+
+    def documents(self) -> list[StoredDocument]:
+        rows = self._conn.execute(f"SELECT {self._DOC_COLUMNS} FROM documents d ORDER BY d.id").fetchall()
+        return [self._row_to_document(r) for r in rows]
+
+    def raw_bytes(self, document_id: str) -> bytes | None:
+        row = self._conn.execute("SELECT raw FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def removed_lines(self, document_id: str) -> list[RemovedLine]:
+        rows = self._conn.execute(
+            "SELECT line, text, reason FROM removed_lines WHERE document_id = ? ORDER BY seq", (document_id,)
+        ).fetchall()
+        return [RemovedLine(line=int(r[0]), text=str(r[1]), reason=str(r[2])) for r in rows]
+
+    def delete_document(self, document_id: str) -> bool:
+        with self._transaction() as conn:
+            cur = conn.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+        return cur.rowcount > 0
+
+    # -- evidence --------------------------------------------------------------
+    def evidence(
+        self,
+        *,
+        actor: str | None = None,
+        issue: str | None = None,
+        kind: str | None = None,
+        document: str | None = None,
+        scenario: str | None = None,
+    ) -> list[Evidence]:
+        """Evidence records matching every filter given, ordered by document and offset."""
+        where: list[str] = []
+        args: list[object] = []
+        for column, value in (("e.actor", actor), ("e.issue", issue), ("e.kind", kind), ("e.document_id", document)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        join = ""
+        if scenario is not None:
+            join = " JOIN scenario_evidence s ON s.evidence_id = e.id"
+            where.append("s.scenario_id = ?")
+            args.append(scenario)
+        sql = (
+            'SELECT e.id, e.document_id, e.start, e."end", e.kind, e.actor, e.speaker, e.date, e.issue,'
+            f" e.direction, e.rationale, e.text FROM evidence e{join}"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY e.document_id, e.start, e.id"
+        )
+        return [
+            Evidence(id=r[0], document=r[1], start=r[2], end=r[3], kind=r[4], actor=r[5], speaker=r[6],
+                     date=dt.date.fromisoformat(r[7]) if r[7] else None, issue=r[8], direction=r[9],
+                     rationale=r[10] or "", text=r[11])
+            for r in self._conn.execute(sql, args).fetchall()
+        ]
+
+    def span_text(self, evidence: Evidence) -> str | None:
+        """The cited words, read from the stored cleaned text."""
+        row = self._conn.execute(
+            "SELECT substr(cleaned, ?, ?) FROM documents WHERE id = ?",
+            (evidence.start + 1, evidence.end - evidence.start, evidence.document),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    # -- scenarios -------------------------------------------------------------
+    def link_scenario(self, scenario_id: str, evidence_ids: Iterable[str], role: str = "cites") -> int:
+        """Record that a scenario cites evidence (unknown ids raise WorkspaceError)."""
+        ids = list(evidence_ids)
+        known = {r[0] for r in self._conn.execute("SELECT id FROM evidence")}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise WorkspaceError(f"unknown evidence id '{missing[0]}'", path=self.path)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO scenario_evidence(scenario_id, evidence_id, role) VALUES (?, ?, ?)",
+                [(scenario_id, i, role) for i in ids],
+            )
+        return len(ids)
