@@ -49,7 +49,7 @@ def main() -> None:
         x, c, s = bdm_case(n)
         delta = float(x.max() - x.min())
         repeats = args.repeats if n <= 200 else max(3, args.repeats // 2)
-        t_bdm = median_seconds(partial(bdm_round, x, c, s, delta, BdmOptions()), repeats)
+        t_bdm = median_seconds(partial(bdm_round, x[None], c[None], s[None], np.array([delta]), BdmOptions()), repeats)
         rng = np.random.default_rng(1)
         draws = 10_000 if n <= 50 else 1_000
         X = rng.uniform(0, 100, (draws, n, 5))

@@ -92,7 +92,8 @@ def test_belgium_quadrant_chart_of_bdm_1994() -> None:
     x = np.array([s.position for s in scenario.stances])
     c = np.array([a.capability for a in scenario.actors])
     s = np.array([st.salience / 100 for st in scenario.stances])
-    _, e_ao, e_oa = offer_expected_utilities(x, c, s, float(x.max() - x.min()), BdmOptions())
+    _, e_ao3, e_oa3 = offer_expected_utilities(x[None], c[None], s[None], np.array([x.max() - x.min()]), BdmOptions())
+    e_ao, e_oa = e_ao3[0], e_oa3[0]
     b = names.index("Belgium")
     digitised = {
         "Luxembourg": (0.60, 0.24), "Denmark": (-0.84, 0.24), "UK": (-0.66, 0.24),
