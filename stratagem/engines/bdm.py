@@ -111,7 +111,7 @@ def win_probabilities(
 
 
 def _challenge_utilities(
-    x: FloatArray, r_eval: FloatArray, delta: FloatArray
+    x: FloatArray, r_eval: FloatArray | float, delta: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """U_s, U_f and U_sq for every pair, perceived with exponent r_eval (scalar 1 or (B, n, n))."""
     d = _distances(x, delta)
@@ -457,7 +457,7 @@ def bdm_final_batch(
     The same computation as :func:`run_bdm` applied to each draw, in one vectorised
     pass per issue (used by ensembles).
     """
-    B, n, m = X.shape
+    B, _, m = X.shape
     out = np.empty((B, m))
     for k in range(m):
         idx = np.flatnonzero(mask[:, k])
