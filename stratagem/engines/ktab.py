@@ -90,7 +90,7 @@ _MIN_SIGNIFICANT_GAIN = 1e-5  # SMPState::bestChallenge
 _POSITION_TOLERANCE = 1e-3  # SMPModel::posTol, on the [0, 1] scale
 _MARKOV_MAX_ITER = 1000
 _STOP_MIN_TURNS, _STOP_MAX_TURNS, _STOP_RATIO, _STOP_DELTA = 2, 100, 0.02, 1e-4
-_BLOCK_ELEMENTS = 1_000_000  # bound on temporary 3-D blocks (8 MB each)
+_BLOCK_ELEMENTS = 131_072  # bound on temporary 3-D blocks (1 MB each: they stay in cache)
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,17 @@ def vote(rule: str, w: Any, du: Any) -> FloatArray:
     raise EngineError(f"unknown voting rule {rule}")
 
 
+def _response(rule: str, du: FloatArray) -> FloatArray:
+    """g(du) with vote = w g(du); may overwrite ``du``."""
+    if rule == "Prop":
+        return du
+    if rule == "Binary":
+        return np.clip(du / 1e-8, -1.0, 1.0)
+    if rule == "ASymProsp":
+        return np.where(du > 0.0, du * (2.0 / 3.0), du)
+    return vote(rule, 1.0, du)
+
+
 def coalitions(
     U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = False
 ) -> FloatArray:
@@ -176,6 +187,17 @@ def coalitions(
     for start in range(0, n, block):
         Uk = U[..., start : start + block, :]
         du = Uk[..., :, :, None] - Uk[..., :, None, :]  # [..., k, a, b] = U[k, a] - U[k, b]
+        if not sequential:
+            # w_k * max(0, g(du)) summed over k as one matrix product (w >= 0)
+            wk = w[start : start + block]
+            k = wk.size
+            g = _response(rule, du)
+            flat = np.maximum(g, 0.0).reshape(*lead, k, q * q)
+            pos = pos + np.matmul(wk, flat).reshape(*lead, q, q)
+            if rule == "ASymProsp":
+                flat = np.maximum(-g, 0.0).reshape(*lead, k, q * q)
+                neg = neg + np.matmul(wk, flat).reshape(*lead, q, q)
+            continue
         v = vote(rule, w[start : start + block, None, None], du)
         vp = np.maximum(v, 0.0)
         vp[..., 0, :, :] += pos
