@@ -45,7 +45,10 @@ neutrality instead of 0/0; the Markov PCEs stop after 1000 iterations; zero
 capabilities, zero saliences and totals above 100 (which native scenarios allow) are
 handled (no vote, indifference, saliences rescaled to total 100), and ``Full`` works.
 ``NoCommit`` and ``FullCommit`` stay degenerate (third parties never vote) in both
-modes, as KTAB defines them.
+modes, as KTAB defines them, and ``ASymProsp`` keeps KTAB's orientation (the 2/3 weight
+on gains applies to the higher-numbered option of each pair). ``Stochastic`` draws from
+``rng`` in both modes (KTAB's own PRNG stream is not reproducible, section 8.4); without
+an ``rng`` the generator is seeded with smpc's default seed.
 
 Cost per turn is O(n^3) arithmetic (the challenge values with third parties and the
 risk PCE), computed in blocks; KTAB spends O(n^4) on estimates that only feed its logs.
