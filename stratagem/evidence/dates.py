@@ -7,9 +7,9 @@ bare year rarely dates a specific action.
 
 Resolution of a date without a year, in order: the document date (a month after
 the document's month is taken to be in the previous year: news reports look
-back); a full date earlier in the same paragraph; the last full date earlier in
-the document; otherwise it
-stays unresolved. Weekdays resolve to the latest such day before the document
+back); a full date earlier in the same paragraph; otherwise it stays unresolved
+(``DateContext.use_document_context`` also tries the last full date anywhere
+earlier, which on the seed analyses was wrong more often than right). Weekdays resolve to the latest such day before the document
 date.
 """
 
@@ -32,10 +32,10 @@ _DATE_RE = re.compile(
     rf"|(?P<qual1>\b(?:early|mid|late)[- ])?\b(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}})\b)?"
     rf"|\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}})\b)?"
     rf"|(?P<qual3>\b(?:early|mid|late)[- ])?\b(?P<m3>{_MONTH})(?:,?\s+(?P<y3>\d{{4}})\b)"
-    rf"|(?P<prep4>\b(?:in|since|until|by|during|from|of|last|this|next)\s+(?:(?:early|mid|late)[- ])?)(?P<m4>{_MONTH})\b(?!,?\s+\d{{1,4}}\b)"
+    rf"|(?P<prep4>\b(?i:in|since|until|by|during|from|of|last|this|next)\s+(?:(?:early|mid|late)[- ])?)(?P<m4>{_MONTH})\b(?!,?\s+\d{{1,4}}\b)"
     rf"|(?P<qual5>\b(?:early|mid|late)[- ])(?P<m5>{_MONTH})\b(?!,?\s+\d{{1,4}}\b)"
-    rf"|\b(?P<wprep>on|last|this|since)\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-    rf"|\b(?P<yprep>in|since|by|until|during|from)\s+(?:(?:early|mid|late)[- ])?(?P<y6>(?:19|20)\d{{2}})\b(?![-–]\d)"
+    rf"|\b(?P<wprep>(?i:on|last|this|since))\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"|\b(?P<yprep>(?i:in|since|by|until|during|from))\s+(?:(?:early|mid|late)[- ])?(?P<y6>(?:19|20)\d{{2}})\b(?![-–]\d)"
 )
 
 
@@ -106,6 +106,7 @@ class DateContext:
     last_full: DateMention | None = None  # the last date with an explicit year, anywhere before
     paragraph_full: DateMention | None = None  # the same, within the current paragraph
     paragraph: int = -1
+    use_document_context: bool = False  # measured on the seeds: years from other paragraphs mislead
 
     def enter_paragraph(self, paragraph: int) -> None:
         if paragraph != self.paragraph:
@@ -130,7 +131,7 @@ class DateContext:
                 year = self.document_date.year - (1 if d.month > self.document_date.month else 0)
             elif self.paragraph_full is not None and self.paragraph_full.year is not None:
                 year = self.paragraph_full.year
-            elif self.last_full is not None and self.last_full.year is not None:
+            elif self.use_document_context and self.last_full is not None and self.last_full.year is not None:
                 year = self.last_full.year
         if year is None:
             return None

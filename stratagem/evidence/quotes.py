@@ -46,7 +46,7 @@ _SPEECH = (
 _SPEECH_RE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\btheir )\b(?:{_SPEECH})\b")
 _INDIRECT_RE = re.compile(
     r"\b(?:said|says|stated|told [\w\s]{0,30}?|claimed|warned|argued|insisted|noted|announced|acknowledged|"
-    r"believes|stressed|asserted)\s+that\b|\baccording to\b|\b(?:warned|urged|called for|calling for|"
+    r"believes|stressed|asserted)\s+that\b|\baccording to\b|\b(?:said|says|told\s+\w+)\s+(?=[a-z])|\b(?:warned|urged|called for|calling for|"
     r"demanded|demanding|called on|calling on|threatened|vowed|pledged|promised)\b",
     re.I,
 )

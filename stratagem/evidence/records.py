@@ -49,10 +49,15 @@ class IngestedDocument:
     encoding: str
     segments: tuple[Segment, ...] = ()  # cleaned -> source offset map (plain text only)
 
-    def source_offset(self, clean_offset: int) -> int | None:
-        """Offset in ``text`` of a cleaned-text offset, when the document is plain text."""
+    def source_offset(self, clean_offset: int, *, end: bool = False) -> int | None:
+        """Offset in ``text`` of a cleaned-text offset (plain text only; None inside inserted separators).
+
+        With ``end=True`` the offset is an exclusive end, so an offset at a segment boundary maps to
+        the end of the segment before it rather than the start of the next one.
+        """
         for seg in self.segments:
-            if seg.clean_start <= clean_offset <= seg.clean_start + seg.length:
+            lo, hi = seg.clean_start, seg.clean_start + seg.length
+            if (lo < clean_offset <= hi) if end else (lo <= clean_offset < hi):
                 return seg.source_start + (clean_offset - seg.clean_start)
         return None
 
