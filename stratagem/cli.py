@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from stratagem import __version__
+from stratagem.analysis.ensemble import EnsembleResult, run_ensemble
+from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
 from stratagem.engines.registry import ENGINES
 from stratagem.evidence.sources import span_text
 from stratagem.model.builtin import builtin_ids, load_builtin, resolve_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
+from stratagem.model.shocks import apply_shock, resolve_shocks
 
 console = Console()
 err_console = Console(stderr=True)
@@ -120,6 +123,256 @@ def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
                         style="dim",
                         highlight=False,
                     )
+
+
+def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, dict[str, str]]:
+    """KEY=VALUE applies to every listed engine that has KEY; ENGINE.KEY=VALUE to one engine."""
+    parsed = _parse_options(pairs)
+    out: dict[str, dict[str, str]] = {e: {} for e in engines}
+    for key, value in parsed.items():
+        target, _, name = key.rpartition(".")
+        owners = [target] if target else [e for e in engines if any(p.name == name for p in ENGINES[e].parameters)]
+        if target and target not in out:
+            raise StratagemError(f"--option {key}: engine '{target}' is not in this run")
+        if not owners:
+            raise StratagemError(f"--option {key}: none of {', '.join(engines)} has an option '{name}'")
+        for owner in owners:
+            out[owner][name] = value
+    return out
+
+
+def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> EnsembleResult:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if quiet:
+        return run_ensemble(sc, **kwargs)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(f"ensemble {sc.id}", total=int(kwargs.get("draws", 0) or 0), rate="-")
+
+        def update(done: int, total: int) -> None:
+            elapsed = bar.tasks[0].elapsed or 0.0
+            rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
+            bar.update(task, completed=done, total=total, rate=rate)
+
+        return run_ensemble(sc, progress=update, **kwargs)
+
+
+def _print_ensemble(result: EnsembleResult, title: str) -> None:
+    table = Table(title=title)
+    for col in ("issue", "median", "mean", "50% interval", "80% interval", "95% interval", "±mcse", "most likely band"):
+        table.add_column(col, justify="left" if col in ("issue", "most likely band") else "right")
+    for k, s in enumerate(result.issues):
+        q = s.quantiles
+        issue = result.scenario.issues[k]
+        band, prob = max(s.bands.items(), key=lambda kv: kv[1]) if s.bands else ("", 0.0)
+        table.add_row(
+            s.id, f"{s.median:.1f}", f"{s.mean:.1f}", f"{q['p25']:.0f}-{q['p75']:.0f}",
+            f"{q['p10']:.0f}-{q['p90']:.0f}", f"{q['p05']:.0f}-{q['p95']:.0f}", f"{s.mcse_median:.2f}",
+            f"{band} ({prob:.0%})" if issue.anchors else "",
+        )
+    console.print(table)
+    note = f"{result.draws} draws, engines: {', '.join(result.engines)}, inputs drawn {result.distribution}"
+    console.print(note + (" (INTERRUPTED: partial summary)" if result.interrupted else ""), style="dim",
+                  highlight=False)
+
+
+_ensemble_options = [
+    click.option("--draws", "-n", type=click.IntRange(min=1), default=1000, show_default=True),
+    click.option("--engine", "-e", "engines", multiple=True, help="Engine(s); draws are split among them (default: bdm)."),
+    click.option("--rounds", type=click.IntRange(min=0), default=None, help="Exact rounds for iterative engines."),
+    click.option("--seed", type=int, default=0, show_default=True),
+    click.option("--option", "options", multiple=True, metavar="[ENGINE.]KEY=VALUE", help="Engine parameter."),
+    click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run the chunks on a Dask cluster."),
+    click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores)."),
+    click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+]
+
+
+def _with_ensemble_options(fn: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed(_ensemble_options):
+        fn = option(fn)
+    return fn
+
+
+@cli.command("ensemble")
+@click.argument("scenario", required=False)
+@_with_ensemble_options
+def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rounds: int | None, seed: int,
+                 options: tuple[str, ...], scheduler: str | None, workers: int | None, as_json: bool) -> None:
+    """Forecast distribution of SCENARIO over its input ranges (Monte Carlo)."""
+    sc = resolve_scenario(scenario)
+    names = engines or ("bdm",)
+    result = _run_ensemble_with_progress(
+        sc, quiet=as_json, draws=draws, engines=names, seed=seed, rounds=rounds,
+        options=_engine_options(names, options), scheduler=scheduler, workers=workers,
+    )
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_ensemble(result, f"{sc.name}: forecast distribution")
+
+
+@cli.command("whatif")
+@click.argument("scenario", required=False)
+@click.option("--shock", "shocks", multiple=True, required=True, metavar="NAME|FILE",
+              help="A shock id of the scenario or a YAML file with a shock (repeatable; applied in order).")
+@_with_ensemble_options
+def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engines: tuple[str, ...],
+               rounds: int | None, seed: int, options: tuple[str, ...], scheduler: str | None,
+               workers: int | None, as_json: bool) -> None:
+    """Compare the baseline forecast distribution with the shocked one, per issue."""
+    sc = resolve_scenario(scenario)
+    shocked = sc
+    chosen = resolve_shocks(sc, shocks)
+    for shock in chosen:
+        shocked = apply_shock(shocked, shock)
+    names = engines or ("bdm",)
+    kwargs = dict(draws=draws, engines=names, seed=seed, rounds=rounds, options=_engine_options(names, options),
+                  scheduler=scheduler, workers=workers)
+    base = _run_ensemble_with_progress(sc, quiet=as_json, **kwargs)
+    after = _run_ensemble_with_progress(shocked, quiet=as_json, **kwargs)
+    if as_json:
+        click.echo(json.dumps({"scenario": sc.id, "shocks": [s.id for s in chosen],
+                               "baseline": base.to_dict(), "shocked": after.to_dict()}, indent=2))
+        return
+    table = Table(title=f"{sc.name}: what if {', '.join(s.name for s in chosen)}")
+    for col in ("issue", "baseline median (80%)", "shocked median (80%)", "change"):
+        table.add_column(col, justify="left" if col == "issue" else "right")
+    after_by_id = {s.id: s for s in after.issues}
+    for b in base.issues:
+        a = after_by_id[b.id]
+        table.add_row(b.id, f"{b.median:.1f} ({b.quantiles['p10']:.0f}-{b.quantiles['p90']:.0f})",
+                      f"{a.median:.1f} ({a.quantiles['p10']:.0f}-{a.quantiles['p90']:.0f})",
+                      f"{a.median - b.median:+.1f}")
+    console.print(table)
+    console.print(f"{base.draws} draws each, engines: {', '.join(base.engines)}", style="dim", highlight=False)
+
+
+@cli.command("explain")
+@click.argument("scenario", required=False)
+@click.option("--engine", "-e", default="bdm", show_default=True)
+@click.option("--rounds", type=click.IntRange(min=0), default=None)
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE")
+@click.option("--draws", type=click.IntRange(min=0), default=1000, show_default=True,
+              help="Draws for the variance-based indices (0 skips them).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,
+                seed: int, as_json: bool) -> None:
+    """Who moved and why, pivotal actors, and whom to persuade."""
+    sc = resolve_scenario(scenario)
+    opts = _parse_options(options)
+    run = forecast(sc, engine, rounds=rounds, seed=seed, options=opts)
+    sens = local_sensitivities(sc, engine, opts, rounds)
+    indices = variance_indices(sc, engine, draws=draws, seed=seed, params=opts, rounds=rounds) if draws else []
+    persuade = whom_to_persuade(sc, engine, opts, rounds)
+    actors, issues = run.arrays.actor_ids, run.arrays.issue_ids
+    moves = [{"round": m.round, "issue": issues[m.issue], "actor": actors[m.actor], "other": actors[m.other],
+              "kind": m.kind, "from": m.before, "to": m.after} for m in run.trajectory.moves]
+    if as_json:
+        click.echo(json.dumps({
+            "scenario": sc.id, "engine": engine, "moves": moves,
+            "sensitivities": [s.__dict__ for s in sens],
+            "variance_indices": [v.__dict__ for v in indices],
+            "persuade": [p.__dict__ for p in persuade],
+        }, indent=2))
+        return
+    console.print(f"[bold]{sc.name}[/bold]: {engine}, {run.rounds} rounds", highlight=False)
+    if moves:
+        table = Table(title="Who moved (first 40 moves)")
+        for col in ("round", "issue", "actor", "because of", "kind", "from", "to"):
+            table.add_column(col)
+        for mv in moves[:40]:
+            table.add_row(str(mv["round"]), str(mv["issue"]), str(mv["actor"]), str(mv["other"]), str(mv["kind"]),
+                          f"{mv['from']:.1f}", f"{mv['to']:.1f}")
+        console.print(table)
+    table = Table(title="Pivotal actors: forecast change per unit of input (largest first)")
+    for col in ("issue", "actor", "per position point", "per salience point", "per +10% capability"):
+        table.add_column(col)
+    ranked = sorted(sens, key=lambda s: -(abs(s.position) * 10 + abs(s.salience) * 10 + abs(s.capability)))
+    for s in ranked[:15]:
+        table.add_row(s.issue, s.actor, f"{s.position:+.2f}", f"{s.salience:+.2f}", f"{s.capability:+.2f}")
+    console.print(table)
+    if indices:
+        table = Table(title=f"Variance explained over the input ranges ({draws} draws)")
+        for col in ("issue", "input", "share of variance"):
+            table.add_column(col)
+        for v in indices:
+            table.add_row(v.issue, v.input, f"{v.first_order:.0%}")
+        console.print(table)
+    if persuade:
+        table = Table(title="Whom to persuade: smallest position change that moves a forecast to another band")
+        for col in ("issue", "actor", "from", "to", "forecast", "band"):
+            table.add_column(col)
+        seen: dict[str, int] = {}
+        for p in persuade:
+            seen[p.issue] = seen.get(p.issue, 0) + 1
+            if seen[p.issue] <= 3:
+                table.add_row(p.issue, p.actor, f"{p.from_position:g}", f"{p.to_position:g}",
+                              f"{p.forecast_before:.1f} → {p.forecast_after:.1f}", f"{p.band_before} → {p.band_after}")
+        console.print(table)
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+              show_default=True, help="The workspace database (created if missing).")
+@click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
+@click.option("--json", "as_json", is_flag=True)
+def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, as_json: bool) -> None:
+    """Store documents (HTML or text, files or directories) with their extracted evidence."""
+    from stratagem.store.workspace import Workspace
+
+    sc = resolve_scenario(scenario_ref) if scenario_ref else None
+    outcomes = []
+    with Workspace(workspace) as ws:
+        for path in paths:
+            if not path.exists():
+                raise StratagemError(f"{path}: no such file or directory")
+            outcomes.extend(ws.ingest_path(path, scenario=sc))
+    if as_json:
+        click.echo(json.dumps([o.__dict__ for o in outcomes], indent=2))
+        return
+    for o in outcomes:
+        if o.error:
+            err_console.print(f"skipped: {o.error}", highlight=False, markup=False)
+        else:
+            state = "stored" if o.created else "already stored"
+            console.print(f"{state}: {o.path} as {o.document_id} ({o.n_evidence} evidence records)", highlight=False)
+    if any(o.error for o in outcomes) and not any(o.document_id for o in outcomes):
+        sys.exit(2)
+
+
+@cli.command("evidence")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+              show_default=True)
+@click.option("--actor", default=None)
+@click.option("--issue", default=None)
+@click.option("--kind", type=click.Choice(["quote", "event", "claim"]), default=None)
+@click.option("--document", default=None)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: str | None, document: str | None,
+                 limit: int, as_json: bool) -> None:
+    """List evidence records stored in the workspace, with their words."""
+    from stratagem.store.workspace import Workspace
+
+    if not workspace.exists():
+        raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
+    with Workspace(workspace) as ws:
+        records = ws.evidence(actor=actor, issue=issue, kind=kind, document=document)[:limit]
+        rows = [(ev, ws.span_text(ev)) for ev in records]
+    if as_json:
+        click.echo(json.dumps([{**ev.model_dump(mode="json"), "text": text} for ev, text in rows], indent=2))
+        return
+    for ev, text in rows:
+        who = ev.speaker or ev.actor or ""
+        console.print(f"[bold]{ev.id}[/bold] {ev.kind} {who} {ev.date or ''} {ev.document}:{ev.start}-{ev.end}",
+                      highlight=False)
+        if text:
+            console.print(f"  “{' '.join(text.split())}”", highlight=False, markup=False)
 
 
 @cli.command("validate")

@@ -285,6 +285,9 @@ class Scenario(_Strict):
     shocks: tuple[Shock, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
     notes: str = ""
+    # how ensembles draw each number from its range: beta-PERT (default) or triangular,
+    # both with the point value as the mode
+    uncertainty: Literal["pert", "triangular"] = "pert"
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:

@@ -1,0 +1,352 @@
+"""Ensembles: forecast distributions from many draws over the inputs' ranges and engines.
+
+Each stance's position and salience and each actor's capability is drawn from a
+beta-PERT (default) or triangular distribution on [low, high] with its point value
+as the mode. Draws are split across the requested engines and cut into chunks of
+fixed size; chunk j of engine e draws its inputs from its own random stream
+(seed, e, j), so the result is the same whether chunks run here, in local
+processes or on a Dask cluster. Engines with a batched form (compromise, median,
+nash, bdm) evaluate a whole chunk in one vectorised call.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from stratagem.engines.base import FloatArray
+from stratagem.engines.bdm import BdmOptions, bdm_final_batch
+from stratagem.engines.closed_form import compromise_forecast, median_forecast, nash_forecast
+from stratagem.engines.registry import get_engine
+from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.errors import EngineError, StratagemError
+from stratagem.model.schema import Scenario
+
+Distribution = Literal["pert", "triangular"]
+CHUNK_SIZE = 500
+QUANTILES = {"p05": 0.05, "p10": 0.10, "p25": 0.25, "p75": 0.75, "p90": 0.90, "p95": 0.95}
+
+
+# -- drawing inputs ------------------------------------------------------------
+def _draw(low: FloatArray, mode: FloatArray, high: FloatArray, u: FloatArray, g: FloatArray | None,
+          kind: Distribution) -> FloatArray:
+    """Values on [low, high] with the given mode, from uniforms u (triangular) or betas g (PERT)."""
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    if kind == "pert":
+        assert g is not None
+        value = low + g * width
+    else:
+        cut = (mode - low) / safe
+        left = low + np.sqrt(u * width * (mode - low))
+        right = high - np.sqrt((1.0 - u) * width * (high - mode))
+        value = np.where(u < cut, left, right)
+    return np.where(width > 0, value, mode)
+
+
+def _pert_betas(rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray,
+                size: int) -> FloatArray:
+    width = high - low
+    safe = np.where(width > 0, width, 1.0)
+    alpha = 1.0 + 4.0 * (mode - low) / safe
+    beta = 1.0 + 4.0 * (high - mode) / safe
+    return rng.beta(np.broadcast_to(alpha, (size, *alpha.shape)), np.broadcast_to(beta, (size, *beta.shape)))
+
+
+def sample_inputs(
+    arrays: ScenarioArrays, size: int, rng: np.random.Generator, kind: Distribution = "pert"
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Draw X, S (size, n, m) and C (size, n) from the scenario's ranges."""
+    out = []
+    for low, mode, high in (
+        (arrays.X_low, arrays.X, arrays.X_high),
+        (arrays.S_low, arrays.S, arrays.S_high),
+        (arrays.C_low, arrays.C, arrays.C_high),
+    ):
+        if kind == "pert":
+            out.append(_draw(low, mode, high, np.empty(0), _pert_betas(rng, low, mode, high, size), kind))
+        else:
+            u = rng.random((size, *mode.shape))
+            out.append(_draw(low, mode, high, u, None, kind))
+    X, S, C = out
+    return X, np.clip(S, 0.0, 1.0), np.maximum(C, 0.0)
+
+
+# -- one chunk -----------------------------------------------------------------
+BatchRunner = Callable[..., FloatArray]
+
+
+def _batched(engine: str) -> BatchRunner | None:
+    if engine == "compromise":
+        return lambda X, S, C, Q, mask, **_: compromise_forecast(X, S, C, np.broadcast_to(mask, X.shape))
+    if engine == "median":
+        return lambda X, S, C, Q, mask, **_: median_forecast(X, S, C, np.broadcast_to(mask, X.shape))
+    if engine == "nash":
+        return lambda X, S, C, Q, mask, breakdown_cost=0.25, **_: nash_forecast(
+            X, S, C, Q, np.broadcast_to(mask, X.shape), breakdown_cost=breakdown_cost
+        )
+    if engine == "bdm":
+        def run(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: Any, *,
+                rounds: int | None = None, **params: Any) -> FloatArray:
+            opts = BdmOptions(**{k: v for k, v in params.items() if k in BdmOptions.__dataclass_fields__})
+            return bdm_final_batch(X, S, C, mask, rounds=rounds, opts=opts)
+        return run
+    return None
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Everything a worker needs to compute one chunk: plain data, picklable."""
+
+    arrays: ScenarioArrays
+    engine: str
+    params: Mapping[str, Any]
+    rounds: int | None
+    seed: int
+    engine_index: int
+    chunk_index: int
+    size: int
+    distribution: Distribution
+
+
+def run_chunk(task: ChunkTask) -> FloatArray:
+    """Forecasts (size, n_issues) for one chunk of draws."""
+    seq = np.random.SeedSequence(task.seed, spawn_key=(task.engine_index, task.chunk_index))
+    input_rng, engine_rng = (np.random.default_rng(s) for s in seq.spawn(2))
+    X, S, C = sample_inputs(task.arrays, task.size, input_rng, task.distribution)
+    a = task.arrays
+    batched = _batched(task.engine)
+    if batched is not None:
+        return np.asarray(batched(X, S, C, a.Q, a.mask, rounds=task.rounds, **task.params), dtype=float)
+    spec = get_engine(task.engine)
+    out = np.empty((task.size, a.n_issues))
+    for d in range(task.size):
+        traj = spec.run(X[d], S[d], C[d], a.Q, a.mask, rounds=task.rounds, rng=engine_rng, **task.params)
+        out[d] = traj.final_forecast
+    return out
+
+
+# -- summaries -----------------------------------------------------------------
+@dataclass(frozen=True)
+class IssueSummary:
+    id: str
+    name: str
+    median: float
+    mean: float
+    quantiles: Mapping[str, float]
+    bands: Mapping[str, float]
+    mcse_mean: float
+    mcse_median: float
+    status_quo: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "median": self.median,
+            "mean": self.mean,
+            **dict(self.quantiles),
+            "bands": dict(self.bands),
+            "mcse_mean": self.mcse_mean,
+            "mcse_median": self.mcse_median,
+            "status_quo": self.status_quo,
+        }
+
+
+def summarise(scenario: Scenario, values: FloatArray) -> tuple[IssueSummary, ...]:
+    """Per-issue statistics of forecasts ``values`` (draws, n_issues)."""
+    n = values.shape[0]
+    out = []
+    for k, issue in enumerate(scenario.issues):
+        v = np.sort(values[:, k])
+        qs = {name: float(np.quantile(v, p)) for name, p in QUANTILES.items()}
+        bands: dict[str, float] = {}
+        ranges = issue.bands()
+        for b, (lo, hi, label) in enumerate(ranges):
+            last = b == len(ranges) - 1
+            inside = (v >= lo) & ((v <= hi) if last else (v < hi))
+            bands[label] = float(inside.mean())
+        half = 1.96 * math.sqrt(n) / 2.0
+        lo_rank = max(0, math.floor(n / 2 - half))
+        hi_rank = min(n - 1, math.ceil(n / 2 + half))
+        out.append(
+            IssueSummary(
+                id=issue.id,
+                name=issue.name,
+                median=float(np.median(v)),
+                mean=float(v.mean()),
+                quantiles=qs,
+                bands=bands,
+                mcse_mean=float(v.std(ddof=1) / math.sqrt(n)) if n > 1 else float("nan"),
+                mcse_median=float((v[hi_rank] - v[lo_rank]) / 3.92) if n > 1 else float("nan"),
+                status_quo=issue.status_quo,
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    """Forecast draws per engine and their pooled per-issue summary."""
+
+    scenario: Scenario
+    draws: int
+    seed: int
+    engines: tuple[str, ...]
+    distribution: Distribution
+    values: Mapping[str, FloatArray]  # engine -> (draws, n_issues), in draw order
+    issues: tuple[IssueSummary, ...]
+    interrupted: bool = False
+    by_engine: Mapping[str, tuple[IssueSummary, ...]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "scenario": self.scenario.id,
+            "draws": self.draws,
+            "seed": self.seed,
+            "engines": list(self.engines),
+            "distribution": self.distribution,
+            "interrupted": self.interrupted,
+            "issues": [i.to_dict() for i in self.issues],
+        }
+        if len(self.engines) > 1:
+            out["by_engine"] = {e: [i.to_dict() for i in s] for e, s in self.by_engine.items()}
+        return out
+
+
+# -- running -------------------------------------------------------------------
+def plan_chunks(
+    scenario: Scenario,
+    *,
+    draws: int,
+    engines: Sequence[str],
+    seed: int,
+    rounds: int | None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    distribution: Distribution | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> list[ChunkTask]:
+    """The chunks of an ensemble, in a fixed order that does not depend on the executor."""
+    if draws < 1:
+        raise StratagemError(f"draws must be at least 1, got {draws}")
+    if not engines:
+        raise StratagemError("an ensemble needs at least one engine")
+    if chunk_size < 1:
+        raise StratagemError("chunk size must be at least 1")
+    arrays = to_arrays(scenario)
+    kind: Distribution = distribution or scenario.uncertainty
+    tasks = []
+    per_engine = [draws // len(engines) + (1 if e < draws % len(engines) else 0) for e in range(len(engines))]
+    for e, name in enumerate(engines):
+        spec = get_engine(name)
+        params = spec.resolve((options or {}).get(name, {}))
+        for j, start in enumerate(range(0, per_engine[e], chunk_size)):
+            size = min(chunk_size, per_engine[e] - start)
+            tasks.append(ChunkTask(arrays, name, params, rounds if spec.iterative else None, seed, e, j, size, kind))
+    return tasks
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def _local_results(tasks: list[ChunkTask], workers: int) -> Iterator[tuple[int, FloatArray]]:
+    if workers <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            yield i, run_chunk(task)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Future[FloatArray], int] = {pool.submit(run_chunk, t): i for i, t in enumerate(tasks)}
+        try:
+            from concurrent.futures import as_completed
+
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _dask_results(tasks: list[ChunkTask], address: str) -> Iterator[tuple[int, FloatArray]]:
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:  # pragma: no cover - dask is a declared dependency
+        raise StratagemError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from None
+    try:
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise StratagemError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(run_chunk, tasks, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in as_completed(futures):  # type: ignore[no-untyped-call]
+            yield index[future.key], future.result()
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def run_ensemble(
+    scenario: Scenario,
+    *,
+    draws: int = 1000,
+    engines: Sequence[str] = ("bdm",),
+    seed: int = 0,
+    rounds: int | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    distribution: Distribution | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+    chunk_size: int = CHUNK_SIZE,
+) -> EnsembleResult:
+    """Run an ensemble; on Ctrl-C the summary covers the chunks finished so far.
+
+    ``workers`` defaults to the machine's cores; ``scheduler`` (``tcp://host:port``)
+    sends the chunks to a Dask cluster instead. Results are identical either way.
+    """
+    tasks = plan_chunks(scenario, draws=draws, engines=engines, seed=seed, rounds=rounds, options=options,
+                        distribution=distribution, chunk_size=chunk_size)
+    results: dict[int, FloatArray] = {}
+    done = 0
+    interrupted = False
+    stream = (
+        _dask_results(tasks, scheduler)
+        if scheduler
+        else _local_results(tasks, workers if workers is not None else (os.cpu_count() or 1))
+    )
+    try:
+        for i, values in stream:
+            results[i] = values
+            done += tasks[i].size
+            if progress is not None:
+                progress(done, draws)
+    except KeyboardInterrupt:
+        interrupted = True
+        if not results:
+            raise
+    names = tuple(dict.fromkeys(t.engine for t in tasks))
+    per_engine: dict[str, FloatArray] = {}
+    for name in names:
+        parts = [results[i] for i, t in enumerate(tasks) if t.engine == name and i in results]
+        if parts:
+            per_engine[name] = np.concatenate(parts)
+    if not per_engine:
+        raise EngineError("no draws finished")
+    pooled = np.concatenate(list(per_engine.values()))
+    return EnsembleResult(
+        scenario=scenario,
+        draws=int(pooled.shape[0]),
+        seed=seed,
+        engines=names,
+        distribution=tasks[0].distribution,
+        values=per_engine,
+        issues=summarise(scenario, pooled),
+        interrupted=interrupted,
+        by_engine={name: summarise(scenario, v) for name, v in per_engine.items()},
+    )

@@ -1,0 +1,185 @@
+"""Explanations: who moves and why, which actors are pivotal, and whom to persuade.
+
+- ``local_sensitivities``: how far each issue's forecast moves per unit change of
+  one actor's position, salience or capability (central finite differences).
+- ``variance_indices``: first-order variance-based sensitivity of each forecast to
+  each uncertain input, estimated from ensemble draws by binning (correlation ratio).
+- ``whom_to_persuade``: for each actor, the smallest change of its position that
+  moves an issue's forecast into another band between the issue's anchors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from stratagem.analysis.ensemble import _batched, sample_inputs
+from stratagem.engines.base import FloatArray
+from stratagem.engines.registry import get_engine
+from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.schema import Issue, Scenario
+
+
+def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, C: FloatArray,
+             params: Mapping[str, Any], rounds: int | None = None) -> FloatArray:
+    """Final forecasts (B, m) for a batch of inputs, batched where the engine allows."""
+    spec = get_engine(engine)
+    rounds = rounds if spec.iterative else None
+    batched = _batched(engine)
+    if batched is not None:
+        return np.asarray(batched(X, S, C, arrays.Q, arrays.mask, rounds=rounds, **params), dtype=float)
+    rng = np.random.default_rng(0)
+    return np.array([
+        spec.run(X[b], S[b], C[b], arrays.Q, arrays.mask, rounds=rounds, rng=rng, **params).final_forecast
+        for b in range(X.shape[0])
+    ])
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    actor: str
+    issue: str
+    position: float  # forecast points per position point
+    salience: float  # forecast points per salience point (0-100 scale)
+    capability: float  # forecast points per 10% more capability
+
+
+def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,
+                        rounds: int | None = None) -> list[Sensitivity]:
+    """Central differences around the point inputs, one batched call for all actors."""
+    a = to_arrays(scenario)
+    spec = get_engine(engine)
+    p = spec.resolve(params or {})
+    n, m = a.n_actors, a.n_issues
+    batch_X, batch_S, batch_C = [], [], []
+    h_pos, h_sal, f_cap = 1.0, 0.05, 1.1
+    for i in range(n):
+        for sign in (1.0, -1.0):
+            X = a.X.copy()
+            X[i, :] = np.clip(X[i, :] + sign * h_pos, a.scale[:, 0], a.scale[:, 1])
+            batch_X.append(X)
+            batch_S.append(a.S)
+            batch_C.append(a.C)
+        for sign in (1.0, -1.0):
+            S = a.S.copy()
+            S[i, :] = np.where(a.mask[i], np.clip(S[i, :] + sign * h_sal, 0.0, 1.0), 0.0)
+            batch_X.append(a.X)
+            batch_S.append(S)
+            batch_C.append(a.C)
+        for factor in (f_cap, 1.0 / f_cap):
+            C = a.C.copy()
+            C[i] *= factor
+            batch_X.append(a.X)
+            batch_S.append(a.S)
+            batch_C.append(C)
+    values = evaluate(a, engine, np.array(batch_X), np.array(batch_S), np.array(batch_C), p, rounds)
+    values = values.reshape(n, 3, 2, m)
+    out = []
+    for i, actor in enumerate(a.actor_ids):
+        for k, issue in enumerate(a.issue_ids):
+            if not a.mask[i, k]:
+                continue
+            d_pos = (values[i, 0, 0, k] - values[i, 0, 1, k]) / (2 * h_pos)
+            d_sal = (values[i, 1, 0, k] - values[i, 1, 1, k]) / (2 * h_sal * 100)
+            d_cap = (values[i, 2, 0, k] - values[i, 2, 1, k]) / 2
+            out.append(Sensitivity(actor, issue, float(d_pos), float(d_sal), float(d_cap)))
+    return out
+
+
+@dataclass(frozen=True)
+class VarianceIndex:
+    issue: str
+    input: str  # "<actor>.position", "<actor>.salience" or "<actor>.capability"
+    first_order: float
+
+
+def _correlation_ratio(x: FloatArray, y: FloatArray, bins: int = 20) -> float:
+    var = float(y.var())
+    if var <= 0 or np.ptp(x) <= 0:
+        return 0.0
+    edges = np.quantile(x, np.linspace(0, 1, bins + 1))
+    which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
+    counts = np.bincount(which, minlength=bins)
+    sums = np.bincount(which, weights=y, minlength=bins)
+    used = counts > 0
+    means = sums[used] / counts[used]
+    between = float(np.sum(counts[used] * (means - y.mean()) ** 2) / len(y))
+    return max(0.0, min(1.0, between / var))
+
+
+def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed: int = 0,
+                     params: Mapping[str, Any] | None = None, rounds: int | None = None,
+                     top: int = 5) -> list[VarianceIndex]:
+    """The inputs that explain most of each forecast's variance over the scenario's ranges."""
+    a = to_arrays(scenario)
+    p = get_engine(engine).resolve(params or {})
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
+    X, S, C = sample_inputs(a, draws, rng, scenario.uncertainty)
+    values = evaluate(a, engine, X, S, C, p, rounds)
+    out: list[VarianceIndex] = []
+    for k, issue in enumerate(a.issue_ids):
+        scores = []
+        for i, actor in enumerate(a.actor_ids):
+            if a.mask[i, k]:
+                scores.append((f"{actor}.position", _correlation_ratio(X[:, i, k], values[:, k])))
+                scores.append((f"{actor}.salience", _correlation_ratio(S[:, i, k], values[:, k])))
+            scores.append((f"{actor}.capability", _correlation_ratio(C[:, i], values[:, k])))
+        scores.sort(key=lambda t: (-t[1], t[0]))
+        out.extend(VarianceIndex(issue, name, score) for name, score in scores[:top] if score > 0)
+    return out
+
+
+@dataclass(frozen=True)
+class Persuasion:
+    issue: str
+    actor: str
+    from_position: float
+    to_position: float
+    forecast_before: float
+    forecast_after: float
+    band_before: str
+    band_after: str
+
+
+def _band(issue: Issue, value: float) -> str:
+    ranges = issue.bands()
+    for b, (lo, hi, label) in enumerate(ranges):
+        if lo <= value < hi or (b == len(ranges) - 1 and value <= hi):
+            return label
+    return "outside the anchors"
+
+
+def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,
+                     rounds: int | None = None, step: float = 1.0) -> list[Persuasion]:
+    """Per issue, each actor's smallest position change that moves the forecast to another band,
+    sorted by the size of the change (the easiest persuasion first)."""
+    a = to_arrays(scenario)
+    p = get_engine(engine).resolve(params or {})
+    base = evaluate(a, engine, a.X[None], a.S[None], a.C[None], p, rounds)[0]
+    out: list[Persuasion] = []
+    for k, issue in enumerate(scenario.issues):
+        if len(issue.anchors) < 2:
+            continue
+        grid = np.arange(issue.scale_min, issue.scale_max + step / 2, step)
+        before = _band(issue, float(base[k]))
+        for i, actor in enumerate(a.actor_ids):
+            if not a.mask[i, k]:
+                continue
+            X = np.repeat(a.X[None], len(grid), axis=0)
+            X[:, i, k] = grid
+            vals = evaluate(a, engine, X, np.repeat(a.S[None], len(grid), 0), np.repeat(a.C[None], len(grid), 0),
+                            p, rounds)[:, k]
+            bands = [_band(issue, float(v)) for v in vals]
+            moved = [g for g, b in enumerate(bands) if b != before]
+            if not moved:
+                continue
+            g = min(moved, key=lambda g: (abs(grid[g] - a.X[i, k]), grid[g]))
+            out.append(Persuasion(issue.id, actor, float(a.X[i, k]), float(grid[g]), float(base[k]),
+                                  float(vals[g]), before, bands[g]))
+    out.sort(key=lambda r: (r.issue, abs(r.to_position - r.from_position), r.actor))
+    return out
+
+
