@@ -1,0 +1,66 @@
+"""Benchmark (not a test): ensemble throughput in draws per second on this machine.
+
+Cases: the built-in us-iraq-2020 scenario with bdm and with compromise, and a
+synthetic 15-actor one-issue problem with bdm for 10 rounds at several sizes.
+Each figure is the median of three runs, using every core (local processes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from stratagem.analysis.ensemble import run_ensemble
+from stratagem.model.builtin import load_builtin
+from stratagem.model.schema import Scenario
+
+
+def synthetic(n: int, seed: int = 0) -> Scenario:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    actors = [{"id": f"a{i}", "name": f"A{i}", "capability": float(rng.uniform(1, 10)),
+               "capability_range": None} for i in range(n)]
+    for a in actors:
+        c = a["capability"]
+        a["capability_range"] = [c * 0.8, c * 1.2]
+    stances = []
+    for i in range(n):
+        x, s = float(rng.uniform(5, 95)), float(rng.uniform(20, 90))
+        stances.append({"actor": f"a{i}", "issue": "x", "position": x, "salience": s,
+                        "position_range": [max(0, x - 10), min(100, x + 10)],
+                        "salience_range": [max(0, s - 10), min(100, s + 10)]})
+    return Scenario.model_validate({"id": f"synthetic-{n}", "name": f"{n} actors", "actors": actors,
+                                    "issues": [{"id": "x", "name": "x"}], "stances": stances})
+
+
+def rate(scenario: Scenario, engine: str, draws: int, rounds: int | None, repeats: int) -> float:
+    times = []
+    for r in range(repeats):
+        start = time.perf_counter()
+        run_ensemble(scenario, draws=draws, engines=[engine], rounds=rounds, seed=r)
+        times.append(time.perf_counter() - start)
+    return draws / statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--draws", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[15, 50, 200])
+    args = parser.parse_args()
+    print("| case | draws | draws/s |")
+    print("|---|---:|---:|")
+    flagship = load_builtin("us-iraq-2020")
+    for engine, rounds in (("compromise", None), ("bdm", 10), ("bdm", None)):
+        label = f"us-iraq-2020, {engine}" + (f", {rounds} rounds" if rounds else (", stopping rule" if engine == "bdm" else ""))
+        print(f"| {label} | {args.draws} | {rate(flagship, engine, args.draws, rounds, args.repeats):,.0f} |", flush=True)
+    for n in args.sizes:
+        draws = args.draws if n <= 50 else max(1000, args.draws // 10)
+        print(f"| {n} actors, 1 issue, bdm, 10 rounds | {draws} | "
+              f"{rate(synthetic(n), 'bdm', draws, 10, args.repeats if n <= 50 else 1):,.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
