@@ -1,0 +1,82 @@
+"""The ``stratagem`` command group, its shared helpers and the entry point.
+
+Commands live in sibling modules (one per area) and only parse and print; every
+number comes from the library. Input and usage errors print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+import click
+from rich.console import Console
+
+from stratagem import __version__
+from stratagem.model.errors import StratagemError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, str]:
+    """Parse repeated KEY=VALUE options into a dict."""
+    options: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--option")
+        options[key.strip()] = value.strip()
+    return options
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    """A number for a table cell; '-' for a missing one."""
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stratagem")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Forecast multi-party political negotiations with established bargaining models."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the CLI, turning user-facing errors into one line and exit status 2."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="stratagem", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("aborted", 130)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        sys.exit(0)
+    except click.ClickException as exc:
+        if debug:
+            raise
+        _fail(exc.format_message().replace("\n", " "))
+    except StratagemError as exc:
+        if debug:
+            raise
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # pragma: no cover - the last resort keeps tracebacks from users
+        if debug:
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)", 1)
+
+
