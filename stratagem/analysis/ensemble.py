@@ -12,14 +12,13 @@ nash, bdm) evaluate a whole chunk in one vectorised call.
 from __future__ import annotations
 
 import math
-import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
+from stratagem.analysis.executor import run_tasks
 from stratagem.engines.base import FloatArray
 from stratagem.engines.bdm import BdmOptions, bdm_final_batch
 from stratagem.engines.closed_form import compromise_forecast, median_forecast, nash_forecast
@@ -255,42 +254,6 @@ def plan_chunks(
 ProgressCallback = Callable[[int, int], None]
 
 
-def _local_results(tasks: list[ChunkTask], workers: int) -> Iterator[tuple[int, FloatArray]]:
-    if workers <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            yield i, run_chunk(task)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Future[FloatArray], int] = {pool.submit(run_chunk, t): i for i, t in enumerate(tasks)}
-        try:
-            from concurrent.futures import as_completed
-
-            for future in as_completed(futures):
-                yield futures[future], future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-
-
-def _dask_results(tasks: list[ChunkTask], address: str) -> Iterator[tuple[int, FloatArray]]:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - dask is a declared dependency
-        raise StratagemError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from None
-    try:
-        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError) as exc:
-        raise StratagemError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    try:
-        futures = client.map(run_chunk, tasks, pure=False)
-        index = {f.key: i for i, f in enumerate(futures)}
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            yield index[future.key], future.result()
-    finally:
-        client.close()  # type: ignore[no-untyped-call]
-
-
 def run_ensemble(
     scenario: Scenario,
     *,
@@ -315,11 +278,7 @@ def run_ensemble(
     results: dict[int, FloatArray] = {}
     done = 0
     interrupted = False
-    stream = (
-        _dask_results(tasks, scheduler)
-        if scheduler
-        else _local_results(tasks, workers if workers is not None else (os.cpu_count() or 1))
-    )
+    stream = run_tasks(run_chunk, tasks, workers=workers, scheduler=scheduler)
     try:
         for i, values in stream:
             results[i] = values

@@ -116,6 +116,24 @@ register(
     )
 )
 
+# -- exchange: Stokman & van Oosten's position exchange (reference/bdm-scholz.md section 4.2) --
+from stratagem.engines.exchange import run_exchange  # noqa: E402
+
+register(
+    EngineSpec(
+        name="exchange",
+        summary="Stokman-van Oosten position exchange (equal gain): actors trade voting positions across "
+        "issues, outcome = weighted mean; MULTI-ISSUE (one issue = compromise)",
+        parameters=(
+            Parameter("max_rounds", 1, "rounds of exchanges when --rounds is not given; 1 is Stokman and "
+                      "van Oosten's model, more rounds trade again from the new positions (stops early "
+                      "when a round makes no exchange)", minimum=1, maximum=1000),
+        ),
+        run=run_exchange,
+        iterative=True,
+    )
+)
+
 
 def get_engine(name: str) -> EngineSpec:
     """The engine called ``name``, or an EngineError listing the known ones."""

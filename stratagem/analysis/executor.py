@@ -1,0 +1,71 @@
+"""One executor for every many-task job: ensembles, backtests and corpus ingestion.
+
+Tasks run in this process, in local worker processes (the default, one per
+core) or on a Dask distributed cluster given its scheduler address. Results are
+yielded as ``(index, result)`` in completion order; callers that need
+determinism put them back in task order, and tasks carry their own seeds, so the
+answer never depends on where or in which order tasks ran.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from typing import TypeVar
+
+from stratagem.model.errors import StratagemError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    """Local worker processes when none are asked for: the machine's cores."""
+    return os.cpu_count() or 1
+
+
+def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[tuple[int, R]]:
+    """Run tasks here (one worker or one task) or in a process pool; cancel the rest on error."""
+    if workers <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            yield i, fn(task)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
+        futures: dict[Future[R], int] = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        try:
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def run_dask(fn: Callable[[T], R], tasks: Sequence[T], address: str) -> Iterator[tuple[int, R]]:
+    """Run tasks on the Dask cluster whose scheduler listens at ``address`` (tcp://host:port)."""
+    try:
+        from dask.distributed import Client
+        from dask.distributed import as_completed as dask_completed
+    except ImportError:  # pragma: no cover - dask is a declared dependency
+        raise StratagemError("--scheduler needs dask.distributed (pip install 'dask[distributed]')") from None
+    try:
+        client = Client(address, timeout=10)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as exc:
+        raise StratagemError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = client.map(fn, list(tasks), pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        for future in dask_completed(futures):  # type: ignore[no-untyped-call]
+            yield index[future.key], future.result()
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+
+
+def run_tasks(
+    fn: Callable[[T], R], tasks: Sequence[T], *, workers: int | None = None, scheduler: str | None = None
+) -> Iterator[tuple[int, R]]:
+    """Run ``fn`` over ``tasks`` on Dask when ``scheduler`` is given, else in local processes."""
+    if scheduler:
+        return run_dask(fn, tasks, scheduler)
+    return run_local(fn, tasks, workers if workers is not None else default_workers())
