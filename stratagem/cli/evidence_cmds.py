@@ -1,7 +1,8 @@
-"""Commands on documents and evidence: ingest, evidence."""
+"""Commands on documents and evidence: extract, ingest, evidence, draft."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -13,23 +14,82 @@ from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
 
 
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--date") from None
+
+
+_DATE_HELP = "Publication date (YYYY-MM-DD) for documents whose metadata and dateline give none."
+
+
+@cli.command("extract")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
+@click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
+@click.option("--gazetteer", "gazetteer_files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra gazetteer YAML (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print actors, quotes and events as JSON.")
+def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazetteer_files: tuple[Path, ...],
+                as_json: bool) -> None:
+    """Actors, quotes and dated events of one document (no workspace needed).
+
+    Offsets (start, end) are character offsets into the document's cleaned text.
+    """
+    from stratagem.evidence.extract import extract_file
+
+    supplied = _parse_date(date_s)
+    sc = resolve_scenario(scenario_ref) if scenario_ref else None
+    document, extraction = extract_file(path, gazetteer_files=gazetteer_files, scenario=sc, document_date=supplied)
+    if as_json:
+        click.echo(json.dumps(extraction.to_json(), indent=2, ensure_ascii=False))
+        return
+    from rich.table import Table
+
+    date = f"{document.date} ({document.date_source})" if document.date else "none found (use --date)"
+    console.print(f"[bold]{document.title or document.id}[/bold]", highlight=False, markup=True)
+    console.print(f"{document.media_type}, {len(document.cleaned)} characters of text, "
+                  f"{len(document.removed)} lines removed; date: {date}", highlight=False, markup=False)
+    console.print(f"actors: {', '.join(extraction.actors) or '-'}", highlight=False, markup=False)
+    quotes = Table(title=f"quotes ({len(extraction.quotes)})", title_justify="left")
+    for column in ("speaker", "", "words", "span"):
+        quotes.add_column(column, overflow="fold")
+    for q in extraction.quotes:
+        words = " ".join(q.text.split())
+        quotes.add_row(q.speaker or "?", "direct" if q.direct else "indirect",
+                       words if len(words) <= 160 else words[:157] + "...", f"{q.start}-{q.end}")
+    console.print(quotes)
+    events = Table(title=f"events ({len(extraction.events)})", title_justify="left")
+    for column in ("date", "actor", "action", "target", "span"):
+        events.add_column(column, overflow="fold")
+    for e in extraction.events:
+        events.add_row(e.date, e.actor or "?", f"{e.action} ({e.verb})", e.target or "", f"{e.start}-{e.end}")
+    console.print(events)
+
+
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
               show_default=True, help="The workspace database (created if missing).")
 @click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
+@click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
 @click.option("--json", "as_json", is_flag=True)
-def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, as_json: bool) -> None:
+def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, date_s: str | None,
+               as_json: bool) -> None:
     """Store documents (HTML or text, files or directories) with their extracted evidence."""
     from stratagem.store.workspace import Workspace
 
+    supplied = _parse_date(date_s)
     sc = resolve_scenario(scenario_ref) if scenario_ref else None
     outcomes = []
     with Workspace(workspace) as ws:
         for path in paths:
             if not path.exists():
                 raise StratagemError(f"{path}: no such file or directory")
-            outcomes.extend(ws.ingest_path(path, scenario=sc))
+            outcomes.extend(ws.ingest_path(path, scenario=sc, document_date=supplied))
     if as_json:
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=2))
         return

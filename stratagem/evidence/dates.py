@@ -107,6 +107,9 @@ class DateContext:
     paragraph_full: DateMention | None = None  # the same, within the current paragraph
     paragraph: int = -1
     use_document_context: bool = False  # measured on the seeds: years from other paragraphs mislead
+    #: the document date is an estimate (the latest date in the text, a lower bound of the publication
+    #: date): dates without a year take its year, with no look-back rule, and weekdays stay unresolved
+    estimated: bool = False
 
     def enter_paragraph(self, paragraph: int) -> None:
         if paragraph != self.paragraph:
@@ -121,13 +124,15 @@ class DateContext:
     def resolve(self, d: DateMention) -> str | None:
         """"YYYY-MM-DD", "YYYY-MM" or "YYYY", or None when the year cannot be known."""
         if d.weekday is not None:
-            if self.document_date is None:
+            if self.document_date is None or self.estimated:
                 return None
             back = (self.document_date.weekday() - d.weekday) % 7 or 7
             return (self.document_date - dt.timedelta(days=back)).isoformat()
         year = d.year
         if year is None and d.month is not None:
-            if self.document_date is not None:
+            if self.document_date is not None and self.estimated:
+                year = self.document_date.year
+            elif self.document_date is not None:
                 year = self.document_date.year - (1 if d.month > self.document_date.month else 0)
             elif self.paragraph_full is not None and self.paragraph_full.year is not None:
                 year = self.paragraph_full.year

@@ -67,11 +67,15 @@ def extract_events(
     gazetteer: Gazetteer | None = None,
     *,
     document_date: dt.date | None = None,
+    date_estimated: bool = False,
     include_years: bool = False,
 ) -> list[Event]:
-    """Dated events in a cleaned text. Dates that cannot be resolved to a year give no event."""
+    """Dated events in a cleaned text. Dates that cannot be resolved to a year give no event.
+
+    ``date_estimated`` marks ``document_date`` as an estimate (see :mod:`stratagem.evidence.pubdate`).
+    """
     gaz = gazetteer or default_gazetteer()
-    ctx = DateContext(document_date=document_date)
+    ctx = DateContext(document_date=document_date, estimated=date_estimated)
     events: list[Event] = []
     for sentence in sentences:
         ctx.enter_paragraph(sentence.paragraph)

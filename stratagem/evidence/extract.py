@@ -10,6 +10,7 @@ from stratagem.evidence.events import extract_events
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 from stratagem.evidence.ingest import read_document
 from stratagem.evidence.issues import evidence_id, link_evidence, link_issues
+from stratagem.evidence.pubdate import ESTIMATED_SOURCES
 from stratagem.evidence.quotes import extract_quotes
 from stratagem.evidence.records import Extraction, IngestedDocument, IssueLink
 from stratagem.evidence.sentences import split_sentences
@@ -23,18 +24,24 @@ def extract(
     document_id: str | None = None,
     document_date: dt.date | None = None,
 ) -> Extraction:
-    """Sentences, actor mentions, quotes and dated events of a document (or of a cleaned text)."""
+    """Sentences, actor mentions, quotes and dated events of a document (or of a cleaned text).
+
+    ``document_date`` overrides the document's own date; a date the document only
+    estimated (``date_source == "text-latest"``) resolves yearless dates more cautiously.
+    """
     gaz = gazetteer or default_gazetteer()
+    estimated = False
     if isinstance(document, IngestedDocument):
         text = document.cleaned
         doc_id = document_id or document.id
         date = document_date or document.date
+        estimated = document_date is None and document.date_source in ESTIMATED_SOURCES
     else:
         text, doc_id, date = document, document_id or "", document_date
     sentences = split_sentences(text)
     mentions = gaz.find_mentions(text)
     quotes = extract_quotes(text, sentences, mentions, gaz)
-    events = extract_events(text, sentences, mentions, gaz, document_date=date)
+    events = extract_events(text, sentences, mentions, gaz, document_date=date, date_estimated=estimated)
     actors = tuple(dict.fromkeys(m.name for m in mentions))
     return Extraction(document=doc_id, sentences=tuple(sentences), mentions=tuple(mentions),
                       quotes=tuple(quotes), events=tuple(events), actors=actors)
@@ -47,10 +54,13 @@ def extract_file(
     scenario: Scenario | None = None,
     document_date: dt.date | None = None,
 ) -> tuple[IngestedDocument, Extraction]:
-    """Read, clean and extract one file (what ``stratagem extract FILE --json`` needs)."""
-    document = read_document(path)
+    """Read, clean and extract one file (what ``stratagem extract FILE --json`` needs).
+
+    ``document_date`` is used only when the document's metadata or dateline gives no date.
+    """
+    document = read_document(path, supplied_date=document_date)
     gaz = load_gazetteer(gazetteer_files, scenario) if (gazetteer_files or scenario) else default_gazetteer()
-    return document, extract(document, gazetteer=gaz, document_date=document_date)
+    return document, extract(document, gazetteer=gaz)
 
 
 def issue_links(

@@ -30,6 +30,7 @@ from stratagem.evidence.errors import (
     EmptyDocumentError,
     EncodingError,
 )
+from stratagem.evidence.pubdate import with_publication_date
 from stratagem.evidence.records import IngestedDocument, RemovedLine
 
 #: Largest document accepted, in bytes (20 MB). Larger files are refused, not truncated.
@@ -151,8 +152,13 @@ def ingest_bytes(
     document_id: str | None = None,
     media_type: str | None = None,
     url: str = "",
+    supplied_date: dt.date | None = None,
 ) -> IngestedDocument:
-    """Decode and clean one document given as bytes (``path`` is only used in names and errors)."""
+    """Decode and clean one document given as bytes (``path`` is only used in names and errors).
+
+    The publication date follows :mod:`stratagem.evidence.pubdate`; ``supplied_date``
+    is used only when the document's metadata or dateline gives none.
+    """
     where = path if path is not None else "<bytes>"
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise DocumentTooLargeError(
@@ -167,11 +173,12 @@ def ingest_bytes(
     doc_id = document_id or document_id_for(path, content_hash)
     is_html = media_type == "text/html" if media_type else looks_like_html(raw, path)
     if is_html:
-        return _ingest_html(raw, text, encoding, content_hash, doc_id, where, url)
+        return with_publication_date(_ingest_html(raw, text, encoding, content_hash, doc_id, where, url),
+                                     supplied_date)
     result = clean_plain_text(text)
     if not result.cleaned.strip():
         raise EmptyDocumentError("no article text found after removing boilerplate", path=where)
-    return IngestedDocument(
+    document = IngestedDocument(
         id=doc_id,
         path=str(where),
         raw=raw,
@@ -185,7 +192,9 @@ def ingest_bytes(
         media_type="text/plain",
         encoding=encoding,
         segments=result.segments,
+        date_source="dateline" if result.date else "",
     )
+    return with_publication_date(document, supplied_date)
 
 
 def _ingest_html(
@@ -199,6 +208,7 @@ def _ingest_html(
         extracted = trafilatura.bare_extraction(
             text, url=url or None, with_metadata=True, include_comments=False, include_tables=True,
             include_images=False, include_links=False, favor_recall=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as exc:  # trafilatura/lxml raise many kinds of parser errors
         raise DocumentError(f"cannot parse the HTML: {type(exc).__name__}", path=where) from exc
@@ -221,10 +231,13 @@ def _ingest_html(
         content_hash=content_hash,
         media_type="text/html",
         encoding=encoding,
+        date_source="html-meta" if getattr(extracted, "date", None) else "",
     )
 
 
-def read_document(path: str | Path, *, document_id: str | None = None, url: str = "") -> IngestedDocument:
+def read_document(
+    path: str | Path, *, document_id: str | None = None, url: str = "", supplied_date: dt.date | None = None
+) -> IngestedDocument:
     """Read and clean one file. Raises a :class:`DocumentError` subclass with a one-line message."""
     p = Path(path)
     if not p.exists():
@@ -243,7 +256,7 @@ def read_document(path: str | Path, *, document_id: str | None = None, url: str 
         raw = p.read_bytes()
     except OSError as exc:
         raise DocumentError(f"cannot read the file: {exc.strerror or exc}", path=p) from exc
-    return ingest_bytes(raw, path=p, document_id=document_id, url=url)
+    return ingest_bytes(raw, path=p, document_id=document_id, url=url, supplied_date=supplied_date)
 
 
 def iter_document_paths(path: str | Path) -> Iterator[Path]:

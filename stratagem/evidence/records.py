@@ -48,6 +48,8 @@ class IngestedDocument:
     media_type: str  # "text/plain" or "text/html"
     encoding: str
     segments: tuple[Segment, ...] = ()  # cleaned -> source offset map (plain text only)
+    #: how ``date`` was found: "html-meta", "dateline", "supplied", "text-latest" (an estimate) or ""
+    date_source: str = ""
 
     def source_offset(self, clean_offset: int, *, end: bool = False) -> int | None:
         """Offset in ``text`` of a cleaned-text offset (plain text only; None inside inserted separators).

@@ -7,6 +7,10 @@
 * ``evidence``: records with the fields of :class:`stratagem.model.schema.Evidence`;
   ``start``/``end`` are offsets into the document's cleaned text.
 * ``scenario_evidence``: which scenario cites which evidence.
+* ``document_dates``: how each document's publication date was found (see
+  :mod:`stratagem.evidence.pubdate`).
+* ``drafts``: stances drafted from evidence (:mod:`stratagem.evidence.draft`) with
+  the analyst's decision: "proposed", "accepted" or "rejected".
 
 Each document is written in one transaction with its removed lines and its
 evidence: a failure part-way leaves nothing of it behind. The schema version is
@@ -16,12 +20,14 @@ kept in ``meta``; a workspace from a newer version is refused, not altered.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
 from stratagem.evidence.errors import DocumentError
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
@@ -79,6 +85,21 @@ CREATE TABLE IF NOT EXISTS scenario_evidence (
     role TEXT NOT NULL DEFAULT 'cites',
     PRIMARY KEY (scenario_id, evidence_id)
 );
+CREATE TABLE IF NOT EXISTS document_dates (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    source TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS drafts (
+    id TEXT PRIMARY KEY,
+    scenario_id TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    issue TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'rejected')),
+    updated_at TEXT NOT NULL,
+    decided_at TEXT
+);
+CREATE INDEX IF NOT EXISTS drafts_scenario ON drafts(scenario_id);
 """
 
 
@@ -155,6 +176,7 @@ class Workspace:
                     f"({SCHEMA_VERSION}); upgrade stratagem", path=self.path,
                 )
             if version == SCHEMA_VERSION:
+                self._conn.executescript(_SCHEMA)  # tables added within this version (all IF NOT EXISTS)
                 return
         self._conn.executescript(
             "BEGIN IMMEDIATE;" + _SCHEMA
@@ -222,6 +244,9 @@ class Workspace:
                     "INSERT INTO removed_lines(document_id, seq, line, reason, text) VALUES (?, ?, ?, ?, ?)",
                     [(doc_id, i, r.line, r.reason, r.text) for i, r in enumerate(document.removed)],
                 )
+                if document.date_source:
+                    conn.execute("INSERT INTO document_dates(document_id, source) VALUES (?, ?)",
+                                 (doc_id, document.date_source))
                 self._insert_evidence(conn, records)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(f"cannot store document '{doc_id}': {exc}", path=self.path) from exc
@@ -258,13 +283,16 @@ class Workspace:
         scenario: Scenario | None = None,
         document_date: dt.date | None = None,
     ) -> AddResult:
-        """Read, clean, extract and store one file (raises DocumentError for a bad file)."""
-        document = read_document(path)
+        """Read, clean, extract and store one file (raises DocumentError for a bad file).
+
+        ``document_date`` is used only when the document's metadata or dateline gives no date.
+        """
+        document = read_document(path, supplied_date=document_date)
         existing = self.document_id_for_hash(document.content_hash)
         if existing is not None:
             return AddResult(existing, created=False)
         gaz = gazetteer or load_gazetteer(scenario=scenario)
-        extraction = extract(document, gazetteer=gaz, document_date=document_date)
+        extraction = extract(document, gazetteer=gaz)
         links = issue_links(extraction, scenario.issues) if scenario is not None else []
         return self.add_document(document, evidence_records(extraction, document.cleaned, links))
 
@@ -274,13 +302,14 @@ class Workspace:
         *,
         gazetteer: Gazetteer | None = None,
         scenario: Scenario | None = None,
+        document_date: dt.date | None = None,
     ) -> list[IngestOutcome]:
         """Ingest a file or every text/HTML file of a directory; a bad file is reported, not fatal."""
         gaz = gazetteer or load_gazetteer(scenario=scenario)
         outcomes: list[IngestOutcome] = []
         for child in iter_document_paths(path):
             try:
-                result = self.ingest_file(child, gazetteer=gaz, scenario=scenario)
+                result = self.ingest_file(child, gazetteer=gaz, scenario=scenario, document_date=document_date)
             except DocumentError as exc:
                 outcomes.append(IngestOutcome(path=str(child), error=str(exc)))
                 continue
@@ -383,3 +412,101 @@ class Workspace:
                 [(scenario_id, i, role) for i in ids],
             )
         return len(ids)
+
+    # -- publication dates and drafted stances (evidence layer) -----------------
+    def date_source(self, document_id: str) -> str:
+        """How a stored document's date was found: "html-meta", "dateline", "supplied", "text-latest" or ""."""
+        row = self._conn.execute("SELECT source FROM document_dates WHERE document_id = ?", (document_id,)).fetchone()
+        return str(row[0]) if row else ""
+
+    def document_texts(self) -> dict[str, str]:
+        """Cleaned text of every stored document, by document id."""
+        return {str(r[0]): str(r[1]) for r in self._conn.execute("SELECT id, cleaned FROM documents ORDER BY id")}
+
+    def draft_scenario(self, scenario: Scenario, *, save: bool = True) -> list[DraftStance]:
+        """Draft stances for ``scenario`` from all evidence in the workspace; saved unless ``save=False``.
+
+        Returns the drafts as stored, so decisions already taken on them are kept.
+        """
+        drafts = draft_stances(scenario, self.evidence(), self.document_texts())
+        if not save:
+            return drafts
+        self.save_drafts(scenario.id, drafts)
+        return self.drafts(scenario.id)
+
+    def save_drafts(self, scenario_id: str, drafts: Iterable[DraftStance]) -> int:
+        """Store drafted stances in one transaction; returns how many were stored.
+
+        A draft with the id of a stored one replaces its proposal but keeps the analyst's
+        decision (status and time). Citations that are new claim records are added to the
+        evidence table, so every cited id resolves.
+        """
+        items = list(drafts)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        known = {str(r[0]) for r in self._conn.execute("SELECT id FROM documents")}
+        new_records: dict[str, Evidence] = {}
+        for d in items:
+            if d.scenario != scenario_id:
+                raise WorkspaceError(f"draft '{d.id}' belongs to scenario '{d.scenario}', not '{scenario_id}'",
+                                     path=self.path)
+            for c in d.citations:
+                if c.document not in known:
+                    raise WorkspaceError(f"draft '{d.id}' cites unknown document '{c.document}'", path=self.path)
+                if c.new:
+                    new_records.setdefault(c.evidence_id, c.to_evidence(d.actor, d.issue))
+        payloads = []
+        for d in items:
+            data = d.to_dict()
+            data["citations"] = [{**c, "new": False} for c in data["citations"]]
+            payloads.append((d.id, scenario_id, d.actor, d.issue, json.dumps(data, sort_keys=True), now))
+        with self._transaction() as conn:
+            conn.executemany(
+                'INSERT OR IGNORE INTO evidence(id, document_id, start, "end", kind, actor, speaker, date, issue,'
+                " direction, rationale, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(e.id, e.document, e.start, e.end, e.kind, e.actor, e.speaker, None, e.issue, e.direction,
+                  e.rationale, e.text) for e in new_records.values()],
+            )
+            conn.executemany(
+                "INSERT INTO drafts(id, scenario_id, actor, issue, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at",
+                payloads,
+            )
+        return len(items)
+
+    def drafts(self, scenario_id: str, *, status: str | None = None) -> list[DraftStance]:
+        """Stored drafts of a scenario (optionally only "proposed", "accepted" or "rejected"), in stored order."""
+        sql = "SELECT payload, status, decided_at FROM drafts WHERE scenario_id = ?"
+        args: list[object] = [scenario_id]
+        if status is not None:
+            sql += " AND status = ?"
+            args.append(status)
+        rows = self._conn.execute(sql + " ORDER BY rowid", args).fetchall()
+        return [with_decision(DraftStance.from_dict(json.loads(r[0])), str(r[1]), r[2]) for r in rows]
+
+    def decide_draft(self, draft_id: str, accepted: bool) -> DraftStance:
+        """Record an analyst's decision on a draft and return the updated draft.
+
+        Accepting links the draft's citations to its scenario (role "draft"), so
+        ``evidence(scenario=...)`` lists them; rejecting removes those links.
+        Raises WorkspaceError for an unknown draft id.
+        """
+        row = self._conn.execute("SELECT payload, scenario_id FROM drafts WHERE id = ?", (draft_id,)).fetchone()
+        if row is None:
+            raise WorkspaceError(f"no draft '{draft_id}'", path=self.path)
+        draft = DraftStance.from_dict(json.loads(row[0]))
+        status = "accepted" if accepted else "rejected"
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        ids = [c.evidence_id for c in draft.citations]
+        with self._transaction() as conn:
+            conn.execute("UPDATE drafts SET status = ?, decided_at = ? WHERE id = ?", (status, now, draft_id))
+            if accepted:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO scenario_evidence(scenario_id, evidence_id, role) VALUES (?, ?, 'draft')",
+                    [(row[1], i) for i in ids if conn.execute("SELECT 1 FROM evidence WHERE id = ?", (i,)).fetchone()],
+                )
+            else:
+                conn.executemany(
+                    "DELETE FROM scenario_evidence WHERE scenario_id = ? AND evidence_id = ? AND role = 'draft'",
+                    [(row[1], i) for i in ids],
+                )
+        return with_decision(draft, status, now)
