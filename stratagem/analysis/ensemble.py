@@ -19,9 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
-from stratagem.engines.base import FloatArray
-from stratagem.engines.bdm import BdmOptions, bdm_final_batch
-from stratagem.engines.closed_form import compromise_forecast, median_forecast, nash_forecast
+from stratagem.engines.base import BatchFunction, FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
@@ -78,25 +76,9 @@ def sample_inputs(
 
 
 # -- one chunk -----------------------------------------------------------------
-BatchRunner = Callable[..., FloatArray]
-
-
-def _batched(engine: str) -> BatchRunner | None:
-    if engine == "compromise":
-        return lambda X, S, C, Q, mask, **_: compromise_forecast(X, S, C, np.broadcast_to(mask, X.shape))
-    if engine == "median":
-        return lambda X, S, C, Q, mask, **_: median_forecast(X, S, C, np.broadcast_to(mask, X.shape))
-    if engine == "nash":
-        return lambda X, S, C, Q, mask, breakdown_cost=0.25, **_: nash_forecast(
-            X, S, C, Q, np.broadcast_to(mask, X.shape), breakdown_cost=breakdown_cost
-        )
-    if engine == "bdm":
-        def run(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: Any, *,
-                rounds: int | None = None, **params: Any) -> FloatArray:
-            opts = BdmOptions(**{k: v for k, v in params.items() if k in BdmOptions.__dataclass_fields__})
-            return bdm_final_batch(X, S, C, mask, rounds=rounds, opts=opts)
-        return run
-    return None
+def batched_runner(engine: str) -> BatchFunction | None:
+    """The engine's vectorised form over a leading draw axis, if it has one."""
+    return get_engine(engine).batch
 
 
 @dataclass(frozen=True)
@@ -120,7 +102,7 @@ def run_chunk(task: ChunkTask) -> FloatArray:
     input_rng, engine_rng = (np.random.default_rng(s) for s in seq.spawn(2))
     X, S, C = sample_inputs(task.arrays, task.size, input_rng, task.distribution)
     a = task.arrays
-    batched = _batched(task.engine)
+    batched = batched_runner(task.engine)
     if batched is not None:
         return np.asarray(batched(X, S, C, a.Q, a.mask, rounds=task.rounds, **task.params), dtype=float)
     spec = get_engine(task.engine)

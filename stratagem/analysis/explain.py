@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.ensemble import _batched, sample_inputs
+from stratagem.analysis.ensemble import batched_runner, sample_inputs
 from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
@@ -28,7 +28,7 @@ def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, 
     """Final forecasts (B, m) for a batch of inputs, batched where the engine allows."""
     spec = get_engine(engine)
     rounds = rounds if spec.iterative else None
-    batched = _batched(engine)
+    batched = batched_runner(engine)
     if batched is not None:
         return np.asarray(batched(X, S, C, arrays.Q, arrays.mask, rounds=rounds, **params), dtype=float)
     rng = np.random.default_rng(0)

@@ -105,6 +105,7 @@ class Parameter:
 
 
 EngineFunction = Callable[..., Trajectory]
+BatchFunction = Callable[..., FloatArray]
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,10 @@ class EngineSpec:
     """A registered engine: its name, what it models, its parameters and its function.
 
     ``run(X, S, C, Q, mask, rounds=..., rng=..., **params)`` returns a Trajectory.
-    ``rounds`` is None for the engine's own stopping rule.
+    ``rounds`` is None for the engine's own stopping rule. ``batch``, where the
+    engine has one, takes inputs with a leading draw axis (X, S: (B, n, m),
+    C: (B, n); Q and mask broadcast) and returns the final forecasts (B, m) in one
+    vectorised call; ensembles and explanations use it instead of B runs.
     """
 
     name: str
@@ -121,6 +125,7 @@ class EngineSpec:
     run: EngineFunction
     iterative: bool = False
     stochastic: bool = False
+    batch: BatchFunction | None = None
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}

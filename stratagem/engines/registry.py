@@ -2,12 +2,44 @@
 
 from __future__ import annotations
 
-from stratagem.engines.base import EngineSpec, Parameter
-from stratagem.engines.bdm import run_bdm
-from stratagem.engines.closed_form import run_compromise, run_median, run_nash
+from typing import Any
+
+import numpy as np
+
+from stratagem.engines.base import BoolArray, EngineSpec, FloatArray, Parameter
+from stratagem.engines.bdm import BdmOptions, bdm_final_batch, run_bdm
+from stratagem.engines.closed_form import (
+    compromise_forecast,
+    median_forecast,
+    nash_forecast,
+    run_compromise,
+    run_median,
+    run_nash,
+)
 from stratagem.model.errors import EngineError
 
 ENGINES: dict[str, EngineSpec] = {}
+
+
+def _compromise_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                      **_: Any) -> FloatArray:
+    return compromise_forecast(X, S, C, np.broadcast_to(mask, X.shape))
+
+
+def _median_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                  **_: Any) -> FloatArray:
+    return median_forecast(X, S, C, np.broadcast_to(mask, X.shape))
+
+
+def _nash_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+                breakdown_cost: float = 0.25, **_: Any) -> FloatArray:
+    return nash_forecast(X, S, C, Q, np.broadcast_to(mask, X.shape), breakdown_cost=breakdown_cost)
+
+
+def _bdm_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+               rounds: int | None = None, **params: Any) -> FloatArray:
+    opts = BdmOptions(**{k: v for k, v in params.items() if k in BdmOptions.__dataclass_fields__})
+    return bdm_final_batch(X, S, C, mask, rounds=rounds, opts=opts)
 
 
 def register(spec: EngineSpec) -> EngineSpec:
@@ -22,6 +54,7 @@ register(
         summary="capability x salience weighted mean of positions (Thomson et al.'s compromise model)",
         parameters=(),
         run=run_compromise,
+        batch=_compromise_batch,
     )
 )
 register(
@@ -30,6 +63,7 @@ register(
         summary="capability x salience weighted median: the median voter, Condorcet winner on a line",
         parameters=(),
         run=run_median,
+        batch=_median_batch,
     )
 )
 register(
@@ -45,6 +79,7 @@ register(
             ),
         ),
         run=run_nash,
+        batch=_nash_batch,
     )
 )
 register(
@@ -74,6 +109,7 @@ register(
         ),
         run=run_bdm,
         iterative=True,
+        batch=_bdm_batch,
     )
 )
 
@@ -131,6 +167,58 @@ register(
         ),
         run=run_exchange,
         iterative=True,
+    )
+)
+
+# -- blend: learned combination of compromise, median and status quo (docs/backtest.md) --
+from stratagem.engines.blend import DEFAULT_WEIGHTS, blend_forecast, run_blend  # noqa: E402
+
+
+def _blend_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                 **params: Any) -> FloatArray:
+    return blend_forecast(X, S, C, Q, mask, **{k: v for k, v in params.items() if k in DEFAULT_WEIGHTS})
+
+
+register(
+    EngineSpec(
+        name="blend",
+        summary="learned mix of compromise, median and status quo, weighted apart on binary and graded issues "
+        "(fitted on the DEU development file; the recommended forecaster, see docs/backtest.md)",
+        parameters=tuple(
+            Parameter(key, value, f"weight of the {key.split('_')[1]} forecast on {key.split('_')[0]} issues "
+                      "(the status quo gets 1 - compromise - median)", minimum=0.0, maximum=1.0)
+            for key, value in DEFAULT_WEIGHTS.items()
+        ),
+        run=run_blend,
+        batch=_blend_batch,
+    )
+)
+
+# -- focal: distribution over held positions around the compromise (docs/backtest.md) --
+from stratagem.engines.focal import DEFAULTS as FOCAL_DEFAULTS  # noqa: E402
+from stratagem.engines.focal import focal_forecast, run_focal  # noqa: E402
+
+
+def _focal_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                 **params: Any) -> FloatArray:
+    return focal_forecast(X, S, C, Q, mask, **{k: v for k, v in params.items() if k in FOCAL_DEFAULTS})
+
+
+register(
+    EngineSpec(
+        name="focal",
+        summary="median of a distribution over the positions actors hold, centred on the compromise; matches "
+        "the compromise model's error on EU legislation with a higher hit rate (see docs/backtest.md)",
+        parameters=(
+            Parameter("alpha", FOCAL_DEFAULTS["alpha"], "how much a position's capability x salience share "
+                      "raises its probability (0 = not at all)", minimum=0.0, maximum=10.0),
+            Parameter("tau", FOCAL_DEFAULTS["tau"], "distance from the compromise (0-100 scale) over which a "
+                      "position's probability falls by a factor e", minimum=1e-6),
+            Parameter("beta", FOCAL_DEFAULTS["beta"], "weight of the compromise forecast itself as a candidate",
+                      minimum=0.0),
+        ),
+        run=run_focal,
+        batch=_focal_batch,
     )
 )
 

@@ -1,0 +1,76 @@
+"""Forecast scores: absolute and squared error, hit rate, interval coverage, CRPS, bootstrap intervals.
+
+Pure functions of arrays, so backtests, calibration reports and tests share one
+definition of each score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from stratagem.engines.base import FloatArray
+
+
+def mae(errors: FloatArray) -> float:
+    """Mean absolute error."""
+    return float(np.mean(np.abs(errors)))
+
+
+def rmse(errors: FloatArray) -> float:
+    """Root mean squared error."""
+    return float(np.sqrt(np.mean(np.square(errors))))
+
+
+def hit_rate(errors: FloatArray, tolerance: float = 10.0) -> float:
+    """Share of forecasts within ``tolerance`` of the outcome."""
+    return float(np.mean(np.abs(errors) <= tolerance))
+
+
+def coverage(outcomes: FloatArray, low: FloatArray, high: FloatArray) -> float:
+    """Share of outcomes inside their [low, high] interval."""
+    return float(np.mean((outcomes >= low) & (outcomes <= high)))
+
+
+def crps_samples(samples: FloatArray, outcomes: FloatArray) -> FloatArray:
+    """CRPS of each row's empirical distribution ``samples[i, :]`` against ``outcomes[i]``.
+
+    Uses CRPS = E|X - y| - E|X - X'| / 2, with the second term from the sorted
+    samples in O(K log K) per row.
+    """
+    xs = np.sort(samples, axis=1)
+    k = xs.shape[1]
+    first = np.mean(np.abs(xs - outcomes[:, None]), axis=1)
+    ranks = np.arange(1, k + 1)
+    # sum over pairs |x_i - x_j| = 2 * sum_i (2 i - k - 1) x_(i)
+    pair_mean = 2.0 * np.sum((2 * ranks - k - 1) * xs, axis=1) / (k * k)
+    result: FloatArray = first - pair_mean / 2.0
+    return result
+
+
+def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float:
+    """CRPS of a discrete distribution (``values`` with probabilities ``prob``) against one outcome.
+
+    CRPS = sum_j p_j |x_j - y| - 1/2 sum_ij p_i p_j |x_i - x_j|.
+    """
+    first = float(np.sum(prob * np.abs(values - outcome)))
+    spread = float(prob @ np.abs(values[:, None] - values[None, :]) @ prob)
+    return first - spread / 2.0
+
+
+def bootstrap_mae_ci(
+    errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the MAE, resampling whole groups (e.g. proposals)."""
+    names = sorted(set(groups))
+    index = {g: i for i, g in enumerate(names)}
+    gid = np.array([index[g] for g in groups])
+    sums = np.bincount(gid, weights=np.abs(errors), minlength=len(names))
+    counts = np.bincount(gid, minlength=len(names)).astype(float)
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(names), size=(resamples, len(names)))
+    stats = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(stats, [tail, 1.0 - tail])
+    return float(low), float(high)

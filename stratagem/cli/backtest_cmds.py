@@ -1,0 +1,94 @@
+"""Backtest commands: score the engines against recorded outcomes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from stratagem.analysis.backtest import RECOMMENDED, BacktestResult, run_backtest
+from stratagem.cli.app import cli, console, err_console
+from stratagem.model.deu import load_deu
+from stratagem.model.io import atomic_writer
+
+DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
+
+
+@cli.command("backtest")
+@click.argument("dataset", type=click.Choice(["deu"]))
+@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DEU,
+              show_default=True, help="The DEU CSV file.")
+@click.option("--engine", "-e", "engines", multiple=True,
+              help="Engine(s) to score (default: every engine and the learned forecasters).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for engines, folds and bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write isnr,engine,forecast,p10,p90 CSV.")
+@click.option("--calibration", is_flag=True, help="Also print the reliability of the forecast intervals.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores).")
+def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, as_json: bool, out: Path | None,
+                 calibration: bool, scheduler: str | None, workers: int | None) -> None:
+    """Forecast every recorded issue of DATASET and score each engine against the outcomes."""
+    proposals = load_deu(data)
+    if as_json:
+        result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler)
+    else:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("backtest {task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task(data.name, total=len(proposals))
+            result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler,
+                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if out is not None:
+        _write_forecasts(result, out)
+    if as_json:
+        payload = result.to_dict()
+        payload["fitted"] = result.fitted
+        if calibration:
+            payload["calibration"] = {k: [list(p) for p in v] for k, v in result.calibration().items()}
+        click.echo(json.dumps(payload, indent=2))
+        return
+    _print_scores(result, data)
+    if calibration:
+        _print_calibration(result)
+
+
+def _write_forecasts(result: BacktestResult, path: Path) -> None:
+    with atomic_writer(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["isnr", "engine", "forecast", "p10", "p90"])
+        for issue, engine, value, low, high in result.forecast_rows():
+            writer.writerow([issue, engine, f"{value:.4f}", "" if low is None else f"{low:.4f}",
+                             "" if high is None else f"{high:.4f}"])
+
+
+def _print_scores(result: BacktestResult, data: Path) -> None:
+    table = Table(title=f"{data.name}: {result.n} issues of {result.proposals} proposals "
+                        "(learned forecasters cross-validated by proposal)")
+    for col in ("engine", "MAE (95% CI)", "RMSE", "hit10", "coverage80", "CRPS"):
+        table.add_column(col, justify="left" if col == "engine" else "right")
+    for name, s in sorted(result.scores.items(), key=lambda kv: kv[1].mae):
+        label = f"{name} (recommended)" if name == RECOMMENDED else name
+        table.add_row(label, f"{s.mae:.1f} ({s.mae_ci95[0]:.1f}-{s.mae_ci95[1]:.1f})", f"{s.rmse:.1f}",
+                      f"{s.hit10:.2f}", "-" if s.coverage80 is None else f"{s.coverage80:.2f}",
+                      "-" if s.crps is None else f"{s.crps:.1f}")
+    console.print(table)
+    console.print("hit10 = share within 10 points; coverage80 = share of outcomes in the 80% interval",
+                  style="dim", highlight=False)
+
+
+def _print_calibration(result: BacktestResult) -> None:
+    table = Table(title="Reliability: share of outcomes inside central intervals")
+    curves = result.calibration()
+    table.add_column("interval")
+    for name in curves:
+        table.add_column(name, justify="right")
+    levels = [lvl for lvl, _ in next(iter(curves.values()))] if curves else []
+    for k, level in enumerate(levels):
+        table.add_row(f"{level:.0%}", *[f"{curves[name][k][1]:.0%}" for name in curves])
+    console.print(table)

@@ -1,0 +1,77 @@
+"""``focal``: a forecast distribution over the positions actors hold, centred on the compromise.
+
+Negotiated outcomes often land exactly on a position some actor holds (the
+Commission's proposal, a large state's line, one side of a yes/no question)
+rather than at the weighted mean between them. ``focal`` turns that into a
+distribution: each distinct held position is a candidate with probability
+proportional to (its share of capability x salience)^alpha x
+exp(-|position - compromise| / tau), and the compromise forecast itself is a
+candidate with weight beta. The point forecast is the distribution's median (the
+forecast that minimises expected absolute error); its quantiles give intervals.
+alpha, tau (in position units of a 0-100 scale) and beta were fitted on the DEU
+development file; ``stratagem backtest`` refits them on training folds only
+(docs/backtest.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stratagem.engines.base import BoolArray, FloatArray, Trajectory, static_trajectory, weights
+from stratagem.engines.closed_form import compromise_forecast
+
+# Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted".
+DEFAULTS = {"alpha": 0.0, "tau": 40.0, "beta": 0.5}
+
+
+def focal_distribution(
+    positions: FloatArray, weight: FloatArray, compromise: float, *, alpha: float, tau: float, beta: float
+) -> tuple[FloatArray, FloatArray]:
+    """Candidates (sorted) and probabilities for one issue from its taking-part actors."""
+    values, inverse = np.unique(positions, return_inverse=True)
+    mass = np.bincount(inverse, weights=weight, minlength=values.size)
+    mass = mass / mass.sum() if mass.sum() > 0 else np.full(values.size, 1.0 / values.size)
+    with np.errstate(divide="ignore"):
+        prior = np.where(mass > 0, mass ** alpha, 0.0)
+    prob = prior * np.exp(-np.abs(values - compromise) / max(tau, 1e-9))
+    candidates = np.append(values, compromise)
+    prob = np.append(prob, beta)
+    if prob.sum() <= 0:
+        prob = np.append(np.zeros(values.size), 1.0)
+    order = np.argsort(candidates, kind="stable")
+    return candidates[order], prob[order] / prob.sum()
+
+
+def distribution_quantile(candidates: FloatArray, prob: FloatArray, level: float) -> float:
+    """The smallest candidate whose cumulative probability reaches ``level``."""
+    cum = np.cumsum(prob)
+    return float(candidates[min(int(np.searchsorted(cum, level - 1e-12)), candidates.size - 1)])
+
+
+def focal_forecast(
+    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+    alpha: float = DEFAULTS["alpha"], tau: float = DEFAULTS["tau"], beta: float = DEFAULTS["beta"],
+) -> FloatArray:
+    """Median of the focal distribution per issue; accepts leading batch axes (looped)."""
+    mask = np.broadcast_to(mask, X.shape)
+    W = weights(S, C, mask)
+    comp = compromise_forecast(X, S, C, mask)
+    out = np.empty(comp.shape)
+    for idx in np.ndindex(comp.shape):
+        *batch, k = idx
+        m = mask[(*batch, slice(None), k)]
+        x = X[(*batch, slice(None), k)][m]
+        if x.size == 0:
+            out[idx] = comp[idx]
+            continue
+        cands, prob = focal_distribution(x, W[(*batch, slice(None), k)][m], float(comp[idx]),
+                                         alpha=alpha, tau=tau, beta=beta)
+        out[idx] = distribution_quantile(cands, prob, 0.5)
+    return out
+
+
+def run_focal(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **params: Any) -> Trajectory:
+    chosen = {k: float(v) for k, v in params.items() if k in DEFAULTS}
+    return static_trajectory(X, S, C, mask, focal_forecast(X, S, C, Q, mask, **chosen))
