@@ -50,8 +50,8 @@ def _best_exchange(
     """The highest-gain feasible exchange: (gain, i, j, p, q, move of i on p, move of j on q)."""
     total = W.sum(axis=0)
     safe_total = np.where(total > 0, total, 1.0)
-    O = (W * V).sum(axis=0) / safe_total
-    side = np.sign(V - O) * active  # +1 above, -1 below, 0 at the outcome or no stance
+    outcome = (W * V).sum(axis=0) / safe_total
+    side = np.sign(V - outcome) * active  # +1 above, -1 below, 0 at the outcome or no stance
     share = W / safe_total  # how far O moves per unit of an actor's move
     n, m = V.shape
     i_idx, j_idx, p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), np.arange(m), np.arange(m),
@@ -69,8 +69,8 @@ def _best_exchange(
     if not feasible.any():
         return None
     ii, jj, pp, qq = i_idx[feasible], j_idx[feasible], p_idx[feasible], q_idx[feasible]
-    a_max = np.minimum(np.abs(V[ii, pp] - V[jj, pp]) * share[ii, pp], np.abs(O[pp] - V[jj, pp]))
-    b_max = np.minimum(np.abs(V[jj, qq] - V[ii, qq]) * share[jj, qq], np.abs(O[qq] - V[ii, qq]))
+    a_max = np.minimum(np.abs(V[ii, pp] - V[jj, pp]) * share[ii, pp], np.abs(outcome[pp] - V[jj, pp]))
+    b_max = np.minimum(np.abs(V[jj, qq] - V[ii, qq]) * share[jj, qq], np.abs(outcome[qq] - V[ii, qq]))
     rate = (S[ii, pp] + S[jj, pp]) / (S[ii, qq] + S[jj, qq])  # dO_q per unit dO_p for equal gains
     a = np.minimum(a_max, b_max / rate)
     b = a * rate
