@@ -50,7 +50,7 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
     from rich.table import Table
 
     date = f"{document.date} ({document.date_source})" if document.date else "none found (use --date)"
-    console.print(f"[bold]{document.title or document.id}[/bold]", highlight=False, markup=True)
+    console.print(document.title or document.id, style="bold", highlight=False, markup=False)
     console.print(f"{document.media_type}, {len(document.cleaned)} characters of text, "
                   f"{len(document.removed)} lines removed; date: {date}", highlight=False, markup=False)
     console.print(f"actors: {', '.join(extraction.actors) or '-'}", highlight=False, markup=False)
@@ -76,29 +76,54 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
               show_default=True, help="The workspace database (created if missing).")
 @click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
 @click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes for extraction (default: one per core; 1 = no workers).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Extract on a Dask cluster.")
 @click.option("--json", "as_json", is_flag=True)
 def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, date_s: str | None,
-               as_json: bool) -> None:
-    """Store documents (HTML or text, files or directories) with their extracted evidence."""
-    from stratagem.store.workspace import Workspace
+               workers: int | None, scheduler: str | None, as_json: bool) -> None:
+    """Store documents (HTML or text, files or directories) with their extracted evidence.
+
+    Each document is stored in its own transaction; Ctrl-C keeps the documents already stored.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from stratagem.store.workspace import IngestInterrupted, IngestOutcome, Workspace
 
     supplied = _parse_date(date_s)
     sc = resolve_scenario(scenario_ref) if scenario_ref else None
-    outcomes = []
-    with Workspace(workspace) as ws:
-        for path in paths:
-            if not path.exists():
-                raise StratagemError(f"{path}: no such file or directory")
-            outcomes.extend(ws.ingest_path(path, scenario=sc, document_date=supplied))
+    for path in paths:
+        if not path.exists():
+            raise StratagemError(f"{path}: no such file or directory")
+    outcomes: list[IngestOutcome] = []
+    interrupted = False
+    columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Workspace(workspace) as ws, Progress(*columns, console=err_console, transient=True,
+                                              disable=as_json) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            outcomes = ws.ingest_paths(list(paths), scenario=sc, document_date=supplied, workers=workers,
+                                       scheduler=scheduler, progress=update)
+        except IngestInterrupted as exc:
+            outcomes, interrupted = exc.outcomes, True
     if as_json:
         click.echo(json.dumps([o.__dict__ for o in outcomes], indent=2))
-        return
-    for o in outcomes:
-        if o.error:
-            err_console.print(f"skipped: {o.error}", highlight=False, markup=False)
-        else:
-            state = "stored" if o.created else "already stored"
-            console.print(f"{state}: {o.path} as {o.document_id} ({o.n_evidence} evidence records)", highlight=False)
+    else:
+        for o in outcomes:
+            if o.error:
+                err_console.print(f"skipped: {o.error}", highlight=False, markup=False, soft_wrap=True)
+            else:
+                state = "stored" if o.created else "already stored"
+                console.print(f"{state}: {o.path} as {o.document_id} ({o.n_evidence} evidence records)",
+                              highlight=False, markup=False, soft_wrap=True)
+    if interrupted:
+        stored = sum(1 for o in outcomes if o.created)
+        err_console.print(f"interrupted: {stored} documents stored before Ctrl-C are kept", highlight=False)
+        sys.exit(130)
     if any(o.error for o in outcomes) and not any(o.document_id for o in outcomes):
         sys.exit(2)
 
@@ -133,3 +158,50 @@ def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: st
             console.print(f"  “{' '.join(text.split())}”", highlight=False, markup=False)
 
 
+@cli.command("draft")
+@click.argument("scenario_ref", metavar="SCENARIO")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+              show_default=True)
+@click.option("--accept", "accept_ids", multiple=True, metavar="DRAFT_ID", help="Accept a draft (repeatable).")
+@click.option("--reject", "reject_ids", multiple=True, metavar="DRAFT_ID", help="Reject a draft (repeatable).")
+@click.option("--no-save", is_flag=True, help="Only print the drafts; do not store them in the workspace.")
+@click.option("--json", "as_json", is_flag=True)
+def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
+              no_save: bool, as_json: bool) -> None:
+    """Propose stances with citations from the workspace evidence, for an analyst to accept or reject."""
+    from stratagem.store.workspace import Workspace
+
+    if not workspace.exists():
+        raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
+    sc = resolve_scenario(scenario_ref)
+    with Workspace(workspace) as ws:
+        if accept_ids or reject_ids:
+            for draft_id in accept_ids:
+                ws.decide_draft(draft_id, accepted=True)
+            for draft_id in reject_ids:
+                ws.decide_draft(draft_id, accepted=False)
+            drafts = ws.drafts(sc.id)
+        else:
+            drafts = ws.draft_scenario(sc, save=not no_save)
+    if as_json:
+        click.echo(json.dumps([d.to_dict() for d in drafts], indent=2, ensure_ascii=False))
+        return
+    if not drafts:
+        console.print("no drafts: no evidence in the workspace bears on this scenario's issues", highlight=False)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"drafted stances for {sc.id} ({len(drafts)})", title_justify="left")
+    for column in ("actor", "issue", "direction", "conf.", "position", "cites", "status"):
+        table.add_column(column, overflow="fold")
+    for d in drafts:
+        if d.suggested_position is not None and d.suggested_range is not None:
+            pos = f"suggest {d.suggested_position:g} [{d.suggested_range[0]:g}, {d.suggested_range[1]:g}]"
+        else:
+            verdict = {True: "agrees", False: "CONFLICTS", None: "at status quo"}[d.agrees_with_current]
+            pos = f"now {d.current_position:g}: {verdict}"
+        table.add_row(d.actor, d.issue, d.direction.replace("toward_", "toward "), f"{d.confidence:.2f}", pos,
+                      str(len(d.citations)), d.status)
+    console.print(table)
+    console.print(f"draft ids are {sc.id}.ACTOR.ISSUE; --json lists each draft's cited spans. Decide with "
+                  f"`stratagem draft {scenario_ref} --accept ID --reject ID`.", highlight=False, markup=False)

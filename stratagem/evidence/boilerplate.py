@@ -47,7 +47,7 @@ _FORM = re.compile(
     re.I,
 )
 _CAPTION = re.compile(
-    r"(\((?:[^()]*\b(?:photo|photos|image|images|file)\b[^()]*)\)\s*$|\bvia (?:AP|REUTERS|Reuters|AFP|Getty|Flickr|"
+    r"(\((?:[^()]*\b(?i:photo|photos|image|images|file)\b[^()]*)\)\s*$|\bvia (?:AP|REUTERS|Reuters|AFP|Getty|Flickr|"
     r"Wikimedia)\b[^.]*$|\b(?:AP|AFP|Reuters|Getty Images|Shutterstock|EPA)\s*(?:Photo|/)|"
     r"^(?:photo|image|caption|credit)\s*:|/Pool via |\bPool via REUTERS)",
 )

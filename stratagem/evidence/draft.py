@@ -34,14 +34,15 @@ through the scenario's names and aliases, so a workspace ingested without
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
-from stratagem.evidence.issues import evidence_id, link_issues
+from stratagem.evidence.issues import _TOKEN, _stem, evidence_id, link_issues, terms
 from stratagem.evidence.sentences import split_sentences
-from stratagem.model.schema import Evidence, Range, Scenario, Stance
+from stratagem.model.schema import Evidence, Issue, Range, Scenario, Stance
 
 #: Weight of a citation by how the sentence was credited to the actor.
 WEIGHTS = {"quote": 1.0, "event": 0.7, "claim": 0.4}
@@ -128,6 +129,59 @@ def actor_id_map(scenario: Scenario, gazetteer: Gazetteer | None = None) -> dict
     return out
 
 
+_OPPOSE = re.compile(
+    r"\b(?:reject\w*|oppos\w*|refus\w*|resist\w*|against|denounc\w*|condemn\w*|prevent\w*|halt\w*|"
+    r"stop\w*|block\w*|den(?:y|ied|ies)|no longer|never|won[’']t|will not|would not|cannot|end(?:ed|ing|s)? to|"
+    r"instead of|rather than)\b",
+    re.I,
+)
+
+
+def direction_terms(issue: Issue, scenario: Scenario) -> tuple[dict[str, float], dict[str, float]]:
+    """Terms that tell an issue's low end from its high end, with weights.
+
+    Terms of the anchors below the midpoint (weighted by their distance from it) against
+    those above it, leaving out words both sides share, the issue's own name and
+    description (they say what the issue is about, not which way) and actor names.
+    """
+    mid = (issue.scale_min + issue.scale_max) / 2
+    half = (issue.scale_max - issue.scale_min) / 2 or 1.0
+    topic = set(terms(f"{issue.name} {issue.description}"))
+    names = {t for a in scenario.actors for n in (a.name, *a.aliases) for t in terms(n)}
+    names |= {t for a in default_gazetteer().actors.values() for n in (a.name, *a.demonyms) for t in terms(n)}
+    low: dict[str, float] = {}
+    high: dict[str, float] = {}
+    for anchor in issue.anchors:
+        side = low if anchor.value < mid else high if anchor.value > mid else None
+        if side is None:
+            continue
+        weight = abs(anchor.value - mid) / half
+        for t in set(terms(anchor.label)) - topic - names:
+            side[t] = max(side.get(t, 0.0), weight)
+    shared = set(low) & set(high)
+    return ({t: w for t, w in low.items() if t not in shared}, {t: w for t, w in high.items() if t not in shared})
+
+
+def sentence_direction(sentence: str, cues: tuple[dict[str, float], dict[str, float]]) -> tuple[str | None, float]:
+    """"toward_0"/"toward_100" (or None) and a strength in (0, 1] for one sentence.
+
+    The side whose anchor terms the sentence uses more wins; an opposition cue
+    ("rejected", "opposes", "will not", "an end to", ...) before the first such term
+    flips it, since opposing the low end's words is leaning to the high end.
+    """
+    low, high = cues
+    found = [(m.start(), _stem(m.group(0))) for m in _TOKEN.finditer(sentence)]
+    lo = sum(low.get(t, 0.0) for _, t in found)
+    hi = sum(high.get(t, 0.0) for _, t in found)
+    if lo == hi:
+        return None, 0.0
+    first = min(at for at, t in found if t in low or t in high)
+    flip = _OPPOSE.search(sentence, 0, first) is not None
+    toward_high = (hi > lo) != flip
+    strength = abs(hi - lo) / (hi + lo) * min(1.0, (hi + lo) / 2)
+    return ("toward_100" if toward_high else "toward_0"), round(max(strength, 0.05), 3)
+
+
 @dataclass
 class _Pile:
     citations: list[Citation] = field(default_factory=list)
@@ -156,14 +210,17 @@ def draft_stances(
         by_doc.setdefault(r.document, []).append(r)
         known_ids.add(r.id)
     piles: dict[tuple[str, str], _Pile] = {}
+    cues = {issue.id: direction_terms(issue, scenario) for issue in scenario.issues}
     for doc_id in sorted(texts):
         text = texts[doc_id]
         sentences = split_sentences(text)
         mentions = gaz.find_mentions(text)
         doc_records = by_doc.get(doc_id, [])
         for link in link_issues(sentences, scenario.issues, mentions=mentions):
-            if link.direction is None:
+            direction, cue_strength = sentence_direction(text[link.start : link.end], cues[link.issue])
+            if direction is None:
                 continue
+            link = replace(link, direction=direction, confidence=cue_strength)
             inside = [r for r in doc_records if r.start < link.end and link.start < r.end and r.actor]
             credited: list[tuple[str, str, Evidence | None]] = []  # (actor, kind, record)
             for kind in ("quote", "event"):
@@ -185,7 +242,7 @@ def draft_stances(
                     start, end, new = link.start, link.end, eid not in known_ids
                 pile = piles.setdefault((actor, link.issue), _Pile())
                 pile.citations.append(Citation(
-                    evidence_id=eid, document=doc_id, start=start, end=end, kind=kind, direction=link.direction,
+                    evidence_id=eid, document=doc_id, start=start, end=end, kind=kind, direction=direction,
                     weight=WEIGHTS[kind] * max(link.confidence, 0.05), text=text[start:end], new=new,
                 ))
                 pile.strength.append(min(1.0, link.score / 10))

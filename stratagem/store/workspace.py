@@ -27,8 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from stratagem.evidence.batch import ProgressCallback, prepare_files
 from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
-from stratagem.evidence.errors import DocumentError
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import iter_document_paths, read_document
@@ -100,7 +100,24 @@ CREATE TABLE IF NOT EXISTS drafts (
     decided_at TEXT
 );
 CREATE INDEX IF NOT EXISTS drafts_scenario ON drafts(scenario_id);
+CREATE TABLE IF NOT EXISTS scenario_versions (
+    scenario_id TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    parent INTEGER,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (scenario_id, version)
+);
 """
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest: ``outcomes`` lists the files handled (and stored) before it."""
+
+    def __init__(self, outcomes: list[IngestOutcome]) -> None:
+        super().__init__(f"interrupted after {len(outcomes)} files")
+        self.outcomes = outcomes
 
 
 class WorkspaceError(StratagemError):
@@ -303,18 +320,48 @@ class Workspace:
         gazetteer: Gazetteer | None = None,
         scenario: Scenario | None = None,
         document_date: dt.date | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        progress: ProgressCallback | None = None,
     ) -> list[IngestOutcome]:
         """Ingest a file or every text/HTML file of a directory; a bad file is reported, not fatal."""
-        gaz = gazetteer or load_gazetteer(scenario=scenario)
+        return self.ingest_paths([path], gazetteer=gazetteer, scenario=scenario, document_date=document_date,
+                                 workers=workers, scheduler=scheduler, progress=progress)
+
+    def ingest_paths(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        gazetteer: Gazetteer | None = None,
+        scenario: Scenario | None = None,
+        document_date: dt.date | None = None,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> list[IngestOutcome]:
+        """Ingest files and directories: extraction in worker processes (or on Dask), writes here.
+
+        Extraction of a corpus of :data:`~stratagem.evidence.batch.PARALLEL_MIN_FILES` or more
+        files runs in ``workers`` local processes (default: one per core; 1 = this process) or
+        on the Dask cluster at ``scheduler``. Each document is then stored in its own
+        transaction, in path order, so the workspace is the same as after a serial ingest.
+        On Ctrl-C the documents already stored stay stored and :class:`IngestInterrupted`
+        (a KeyboardInterrupt) carries their outcomes.
+        """
+        files = [child for path in paths for child in iter_document_paths(path)]
         outcomes: list[IngestOutcome] = []
-        for child in iter_document_paths(path):
-            try:
-                result = self.ingest_file(child, gazetteer=gaz, scenario=scenario, document_date=document_date)
-            except DocumentError as exc:
-                outcomes.append(IngestOutcome(path=str(child), error=str(exc)))
-                continue
-            outcomes.append(IngestOutcome(path=str(child), document_id=result.document_id,
-                                          created=result.created, n_evidence=result.n_evidence))
+        prepared = prepare_files(files, gazetteer=gazetteer, scenario=scenario, supplied_date=document_date,
+                                 workers=workers, scheduler=scheduler, progress=progress)
+        try:
+            for item in prepared:
+                if item.document is None:
+                    outcomes.append(IngestOutcome(path=item.path, error=item.error))
+                    continue
+                result = self.add_document(item.document, item.evidence)
+                outcomes.append(IngestOutcome(path=item.path, document_id=result.document_id,
+                                              created=result.created, n_evidence=result.n_evidence))
+        except KeyboardInterrupt:
+            raise IngestInterrupted(outcomes) from None
         return outcomes
 
     def _row_to_document(self, row: sqlite3.Row | tuple[object, ...]) -> StoredDocument:
@@ -510,3 +557,68 @@ class Workspace:
                     [(row[1], i) for i in ids],
                 )
         return with_decision(draft, status, now)
+
+    # -- scenario versions (edits in the web app, with undo) ------------------
+    # Versions are append-only: an edit adds version n+1 whose parent is the version it
+    # changed; undo adds a copy of the parent (whose own parent becomes the next undo step).
+    # The table is created on first use too, so workspaces made before it existed work.
+    def _ensure_versions(self) -> None:
+        self._conn.execute(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS scenario_versions"):].rstrip().rstrip(";"))
+
+    def save_scenario_version(self, scenario: Scenario, *, parent: int | None = None, note: str = "") -> int:
+        """Store ``scenario`` as its next version and return the version number (1, 2, ...)."""
+        self._ensure_versions()
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with self._transaction() as conn:
+            row = conn.execute("SELECT max(version) FROM scenario_versions WHERE scenario_id = ?",
+                               (scenario.id,)).fetchone()
+            version = int(row[0] or 0) + 1
+            conn.execute(
+                "INSERT INTO scenario_versions(scenario_id, version, parent, note, created_at, content)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (scenario.id, version, parent, note, now, scenario.model_dump_json()),
+            )
+        return version
+
+    def scenario_versions(self, scenario_id: str) -> list[ScenarioVersion]:
+        """The stored versions of a scenario, oldest first (without their content)."""
+        self._ensure_versions()
+        rows = self._conn.execute(
+            "SELECT scenario_id, version, parent, note, created_at FROM scenario_versions WHERE scenario_id = ?"
+            " ORDER BY version", (scenario_id,)).fetchall()
+        return [ScenarioVersion(str(r[0]), int(r[1]), None if r[2] is None else int(r[2]), str(r[3]), str(r[4]))
+                for r in rows]
+
+    def load_scenario_version(self, scenario_id: str, version: int | None = None) -> Scenario | None:
+        """A stored version (default: the latest), or None when there is none."""
+        self._ensure_versions()
+        if version is None:
+            row = self._conn.execute("SELECT content FROM scenario_versions WHERE scenario_id = ?"
+                                     " ORDER BY version DESC LIMIT 1", (scenario_id,)).fetchone()
+        else:
+            row = self._conn.execute("SELECT content FROM scenario_versions WHERE scenario_id = ? AND version = ?",
+                                     (scenario_id, version)).fetchone()
+        if row is None:
+            return None
+        try:
+            return Scenario.model_validate_json(str(row[0]))
+        except ValueError as exc:
+            raise WorkspaceError(f"stored scenario '{scenario_id}' version {version} is not valid: {exc}",
+                                 path=self.path) from None
+
+    def versioned_scenario_ids(self) -> list[str]:
+        """Ids of the scenarios with stored versions, sorted."""
+        self._ensure_versions()
+        return [str(r[0]) for r in self._conn.execute(
+            "SELECT DISTINCT scenario_id FROM scenario_versions ORDER BY scenario_id")]
+
+
+@dataclass(frozen=True)
+class ScenarioVersion:
+    """One stored version of a scenario: its number, the version it was derived from, and a note."""
+
+    scenario_id: str
+    version: int
+    parent: int | None
+    note: str
+    created_at: str
