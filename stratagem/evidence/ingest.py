@@ -5,7 +5,8 @@
   with :class:`DocumentTooLargeError`; empty files with :class:`EmptyDocumentError`.
 * Bytes are decoded as UTF-8 when they are valid UTF-8, else with the encoding
   charset-normalizer finds; bytes that decode in no plausible encoding raise
-  :class:`EncodingError`.
+  :class:`EncodingError`, and so do files with valid UTF-8 sequences next to
+  invalid bytes (corrupted UTF-8: any other decoding would garble the text).
 * HTML goes through trafilatura (a maintained article extractor). The HTML is
   parsed as data only: scripts, styles and event handlers are dropped, nothing
   is executed or fetched, and the cleaned text is plain text (anything that
@@ -80,6 +81,9 @@ def _check_binary(raw: bytes, where: str | Path) -> None:
         raise BinaryDocumentError("not a text or HTML document: it contains NUL bytes (binary data)", path=where)
 
 
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode_bytes(raw: bytes, where: str | Path = "<bytes>") -> tuple[str, str]:
     """Text and encoding name of document bytes; raises EncodingError when nothing fits."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -88,6 +92,14 @@ def decode_bytes(raw: bytes, where: str | Path = "<bytes>") -> tuple[str, str]:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if _UTF8_MULTIBYTE.search(raw):
+        # real UTF-8 sequences next to invalid bytes: corrupted UTF-8, not a legacy encoding;
+        # decoding it any other way would silently garble every non-ASCII character
+        raise EncodingError(
+            f"invalid UTF-8 at byte {utf8_error.start} in a file that is otherwise UTF-8 (corrupted or mixed "
+            "encodings); re-save it as UTF-8",
+            path=where,
+        )
     try:
         import charset_normalizer
     except ImportError:  # pragma: no cover - charset-normalizer comes with trafilatura
