@@ -1,0 +1,195 @@
+"""Forecasts and ensembles for the web app, as JSON-ready dicts with the report's chart specs.
+
+Background jobs run in a small thread pool and report progress; finished jobs are kept
+in memory (the oldest are dropped beyond a limit), so the app holds no unbounded state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from stratagem.analysis.ensemble import run_ensemble
+from stratagem.engines.registry import ENGINES
+from stratagem.model.errors import StratagemError
+from stratagem.model.schema import Scenario
+from stratagem.model.shocks import apply_shock
+from stratagem.report import build, charts
+
+MAX_DRAWS = 20000
+MAX_JOBS_KEPT = 200
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats become None, tuples become lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+class RunRequest(BaseModel):
+    """What to run: every engine once (forecast) or a Monte Carlo ensemble, optionally under shocks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["forecast", "ensemble"] = "forecast"
+    engines: list[str] = Field(default_factory=list, max_length=12,
+                               description="engines (default: every engine for a forecast; compromise, bdm, "
+                                           "nash for an ensemble)")
+    draws: int = Field(default=500, ge=1, le=MAX_DRAWS)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    shocks: list[str] = Field(default_factory=list, max_length=12, description="shock ids of the scenario")
+
+
+def check_request(scenario: Scenario, req: RunRequest) -> None:
+    unknown = [e for e in req.engines if e not in ENGINES]
+    if unknown:
+        raise StratagemError(f"unknown engine '{unknown[0]}' (engines: {', '.join(ENGINES)})")
+    known = {s.id for s in scenario.shocks}
+    missing = [s for s in req.shocks if s not in known]
+    if missing:
+        raise StratagemError(f"'{scenario.id}' has no shock '{missing[0]}' (shocks: {', '.join(known) or 'none'})")
+
+
+def _shocked(scenario: Scenario, shock_ids: Sequence[str]) -> Scenario:
+    by_id = {s.id: s for s in scenario.shocks}
+    out = scenario
+    for sid in shock_ids:
+        out = apply_shock(out, by_id[sid])
+    return out
+
+
+Progress = Callable[[float, str], None]
+
+
+def run_forecast(scenario: Scenario, req: RunRequest) -> dict[str, Any]:
+    """Every requested engine once on the (shocked) scenario; with shocks, the baseline too."""
+    check_request(scenario, req)
+    target = _shocked(scenario, req.shocks)
+    runs = build.run_engines(target, req.engines or None, seed=req.seed)
+    figures = build.forecast_figures(target, runs)
+    out: dict[str, Any] = {
+        "kind": "forecast", "scenario": scenario.id, "shocks": req.shocks, "seed": req.seed,
+        "engines": list(runs),
+        "issues": [{"id": i.id, "name": i.name, "status_quo": i.status_quo} for i in target.issues],
+        "forecasts": {name: r.to_dict() for name, r in runs.items()},
+        "figures": figures,
+    }
+    if req.shocks:
+        base = build.run_engines(scenario, req.engines or None, seed=req.seed)
+        out["baseline"] = {name: r.to_dict() for name, r in base.items()}
+    return clean(out)
+
+
+def run_ensemble_job(scenario: Scenario, req: RunRequest, progress: Progress | None = None) -> dict[str, Any]:
+    """An ensemble on the scenario (in this thread: the server's cores serve requests too);
+    with shocks, the shocked ensemble is compared with the baseline on the same draws and seed."""
+    check_request(scenario, req)
+    engines = req.engines or list(build.DEFAULT_ENSEMBLE_ENGINES)
+    phases = 2 if req.shocks else 1
+
+    def tick(phase: int) -> Callable[[int, int], None]:
+        def cb(done: int, total: int) -> None:
+            if progress is not None:
+                progress((phase + done / total) / phases, f"{done} of {total} draws")
+        return cb
+
+    base = run_ensemble(scenario, draws=req.draws, engines=engines, seed=req.seed, workers=1, progress=tick(0))
+    figures = build.ensemble_figures(base)
+    out: dict[str, Any] = {"kind": "ensemble", "scenario": scenario.id, "shocks": req.shocks,
+                           "ensemble": base.to_dict()}
+    if req.shocks:
+        shocked = run_ensemble(_shocked(scenario, req.shocks), draws=req.draws, engines=engines, seed=req.seed,
+                               workers=1, progress=tick(1))
+        out["shocked"] = shocked.to_dict()
+        by_id = {s.id: s for s in scenario.shocks}
+        label = " + ".join(by_id[s].name for s in req.shocks)
+        figures["shocks"] = charts.shock_comparison(scenario, base.issues, {"+".join(req.shocks): shocked.issues},
+                                                          {"+".join(req.shocks): label})
+    out["figures"] = figures
+    return clean(out)
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str
+    scenario: str
+    state: str = "queued"  # queued, running, done, failed
+    progress: float = 0.0
+    message: str = ""
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    created: float = field(default_factory=time.monotonic)
+    finished: float | None = None
+
+    def to_dict(self, with_result: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "scenario": self.scenario, "state": self.state,
+                               "progress": round(self.progress, 4), "message": self.message, "error": self.error}
+        if with_result:
+            out["result"] = self.result
+        return out
+
+
+class JobManager:
+    """Runs jobs in a thread pool; jobs are looked up by unguessable ids."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stratagem-job")
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._lock = threading.Lock()
+        self._counter = itertools.count(1)
+
+    def submit(self, kind: str, scenario: Scenario, work: Callable[[Progress], dict[str, Any]]) -> Job:
+        job = Job(id=f"{next(self._counter)}-{secrets.token_hex(6)}", kind=kind, scenario=scenario.id)
+        with self._lock:
+            self._jobs[job.id] = job
+            self._trim()
+
+        def progress(fraction: float, message: str) -> None:
+            job.progress = max(job.progress, min(1.0, fraction))
+            job.message = message
+
+        def run() -> None:
+            job.state = "running"
+            try:
+                job.result = work(progress)
+                job.progress = 1.0
+                job.state = "done"
+            except StratagemError as exc:
+                job.error, job.state = str(exc), "failed"
+            except Exception as exc:  # a job failing must not take the server down; the page shows why
+                job.error, job.state = f"internal error: {type(exc).__name__}: {exc}", "failed"
+            finally:
+                job.finished = time.monotonic()
+
+        self._pool.submit(run)
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def _trim(self) -> None:
+        while len(self._jobs) > MAX_JOBS_KEPT:
+            oldest = next((k for k, j in self._jobs.items() if j.state in ("done", "failed")), None)
+            if oldest is None:
+                break
+            del self._jobs[oldest]
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
