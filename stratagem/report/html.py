@@ -114,7 +114,7 @@ def render_report(data: ReportData) -> str:
             persuasion_top.append(p)
     template = environment().get_template("report.html")
     return template.render(
-        sc=sc, data=data, figures=data.figures, version=__version__, csp=csp, css=Markup(stylesheet()),
+        sc=sc, data=data, figures=data.figures, version=__version__, csp=Markup(csp), css=Markup(stylesheet()),
         plotly_js=Markup(js), boot_js=Markup(BOOT_JS), middle=middle, persuasion_top=persuasion_top,
         persuasion_engine=PERSUASION_ENGINE, actor_names={a.id: a.name for a in sc.actors},
     )

@@ -134,13 +134,21 @@ def _app_js() -> str:
 
 
 def highlight_segments(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[str, str | None, str]]:
-    """Split ``text`` into (piece, evidence id or None, title) so spans can be wrapped in <mark>;
-    overlapping spans after the first are left out of the marking (they are still listed)."""
+    """Split ``text`` into (piece, evidence id or None, title) so spans can be wrapped in <mark>.
+
+    Spans are chosen in order of the list (callers put quotes before events and claims), skipping
+    any that overlaps one already chosen; skipped records are still listed under the text.
+    """
+    chosen: list[tuple[int, int, str, str]] = []
+    for start, end, eid, title in spans:
+        if not 0 <= start < end <= len(text):
+            continue
+        if any(start < c_end and c_start < end for c_start, c_end, _, _ in chosen):
+            continue
+        chosen.append((start, end, eid, title))
     out: list[tuple[str, str | None, str]] = []
     cursor = 0
-    for start, end, eid, title in sorted(spans, key=lambda s: (s[0], -s[1], s[2])):
-        if start < cursor or end > len(text) or start >= end:
-            continue
+    for start, end, eid, title in sorted(chosen):
         if start > cursor:
             out.append((text[cursor:start], None, ""))
         out.append((text[start:end], eid, title))
@@ -148,6 +156,9 @@ def highlight_segments(text: str, spans: list[tuple[int, int, str, str]]) -> lis
     if cursor < len(text):
         out.append((text[cursor:], None, ""))
     return out
+
+
+_KIND_ORDER = {"quote": 0, "event": 1, "claim": 2}
 
 
 def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] | None = None,
@@ -333,10 +344,11 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
             spans = []
         else:
             text = doc.cleaned
-            spans = [(e.start, e.end, e.id, _span_title(e)) for e in records]
+            ordered = sorted(records, key=lambda e: (_KIND_ORDER.get(e.kind, 3), e.end - e.start, e.start))
+            spans = [(e.start, e.end, e.id, _span_title(e)) for e in ordered]
         focus = None
         if start is not None and end is not None and start < end <= len(text):
-            spans = [s for s in spans if s[1] <= start or s[0] >= end] + [(start, end, "focus", "cited span")]
+            spans = [(start, end, "focus", "cited span"), *spans]
             focus = "focus"
         return page(request, "document.html", doc=doc, records=records, view=view, focus=focus,
                     segments=highlight_segments(text, spans))
