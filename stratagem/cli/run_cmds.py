@@ -165,15 +165,31 @@ def _with_ensemble_options(fn: Callable[..., None]) -> Callable[..., None]:
 @cli.command("ensemble")
 @click.argument("scenario", required=False)
 @_with_ensemble_options
+@click.option("--save", is_flag=True, help="Save the run in the workspace (list, reopen, compare: `stratagem runs`).")
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+              show_default=True, help="Workspace database for --save.")
+@click.option("--label", default="", help="A note stored with a saved run.")
 def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rounds: int | None, seed: int,
-                 options: tuple[str, ...], scheduler: str | None, workers: int | None, as_json: bool) -> None:
+                 options: tuple[str, ...], scheduler: str | None, workers: int | None, as_json: bool,
+                 save: bool, workspace: Path, label: str) -> None:
     """Forecast distribution of SCENARIO over its input ranges (Monte Carlo)."""
     sc = resolve_scenario(scenario)
     names = engines or ("bdm",)
+    engine_options = _engine_options(names, options)
     result = _run_ensemble_with_progress(
         sc, quiet=as_json, draws=draws, engines=names, seed=seed, rounds=rounds,
-        options=_engine_options(names, options), scheduler=scheduler, workers=workers,
+        options=engine_options, scheduler=scheduler, workers=workers,
     )
+    run_id = None
+    if save:
+        from stratagem.store.runs import save_run
+        from stratagem.store.workspace import Workspace
+
+        with Workspace(workspace) as ws:
+            run_id, created = save_run(ws, result, options={"engines": engine_options, "rounds": rounds},
+                                       label=label)
+        err_console.print(f"{'saved' if created else 'already saved'} as run {run_id} in {workspace}",
+                          highlight=False)
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:

@@ -23,9 +23,10 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from stratagem.evidence.batch import ProgressCallback, prepare_files
 from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
@@ -175,6 +176,8 @@ class Workspace:
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
+            if str(self.path) != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")  # readers (the web app) never block a writer
             self._init_schema()
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(f"not a stratagem workspace ({exc})", path=self.path) from exc
@@ -208,6 +211,14 @@ class Workspace:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE ... COMMIT, rolled back on error) for sibling store modules."""
+        return self._transaction()
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query, for sibling store modules (runs)."""
+        return [tuple(r) for r in self._conn.execute(sql, tuple(params)).fetchall()]
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
