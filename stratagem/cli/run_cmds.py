@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.table import Table
 
 from stratagem.analysis.ensemble import EnsembleResult, run_ensemble
@@ -63,14 +64,17 @@ def forecast_cmd(
 
 def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
     title = f"{sc.name}" + (f" (as of {sc.as_of})" if sc.as_of else "")
-    table = Table(title=title, show_lines=False)
-    table.add_column("issue", overflow="fold")
-    table.add_column("status quo", justify="right")
+    table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True,
+                  pad_edge=False)
+    table.add_column("issue", no_wrap=True)
+    table.add_column("sq", justify="right")
     for name in results:
-        table.add_column(name, justify="right")
+        table.add_column(name[:6], justify="right", no_wrap=True)
     for k, issue in enumerate(sc.issues):
-        table.add_row(issue.name, fmt(issue.status_quo), *[fmt(r.issues[k].forecast) for r in results.values()])
+        table.add_row(issue.id, fmt(issue.status_quo), *[fmt(r.issues[k].forecast) for r in results.values()])
     console.print(table)
+    console.print("sq = status quo; engine names cut to 6 letters (stratagem engines lists them)", style="dim",
+                  highlight=False)
     if any(issue.anchors for issue in sc.issues):
         console.print("What the numbers mean (nearest anchor to the middle engine's forecast):")
         for k, issue in enumerate(sc.issues):
