@@ -85,7 +85,7 @@ def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
     for name, r in results.items():
         if ENGINES[name].iterative:
             reasons = sorted({i.stop_reason for i in r.issues})
-            console.print(f"{name}: {r.rounds} rounds ({', '.join(reasons)})", style="dim", highlight=False)
+            console.print(f"{name}: {r.rounds} round{'' if r.rounds == 1 else 's'} ({', '.join(reasons)})", style="dim", highlight=False)
             for i in r.issues:
                 if i.cycle is not None:
                     console.print(
