@@ -30,6 +30,7 @@ bench: $(STAMP)  ## benchmarks (not timed tests): engine rounds at several sizes
 	$(BIN)/python benchmarks/bench_engines.py
 	$(BIN)/python benchmarks/bench_ktab.py
 	$(BIN)/python benchmarks/bench_ensemble.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks
