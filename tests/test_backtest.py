@@ -262,3 +262,14 @@ def test_forecast_proposal_rows_carry_what_the_blend_needs(proposals) -> None:  
 
     rows: list[IssueRow] = forecast_proposal(ProposalTask(proposals[0], ("compromise", "median"), 0))
     assert rows and all(len(r.positions) == len(r.weights) >= 3 for r in rows)
+
+
+def test_backtest_report_is_self_contained(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    target = tmp_path / "bt.html"
+    res = run_cli("backtest", "deu", "--data", str(DEU), "-e", "compromise", "-e", "focal", "--workers", "1",
+                  "--report", str(target))
+    assert res.code == 0, res.err
+    html = target.read_text(encoding="utf-8")
+    assert "connect-src 'none'" in html and "spec-reliability" in html
+    assert "http://" not in html.split("<script>")[0] and "src=\"http" not in html
+    assert "focal (recommended)" in html

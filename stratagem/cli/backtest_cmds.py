@@ -28,10 +28,12 @@ DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write isnr,engine,forecast,p10,p90 CSV.")
 @click.option("--calibration", is_flag=True, help="Also print the reliability of the forecast intervals.")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write a self-contained HTML report (scores and reliability diagram).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores).")
 def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, as_json: bool, out: Path | None,
-                 calibration: bool, scheduler: str | None, workers: int | None) -> None:
+                 calibration: bool, report_path: Path | None, scheduler: str | None, workers: int | None) -> None:
     """Forecast every recorded issue of DATASET and score each engine against the outcomes."""
     proposals = load_deu(data)
     if as_json:
@@ -46,6 +48,10 @@ def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, 
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))
     if out is not None:
         _write_forecasts(result, out)
+    if report_path is not None:
+        from stratagem.report.calibration import write_backtest_report
+
+        write_backtest_report(result, report_path, f"Backtest on {data.name}")
     if as_json:
         payload = result.to_dict()
         payload["fitted"] = result.fitted
