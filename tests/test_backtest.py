@@ -271,5 +271,8 @@ def test_backtest_report_is_self_contained(run_cli, tmp_path: Path) -> None:  # 
     assert res.code == 0, res.err
     html = target.read_text(encoding="utf-8")
     assert "connect-src 'none'" in html and "spec-reliability" in html
-    assert "http://" not in html.split("<script>")[0] and "src=\"http" not in html
+    import re
+
+    markup = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
+    assert "<link" not in markup and 'src="http' not in markup and 'href="http' not in markup
     assert "focal (recommended)" in html
