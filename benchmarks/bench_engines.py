@@ -1,7 +1,9 @@
 """Benchmarks (not tests): time per bdm round and per closed-form forecast at several sizes.
 
 Run with ``make bench``. Each figure is the median of several repeats on one core
-(BLAS threads pinned to 1), printed as a Markdown table for the README.
+(BLAS threads pinned to 1), printed as a Markdown table for the README. The bdm round
+is timed with the default pairwise sums (sorted, compiled when numba is installed) and
+with the O(n^3) reference sums, so the two are measured back to back.
 """
 
 from __future__ import annotations
@@ -12,25 +14,13 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from functools import partial  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import median_seconds  # noqa: E402
 
 from stratagem.engines.bdm import BdmOptions, bdm_round  # noqa: E402
 from stratagem.engines.closed_form import compromise_forecast, median_forecast, nash_forecast  # noqa: E402
-
-
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bdm_case(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -43,13 +33,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10, 50, 200, 500])
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
-    print("| actors | bdm: one round | compromise, 10,000 draws x 5 issues | median, same | nash, same |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| actors | bdm: one round | bdm, reference sums | compromise, 10,000 draws x 5 issues "
+          "| median, same | nash, same |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         x, c, s = bdm_case(n)
-        delta = float(x.max() - x.min())
+        delta = np.array([float(x.max() - x.min())])
         repeats = args.repeats if n <= 200 else max(3, args.repeats // 2)
-        t_bdm = median_seconds(partial(bdm_round, x[None], c[None], s[None], np.array([delta]), BdmOptions()), repeats)
+        t_bdm = median_seconds(partial(bdm_round, x[None], c[None], s[None], delta, BdmOptions()), repeats)
+        t_ref = median_seconds(
+            partial(bdm_round, x[None], c[None], s[None], delta, BdmOptions(method="reference")), repeats
+        )
         rng = np.random.default_rng(1)
         draws = 10_000 if n <= 50 else 1_000
         X = rng.uniform(0, 100, (draws, n, 5))
@@ -61,7 +55,7 @@ def main() -> None:
         t_comp = median_seconds(partial(compromise_forecast, X, S, C, mask), 3) * scale
         t_med = median_seconds(partial(median_forecast, X, S, C, mask), 3) * scale
         t_nash = median_seconds(partial(nash_forecast, X, S, C, Q, mask), 3) * scale
-        print(f"| {n} | {fmt(t_bdm)} | {fmt(t_comp)} | {fmt(t_med)} | {fmt(t_nash)} |", flush=True)
+        print(f"| {n} | {fmt(t_bdm)} | {fmt(t_ref)} | {fmt(t_comp)} | {fmt(t_med)} | {fmt(t_nash)} |", flush=True)
 
 
 def fmt(seconds: float) -> str:

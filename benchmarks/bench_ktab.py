@@ -22,29 +22,17 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import median_seconds  # noqa: E402
 
 from stratagem.engines.ktab import run_ktab  # noqa: E402
 from stratagem.model.arrays import to_arrays  # noqa: E402
 from stratagem.model.io import load_scenario  # noqa: E402
 
 SOE = Path(__file__).resolve().parent.parent / "tests" / "data" / "ktab" / "SOE-Pol-Comp.csv"
-
-
-def median_seconds(fn: Callable[[], object], repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def synthetic(n: int, m: int, seed: int = 0) -> tuple[np.ndarray, ...]:

@@ -8,8 +8,12 @@ select the variants the paper prints.
 
 Every function works on a batch of independent games (a leading draw axis B), so
 an ensemble of thousands of draws is one vectorised loop over rounds; a single
-run is a batch of one. One round costs O(n^3) arithmetic per game (the
-replication's own cost is O(n^6)).
+run is a batch of one. The replication's own cost is O(n^6) per round; the vote
+sums by definition cost O(n^3) per game (``method="reference"``, kept for tests);
+by default they use the sorted form, O(n^2 log n) in NumPy and O(n^2) compiled
+(:func:`pair_support_sorted`), which applies to every switch of the model, and the
+offer step runs compiled when numba is installed. All methods give the same results
+to rounding; with or without numba the default gives the same bits.
 """
 
 from __future__ import annotations
@@ -31,9 +35,12 @@ from stratagem.engines.base import (
 
 Probability = Literal["global", "local", "net"]
 OfferRule = Literal["scs", "min_distance", "least_move"]
+Method = Literal["auto", "sorted", "reference"]
 IntArray = NDArray[np.int64]
 
 _CHUNK_ELEMENTS = 1_000_000  # bound on temporary (B, k, i, j) blocks, ~8 MB
+_CACHE_ELEMENTS = 32_768  # games per group in ensembles: (group, n, n) float arrays of ~256 KB
+_COMPARE_MAX_ACTORS = 32  # up to this size midpoint places are counted by comparison, else searched
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,9 @@ class BdmOptions:
     q: float = 1.0
     epsilon: float = 1e-12
     max_rounds: int = 100
+    # how the pairwise vote sums are computed, not a model switch: every method gives
+    # the same results to rounding ("reference" is the O(n^3) definition, for tests)
+    method: Method = "auto"
 
 
 def _utility(share: FloatArray, r: FloatArray) -> FloatArray:
@@ -65,8 +75,123 @@ def _weighted_sum(w: FloatArray, blocks: FloatArray) -> FloatArray:
     return np.matmul(w[:, None, :], blocks.reshape(B, k, n * n)).reshape(B, n, n)
 
 
+def pair_support_reference(y: FloatArray, w: FloatArray) -> FloatArray:
+    """S[b, i, j] = sum_k w[b, k] max(0, y[b, k, j] - y[b, k, i]), term by term.
+
+    The definition, at O(n^3) per game in (B, k, n, n) blocks: the reference the
+    sorted path is tested against, and the path for inputs it does not cover.
+    """
+    B, n = w.shape
+    out = np.zeros((B, n, n))
+    block = max(1, _CHUNK_ELEMENTS // max(B * n * n, 1))
+    for start in range(0, n, block):
+        yk = y[:, start : start + block]
+        diff = yk[:, :, None, :] - yk[:, :, :, None]  # [b, k, i, j] = y[b,k,j] - y[b,k,i]
+        np.maximum(diff, 0.0, out=diff)
+        out += _weighted_sum(w[:, start : start + block], diff)
+    return out
+
+
+def _midpoint_counts(x: FloatArray) -> tuple[IntArray, IntArray]:
+    """Per pair (i, j), how many voters lie strictly left of, and left of or at, the midpoint.
+
+    Exact, with no rounding: 2 x_k (exact) is compared with the exact sum x_i + x_j,
+    held as its rounded value s plus the sign of the rounding error (TwoSum). A
+    voter with 2 x_k == s lies left of the true midpoint when the error is positive,
+    at it when the error is zero. (Halving s instead would lose tiny gaps.)
+    """
+    B, n = x.shape
+    xi, xj = x[:, :, None], x[:, None, :]
+    total = xi + xj
+    back = total - xi
+    err = (xi - (total - back)) + (xj - back)
+    twice = x + x
+    lt = np.empty((B, n, n), dtype=np.int64)
+    eq = np.empty((B, n, n), dtype=np.int64)
+    if n <= _COMPARE_MAX_ACTORS:
+        block = max(1, _CHUNK_ELEMENTS // max(n**3, 1))
+        for start in range(0, B, block):
+            tb = twice[start : start + block, None, None, :]
+            sb = total[start : start + block, :, :, None]
+            lt[start : start + block] = np.count_nonzero(tb < sb, axis=3)
+            eq[start : start + block] = np.count_nonzero(tb == sb, axis=3)
+    else:
+        ts = np.sort(twice, axis=1)
+        for g in range(B):
+            lt[g] = np.searchsorted(ts[g], total[g], side="left")
+            eq[g] = np.searchsorted(ts[g], total[g], side="right") - lt[g]
+    below = lt + np.where(err > 0, eq, 0)
+    upto = lt + np.where(err >= 0, eq, 0)
+    return below, upto
+
+
+def _prefix_tables(y: FloatArray, w: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Cumulative w_k y[k, a] over voters sorted by position, from the left and from the right.
+
+    ``pref[b, t, a]`` sums the t leftmost voters, ``suf[b, t, a]`` the voters from
+    sorted place t on; both are accumulated one voter at a time, in sorted order.
+    """
+    B, n = x.shape
+    order = np.argsort(x, axis=1, kind="stable")
+    wy = np.take_along_axis(w[:, :, None] * y, order[:, :, None], axis=1)
+    pref = np.zeros((B, n + 1, n))
+    np.cumsum(wy, axis=1, out=pref[:, 1:])
+    suf = np.zeros((B, n + 1, n))
+    suf[:, :n] = np.cumsum(wy[:, ::-1], axis=1)[:, ::-1]
+    return pref, suf
+
+
+def pair_support_sorted(y: FloatArray, w: FloatArray, x: FloatArray) -> FloatArray:
+    """The same S as :func:`pair_support_reference` in O(n^2 log n) per game.
+
+    Why it works: y[k, a] increases with |x_k - x_a| (a distance to a positive
+    power), so k prefers i to j exactly when it lies on i's side of their midpoint.
+    With voters sorted by position, i's supporters against j are a prefix (i left of
+    j) or a suffix (i right of j), and S[i, j] is a difference of two cumulative sums
+    at the midpoint's place (found exactly, :func:`_midpoint_counts`). Voters exactly at
+    the midpoint vote 0 and are left out. The compiled kernel
+    (stratagem.engines._kernels) does the same operations in the same order, so both
+    give the same bits.
+    """
+    pref, suf = _prefix_tables(y, w, x)
+    below, upto = _midpoint_counts(x)
+    take = np.take_along_axis
+    left = take(pref, below, axis=1) - np.swapaxes(take(pref, np.swapaxes(below, 1, 2), axis=1), 1, 2)
+    right = take(suf, upto, axis=1) - np.swapaxes(take(suf, np.swapaxes(upto, 1, 2), axis=1), 1, 2)
+    xi, xj = x[:, :, None], x[:, None, :]
+    out: FloatArray = np.where(xi < xj, left, np.where(xi > xj, right, 0.0))
+    return out
+
+
+def pair_support(y: FloatArray, w: FloatArray, x: FloatArray, method: Method = "auto") -> FloatArray:
+    """S[b, i, j] = sum_k w[b, k] max(0, y[b, k, j] - y[b, k, i]): k's votes for i over j.
+
+    ``y`` must be increasing in the distance |x_k - x_a| for every voter k (true for
+    every switch of the model: linear distances, or distances to the power r_k > 0).
+    ``auto`` takes the compiled sorted kernel when numba is installed, else the NumPy
+    sorted path (identical bits); non-finite inputs go to the reference path.
+    """
+    if method == "reference" or not (np.isfinite(x).all() and np.isfinite(y).all()):
+        return pair_support_reference(y, w)
+    if method == "auto":
+        from stratagem.engines import _kernels
+
+        kernel = _kernels.pair_support_kernel()
+        if kernel is not None:
+            out: FloatArray = kernel(np.ascontiguousarray(x), np.ascontiguousarray(y), np.ascontiguousarray(w))
+            return out
+    return pair_support_sorted(y, w, x)
+
+
 def win_probabilities(
-    x: FloatArray, w: FloatArray, r: FloatArray, delta: FloatArray, rule: Probability
+    x: FloatArray,
+    w: FloatArray,
+    r: FloatArray,
+    delta: FloatArray,
+    rule: Probability,
+    method: Method = "auto",
+    *,
+    dist: FloatArray | None = None,
 ) -> FloatArray:
     """P[b, i, j]: the probability that i prevails when i challenges j, per game b.
 
@@ -74,35 +199,27 @@ def win_probabilities(
     weighted by c_k s_k; positive votes summed over the sum of all |votes| over all
     ordered pairs. ``local`` (as printed): linear votes, denominator over the pair.
     ``net`` (Masad's replication): clipped net support over the pair's total.
+    Every rule is a function of the one-sided support S (:func:`pair_support`):
+    the pair's total is S_ij + S_ji and the net support S_ij - S_ji. ``dist`` is
+    :func:`_distances` of x when the caller already has it.
     """
-    B, n = x.shape
-    dist = _distances(x, delta)  # dist[b, k, a]
-    block = max(1, _CHUNK_ELEMENTS // max(B * n * n, 1))
+    n = x.shape[1]
+    if dist is None:
+        dist = _distances(x, delta)  # dist[b, k, a]
     if rule == "global":
         # voter k's risk-adjusted distance to x_a (plain distance in the risk-neutral pass)
         y = dist if np.all(r == 1.0) else np.power(dist, r[:, :, None])
-        numerator = np.zeros((B, n, n))
-        for start in range(0, n, block):
-            yk = y[:, start : start + block]
-            diff = yk[:, :, None, :] - yk[:, :, :, None]  # [b, k, i, j] = y[b,k,j] - y[b,k,i]
-            np.maximum(diff, 0.0, out=diff)
-            numerator += _weighted_sum(w[:, start : start + block], diff)
+        numerator = pair_support(y, w, x, method)
         # sum over ordered pairs of |y_a - y_b| from the sorted values: O(n log n) per voter
         ranks = 2.0 * np.arange(n) - n + 1.0
         denominator = 2.0 * np.einsum("bk,bk->b", w, np.sort(y, axis=2) @ ranks)
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(denominator[:, None, None] > 0, numerator / denominator[:, None, None], 0.0)
     else:
-        support = np.zeros((B, n, n))
-        total = np.zeros((B, n, n))
-        for start in range(0, n, block):
-            dk = dist[:, start : start + block]
-            a = dk[:, :, None, :] - dk[:, :, :, None]  # [b, k, i, j] = |x_k - x_j| - |x_k - x_i|
-            wk = w[:, start : start + block]
-            total += _weighted_sum(wk, np.abs(a))
-            support += _weighted_sum(wk, np.maximum(a, 0.0) if rule == "local" else a)
-        if rule == "net":
-            support = np.maximum(support, 0.0)
+        one_sided = pair_support(dist, w, x, method)
+        other_side = np.swapaxes(one_sided, 1, 2)
+        total = one_sided + other_side
+        support = one_sided if rule == "local" else np.maximum(one_sided - other_side, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(total > 0, support / total, 0.5)
     idx = np.arange(n)
@@ -111,10 +228,10 @@ def win_probabilities(
 
 
 def _challenge_utilities(
-    x: FloatArray, r_eval: FloatArray | float, delta: FloatArray
+    x: FloatArray, r_eval: FloatArray | float, delta: FloatArray, dist: FloatArray | None = None
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """U_s, U_f and U_sq for every pair, perceived with exponent r_eval (scalar 1 or (B, n, n))."""
-    d = _distances(x, delta)
+    d = _distances(x, delta) if dist is None else dist
     if isinstance(r_eval, float):
         # risk-neutral pass: the same operations as the replication with r = 1, minus the power
         return 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), np.zeros_like(d)
@@ -122,12 +239,18 @@ def _challenge_utilities(
 
 
 def _status_quo_term(
-    x: FloatArray, r_eval: FloatArray | float, delta: FloatArray, q: float, mu: FloatArray, challenger_axis: int
+    x: FloatArray,
+    r_eval: FloatArray | float,
+    delta: FloatArray,
+    q: float,
+    mu: FloatArray,
+    challenger_axis: int,
+    dist: FloatArray | None = None,
 ) -> FloatArray | float:
     """(1 - Q)(T U_b + (1 - T) U_w) of SCS eq. 25a; zero when Q = 1 (Scholz's code)."""
     if q >= 1.0:
         return 0.0
-    d = _distances(x, delta)
+    d = _distances(x, delta) if dist is None else dist
     gap = np.abs(x - mu[:, None])
     challenger_gap = gap[:, :, None] if challenger_axis == 1 else gap[:, None, :]
     d_mu = challenger_gap / delta[:, None, None]
@@ -146,21 +269,28 @@ def expected_utilities(
     delta: FloatArray,
     q: float,
     mu: FloatArray,
+    dist: FloatArray | None = None,
 ) -> FloatArray:
     """E[b, i, j]: i's expected utility of challenging j, perceived with exponent r_eval[b, i, j].
 
     SCS eq. 25a; the target's salience s_j is the probability that it resists.
     ``r_eval`` may be the float 1.0 for the risk-neutral pass.
     """
-    us, uf, usq = _challenge_utilities(x, r_eval, delta)
+    us, uf, usq = _challenge_utilities(x, r_eval, delta, dist)
     target_s = s[:, None, :]
     eu = target_s * (P * us + (1.0 - P) * uf) + (1.0 - target_s) * us - q * usq
-    out: FloatArray = eu - _status_quo_term(x, r_eval, delta, q, mu, challenger_axis=1)
+    out: FloatArray = eu - _status_quo_term(x, r_eval, delta, q, mu, challenger_axis=1, dist=dist)
     return out
 
 
 def risk_exponents(
-    x: FloatArray, w: FloatArray, s: FloatArray, delta: FloatArray, opts: BdmOptions, mu: FloatArray
+    x: FloatArray,
+    w: FloatArray,
+    s: FloatArray,
+    delta: FloatArray,
+    opts: BdmOptions,
+    mu: FloatArray,
+    dist: FloatArray | None = None,
 ) -> FloatArray:
     """SCS eqs. 32-33: each actor's exponent from how threatened its position is.
 
@@ -168,9 +298,11 @@ def risk_exponents(
     published formula divides by zero; every exponent is then 1 (risk neutral).
     """
     B, n = x.shape
+    if dist is None:
+        dist = _distances(x, delta)
     ones = np.ones((B, n))
-    P1 = win_probabilities(x, w, ones, delta, opts.probability)
-    eu = expected_utilities(x, s, P1, 1.0, delta, opts.q, mu)
+    P1 = win_probabilities(x, w, ones, delta, opts.probability, opts.method, dist=dist)
+    eu = expected_utilities(x, s, P1, 1.0, delta, opts.q, mu, dist)
     idx = np.arange(n)
     eu[:, idx, idx] = 0.0
     danger = eu.sum(axis=1)  # danger[b, i] = sum over challengers k of E(U_ki)
@@ -198,11 +330,15 @@ def offer_expected_utilities(
         mu = weighted_median(x[:, :, None], w[:, :, None], np.ones((B, n, 1), bool))[:, 0]
     else:
         mu = np.zeros(B)
-    r = risk_exponents(x, w, s, delta, opts, mu)
-    P = win_probabilities(x, w, r, delta, opts.probability)
-    # Distances are symmetric, so a's utilities for the pair (a, o) serve both EUs it perceives.
+    dist = _distances(x, delta)  # computed once per round, shared by both passes
+    r = risk_exponents(x, w, s, delta, opts, mu, dist)
+    P = win_probabilities(x, w, r, delta, opts.probability, opts.method, dist=dist)
+    # Distances are symmetric, so a's utilities for the pair (a, o) serve both EUs it perceives;
+    # U_sq depends on r_a alone, so it is one column broadcast over o (the same values).
     r_rows = np.broadcast_to(r[:, :, None], (B, n, n))
-    us, uf, usq = _challenge_utilities(x, r_rows, delta)
+    r_col = r[:, :, None]
+    us, uf = _utility(0.5 - 0.5 * dist, r_col), _utility(0.5 + 0.5 * dist, r_col)
+    usq = _utility(np.full((B, n, 1), 0.5), r_col)
     s_o = s[:, None, :]
     s_a = s[:, :, None]
     P_ao = P
@@ -210,8 +346,8 @@ def offer_expected_utilities(
     e_ao = s_o * (P_ao * us + (1.0 - P_ao) * uf) + (1.0 - s_o) * us - opts.q * usq
     e_oa = s_a * (P_oa * us + (1.0 - P_oa) * uf) + (1.0 - s_a) * us - opts.q * usq
     if opts.q < 1.0:
-        e_ao = e_ao - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=1)
-        e_oa = e_oa - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=2)
+        e_ao = e_ao - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=1, dist=dist)
+        e_oa = e_oa - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=2, dist=dist)
     return r, e_ao, e_oa
 
 
@@ -239,11 +375,41 @@ def _pick(candidates: BoolArray, key: FloatArray, proposer_eu: FloatArray, posit
     return np.where(candidates.any(axis=-1), choice, -1)
 
 
+_RULE_CODES = {"scs": 0, "min_distance": 1, "least_move": 2}
+
+
 def bdm_round(x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, opts: BdmOptions) -> RoundResult:
-    """One round for every game in the batch: risk, expected utilities, offers, moves."""
-    B, n = x.shape
+    """One round for every game in the batch: risk, expected utilities, offers, moves.
+
+    With ``method="auto"`` and numba installed the offer step runs compiled
+    (:func:`stratagem.engines._kernels.offers_kernel`, the same operations and tie
+    rules as :func:`offers`, so the same bits); otherwise it runs in NumPy.
+    """
     r, e_ao, e_oa = offer_expected_utilities(x, c, s, delta, opts)
-    apart = np.abs(x[:, :, None] - x[:, None, :]) > (opts.epsilon * delta)[:, None, None]
+    tol = opts.epsilon * delta
+    kernel = None
+    if opts.method == "auto":
+        from stratagem.engines import _kernels
+
+        kernel = _kernels.offers_kernel()
+    if kernel is not None:
+        new_x, partner, kind = kernel(np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(e_ao),
+                                      np.ascontiguousarray(e_oa), np.ascontiguousarray(tol, dtype=float),
+                                      _RULE_CODES[opts.offer_rule], bool(opts.capitulation))
+    else:
+        new_x, partner, kind = offers(x, e_ao, e_oa, tol, opts)
+    return RoundResult(positions=new_x, risk=r, partner=partner, kind=kind)
+
+
+def offers(
+    x: FloatArray, e_ao: FloatArray, e_oa: FloatArray, tol: FloatArray, opts: BdmOptions
+) -> tuple[FloatArray, IntArray, NDArray[np.int8]]:
+    """Each receiver's accepted offer (SCS section 6): new positions, partner (-1 for none), kind.
+
+    Receivers only consider actors more than ``tol`` (epsilon x range) away.
+    """
+    B, n = x.shape
+    apart = np.abs(x[:, :, None] - x[:, None, :]) > tol[:, None, None]
     idx = np.arange(n)
     apart[:, idx, idx] = False
     conf = apart & (e_oa > e_ao) & (e_ao > 0)
@@ -276,7 +442,27 @@ def bdm_round(x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, op
         np.where(take(conf, safe[:, :, None], 2)[:, :, 0], 1, np.where(take(comp, safe[:, :, None], 2)[:, :, 0], 2, 3)),
     ).astype(np.int8)
     new_x = np.where(has, take(new_pos, safe[:, :, None], 2)[:, :, 0], x)
-    return RoundResult(positions=new_x, risk=r, partner=partner, kind=kind)
+    return new_x, partner, kind
+
+
+def _round_of_active(
+    x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, opts: BdmOptions, active: BoolArray
+) -> RoundResult:
+    """:func:`bdm_round` for the games still running; the others keep their state.
+
+    Games are independent, so leaving out stopped or degenerate ones (whose results
+    the caller discards) changes no number and saves their work under the stopping rule.
+    """
+    if active.all():
+        return bdm_round(x, c, s, delta, opts)
+    B, n = x.shape
+    positions, risk = x.copy(), np.ones((B, n))
+    partner, kind = np.full((B, n), -1, dtype=np.int64), np.zeros((B, n), dtype=np.int8)
+    if active.any():
+        part = bdm_round(x[active], c[active], s[active], delta[active], opts)
+        positions[active], risk[active], partner[active], kind[active] = (
+            part.positions, part.risk, part.partner, part.kind)
+    return RoundResult(positions=positions, risk=risk, partner=partner, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -323,7 +509,7 @@ def run_issue_batch(
         limit = 0
     for t in range(1, limit + 1):
         x = history[-1]
-        result = bdm_round(x, c, s, safe_delta, opts)
+        result = _round_of_active(x, c, s, safe_delta, opts, ~(stopped | degenerate))
         new_x = np.where(degenerate[:, None], x, result.positions)
         frozen = stopped[:, None]
         new_x = np.where(frozen, x, new_x)
@@ -461,8 +647,12 @@ def bdm_final_batch(
     out = np.empty((B, m))
     for k in range(m):
         idx = np.flatnonzero(mask[:, k])
-        runs = run_issue_batch(X[:, idx, k], C[:, idx], S[:, idx, k], rounds=rounds, opts=opts)
-        final = runs.final()
-        w = C[:, idx] * S[:, idx, k]
-        out[:, k] = weighted_median(final[:, :, None], w[:, :, None], np.ones((B, len(idx), 1), bool))[:, 0]
+        # games are independent: run them in groups whose (group, n, n) arrays stay in cache
+        step = max(1, _CACHE_ELEMENTS // max(len(idx) ** 2, 1))
+        for lo in range(0, B, step):
+            hi = min(B, lo + step)
+            runs = run_issue_batch(X[lo:hi, idx, k], C[lo:hi, idx], S[lo:hi, idx, k], rounds=rounds, opts=opts)
+            w = C[lo:hi, idx] * S[lo:hi, idx, k]
+            out[lo:hi, k] = weighted_median(runs.final()[:, :, None], w[:, :, None],
+                                            np.ones((hi - lo, len(idx), 1), bool))[:, 0]
     return out

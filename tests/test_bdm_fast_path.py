@@ -1,0 +1,150 @@
+"""The fast bdm paths against the definition.
+
+``method="reference"`` sums every third actor's vote term by term (O(n^3) per game);
+``"sorted"`` uses the midpoint/prefix-sum form in NumPy; ``"auto"`` runs the same
+sorted form and the offer step compiled with numba when it is installed. Sorted and
+auto must agree bit for bit (same operations, same order); both must agree with the
+reference to rounding, for every switch of the model, with ties in positions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stratagem.engines import _kernels
+from stratagem.engines.bdm import (
+    BdmOptions,
+    bdm_final_batch,
+    offer_expected_utilities,
+    pair_support,
+    pair_support_reference,
+    pair_support_sorted,
+    run_bdm,
+    run_issue_batch,
+    win_probabilities,
+)
+
+SWITCHES = st.builds(
+    BdmOptions,
+    probability=st.sampled_from(["global", "local", "net"]),
+    offer_rule=st.sampled_from(["scs", "min_distance", "least_move"]),
+    capitulation=st.booleans(),
+    q=st.sampled_from([1.0, 0.5, 0.0]),
+)
+
+
+@st.composite
+def games(draw: st.DrawFn, max_batch: int = 4, max_actors: int = 12) -> tuple[np.ndarray, ...]:
+    """A batch of one-issue games; on a coarse grid half the time, so positions tie."""
+    B = draw(st.integers(1, max_batch))
+    n = draw(st.integers(2, max_actors))
+    if draw(st.booleans()):
+        x = np.array(draw(st.lists(st.integers(0, 20), min_size=B * n, max_size=B * n)), float) * 5.0
+    else:
+        x = np.array(draw(st.lists(st.floats(0, 100), min_size=B * n, max_size=B * n)))
+    c = np.array(draw(st.lists(st.floats(0.05, 10), min_size=B * n, max_size=B * n)))
+    s = np.array(draw(st.lists(st.floats(0.05, 1), min_size=B * n, max_size=B * n)))
+    return x.reshape(B, n), c.reshape(B, n), s.reshape(B, n)
+
+
+def _state(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    delta = x.max(axis=1) - x.min(axis=1)
+    return np.where(delta > 0, delta, 1.0), np.abs(x[:, :, None] - x[:, None, :])
+
+
+@given(data=games(max_actors=40), r_low=st.floats(0.5, 2.0))
+@settings(max_examples=150, deadline=None)
+def test_sorted_pair_support_equals_the_definition(data: tuple[np.ndarray, ...], r_low: float) -> None:
+    x, c, s = data
+    delta, gaps = _state(x)
+    w = c * s
+    r = np.random.default_rng(0).uniform(r_low, 2.0, x.shape)
+    for y in (gaps / delta[:, None, None], np.power(gaps / delta[:, None, None], r[:, :, None])):
+        reference = pair_support_reference(y, w)
+        sorted_ = pair_support_sorted(y, w, x)
+        scale = w.sum(axis=1)[:, None, None]
+        np.testing.assert_allclose(sorted_ / scale, reference / scale, rtol=0, atol=1e-13)
+        assert pair_support(y, w, x).tobytes() == sorted_.tobytes()
+        # coincident actors get exactly the same support, and none against each other
+        same = x[:, :, None] == x[:, None, :]
+        assert np.all(sorted_[same] == 0.0)
+
+
+@given(data=games(), switches=SWITCHES)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_one_round_quantities_match_the_reference(data: tuple[np.ndarray, ...], switches: BdmOptions) -> None:
+    """Win probabilities and both EUs of every pair, from the same state, to 1e-12.
+
+    P of two nearly coincident actors is ill-conditioned (its local denominator
+    vanishes with their gap, and either path's rounding decides it); what enters the
+    EUs is P (U_s - U_f), proportional to the gap, so P is compared times the gap.
+    """
+    x, c, s = data
+    delta, gaps = _state(x)
+    w = c * s
+    r = np.random.default_rng(1).uniform(0.5, 2.0, x.shape)
+    for rr in (np.ones_like(r), r):
+        p_ref = win_probabilities(x, w, rr, delta, switches.probability, "reference")
+        p_fast = win_probabilities(x, w, rr, delta, switches.probability, "auto")
+        assert np.all((p_fast >= 0) & (p_fast <= 1))
+        gap = np.minimum(gaps / delta[:, None, None], 1.0)
+        np.testing.assert_allclose(p_fast * gap, p_ref * gap, rtol=0, atol=1e-12)
+    ref = offer_expected_utilities(x, c, s, delta, _with(switches, "reference"))
+    fast = offer_expected_utilities(x, c, s, delta, switches)
+    for a, b in zip(fast, ref, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+
+
+@given(data=games(), switches=SWITCHES, rounds=st.integers(1, 4))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_trajectories_match_the_reference_for_every_switch(
+    data: tuple[np.ndarray, ...], switches: BdmOptions, rounds: int
+) -> None:
+    x, c, s = data
+    fast = run_issue_batch(x, c, s, rounds=rounds, opts=switches)
+    numpy_only = run_issue_batch(x, c, s, rounds=rounds, opts=_with(switches, "sorted"))
+    reference = run_issue_batch(x, c, s, rounds=rounds, opts=_with(switches, "reference"))
+    # the compiled kernels perform the NumPy path's operations: identical bits
+    assert fast.history.tobytes() == numpy_only.history.tobytes()
+    assert fast.partner.tobytes() == numpy_only.partner.tobytes()
+    assert fast.kind.tobytes() == numpy_only.kind.tobytes()
+    np.testing.assert_allclose(fast.history, reference.history, rtol=0, atol=1e-9)
+    np.testing.assert_array_equal(fast.partner, reference.partner)
+    np.testing.assert_array_equal(fast.kind, reference.kind)
+
+
+@given(data=games(max_batch=6, max_actors=8), switches=SWITCHES, rounds=st.sampled_from([None, 3]))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_batched_finals_equal_single_runs(
+    data: tuple[np.ndarray, ...], switches: BdmOptions, rounds: int | None
+) -> None:
+    """Grouping draws (cache-sized groups, stopped games left out) changes no bit."""
+    x, c, s = data
+    B, n = x.shape
+    X, S, mask = x[:, :, None], s[:, :, None], np.ones((n, 1), bool)
+    batch = bdm_final_batch(X, S, c, mask, rounds=rounds, opts=switches)
+    for b in range(B):
+        single = run_bdm(X[b], S[b], c[b], np.array([np.nan]), mask, rounds=rounds,
+                         probability=switches.probability, offer_rule=switches.offer_rule,
+                         capitulation=switches.capitulation, q=switches.q)
+        assert batch[b].tobytes() == single.final_forecast.tobytes()
+
+
+def test_non_finite_input_takes_the_reference_path() -> None:
+    x = np.array([[0.0, np.nan, 50.0]])
+    y = np.abs(x[:, :, None] - x[:, None, :])
+    w = np.ones((1, 3))
+    np.testing.assert_array_equal(pair_support(y, w, x), pair_support_reference(y, w))
+
+
+@pytest.mark.skipif(_kernels.pair_support_kernel() is None, reason="numba not installed")
+def test_compiled_kernels_are_used_when_numba_is_installed() -> None:
+    assert _kernels.offers_kernel() is not None
+
+
+def _with(opts: BdmOptions, method: str) -> BdmOptions:
+    return BdmOptions(opts.probability, opts.offer_rule, opts.capitulation, opts.q, opts.epsilon,
+                      opts.max_rounds, method)  # type: ignore[arg-type]
