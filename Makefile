@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest browser bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy stratagem
 
-pytest: $(STAMP)
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here); installed with apt
+# only when missing, as root or through sudo.
+browser:
+	@if [ -x /usr/bin/chromium ] || [ -n "$$STRATAGEM_CHROMIUM" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO="sudo -n"; else \
+	  echo "browser: /usr/bin/chromium is missing and neither root nor sudo is available; browser tests will skip"; exit 0; fi; \
+	echo "installing Debian's chromium for the browser tests"; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
+
+pytest: $(STAMP) browser
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
 
 bench: $(STAMP)  ## benchmarks (not timed tests): engine rounds at several sizes
@@ -31,6 +41,7 @@ bench: $(STAMP)  ## benchmarks (not timed tests): engine rounds at several sizes
 	$(BIN)/python benchmarks/bench_ktab.py
 	$(BIN)/python benchmarks/bench_ensemble.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .benchmarks test-artifacts

@@ -39,7 +39,15 @@ from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
 from stratagem.store.workspace import Workspace
 from stratagem.web import state
-from stratagem.web.runs import JobManager, RunRequest, check_request, clean, run_ensemble_job, run_forecast
+from stratagem.web.runs import (
+    MAX_DRAWS,
+    JobManager,
+    RunRequest,
+    check_request,
+    clean,
+    run_ensemble_job,
+    run_forecast,
+)
 from stratagem.web.security import CSRF_FIELD, SecurityMiddleware, csrf_token, require_csrf
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -162,7 +170,7 @@ _KIND_ORDER = {"quote": 0, "event": 1, "claim": 2}
 
 
 def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] | None = None,
-               allowed_hosts: list[str] | None = None, job_workers: int = 2) -> FastAPI:
+               allowed_hosts: list[str] | None = None, job_workers: int = 2, max_draws: int = MAX_DRAWS) -> FastAPI:
     """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check."""
     ws_path = Path(workspace)
     Workspace(ws_path).close()  # create it now, and fail early on a bad path
@@ -484,6 +492,8 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         with open_ws() as ws:
             sc, _ = state.current(ws, sid)
         check_request(sc, req)
+        if req.draws > max_draws:
+            raise StratagemError(f"draws: at most {max_draws} on this server")
         if req.kind == "forecast":
             job = jobs.submit("forecast", sc, lambda progress: run_forecast(sc, req))
         else:

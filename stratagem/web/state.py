@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -49,8 +50,19 @@ class ScenarioInfo:
                 "issues": self.n_issues, "builtin": self.builtin, "version": self.version}
 
 
+@lru_cache(maxsize=1)
+def _builtin_ids() -> frozenset[str]:
+    return frozenset(builtin_ids())
+
+
+@lru_cache(maxsize=32)
+def _builtin(scenario_id: str) -> Scenario:
+    """Built-ins are package data and scenarios are immutable: parse each once per process."""
+    return load_builtin(scenario_id)
+
+
 def list_scenarios(ws: Workspace) -> list[ScenarioInfo]:
-    builtins = builtin_ids()
+    builtins = _builtin_ids()
     ids = sorted(set(builtins) | set(ws.versioned_scenario_ids()))
     out = []
     for sid in ids:
@@ -69,8 +81,8 @@ def current(ws: Workspace, scenario_id: str) -> tuple[Scenario, int | None]:
         sc = ws.load_scenario_version(scenario_id, versions[-1].version)
         assert sc is not None
         return sc, versions[-1].version
-    if scenario_id in builtin_ids():
-        return load_builtin(scenario_id), None
+    if scenario_id in _builtin_ids():
+        return _builtin(scenario_id), None
     raise NotFound(f"no scenario '{scenario_id}'")
 
 
