@@ -37,6 +37,8 @@ def document_dirs(extra: Sequence[str | Path] = ()) -> list[Path]:
 
 def find_document(document_id: str, extra: Sequence[str | Path] = ()) -> Path | None:
     """The file of a document id (the file name with or without ``.txt``), or None."""
+    if not document_id or Path(document_id).name != document_id or document_id in (".", ".."):
+        return None  # an id is a file name, never a path: cited ids cannot reach outside the folders
     for directory in document_dirs(extra):
         for name in (document_id, f"{document_id}.txt"):
             path = directory / name

@@ -386,6 +386,7 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
+        os.chmod(tmp, 0o644)  # mkstemp makes files owner-only; outputs are meant to be shared and opened
         os.replace(tmp, target)
     except BaseException:
         with _suppress_oserror():

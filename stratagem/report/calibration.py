@@ -20,7 +20,6 @@ from stratagem.model.io import atomic_writer
 from stratagem.report.charts import Figure, engine_colour, to_json
 from stratagem.report.html import BOOT_JS, plotly_js, stylesheet
 
-
 LEARNED_COLOURS = {"focal": "#882255", "blend": "#117733"}  # not in the engine palette: told apart here
 
 
