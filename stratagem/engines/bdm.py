@@ -39,7 +39,7 @@ Method = Literal["auto", "sorted", "reference"]
 IntArray = NDArray[np.int64]
 
 _CHUNK_ELEMENTS = 1_000_000  # bound on temporary (B, k, i, j) blocks, ~8 MB
-_CACHE_ELEMENTS = 32_768  # games per group in ensembles: (group, n, n) float arrays of ~256 KB
+_CACHE_ELEMENTS = 8_192  # games per group in ensembles: (group, n, n) float arrays of ~64 KB
 _COMPARE_MAX_ACTORS = 32  # up to this size midpoint places are counted by comparison, else searched
 
 
