@@ -167,7 +167,8 @@ def pair_support(y: FloatArray, w: FloatArray, x: FloatArray, method: Method = "
     """S[b, i, j] = sum_k w[b, k] max(0, y[b, k, j] - y[b, k, i]): k's votes for i over j.
 
     ``y`` must be increasing in the distance |x_k - x_a| for every voter k (true for
-    every switch of the model: linear distances, or distances to the power r_k > 0).
+    every switch of the model: linear distances, or distances to the power r_k, which
+    lies in [0.5, 2]; :func:`win_probabilities` sends any r_k <= 0 to the reference).
     ``auto`` takes the compiled sorted kernel when numba is installed, else the NumPy
     sorted path (identical bits); non-finite inputs go to the reference path.
     """
@@ -206,6 +207,8 @@ def win_probabilities(
     n = x.shape[1]
     if dist is None:
         dist = _distances(x, delta)  # dist[b, k, a]
+    if not np.all(r > 0):
+        method = "reference"  # votes would not grow with distance: the sorted form does not apply
     if rule == "global":
         # voter k's risk-adjusted distance to x_a (plain distance in the risk-neutral pass)
         y = dist if np.all(r == 1.0) else np.power(dist, r[:, :, None])
