@@ -148,3 +148,18 @@ def test_compiled_kernels_are_used_when_numba_is_installed() -> None:
 def _with(opts: BdmOptions, method: str) -> BdmOptions:
     return BdmOptions(opts.probability, opts.offer_rule, opts.capitulation, opts.q, opts.epsilon,
                       opts.max_rounds, method)  # type: ignore[arg-type]
+
+
+def test_without_numba_the_default_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine (or Dask worker) without numba runs the NumPy sorted path: same output bytes."""
+    rng = np.random.default_rng(7)
+    x = np.round(rng.uniform(0, 100, (30, 12)) / 5) * 5  # ties
+    c, s = rng.uniform(0.1, 10, (30, 12)), rng.uniform(0.1, 1, (30, 12))
+    for opts in (BdmOptions(), BdmOptions("local", "least_move", True, 0.5), BdmOptions("net", "min_distance")):
+        compiled = run_issue_batch(x, c, s, rounds=5, opts=opts)
+        monkeypatch.setattr(_kernels, "pair_support_kernel", lambda: None)
+        monkeypatch.setattr(_kernels, "offers_kernel", lambda: None)
+        plain = run_issue_batch(x, c, s, rounds=5, opts=opts)
+        monkeypatch.undo()
+        assert compiled.history.tobytes() == plain.history.tobytes()
+        assert compiled.partner.tobytes() == plain.partner.tobytes()
