@@ -54,7 +54,8 @@ class BdmOptions:
     epsilon: float = 1e-12
     max_rounds: int = 100
     # how the pairwise vote sums are computed, not a model switch: every method gives
-    # the same results to rounding ("reference" is the O(n^3) definition, for tests)
+    # the same results to rounding ("reference" is the O(n^3) definition, for tests,
+    # in the previous release's operation order, so it reproduces its numbers exactly)
     method: Method = "auto"
 
 
@@ -90,6 +91,27 @@ def pair_support_reference(y: FloatArray, w: FloatArray) -> FloatArray:
         np.maximum(diff, 0.0, out=diff)
         out += _weighted_sum(w[:, start : start + block], diff)
     return out
+
+
+def _local_sums_reference(dist: FloatArray, w: FloatArray, rule: Probability) -> tuple[FloatArray, FloatArray]:
+    """Support and total of the local and net rules, term by term as the definition reads.
+
+    Kept in the previous release's operation order, so ``method="reference"``
+    reproduces its numbers bit for bit under every switch.
+    """
+    B, n = w.shape
+    support = np.zeros((B, n, n))
+    total = np.zeros((B, n, n))
+    block = max(1, _CHUNK_ELEMENTS // max(B * n * n, 1))
+    for start in range(0, n, block):
+        dk = dist[:, start : start + block]
+        a = dk[:, :, None, :] - dk[:, :, :, None]  # [b, k, i, j] = |x_k - x_j| - |x_k - x_i|
+        wk = w[:, start : start + block]
+        total += _weighted_sum(wk, np.abs(a))
+        support += _weighted_sum(wk, np.maximum(a, 0.0) if rule == "local" else a)
+    if rule == "net":
+        support = np.maximum(support, 0.0)
+    return support, total
 
 
 def _midpoint_counts(x: FloatArray) -> tuple[IntArray, IntArray]:
@@ -219,10 +241,13 @@ def win_probabilities(
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(denominator[:, None, None] > 0, numerator / denominator[:, None, None], 0.0)
     else:
-        one_sided = pair_support(dist, w, x, method)
-        other_side = np.swapaxes(one_sided, 1, 2)
-        total = one_sided + other_side
-        support = one_sided if rule == "local" else np.maximum(one_sided - other_side, 0.0)
+        if method == "reference":
+            support, total = _local_sums_reference(dist, w, rule)
+        else:
+            one_sided = pair_support(dist, w, x, method)
+            other_side = np.swapaxes(one_sided, 1, 2)
+            total = one_sided + other_side
+            support = one_sided if rule == "local" else np.maximum(one_sided - other_side, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(total > 0, support / total, 0.5)
     idx = np.arange(n)
