@@ -12,24 +12,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from _timing import median_seconds
 
 from stratagem.evidence.batch import prepare_files
 from stratagem.evidence.synthetic import write_corpus
 from stratagem.store.workspace import Workspace
-
-
-def _median(fn: Callable[[], object], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -64,7 +55,7 @@ def main() -> None:
                  ("ingest + extract, serial (workers=1)", ingest(1)),
                  (f"ingest + extract, {args.workers} worker processes", ingest(args.workers)))
         for label, fn in cases:
-            seconds = _median(fn, args.repeats)
+            seconds = median_seconds(fn, args.repeats, warm_up=False)  # warmed up above
             print(f"{label:44s} {seconds:8.2f} {args.documents / seconds:8.1f} {megabytes / seconds:7.3f}",
                   flush=True)
 
