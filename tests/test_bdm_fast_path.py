@@ -9,6 +9,8 @@ reference to rounding, for every switch of the model, with ties in positions.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -56,7 +58,7 @@ def _state(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 @given(data=games(max_actors=40), r_low=st.floats(0.5, 2.0))
-@settings(max_examples=150, deadline=None, derandomize=True)
+@settings(max_examples=150, deadline=None, derandomize=False)
 def test_sorted_pair_support_equals_the_definition(data: tuple[np.ndarray, ...], r_low: float) -> None:
     x, c, s = data
     delta, gaps = _state(x)
@@ -74,7 +76,7 @@ def test_sorted_pair_support_equals_the_definition(data: tuple[np.ndarray, ...],
 
 
 @given(data=games(), switches=SWITCHES)
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False)
 def test_one_round_quantities_match_the_reference(data: tuple[np.ndarray, ...], switches: BdmOptions) -> None:
     """Win probabilities and both EUs of every pair, from the same state, to 1e-12.
 
@@ -101,7 +103,7 @@ def test_one_round_quantities_match_the_reference(data: tuple[np.ndarray, ...], 
 @given(data=games(), switches=SWITCHES, rounds=st.integers(1, 4))
 # derandomize: random search finds rare near-ties where the fast sums flip an offer choice
 # (known, reported in the issue notes); a fixed example set keeps CI reproducible.
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False)
 def test_trajectories_match_the_reference_for_every_switch(
     data: tuple[np.ndarray, ...], switches: BdmOptions, rounds: int
 ) -> None:
@@ -113,14 +115,16 @@ def test_trajectories_match_the_reference_for_every_switch(
     assert fast.history.tobytes() == numpy_only.history.tobytes()
     assert fast.partner.tobytes() == numpy_only.partner.tobytes()
     assert fast.kind.tobytes() == numpy_only.kind.tobytes()
-    np.testing.assert_allclose(fast.history, reference.history, rtol=0, atol=1e-9)
+    # the same offers, always; positions to 1e-9 of the range (0-100 here): a compromise
+    # move x_a + (x_o - x_a)|E_ao / E_oa| can amplify rounding ~1e5-fold in one round
     np.testing.assert_array_equal(fast.partner, reference.partner)
     np.testing.assert_array_equal(fast.kind, reference.kind)
+    np.testing.assert_allclose(fast.history, reference.history, rtol=0, atol=1e-7)
 
 
 @given(data=games(max_batch=6, max_actors=8), switches=SWITCHES, rounds=st.sampled_from([None, 3]))
 # derandomize: see test_trajectories_match_the_reference_for_every_switch.
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=False)
 def test_batched_finals_equal_single_runs(
     data: tuple[np.ndarray, ...], switches: BdmOptions, rounds: int | None
 ) -> None:
@@ -138,7 +142,54 @@ def test_batched_finals_equal_single_runs(
         single = run_bdm(X[b], S[b], c[b], np.array([np.nan]), mask, rounds=rounds,
                          probability=switches.probability, offer_rule=switches.offer_rule,
                          capitulation=switches.capitulation, q=switches.q)
-        np.testing.assert_allclose(batch[b], single.final_forecast, rtol=0, atol=1e-9)
+        assert batch[b].tobytes() == single.final_forecast.tobytes()
+
+
+def _fortran(a: np.ndarray) -> np.ndarray:
+    return np.asfortranarray(a)
+
+
+def test_a_games_bits_do_not_depend_on_memory_layout() -> None:
+    rng = np.random.default_rng(3)
+    x = np.round(rng.uniform(0, 100, (5, 9)) / 5) * 5
+    c, s = rng.uniform(0.05, 2, (5, 9)), rng.uniform(0.05, 1, (5, 9))
+    opts = BdmOptions(q=0.5)
+    a = run_issue_batch(x, c, s, rounds=6, opts=opts)
+    b = run_issue_batch(_fortran(x), _fortran(c), _fortran(s), rounds=6, opts=opts)
+    assert a.history.tobytes() == b.history.tobytes()
+
+
+# Exact ties in exact arithmetic that rounding used to decide differently per method
+# (found by random search; each failed before BdmOptions.tie existed).
+TIE_CASES = [
+    # receiver at 5 gets compromise offers from 10 and 0, equidistant: keys tie exactly
+    ([60.0, 10.0, 5.0, 0.0, 0.0], [2.0, 0.05, 2.0, 0.05, 2.0], [1.0, 1.0, 0.05, 1.0, 1.0],
+     BdmOptions("net", "least_move", True, 0.5), 1),
+    # two identical actors end on the median: T of eq. 25a compared a gap with itself
+    ([75.0, 55.0, 20.0, 10.0, 25.0, 75.0, 60.0], [1.0, 2.0, 0.05, 1.0, 1.0, 2.0, 2.0],
+     [0.05, 0.25, 0.05, 0.25, 1.0, 0.05, 0.25], BdmOptions("local", "least_move", False, 0.5), 5),
+]
+
+
+@pytest.mark.parametrize(("x", "c", "s", "opts", "rounds"), TIE_CASES)
+def test_exact_ties_are_decided_the_same_by_every_method(
+    x: list[float], c: list[float], s: list[float], opts: BdmOptions, rounds: int
+) -> None:
+    args = (np.array([x]), np.array([c]), np.array([s]))
+    fast = run_issue_batch(*args, rounds=rounds, opts=opts)
+    reference = run_issue_batch(*args, rounds=rounds, opts=_with(opts, "reference"))
+    np.testing.assert_array_equal(fast.partner, reference.partner)
+    np.testing.assert_allclose(fast.history, reference.history, rtol=0, atol=1e-9)
+
+
+def test_without_a_tie_margin_rounding_decides_the_equidistant_offer() -> None:
+    """The first case above with tie=0: the methods disagree, so the margin is what fixes it."""
+    x, c, s, opts, rounds = TIE_CASES[0]
+    args = (np.array([x]), np.array([c]), np.array([s]))
+    bare = dataclasses.replace(opts, tie=0.0)
+    fast = run_issue_batch(*args, rounds=rounds, opts=bare)
+    reference = run_issue_batch(*args, rounds=rounds, opts=_with(bare, "reference"))
+    assert not np.array_equal(fast.partner, reference.partner)
 
 
 def test_non_finite_input_takes_the_reference_path() -> None:
@@ -154,8 +205,7 @@ def test_compiled_kernels_are_used_when_numba_is_installed() -> None:
 
 
 def _with(opts: BdmOptions, method: str) -> BdmOptions:
-    return BdmOptions(opts.probability, opts.offer_rule, opts.capitulation, opts.q, opts.epsilon,
-                      opts.max_rounds, method)  # type: ignore[arg-type]
+    return dataclasses.replace(opts, method=method)  # type: ignore[arg-type]
 
 
 def test_without_numba_the_default_gives_the_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,11 +73,11 @@ def _pair_support_py(x: Any, y: Any, w: Any) -> Any:
     return out
 
 
-def _pick_py(cand: Any, key: Any, eu: Any, pos: Any) -> int:
+def _pick_py(cand: Any, key: Any, eu: Any, pos: Any, tie_pos: float, tie_eu: float) -> int:
     """Loop form of :func:`stratagem.engines.bdm._pick` for one receiver (-1 for none).
 
-    Smallest key; exact ties to the larger proposer EU, then to the lower resulting
-    position, then to the lower index (as np.argmin).
+    Smallest key; ties (within the tolerances) to the larger proposer EU, then to the
+    lower resulting position, then to the lower index.
     """
     n = cand.shape[0]
     best = np.inf
@@ -91,18 +91,21 @@ def _pick_py(cand: Any, key: Any, eu: Any, pos: Any) -> int:
         return -1
     eager = -np.inf
     for o in range(n):
-        if cand[o] and key[o] == best and eu[o] > eager:
+        if cand[o] and key[o] <= best + tie_pos and eu[o] > eager:
             eager = eu[o]
-    choice = 0
     lowest = np.inf
     for o in range(n):
-        if cand[o] and key[o] == best and eu[o] == eager and pos[o] < lowest:
+        if cand[o] and key[o] <= best + tie_pos and eu[o] >= eager - tie_eu and pos[o] < lowest:
             lowest = pos[o]
-            choice = o
-    return choice
+    for o in range(n):
+        if cand[o] and key[o] <= best + tie_pos and eu[o] >= eager - tie_eu and pos[o] <= lowest + tie_pos:
+            return o
+    return -1
 
 
-def _offers_py(x: Any, e_ao: Any, e_oa: Any, tol: Any, rule: int, capitulation: bool) -> Any:
+def _offers_py(
+    x: Any, e_ao: Any, e_oa: Any, tol: Any, tie_pos: Any, tie: float, sign_margin: float, rule: int, capitulation: bool
+) -> Any:
     """Loop form of the offer step of :func:`stratagem.engines.bdm.bdm_round`.
 
     ``rule`` is 0 for scs, 1 for min_distance, 2 for least_move. Returns the new
@@ -130,9 +133,11 @@ def _offers_py(x: Any, e_ao: Any, e_oa: Any, tol: Any, rule: int, capitulation: 
                 xo = x[b, o]
                 eu[o] = eo
                 apart = o != a and abs(xa - xo) > tol[b]
-                conf[o] = apart and eo > ea and ea > 0
-                comp[o] = apart and eo > 0 and ea < 0 and eo > abs(ea)
-                capit[o] = capitulation and apart and eo > 0 and ea < 0 and eo < abs(ea)
+                margin = tie * max(abs(eo), abs(ea))
+                conf[o] = apart and eo > ea + margin and ea > sign_margin
+                comp[o] = apart and eo > sign_margin and ea < -sign_margin and eo > abs(ea) + margin
+                capit[o] = (capitulation and apart and eo > sign_margin and ea < -sign_margin
+                            and eo < abs(ea) - margin)
                 anyof[o] = conf[o] or comp[o] or capit[o]
                 if comp[o]:
                     new_pos[o] = xa + (xo - xa) * abs(ea / eo)
@@ -141,13 +146,13 @@ def _offers_py(x: Any, e_ao: Any, e_oa: Any, tol: Any, rule: int, capitulation: 
                     new_pos[o] = xo
                 move[o] = abs(new_pos[o] - xa)
             if rule == 2:
-                choice = _pick(anyof, move, eu, new_pos)
+                choice = _pick(anyof, move, eu, new_pos, tie_pos[b], tie)
             else:
-                choice = _pick(conf, move, eu, new_pos)
+                choice = _pick(conf, move, eu, new_pos, tie_pos[b], tie)
                 if choice < 0:
-                    choice = _pick(comp, comp_key if rule == 0 else move, eu, new_pos)
+                    choice = _pick(comp, comp_key if rule == 0 else move, eu, new_pos, tie_pos[b], tie)
                 if choice < 0:
-                    choice = _pick(capit, move, eu, new_pos)
+                    choice = _pick(capit, move, eu, new_pos, tie_pos[b], tie)
             partner[b, a] = choice
             if choice < 0:
                 new_x[b, a] = xa
@@ -186,7 +191,7 @@ def offers_kernel() -> Any:
     try:
         _pick = numba.njit(cache=True, nogil=True)(_pick_py)
         kernel = numba.njit(cache=True, nogil=True)(_offers_py)
-        kernel(np.zeros((1, 2)), np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.zeros(1), 0, False)
+        kernel(np.zeros((1, 2)), np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.zeros(1), np.zeros(1), 0.0, 0.0, 0, False)
     except Exception:  # the NumPy offer step gives the same bits
         _pick = _pick_py
         return None

@@ -53,9 +53,16 @@ class BdmOptions:
     q: float = 1.0
     epsilon: float = 1e-12
     max_rounds: int = 100
+    # choosing among offers (SCS section 6) and T of eq. 25a count values closer than
+    # this as equal: keys, resulting positions and gaps as a share of the issue's
+    # range, proposers' EUs in utility units. Without it, a tie in exact arithmetic
+    # (say two offers equidistant from the receiver) is decided by the last bit of
+    # rounding, which differs between the sum orders of the methods below; 1e-9 is
+    # far above that noise (~1e-15) and far below any difference the model means.
+    tie: float = 1e-9
     # how the pairwise vote sums are computed, not a model switch: every method gives
     # the same results to rounding ("reference" is the O(n^3) definition, for tests,
-    # in the previous release's operation order, so it reproduces its numbers exactly)
+    # in the previous release's operation order), and with ``tie`` the same offers
     method: Method = "auto"
 
 
@@ -274,8 +281,14 @@ def _status_quo_term(
     mu: FloatArray,
     challenger_axis: int,
     dist: FloatArray | None = None,
+    tie: float = 0.0,
 ) -> FloatArray | float:
-    """(1 - Q)(T U_b + (1 - T) U_w) of SCS eq. 25a; zero when Q = 1 (Scholz's code)."""
+    """(1 - Q)(T U_b + (1 - T) U_w) of SCS eq. 25a; zero when Q = 1 (Scholz's code).
+
+    T says the challenger is closer to the median than to the target; it must be
+    closer by more than ``tie`` x range, else a target that coincides with the
+    median in exact arithmetic would switch T on the last bit of rounding.
+    """
     if q >= 1.0:
         return 0.0
     d = _distances(x, delta) if dist is None else dist
@@ -285,7 +298,8 @@ def _status_quo_term(
     r = np.asarray(r_eval, dtype=float)
     ub = _utility(0.5 - 0.25 * (d_mu + d), r)
     uw = _utility(0.5 + 0.25 * (d_mu + d), r)
-    t = (challenger_gap < np.abs(x[:, :, None] - x[:, None, :])).astype(float)
+    margin = tie * delta[:, None, None]
+    t = (challenger_gap < np.abs(x[:, :, None] - x[:, None, :]) - margin).astype(float)
     return (1.0 - q) * (t * ub + (1.0 - t) * uw)
 
 
@@ -298,6 +312,7 @@ def expected_utilities(
     q: float,
     mu: FloatArray,
     dist: FloatArray | None = None,
+    tie: float = 0.0,
 ) -> FloatArray:
     """E[b, i, j]: i's expected utility of challenging j, perceived with exponent r_eval[b, i, j].
 
@@ -307,7 +322,7 @@ def expected_utilities(
     us, uf, usq = _challenge_utilities(x, r_eval, delta, dist)
     target_s = s[:, None, :]
     eu = target_s * (P * us + (1.0 - P) * uf) + (1.0 - target_s) * us - q * usq
-    out: FloatArray = eu - _status_quo_term(x, r_eval, delta, q, mu, challenger_axis=1, dist=dist)
+    out: FloatArray = eu - _status_quo_term(x, r_eval, delta, q, mu, challenger_axis=1, dist=dist, tie=tie)
     return out
 
 
@@ -330,7 +345,7 @@ def risk_exponents(
         dist = _distances(x, delta)
     ones = np.ones((B, n))
     P1 = win_probabilities(x, w, ones, delta, opts.probability, opts.method, dist=dist)
-    eu = expected_utilities(x, s, P1, 1.0, delta, opts.q, mu, dist)
+    eu = expected_utilities(x, s, P1, 1.0, delta, opts.q, mu, dist, opts.tie)
     idx = np.arange(n)
     eu[:, idx, idx] = 0.0
     danger = eu.sum(axis=1)  # danger[b, i] = sum over challengers k of E(U_ki)
@@ -374,8 +389,8 @@ def offer_expected_utilities(
     e_ao = s_o * (P_ao * us + (1.0 - P_ao) * uf) + (1.0 - s_o) * us - opts.q * usq
     e_oa = s_a * (P_oa * us + (1.0 - P_oa) * uf) + (1.0 - s_a) * us - opts.q * usq
     if opts.q < 1.0:
-        e_ao = e_ao - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=1, dist=dist)
-        e_oa = e_oa - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=2, dist=dist)
+        e_ao = e_ao - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=1, dist=dist, tie=opts.tie)
+        e_oa = e_oa - _status_quo_term(x, r_rows, delta, opts.q, mu, challenger_axis=2, dist=dist, tie=opts.tie)
     return r, e_ao, e_oa
 
 
@@ -387,21 +402,34 @@ class RoundResult:
     kind: NDArray[np.int8]  # (B, n) 0 none, 1 confrontation, 2 compromise, 3 capitulation
 
 
-def _pick(candidates: BoolArray, key: FloatArray, proposer_eu: FloatArray, position: FloatArray) -> IntArray:
+def _pick(
+    candidates: BoolArray,
+    key: FloatArray,
+    proposer_eu: FloatArray,
+    position: FloatArray,
+    tie_pos: FloatArray,
+    tie_eu: float,
+) -> IntArray:
     """Per receiver, the candidate with the smallest key (-1 where there is none).
 
-    Exact ties go to the more eager proposer, then to the lower resulting position,
-    so the choice never depends on the order in which actors are listed.
+    Ties (within ``tie_pos`` of the smallest key) go to the more eager proposer
+    (within ``tie_eu``), then to the lower resulting position (within ``tie_pos``),
+    then to the lower index. The tolerances make a tie in exact arithmetic a tie
+    whatever the rounding (see ``BdmOptions.tie``).
     """
     inf = np.inf
+    tp = tie_pos[:, None, None]
     k = np.where(candidates, key, inf)
-    best = k.min(axis=-1, keepdims=True)
-    cand = candidates & (k == best)
-    eager = np.where(cand, proposer_eu, -inf).max(axis=-1, keepdims=True)
-    cand &= np.where(cand, proposer_eu, -inf) == eager
-    choice = np.argmin(np.where(cand, position, inf), axis=-1)
+    cand = candidates & (k <= k.min(axis=-1, keepdims=True) + tp)
+    eu = np.where(cand, proposer_eu, -inf)
+    cand &= eu >= eu.max(axis=-1, keepdims=True) - tie_eu
+    pos = np.where(cand, position, inf)
+    cand &= pos <= pos.min(axis=-1, keepdims=True) + tp
+    choice = np.argmax(cand, axis=-1)
     return np.where(candidates.any(axis=-1), choice, -1)
 
+
+_SIGN_MARGIN = 1e-13  # utility units: rounding noise in an EU is ~1e-15
 
 _RULE_CODES = {"scs": 0, "min_distance": 1, "least_move": 2}
 
@@ -415,6 +443,7 @@ def bdm_round(x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, op
     """
     r, e_ao, e_oa = offer_expected_utilities(x, c, s, delta, opts)
     tol = opts.epsilon * delta
+    tie_pos = opts.tie * delta
     kernel = None
     if opts.method == "auto":
         from stratagem.engines import _kernels
@@ -423,27 +452,37 @@ def bdm_round(x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, op
     if kernel is not None:
         new_x, partner, kind = kernel(np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(e_ao),
                                       np.ascontiguousarray(e_oa), np.ascontiguousarray(tol, dtype=float),
+                                      np.ascontiguousarray(tie_pos, dtype=float), float(opts.tie), _SIGN_MARGIN,
                                       _RULE_CODES[opts.offer_rule], bool(opts.capitulation))
     else:
-        new_x, partner, kind = offers(x, e_ao, e_oa, tol, opts)
+        new_x, partner, kind = offers(x, e_ao, e_oa, tol, tie_pos, opts)
     return RoundResult(positions=new_x, risk=r, partner=partner, kind=kind)
 
 
 def offers(
-    x: FloatArray, e_ao: FloatArray, e_oa: FloatArray, tol: FloatArray, opts: BdmOptions
+    x: FloatArray, e_ao: FloatArray, e_oa: FloatArray, tol: FloatArray, tie_pos: FloatArray, opts: BdmOptions
 ) -> tuple[FloatArray, IntArray, NDArray[np.int8]]:
     """Each receiver's accepted offer (SCS section 6): new positions, partner (-1 for none), kind.
 
-    Receivers only consider actors more than ``tol`` (epsilon x range) away.
+    Receivers only consider actors more than ``tol`` (epsilon x range) away. The
+    kinds of offer compare EUs exactly, as the replication does (its trajectories
+    include genuine offers with EUs near 1e-10); ties among the offers of a kind are
+    judged within ``tie_pos`` (position units) and ``opts.tie`` (utility units),
+    see :func:`_pick`.
     """
     B, n = x.shape
+    e = opts.tie
     apart = np.abs(x[:, :, None] - x[:, None, :]) > tol[:, None, None]
     idx = np.arange(n)
     apart[:, idx, idx] = False
-    conf = apart & (e_oa > e_ao) & (e_ao > 0)
-    comp = apart & (e_oa > 0) & (e_ao < 0) & (e_oa > np.abs(e_ao))
+    # EUs of the two sides are compared with a margin relative to their size; signs
+    # with an absolute margin far below the EUs the replication acts on (~1e-10)
+    margin = e * np.maximum(np.abs(e_oa), np.abs(e_ao))
+    z = _SIGN_MARGIN
+    conf = apart & (e_oa > e_ao + margin) & (e_ao > z)
+    comp = apart & (e_oa > z) & (e_ao < -z) & (e_oa > np.abs(e_ao) + margin)
     if opts.capitulation:
-        capit = apart & (e_oa > 0) & (e_ao < 0) & (e_oa < np.abs(e_ao))
+        capit = apart & (e_oa > z) & (e_ao < -z) & (e_oa < np.abs(e_ao) - margin)
     else:
         capit = np.zeros_like(apart)
     xa, xo = x[:, :, None], x[:, None, :]
@@ -454,13 +493,13 @@ def offers(
     move = np.abs(new_pos - xa)
     if opts.offer_rule == "least_move":
         offers = conf | comp | capit
-        partner = _pick(offers, move, e_oa, new_pos)
+        partner = _pick(offers, move, e_oa, new_pos, tie_pos, e)
     else:
         # offer types in priority order; scs ranks compromises by Scholz's weighted key
         compromise_key = comp_key if opts.offer_rule == "scs" else move
         partner = np.full((B, n), -1, dtype=np.int64)
         for mask, key in ((conf, move), (comp, compromise_key), (capit, move)):
-            pick = _pick(mask, key, e_oa, new_pos)
+            pick = _pick(mask, key, e_oa, new_pos, tie_pos, e)
             partner = np.where(partner >= 0, partner, pick)
     has = partner >= 0
     safe = np.where(has, partner, 0)
@@ -519,6 +558,10 @@ def run_issue_batch(
     more than epsilon x range or a state repeats (it then keeps that state) and the
     batch stops when every game has stopped or at ``max_rounds``.
     """
+    # NumPy's reductions round differently for other memory layouts (a slice of an
+    # ensemble's draws may be Fortran-ordered); one layout makes a game's numbers
+    # independent of the batch it runs in
+    x0, c, s = (np.ascontiguousarray(a, dtype=float) for a in (x0, c, s))
     B, n = x0.shape
     delta = x0.max(axis=1) - x0.min(axis=1)
     degenerate = (delta <= 0) | (n < 2)
@@ -602,6 +645,8 @@ def run_bdm(
     q: float = 1.0,
     epsilon: float = 1e-12,
     max_rounds: int = 100,
+    tie: float = 1e-9,
+    method: Method = "auto",
     **_unused: Any,
 ) -> Trajectory:
     """Run the model issue by issue over the actors with a stance on each issue.
@@ -609,7 +654,7 @@ def run_bdm(
     Issues that stop early (converged, or a repeated state) keep their last state,
     so every issue's trajectory has the length of the longest one.
     """
-    opts = BdmOptions(probability, offer_rule, capitulation, q, epsilon, max_rounds)
+    opts = BdmOptions(probability, offer_rule, capitulation, q, epsilon, max_rounds, tie, method)
     n, m = X.shape
     runs: list[tuple[IntArray, IssueRuns]] = []
     for k in range(m):
