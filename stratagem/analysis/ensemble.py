@@ -19,11 +19,13 @@ from typing import Any, Literal
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
+from stratagem.analysis.timeline import Timeline, prepare_timeline, run_timeline
 from stratagem.engines.base import BatchFunction, FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
-from stratagem.model.schema import Scenario
+from stratagem.model.schema import Scenario, Shock
+from stratagem.model.shocks import shock_arrays
 
 Distribution = Literal["pert", "triangular"]
 CHUNK_SIZE = 500
@@ -94,6 +96,26 @@ class ChunkTask:
     chunk_index: int
     size: int
     distribution: Distribution
+    timeline: Timeline | None = None  # shocks during the run, if any
+
+
+def _run_chunk_with_shocks(task: ChunkTask, timeline: Timeline, X: FloatArray, S: FloatArray, C: FloatArray,
+                           engine_rng: np.random.Generator) -> FloatArray:
+    """A chunk whose shocks happen during the run: batched where the engine has no rounds."""
+    spec = get_engine(task.engine)
+    a = task.arrays
+    batched = batched_runner(task.engine)
+    if batched is not None and not spec.iterative:
+        mask = timeline.mask
+        for shock in timeline.steps:  # no rounds: the state at any round is the input
+            X, S, C, mask = shock_arrays(a, shock, X, S, C, mask)
+        return np.asarray(batched(X, S, C, a.Q, mask, rounds=None, **task.params), dtype=float)
+    out = np.empty((task.size, a.n_issues))
+    for d in range(task.size):
+        traj = run_timeline(spec, timeline, X[d], S[d], C[d], rounds=task.rounds, rng=engine_rng,
+                            params=task.params)
+        out[d] = traj.final_forecast
+    return out
 
 
 def run_chunk(task: ChunkTask) -> FloatArray:
@@ -102,6 +124,8 @@ def run_chunk(task: ChunkTask) -> FloatArray:
     input_rng, engine_rng = (np.random.default_rng(s) for s in seq.spawn(2))
     X, S, C = sample_inputs(task.arrays, task.size, input_rng, task.distribution)
     a = task.arrays
+    if task.timeline is not None:
+        return _run_chunk_with_shocks(task, task.timeline, X, S, C, engine_rng)
     batched = batched_runner(task.engine)
     if batched is not None:
         return np.asarray(batched(X, S, C, a.Q, a.mask, rounds=task.rounds, **task.params), dtype=float)
@@ -212,15 +236,21 @@ def plan_chunks(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     distribution: Distribution | None = None,
     chunk_size: int = CHUNK_SIZE,
+    shocks: Sequence[Shock] = (),
 ) -> list[ChunkTask]:
-    """The chunks of an ensemble, in a fixed order that does not depend on the executor."""
+    """The chunks of an ensemble, in a fixed order that does not depend on the executor.
+
+    ``shocks`` apply before the run, or after their round (stratagem.analysis.timeline).
+    """
     if draws < 1:
         raise StratagemError(f"draws must be at least 1, got {draws}")
     if not engines:
         raise StratagemError("an ensemble needs at least one engine")
     if chunk_size < 1:
         raise StratagemError("chunk size must be at least 1")
-    arrays = to_arrays(scenario)
+    timeline = prepare_timeline(scenario, shocks) if shocks else None
+    arrays = to_arrays(scenario) if timeline is None else timeline.arrays
+    during = timeline if timeline is not None and timeline.steps else None
     kind: Distribution = distribution or scenario.uncertainty
     tasks = []
     per_engine = [draws // len(engines) + (1 if e < draws % len(engines) else 0) for e in range(len(engines))]
@@ -229,7 +259,8 @@ def plan_chunks(
         params = spec.resolve((options or {}).get(name, {}))
         for j, start in enumerate(range(0, per_engine[e], chunk_size)):
             size = min(chunk_size, per_engine[e] - start)
-            tasks.append(ChunkTask(arrays, name, params, rounds if spec.iterative else None, seed, e, j, size, kind))
+            tasks.append(ChunkTask(arrays, name, params, rounds if spec.iterative else None, seed, e, j, size, kind,
+                                   during))
     return tasks
 
 
@@ -249,6 +280,7 @@ def run_ensemble(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
     chunk_size: int = CHUNK_SIZE,
+    shocks: Sequence[Shock] = (),
 ) -> EnsembleResult:
     """Run an ensemble; on Ctrl-C the summary covers the chunks finished so far.
 
@@ -256,7 +288,7 @@ def run_ensemble(
     sends the chunks to a Dask cluster instead. Results are identical either way.
     """
     tasks = plan_chunks(scenario, draws=draws, engines=engines, seed=seed, rounds=rounds, options=options,
-                        distribution=distribution, chunk_size=chunk_size)
+                        distribution=distribution, chunk_size=chunk_size, shocks=shocks)
     results: dict[int, FloatArray] = {}
     done = 0
     interrupted = False

@@ -10,19 +10,20 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from stratagem.analysis.timeline import prepare_timeline, run_timeline
 from stratagem.engines.base import Trajectory
 from stratagem.engines.registry import ENGINES, get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError
 from stratagem.model.io import atomic_writer
-from stratagem.model.schema import Scenario
+from stratagem.model.schema import Scenario, Shock
 
 
 @dataclass(frozen=True)
@@ -103,18 +104,42 @@ def forecast(
     rounds: int | None = None,
     seed: int = 0,
     options: Mapping[str, Any] | None = None,
+    shocks: Sequence[Shock] = (),
 ) -> ForecastResult:
-    """Run ``engine`` on ``scenario``; ``options`` override engine parameters (strings are parsed)."""
+    """Run ``engine`` on ``scenario``; ``options`` override engine parameters (strings are parsed).
+
+    ``shocks`` change the inputs before the run, or the state after their round
+    (see :mod:`stratagem.analysis.timeline`).
+    """
     spec = get_engine(engine)
     params = spec.resolve(options or {})
     if rounds is not None and rounds < 0:
         raise EngineError(f"rounds must be >= 0, got {rounds}")
-    arrays = to_arrays(scenario)
     rng = np.random.default_rng(seed)
-    trajectory = spec.run(
-        arrays.X, arrays.S, arrays.C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
-        rng=rng, **params,
+    if shocks:
+        timeline = prepare_timeline(scenario, shocks)
+        scenario, arrays = timeline.scenario, timeline.arrays
+        trajectory = run_timeline(spec, timeline, arrays.X, arrays.S, arrays.C,
+                                  rounds=rounds if spec.iterative else None, rng=rng, params=params)
+    else:
+        arrays = to_arrays(scenario)
+        trajectory = spec.run(
+            arrays.X, arrays.S, arrays.C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
+            rng=rng, **params,
+        )
+    return ForecastResult(
+        scenario=scenario,
+        engine=engine,
+        params=params,
+        seed=seed,
+        arrays=arrays,
+        trajectory=trajectory,
+        issues=issue_forecasts(scenario, trajectory),
     )
+
+
+def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueForecast, ...]:
+    """Each issue's final forecast with its label, stop reason and (ktab) distribution."""
     distributions = trajectory.extras.get("distribution")
     issues = []
     for k, issue in enumerate(scenario.issues):
@@ -136,15 +161,7 @@ def forecast(
                 distribution=dist,
             )
         )
-    return ForecastResult(
-        scenario=scenario,
-        engine=engine,
-        params=params,
-        seed=seed,
-        arrays=arrays,
-        trajectory=trajectory,
-        issues=tuple(issues),
-    )
+    return tuple(issues)
 
 
 def forecast_all(

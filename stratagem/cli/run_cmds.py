@@ -19,7 +19,7 @@ from stratagem.engines.registry import ENGINES
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
-from stratagem.model.shocks import apply_shock, resolve_shocks
+from stratagem.model.shocks import resolve_shocks
 
 
 @cli.command("forecast")
@@ -31,6 +31,8 @@ from stratagem.model.shocks import apply_shock, resolve_shocks
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--trajectory", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write round,issue,actor,position CSV (of --engine, or of bdm when running every engine).")
+@click.option("--shock", "shocks", multiple=True, metavar="NAME|FILE",
+              help="Apply a shock (id or YAML file; repeatable): before the run, or after its round if it has one.")
 def forecast_cmd(
     scenario: str | None,
     engine: str | None,
@@ -39,17 +41,19 @@ def forecast_cmd(
     options: tuple[str, ...],
     as_json: bool,
     trajectory: Path | None,
+    shocks: tuple[str, ...],
 ) -> None:
     """Forecast SCENARIO (a built-in id or a .yaml/.csv file; default: the built-in default)."""
     sc = resolve_scenario(scenario)
     opts = parse_options(options)
+    chosen = resolve_shocks(sc, shocks)
     if engine is not None:
-        results = {engine: forecast(sc, engine, rounds=rounds, seed=seed, options=opts)}
+        results = {engine: forecast(sc, engine, rounds=rounds, seed=seed, options=opts, shocks=chosen)}
         primary = engine
     else:
         if opts:
             raise StratagemError("--option needs --engine (options belong to one engine)")
-        results = {name: forecast(sc, name, rounds=rounds, seed=seed) for name in ENGINES}
+        results = {name: forecast(sc, name, rounds=rounds, seed=seed, shocks=chosen) for name in ENGINES}
         primary = "bdm"
     if trajectory is not None:
         write_trajectory_csv(results[primary], trajectory)
@@ -210,15 +214,12 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
                workers: int | None, as_json: bool) -> None:
     """Compare the baseline forecast distribution with the shocked one, per issue."""
     sc = resolve_scenario(scenario)
-    shocked = sc
     chosen = resolve_shocks(sc, shocks)
-    for shock in chosen:
-        shocked = apply_shock(shocked, shock)
     names = engines or ("bdm",)
     kwargs = dict(draws=draws, engines=names, seed=seed, rounds=rounds, options=_engine_options(names, options),
                   scheduler=scheduler, workers=workers)
     base = _run_ensemble_with_progress(sc, quiet=as_json, **kwargs)
-    after = _run_ensemble_with_progress(shocked, quiet=as_json, **kwargs)
+    after = _run_ensemble_with_progress(sc, quiet=as_json, shocks=chosen, **kwargs)
     if as_json:
         click.echo(json.dumps({"scenario": sc.id, "shocks": [s.id for s in chosen],
                                "baseline": base.to_dict(), "shocked": after.to_dict()}, indent=2))
@@ -233,7 +234,9 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
                       f"{a.median:.1f} ({a.quantiles['p10']:.0f}-{a.quantiles['p90']:.0f})",
                       f"{a.median - b.median:+.1f}")
     console.print(table)
-    console.print(f"{base.draws} draws each, engines: {', '.join(base.engines)}", style="dim", highlight=False)
+    timed = [f"{s.id} after round {s.round}" for s in chosen if s.round]
+    console.print(f"{base.draws} draws each, engines: {', '.join(base.engines)}"
+                  + (f"; during the run: {', '.join(timed)}" if timed else ""), style="dim", highlight=False)
 
 
 @cli.command("explain")

@@ -549,22 +549,26 @@ class IssueRuns:
 
 
 def run_issue_batch(
-    x0: FloatArray, c: FloatArray, s: FloatArray, *, rounds: int | None, opts: BdmOptions
+    x0: FloatArray, c: FloatArray, s: FloatArray, *, rounds: int | None, opts: BdmOptions,
+    delta: FloatArray | None = None,
 ) -> IssueRuns:
     """Run B games on one issue from positions x0 (B, n), capability c and salience s (B, n).
 
     With ``rounds`` given every game runs exactly that many rounds (repeated states
     are still detected and reported); with None each game stops when no actor moves
     more than epsilon x range or a state repeats (it then keeps that state) and the
-    batch stops when every game has stopped or at ``max_rounds``.
+    batch stops when every game has stopped or at ``max_rounds``. ``delta`` (B,) is
+    the position range that scales distances, by default that of x0; a run continued
+    after a shock passes the range it started with, so it goes on as it would have.
     """
     # NumPy's reductions round differently for other memory layouts (a slice of an
     # ensemble's draws may be Fortran-ordered); one layout makes a game's numbers
     # independent of the batch it runs in
     x0, c, s = (np.ascontiguousarray(a, dtype=float) for a in (x0, c, s))
     B, n = x0.shape
-    delta = x0.max(axis=1) - x0.min(axis=1)
-    degenerate = (delta <= 0) | (n < 2)
+    spread = x0.max(axis=1) - x0.min(axis=1)
+    delta = spread if delta is None else np.maximum(np.asarray(delta, dtype=float), spread)
+    degenerate = (spread <= 0) | (n < 2)
     safe_delta = np.where(degenerate, 1.0, delta)
     tol = opts.epsilon * safe_delta
     history = [x0.astype(float)]
@@ -647,12 +651,14 @@ def run_bdm(
     max_rounds: int = 100,
     tie: float = 1e-9,
     method: Method = "auto",
+    ranges: FloatArray | None = None,
     **_unused: Any,
 ) -> Trajectory:
     """Run the model issue by issue over the actors with a stance on each issue.
 
     Issues that stop early (converged, or a repeated state) keep their last state,
-    so every issue's trajectory has the length of the longest one.
+    so every issue's trajectory has the length of the longest one. ``ranges`` (m,)
+    are the position ranges of the run's start when it continues one (after a shock).
     """
     opts = BdmOptions(probability, offer_rule, capitulation, q, epsilon, max_rounds, tie, method)
     n, m = X.shape
@@ -660,7 +666,9 @@ def run_bdm(
     for k in range(m):
         idx = np.flatnonzero(mask[:, k])
         x0 = X[idx, k][None, :]
-        runs.append((idx, run_issue_batch(x0, C[idx][None, :], S[idx, k][None, :], rounds=rounds, opts=opts)))
+        delta = None if ranges is None else np.array([float(ranges[k])])
+        runs.append((idx, run_issue_batch(x0, C[idx][None, :], S[idx, k][None, :], rounds=rounds, opts=opts,
+                                          delta=delta)))
     T = max(r.history.shape[0] for _, r in runs) - 1
     positions = np.repeat(X[None, :, :], T + 1, axis=0)
     risk = np.ones((T + 1, n, m))

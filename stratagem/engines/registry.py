@@ -106,6 +106,15 @@ register(
             Parameter("q", 1.0, "probability that the status quo persists without a challenge", minimum=0.0, maximum=1.0),
             Parameter("epsilon", 1e-12, "positions closer than epsilon x range count as equal; also the move tolerance", minimum=0.0, maximum=0.01),
             Parameter("max_rounds", 100, "round limit of the stopping rule when --rounds is not given", minimum=1, maximum=100000),
+            Parameter("tie", 1e-9, "offers whose keys, positions (x range) or proposer EUs differ by less count as tied, "
+                      "so exact ties never depend on rounding", minimum=0.0, maximum=1e-3),
+            Parameter(
+                "method",
+                "auto",
+                "how the vote sums are computed, not a model switch: auto = sorted running sums, compiled when "
+                "numba is installed; sorted = the same in NumPy (same bits); reference = the O(n^3) definition",
+                choices=("auto", "sorted", "reference"),
+            ),
         ),
         run=run_bdm,
         iterative=True,

@@ -1,7 +1,9 @@
 """Applying shocks: events that change stances, saliences or capabilities, or add/remove actors.
 
 A shock is applied to a scenario's inputs and gives a new, validated scenario, so
-every engine and ensemble can compare the baseline with the shocked world.
+every engine and ensemble can compare the baseline with the shocked world. A shock
+timed at round r >= 1 is applied instead to the state after round r, in array form
+(:func:`shock_arrays`), by stratagem.analysis.timeline.
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import yaml
 from pydantic import ValidationError
 
+from stratagem.model.arrays import BoolArray, FloatArray, ScenarioArrays
 from stratagem.model.errors import ScenarioError
 from stratagem.model.io import read_text
 from stratagem.model.schema import Actor, Scenario, Shock, Stance
@@ -49,6 +53,8 @@ def apply_shock(scenario: Scenario, shock: Shock) -> Scenario:
                 for a in actors
             ]
             continue
+        if str(change.issue) not in issues:
+            raise ScenarioError(f"{where}: unknown issue '{change.issue}'")
         issue = issues[str(change.issue)]
         found = False
         for k, st in enumerate(stances):
@@ -119,3 +125,100 @@ def resolve_shocks(scenario: Scenario, references: Sequence[str]) -> list[Shock]
                 field = ".".join(str(p) for p in err["loc"])
                 raise ScenarioError(str(err["msg"]), path=path, field=f"[{n}].{field}" if field else None) from None
     return shocks
+
+
+# -- shocks during a run ---------------------------------------------------------
+# A shock with ``round: r >= 1`` happens after round r of an iterative engine: the
+# actors' positions at that point are the ones it edits. Array form, so a whole
+# batch of ensemble draws (a leading draw axis) is edited at once.
+def is_timed(shock: Shock) -> bool:
+    """True when the shock happens during the bargaining rather than before it."""
+    return shock.round is not None and shock.round >= 1
+
+
+def with_timed_actors(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[Scenario, tuple[str, ...]]:
+    """The scenario plus every actor a timed shock adds (with its stances), and those actors' ids.
+
+    The arrays then have a row for each actor from the start; the caller masks the
+    rows out until the shock adds them.
+    """
+    actors = list(scenario.actors)
+    stances = list(scenario.stances)
+    added: list[str] = []
+    for shock in shocks:
+        if not is_timed(shock):
+            continue
+        for change in shock.changes:
+            if change.action == "add_actor" and change.new_actor is not None:
+                if any(a.id == change.new_actor.id for a in actors):
+                    raise ScenarioError(f"shock '{shock.id}': actor '{change.new_actor.id}' already exists")
+                actors.append(change.new_actor)
+                stances.extend(change.new_stances)
+                added.append(change.new_actor.id)
+    if not added:
+        return scenario, ()
+    try:
+        union = Scenario.model_validate(
+            {**scenario.model_dump(), "actors": [a.model_dump() for a in actors],
+             "stances": [s.model_dump() for s in stances]}
+        )
+    except ValidationError as exc:
+        raise ScenarioError(f"timed shocks leave an invalid scenario: {exc.errors()[0]['msg']}") from None
+    return union, tuple(added)
+
+
+def shock_arrays(
+    arrays: ScenarioArrays,
+    shock: Shock,
+    X: FloatArray,
+    S: FloatArray,
+    C: FloatArray,
+    mask: BoolArray,
+) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """The inputs after ``shock``: X, S (..., n, m), C (..., n) and the shared mask (n, m).
+
+    The same rules as :func:`apply_shock` (positions and saliences kept on their
+    scales), applied to the state reached so far. Added actors must already have a
+    row (see :func:`with_timed_actors`); a removed actor's row is masked out.
+    """
+    X, S, C, mask = X.copy(), S.copy(), C.copy(), mask.copy()
+    actor = {a: k for k, a in enumerate(arrays.actor_ids)}
+    issue = {i: k for k, i in enumerate(arrays.issue_ids)}
+    for n, change in enumerate(shock.changes):
+        where = f"shock '{shock.id}' change {n + 1}"
+        if change.action == "add_actor":
+            assert change.new_actor is not None
+            a = actor.get(change.new_actor.id)
+            if a is None:
+                raise ScenarioError(f"{where}: actor '{change.new_actor.id}' has no row; prepare with with_timed_actors")
+            for st in change.new_stances:
+                mask[a, issue[st.issue]] = True
+            continue
+        if change.actor not in actor:
+            raise ScenarioError(f"{where}: unknown actor '{change.actor}'")
+        a = actor[change.actor]
+        if change.action == "remove_actor":
+            mask[a, :] = False
+            continue
+        value = float(change.value if change.value is not None else 0.0)
+        if change.action == "set_capability":
+            C[..., a] = max(value, 0.0)
+            continue
+        if change.action == "scale_capability":
+            C[..., a] = np.maximum(C[..., a] * value, 0.0)
+            continue
+        if str(change.issue) not in issue:
+            raise ScenarioError(f"{where}: unknown issue '{change.issue}'")
+        k = issue[str(change.issue)]
+        if not mask[a, k]:
+            raise ScenarioError(f"{where}: '{change.actor}' has no stance on '{change.issue}' at this point")
+        lo, hi = arrays.scale[k]
+        if change.action == "set_position":
+            X[..., a, k] = np.clip(value, lo, hi)
+        elif change.action == "shift_position":
+            X[..., a, k] = np.clip(X[..., a, k] + value, lo, hi)
+        elif change.action == "set_salience":
+            S[..., a, k] = np.clip(value / 100.0, 0.0, 1.0)
+        else:  # shift_salience
+            S[..., a, k] = np.clip(S[..., a, k] + value / 100.0, 0.0, 1.0)
+    return X, S, C, mask
