@@ -18,7 +18,6 @@ from stratagem.analysis.forecast import ForecastResult, forecast
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario, Shock, Stance
-from stratagem.model.shocks import apply_shock
 from stratagem.report import charts
 from stratagem.report.evidence import CitedEvidence, resolve_evidence
 from stratagem.store.workspace import Workspace
@@ -160,16 +159,15 @@ def build_report(
     n_ensembles = 1 + len(chosen)
     step("ensemble", 0.05)
 
-    def ensemble_of(sc: Scenario, n: int) -> EnsembleResult:
+    def ensemble_of(n: int, shocks: tuple[Shock, ...] = ()) -> EnsembleResult:
         def tick(done: int, total: int) -> None:
             step("ensemble" if n == 0 else f"shock {chosen[n - 1].id}", 0.05 + 0.85 * (n + done / total) / n_ensembles)
-        return run_ensemble(sc, draws=draws, engines=ensemble_engines, seed=seed, workers=workers, progress=tick)
+        return run_ensemble(scenario, draws=draws, engines=ensemble_engines, seed=seed, workers=workers,
+                            progress=tick, shocks=shocks)
 
-    ensemble = ensemble_of(scenario, 0)
-    outcomes = []
-    for n, shock in enumerate(chosen, start=1):
-        shocked = apply_shock(scenario, shock)
-        outcomes.append(ShockOutcome(shock, ensemble_of(shocked, n)))
+    ensemble = ensemble_of(0)
+    # a shock with a round happens during the run (stratagem.analysis.timeline)
+    outcomes = [ShockOutcome(shock, ensemble_of(n, (shock,))) for n, shock in enumerate(chosen, start=1)]
     step("explanations", 0.92)
     sens = tuple(local_sensitivities(scenario, explain_engine))
     persuasion = tuple(whom_to_persuade(scenario, PERSUASION_ENGINE))

@@ -113,10 +113,10 @@ def run_ensemble_job(scenario: Scenario, req: RunRequest, progress: Progress | N
     out: dict[str, Any] = {"kind": "ensemble", "scenario": scenario.id, "shocks": req.shocks,
                            "ensemble": base.to_dict()}
     if req.shocks:
-        shocked = run_ensemble(_shocked(scenario, req.shocks), draws=req.draws, engines=engines, seed=req.seed,
-                               workers=1, progress=tick(1))
-        out["shocked"] = shocked.to_dict()
         by_id = {s.id: s for s in scenario.shocks}
+        shocked = run_ensemble(scenario, draws=req.draws, engines=engines, seed=req.seed, workers=1,
+                               progress=tick(1), shocks=[by_id[s] for s in req.shocks])
+        out["shocked"] = shocked.to_dict()
         label = " + ".join(by_id[s].name for s in req.shocks)
         figures["shocks"] = charts.shock_comparison(scenario, base.issues, {"+".join(req.shocks): shocked.issues},
                                                           {"+".join(req.shocks): label})
