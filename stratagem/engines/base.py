@@ -187,6 +187,16 @@ def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray
     return (lower + upper) / 2.0
 
 
+def round_summaries(positions: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> tuple[FloatArray, FloatArray]:
+    """Per round, the capability x salience weighted mean and median of positions (rounds+1, n, m).
+
+    One place for what every iterative engine reports each round besides its forecast.
+    """
+    W = np.broadcast_to(weights(S, C, mask), positions.shape)
+    M = np.broadcast_to(mask, positions.shape)
+    return weighted_mean(positions, W, M), weighted_median(positions, W, M)
+
+
 def static_trajectory(
     X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, forecast: FloatArray
 ) -> Trajectory:

@@ -29,7 +29,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    weighted_mean,
+    round_summaries,
     weighted_median,
 )
 
@@ -693,15 +693,12 @@ def run_bdm(
                 if before != after:
                     moves.append(Move(t + 1, k, int(idx[a]), int(idx[r.partner[t, 0, a]]),
                                       _KINDS[int(r.kind[t, 0, a])], before, after))
-    W = np.where(mask, C[:, None] * S, 0.0)
-    Wt = np.broadcast_to(W, positions.shape)
-    maskt = np.broadcast_to(mask, positions.shape)
-    median = weighted_median(positions, Wt, maskt)
+    mean, median = round_summaries(positions, S, C, mask)
     moves.sort(key=lambda mv: (mv.round, mv.issue, mv.actor))
     return Trajectory(
         positions=positions,
         forecast=median,
-        mean=weighted_mean(positions, Wt, maskt),
+        mean=mean,
         median=median,
         stop_reason=tuple(reasons),
         cycle=tuple(cycles),

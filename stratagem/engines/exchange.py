@@ -36,8 +36,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    weighted_mean,
-    weighted_median,
+    round_summaries,
     weights,
 )
 
@@ -119,10 +118,8 @@ def run_exchange(
     reason = "round limit" if len(states) - 1 == limit and limit > 0 else "no exchange left"
     if rounds is not None:
         states += [states[-1]] * (rounds + 1 - len(states))
-    W = weights(S, C, mask)
     positions = np.stack(states)
-    mean = weighted_mean(positions, W[None], mask[None])
-    median = weighted_median(positions, W[None], mask[None])
+    mean, median = round_summaries(positions, S, C, mask)
     return Trajectory(
         positions=positions, forecast=mean, mean=mean, median=median,
         stop_reason=(reason,) * X.shape[1], cycle=(None,) * X.shape[1], moves=tuple(moves),

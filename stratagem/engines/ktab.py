@@ -67,9 +67,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    weighted_mean,
-    weighted_median,
-    weights,
+    round_summaries,
 )
 from stratagem.model.errors import EngineError
 
@@ -953,8 +951,7 @@ def run_ktab(
     pos = np.stack([s.X for s in states]) * 100.0
     pos[0] = np.asarray(X, dtype=float)  # round 0 is the input, exactly
     forecast = np.stack([o.prob @ o.positions for o in outcomes]) * 100.0
-    W = np.broadcast_to(weights(Sx, Cx, mask), pos.shape)
-    M = np.broadcast_to(mask, pos.shape)
+    mean, median = round_summaries(pos, Sx, Cx, mask)
     final = outcomes[-1]
     extras: dict[str, Any] = {
         "distribution": _marginals(final),
@@ -971,8 +968,8 @@ def run_ktab(
     return Trajectory(
         positions=pos,
         forecast=forecast,
-        mean=weighted_mean(pos, W, M),
-        median=weighted_median(pos, W, M),
+        mean=mean,
+        median=median,
         stop_reason=(reason,) * m,
         cycle=(None,) * m,
         moves=tuple(moves),
