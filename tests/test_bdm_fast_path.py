@@ -145,17 +145,13 @@ def test_batched_finals_equal_single_runs(
         assert batch[b].tobytes() == single.final_forecast.tobytes()
 
 
-def _fortran(a: np.ndarray) -> np.ndarray:
-    return np.asfortranarray(a)
-
-
 def test_a_games_bits_do_not_depend_on_memory_layout() -> None:
     rng = np.random.default_rng(3)
     x = np.round(rng.uniform(0, 100, (5, 9)) / 5) * 5
     c, s = rng.uniform(0.05, 2, (5, 9)), rng.uniform(0.05, 1, (5, 9))
     opts = BdmOptions(q=0.5)
     a = run_issue_batch(x, c, s, rounds=6, opts=opts)
-    b = run_issue_batch(_fortran(x), _fortran(c), _fortran(s), rounds=6, opts=opts)
+    b = run_issue_batch(np.asfortranarray(x), np.asfortranarray(c), np.asfortranarray(s), rounds=6, opts=opts)
     assert a.history.tobytes() == b.history.tobytes()
 
 

@@ -94,8 +94,8 @@ def _joined(parts: Sequence[tuple[int, Trajectory]]) -> Trajectory:
         # differ from the state in the last bit; such "moves" show no change and are dropped
         moves.extend(dataclasses.replace(m, round=m.round + start) for m in traj.moves
                      if n == 0 or m.before != m.after)
-    first_start, final = parts[-1][0], parts[-1][1]
-    cycles = tuple(None if c is None else (c[0] + first_start, c[1]) for c in final.cycle)
+    last_start, final = parts[-1]
+    cycles = tuple(None if c is None else (c[0] + last_start, c[1]) for c in final.cycle)
     return Trajectory(
         positions=np.concatenate(pieces["positions"]),
         forecast=np.concatenate(pieces["forecast"]),

@@ -67,13 +67,18 @@ def apply_shock(scenario: Scenario, shock: Shock) -> Scenario:
             raise ScenarioError(
                 f"{where}: '{change.actor}' has no stance on '{change.issue}'; add one to the scenario first"
             )
+    return _rebuilt(scenario, actors, stances, f"shock '{shock.id}'")
+
+
+def _rebuilt(scenario: Scenario, actors: Sequence[Actor], stances: Sequence[Stance], what: str) -> Scenario:
+    """The scenario with new actors and stances, validated again; ``what`` names the cause in errors."""
     try:
         return Scenario.model_validate(
             {**scenario.model_dump(), "actors": [a.model_dump() for a in actors],
              "stances": [s.model_dump() for s in stances]}
         )
     except ValidationError as exc:
-        raise ScenarioError(f"shock '{shock.id}' leaves an invalid scenario: {exc.errors()[0]['msg']}") from None
+        raise ScenarioError(f"{what} leaves an invalid scenario: {exc.errors()[0]['msg']}") from None
 
 
 def _with_capability(actor: Actor, value: float) -> Actor:
@@ -157,14 +162,7 @@ def with_timed_actors(scenario: Scenario, shocks: Sequence[Shock]) -> tuple[Scen
                 added.append(change.new_actor.id)
     if not added:
         return scenario, ()
-    try:
-        union = Scenario.model_validate(
-            {**scenario.model_dump(), "actors": [a.model_dump() for a in actors],
-             "stances": [s.model_dump() for s in stances]}
-        )
-    except ValidationError as exc:
-        raise ScenarioError(f"timed shocks leave an invalid scenario: {exc.errors()[0]['msg']}") from None
-    return union, tuple(added)
+    return _rebuilt(scenario, actors, stances, "the actors added by timed shocks"), tuple(added)
 
 
 def shock_arrays(
