@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from stratagem.cli.app import cli, console, err_console
+from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
 
@@ -91,7 +92,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
     from stratagem.store.workspace import IngestInterrupted, IngestOutcome, Workspace
 
     supplied = _parse_date(date_s)
-    sc = resolve_scenario(scenario_ref) if scenario_ref else None
+    sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True) if scenario_ref else None
     for path in paths:
         if not path.exists():
             raise StratagemError(f"{path}: no such file or directory")
@@ -173,7 +174,7 @@ def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], r
 
     if not workspace.exists():
         raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
-    sc = resolve_scenario(scenario_ref)
+    sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True)
     with Workspace(workspace) as ws:
         if accept_ids or reject_ids:
             for draft_id in accept_ids:

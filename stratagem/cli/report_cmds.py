@@ -8,7 +8,7 @@ import click
 
 from stratagem.cli.app import cli as cli_group
 from stratagem.cli.app import err_console
-from stratagem.model.builtin import resolve_scenario
+from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.shocks import resolve_shocks
 
@@ -26,7 +26,7 @@ from stratagem.model.shocks import resolve_shocks
               help="Shock(s) to compare with the baseline (default: every shock of the scenario).")
 @click.option("--no-shocks", is_flag=True, help="Leave out the shock comparison.")
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Workspace whose stored documents supply the cited words.")
+              help="Workspace whose stored documents supply the cited words (and SCENARIO as ID@VERSION).")
 @click.option("--documents", multiple=True, type=click.Path(path_type=Path),
               help="Directory with the cited documents (default: $STRATAGEM_DOCUMENTS, ../shared/seeds).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -41,7 +41,7 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
     from stratagem.report.html import write_report
     from stratagem.store.workspace import Workspace
 
-    sc = resolve_scenario(scenario)
+    sc = load_scenario(scenario, workspace)
     chosen = [] if no_shocks else (resolve_shocks(sc, shocks) if shocks else None)
     target = output or Path(f"{sc.id}.html")
     if workspace is not None and not workspace.exists():
@@ -62,8 +62,13 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
             ws.close()
     write_report(data, target)
     size = target.stat().st_size
+    problems = data.evidence_problems
+    checked = f", {data.evidence_checked} checked" if data.evidence_checked else ""
+    mismatched = f", {len(problems)} do not match their documents" if problems else ""
     click.echo(f"wrote {target} ({size / 1e6:.1f} MB; {len(data.figures)} charts, "
-               f"{data.evidence_found}/{len(data.evidence)} evidence records quoted)")
+               f"{data.evidence_found}/{len(data.evidence)} evidence records quoted{checked}{mismatched})")
+    for ev in problems:
+        err_console.print(f"citation does not match: {ev.problem}", highlight=False, markup=False, soft_wrap=True)
     if png_dir is not None:
         from stratagem.report.png import write_pngs
 

@@ -15,8 +15,8 @@ from stratagem.analysis.ensemble import EnsembleResult, run_ensemble
 from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
 from stratagem.cli.app import cli, console, err_console, fmt, parse_options
+from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES
-from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
 from stratagem.model.shocks import resolve_shocks
@@ -33,6 +33,7 @@ from stratagem.model.shocks import resolve_shocks
               help="Write round,issue,actor,position CSV (of --engine, or of bdm when running every engine).")
 @click.option("--shock", "shocks", multiple=True, metavar="NAME|FILE",
               help="Apply a shock (id or YAML file; repeatable): before the run, or after its round if it has one.")
+@workspace_option
 def forecast_cmd(
     scenario: str | None,
     engine: str | None,
@@ -42,9 +43,10 @@ def forecast_cmd(
     as_json: bool,
     trajectory: Path | None,
     shocks: tuple[str, ...],
+    workspace: Path | None,
 ) -> None:
-    """Forecast SCENARIO (a built-in id or a .yaml/.csv file; default: the built-in default)."""
-    sc = resolve_scenario(scenario)
+    """Forecast SCENARIO (a built-in id, a .yaml/.csv file or ID@VERSION with --workspace; default: the built-in default)."""
+    sc = load_scenario(scenario, workspace)
     opts = parse_options(options)
     chosen = resolve_shocks(sc, shocks)
     if engine is not None:
@@ -175,13 +177,13 @@ def _with_ensemble_options(fn: Callable[..., None]) -> Callable[..., None]:
 @_with_ensemble_options
 @click.option("--save", is_flag=True, help="Save the run in the workspace (list, reopen, compare: `stratagem runs`).")
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
-              show_default=True, help="Workspace database for --save.")
+              show_default=True, help="Workspace database for --save (and for SCENARIO as ID@VERSION).")
 @click.option("--label", default="", help="A note stored with a saved run.")
 def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rounds: int | None, seed: int,
                  options: tuple[str, ...], scheduler: str | None, workers: int | None, as_json: bool,
                  save: bool, workspace: Path, label: str) -> None:
     """Forecast distribution of SCENARIO over its input ranges (Monte Carlo)."""
-    sc = resolve_scenario(scenario)
+    sc = load_scenario(scenario, workspace)
     names = engines or ("bdm",)
     engine_options = _engine_options(names, options)
     result = _run_ensemble_with_progress(
@@ -209,11 +211,12 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
 @click.option("--shock", "shocks", multiple=True, required=True, metavar="NAME|FILE",
               help="A shock id of the scenario or a YAML file with a shock (repeatable; applied in order).")
 @_with_ensemble_options
+@workspace_option
 def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engines: tuple[str, ...],
                rounds: int | None, seed: int, options: tuple[str, ...], scheduler: str | None,
-               workers: int | None, as_json: bool) -> None:
+               workers: int | None, as_json: bool, workspace: Path | None) -> None:
     """Compare the baseline forecast distribution with the shocked one, per issue."""
-    sc = resolve_scenario(scenario)
+    sc = load_scenario(scenario, workspace)
     chosen = resolve_shocks(sc, shocks)
     names = engines or ("bdm",)
     kwargs = dict(draws=draws, engines=names, seed=seed, rounds=rounds, options=_engine_options(names, options),
@@ -248,10 +251,11 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
               help="Draws for the variance-based indices (0 skips them).")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@workspace_option
 def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,
-                seed: int, as_json: bool) -> None:
+                seed: int, as_json: bool, workspace: Path | None) -> None:
     """Who moved and why, pivotal actors, and whom to persuade."""
-    sc = resolve_scenario(scenario)
+    sc = load_scenario(scenario, workspace)
     opts = parse_options(options)
     run = forecast(sc, engine, rounds=rounds, seed=seed, options=opts)
     sens = local_sensitivities(sc, engine, opts, rounds)

@@ -2,26 +2,64 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
 from stratagem.cli.app import cli, console, fmt
+from stratagem.cli.scenario_ref import load_scenario, resolve, workspace_option
 from stratagem.engines.registry import ENGINES
-from stratagem.evidence.sources import span_text
-from stratagem.model.builtin import builtin_ids, load_builtin, resolve_scenario
+from stratagem.model.builtin import builtin_ids, load_builtin
+from stratagem.model.schema import Scenario
+
+if TYPE_CHECKING:
+    from stratagem.report.evidence import CitedEvidence
+
+
+_DOCUMENTS_HELP = "Directory with the cited documents (default: $STRATAGEM_DOCUMENTS, ../shared/seeds)."
+
+
+def _cited(sc: Scenario, workspace: Path | None, documents: tuple[Path, ...]) -> dict[str, CitedEvidence]:
+    """Every citation resolved and checked, in the workspace (if any) then the document folders."""
+    from stratagem.report.evidence import resolve_evidence
+    from stratagem.store.workspace import Workspace
+
+    if workspace is None or not workspace.is_file():
+        return resolve_evidence(sc, documents=documents)
+    with Workspace(workspace) as ws:
+        return resolve_evidence(sc, workspace=ws, documents=documents)
 
 
 @cli.command("validate")
 @click.argument("path", type=click.Path(path_type=Path))
-def validate_cmd(path: Path) -> None:
-    """Check a scenario file; print a one-line summary or the error."""
-    sc = resolve_scenario(str(path))
+@click.option("--documents", "documents", multiple=True, type=click.Path(path_type=Path), help=_DOCUMENTS_HELP)
+@workspace_option
+def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None) -> None:
+    """Check a scenario file (or ID@VERSION with --workspace) and its citations; print a summary or the error.
+
+    Citations whose documents are found (in the workspace or the document folders) are
+    checked; each one that does not match is printed on its own line and the exit status is 1.
+    """
+    sc = load_scenario(str(path), workspace)
     click.echo(
         f"{path}: valid scenario '{sc.id}': {len(sc.actors)} actors, {len(sc.issues)} issues, "
         f"{len(sc.stances)} stances, {len(sc.evidence)} evidence records, {len(sc.shocks)} shocks"
     )
+    cited = _cited(sc, workspace, documents) if sc.evidence else {}
+    found = sum(1 for c in cited.values() if c.status != "missing")
+    if not found:
+        return
+    problems = [c for c in cited.values() if c.problem]
+    checked = sum(1 for c in cited.values() if c.status in ("ok", "mismatch") or c.problem)
+    click.echo(f"citations: {found}/{len(cited)} found in their documents, {checked} checked against their "
+               f"words, {len(problems)} do not match")
+    for c in problems:
+        click.echo(f"citation does not match: {c.problem}")
+    if problems:
+        sys.exit(1)
 
 
 @cli.command("engines")
@@ -55,10 +93,14 @@ def scenarios_cmd() -> None:
 @click.option("--documents", "documents", multiple=True, type=click.Path(path_type=Path),
               help="Directory with the cited documents (default: $STRATAGEM_DOCUMENTS, ../shared/seeds).")
 @click.option("--no-evidence", is_flag=True, help="Do not print the cited words.")
-def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: bool) -> None:
+@workspace_option
+def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: bool, workspace: Path | None) -> None:
     """Print a scenario: actors, issues with anchors, stances and their cited words."""
-    sc = resolve_scenario(scenario)
-    console.print(f"[bold]{sc.name}[/bold] ({sc.id})" + (f", as of {sc.as_of}" if sc.as_of else ""))
+    resolved = resolve(scenario, workspace)
+    sc = resolved.scenario
+    stored = f", version {resolved.version} from {workspace}" if resolved.version is not None else ""
+    console.print(f"[bold]{sc.name}[/bold] ({sc.id}{stored})" + (f", as of {sc.as_of}" if sc.as_of else ""),
+                  highlight=False)
     if sc.description:
         console.print(sc.description, highlight=False)
     actors = Table(title="Actors")
@@ -83,20 +125,29 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
     if no_evidence or not sc.evidence:
         return
     missing = 0
+    cited = _cited(sc, workspace, documents)
     console.print("\n[bold]Evidence[/bold]")
     for ev in sc.evidence:
-        words = span_text(ev, documents)
-        if words is None:
+        c = cited[ev.id]
+        if c.words is None and not c.problem:
             missing += 1
             continue
-        quote = " ".join(words.split())
         who = ev.speaker or ev.actor or ""
-        console.print(f"[bold]{ev.id}[/bold] {ev.document}:{ev.start}-{ev.end} {who} {ev.date or ''}", highlight=False)
-        console.print(f"  “{quote}”", highlight=False)
+        date = f"{c.date}{' (guessed from the latest date in the text)' if c.date_guessed else ''}" if c.date else ""
+        console.print(f"[bold]{ev.id}[/bold] {ev.document}:{ev.start}-{ev.end} {who} {date}", highlight=False)
+        if c.problem:
+            console.print(f"  DOES NOT MATCH: {c.problem}", style="bold red", highlight=False, markup=False)
+        else:
+            console.print(f"  “{c.quote}”", highlight=False, markup=False)
         if ev.rationale:
-            console.print(f"  why: {ev.rationale}", style="dim", highlight=False)
+            console.print(f"  why: {ev.rationale}", style="dim", highlight=False, markup=False)
     if missing:
         console.print(f"({missing} evidence records not shown: their documents were not found; "
-                      "set --documents or $STRATAGEM_DOCUMENTS)", style="dim")
+                      "set --documents, --workspace or $STRATAGEM_DOCUMENTS)", style="dim")
+    problems = [c for c in cited.values() if c.problem]
+    if problems:
+        console.print(f"{len(problems)} citations do not match their documents:", style="bold red")
+        for c in problems:
+            console.print(f"citation does not match: {c.problem}", highlight=False, markup=False, soft_wrap=True)
 
 
