@@ -128,7 +128,7 @@ def test_evidence_words_come_from_the_workspace(tmp_path: Path) -> None:
     data = sc.model_dump()
     start = text.index(words)
     data["evidence"] = [{"id": "ev-pm", "document": stored, "start": start, "end": start + len(words),
-                         "kind": "quote", "speaker": "the prime minister", "date": "2020-06-11"},
+                         "offsets": "source", "kind": "quote", "speaker": "the prime minister", "date": "2020-06-11"},
                         {"id": "ev-escape", "document": "../../etc/passwd", "start": 0, "end": 10}]
     data["documents"] = [{"id": stored, "title": "Baghdad talks", "publisher": "Example Wire"}]
     data["stances"][0]["evidence"] = ["ev-pm", "ev-escape"]

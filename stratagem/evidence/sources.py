@@ -17,6 +17,7 @@ from pathlib import Path
 from stratagem.model.schema import Evidence
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 
 
 def document_dirs(extra: Sequence[str | Path] = ()) -> list[Path]:
@@ -36,11 +37,11 @@ def document_dirs(extra: Sequence[str | Path] = ()) -> list[Path]:
 
 
 def find_document(document_id: str, extra: Sequence[str | Path] = ()) -> Path | None:
-    """The file of a document id (the file name with or without ``.txt``), or None."""
+    """The file of a document id (the file name, or it without ``.txt``, ``.html``...), or None."""
     if not document_id or Path(document_id).name != document_id or document_id in (".", ".."):
         return None  # an id is a file name, never a path: cited ids cannot reach outside the folders
     for directory in document_dirs(extra):
-        for name in (document_id, f"{document_id}.txt"):
+        for name in (document_id, *(f"{document_id}{suffix}" for suffix in _SUFFIXES)):
             path = directory / name
             if path.is_file():
                 return path
@@ -59,10 +60,12 @@ def document_text(document_id: str, extra: Sequence[str | Path] = ()) -> str | N
 
 
 def span_text(evidence: Evidence, extra: Sequence[str | Path] = ()) -> str | None:
-    """The cited words: stored text if the record carries it, else read from the document."""
-    if evidence.text is not None:
-        return evidence.text
-    text = document_text(evidence.document, extra)
-    if text is None or evidence.end > len(text):
-        return None
-    return text[evidence.start : evidence.end]
+    """The cited words: stored text if the record carries it, else read from the document.
+
+    Resolved by :func:`stratagem.evidence.citations.resolve_citation` in the record's offset
+    space; None when the document is not found or the citation does not match it.
+    """
+    from stratagem.evidence.citations import FolderTexts, resolve_citation  # imports this module
+
+    citation = resolve_citation(evidence, [FolderTexts(extra)])
+    return citation.words if citation.quoted else None

@@ -21,6 +21,8 @@ ActorKind = Literal[
     "state", "government", "faction", "militia", "party", "organisation", "person", "other"
 ]
 EvidenceKind = Literal["quote", "event", "claim"]
+#: which text of a document evidence offsets index: the cleaned text extraction reads, or the source as written
+OffsetSpace = Literal["cleaned", "source"]
 
 
 class _Strict(BaseModel):
@@ -179,14 +181,20 @@ class Stance(_Strict):
 class Evidence(_Strict):
     """A span of a source document that supports a number in the scenario.
 
-    The text itself is not stored in scenarios shipped with stratagem: it is
-    resolved from the document at run time, so no third-party prose is copied.
+    ``offsets`` names the text ``start``/``end`` index: "cleaned" (the default, the
+    text extraction reads, as ``stratagem evidence --json`` prints) or "source" (the
+    document as written, which hand-typed citations of plain-text files may use).
+    ``text`` carries the cited words so a changed document or a wrong offset can be
+    detected (:mod:`stratagem.evidence.citations`). Scenarios shipped with stratagem
+    leave it out: their words are read from the document at run time, so no
+    third-party prose is copied.
     """
 
     id: Identifier
     document: str = Field(min_length=1)
     start: int = Field(ge=0)
     end: int = Field(gt=0)
+    offsets: OffsetSpace = "cleaned"
     kind: EvidenceKind = "claim"
     actor: str | None = None
     speaker: str | None = None

@@ -67,7 +67,18 @@ class ReportData:
 
     @property
     def evidence_found(self) -> int:
-        return sum(1 for e in self.evidence.values() if e.words is not None)
+        """Records quoted: words found and not contradicted by their document."""
+        return sum(1 for e in self.evidence.values() if e.quoted)
+
+    @property
+    def evidence_checked(self) -> int:
+        """Records whose stored words were compared with their document."""
+        return sum(1 for e in self.evidence.values() if e.status in ("ok", "mismatch") or e.problem)
+
+    @property
+    def evidence_problems(self) -> tuple[CitedEvidence, ...]:
+        """Records whose offsets do not select their words (or cannot be resolved at all)."""
+        return tuple(e for e in self.evidence.values() if e.problem)
 
 
 def _range(rng: Any) -> str:

@@ -1,31 +1,32 @@
 """The words behind each number: a scenario's evidence records resolved to cited text.
 
-Words come, in order, from the record itself (workspace evidence carries its text),
-from the workspace's stored copy of the cited document, or from the document files
-that :func:`stratagem.evidence.sources.span_text` finds (``$STRATAGEM_DOCUMENTS``,
-``../shared/seeds``). Scenario offsets point into the document as written, so the
-workspace copy used is the stored source text, not the boilerplate-free one.
+Every record is resolved by :func:`stratagem.evidence.citations.resolve_citation` in the
+offset space it names (``offsets: cleaned`` or ``source``): first against the workspace's
+stored copy of the cited document, then against the document files found in the
+``documents`` folders, ``$STRATAGEM_DOCUMENTS`` and ``../shared/seeds``. The words a
+record carries (or, for a record without words, those of the workspace record with the
+same id) are checked against what its offsets select; a mismatch is kept on the record
+(``status``) so the report, the web app and the CLI say so instead of quoting it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from stratagem.evidence.sources import span_text
-from stratagem.model.schema import Evidence, Scenario
+from stratagem.evidence.citations import (
+    Citation,
+    FolderTexts,
+    TextLookup,
+    plain_document_id,
+    resolve_citation,
+)
+from stratagem.model.schema import Scenario
 from stratagem.store.workspace import Workspace
 
-# document ids that may be looked up as file names: no separators, no "..", nothing hidden
-_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$")
-
-
-def plain_document_id(document_id: str) -> bool:
-    """True for ids that are safe to look up as a file name (scenarios can come from untrusted uploads)."""
-    return len(document_id) <= 200 and _PLAIN_ID.match(document_id) is not None
+__all__ = ["CitedEvidence", "plain_document_id", "resolve_evidence"]
 
 
 @dataclass(frozen=True)
@@ -44,24 +45,29 @@ class CitedEvidence:
     rationale: str
     words: str | None
     source: str  # "record", "workspace", "file" or "" when not found
+    offsets: str = "cleaned"
+    status: str = "unchecked"  # see stratagem.evidence.citations.CitationStatus
+    found: str | None = None  # what the offsets select now, when it differs from ``words``
+    problem: str = ""  # one line saying what is wrong, for a citation that does not match
+    date_guessed: bool = False  # the date is the document's "text-latest" estimate
 
     @property
     def quote(self) -> str:
         return " ".join((self.words or "").split())
 
+    @property
+    def quoted(self) -> bool:
+        return self.words is not None and not self.problem
 
-def _source_text(workspace: Workspace, document_id: str, cache: dict[str, str | None]) -> str | None:
-    if document_id not in cache:
-        raw = workspace.raw_bytes(document_id)
-        text: str | None = None
-        if raw is not None:
-            try:
-                text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-            except UnicodeDecodeError:
-                doc = workspace.document(document_id)
-                text = doc.cleaned if doc is not None else None
-        cache[document_id] = text
-    return cache[document_id]
+    @property
+    def found_quote(self) -> str:
+        return " ".join((self.found or "").split())
+
+
+def lookups_for(workspace: Workspace | None, documents: Sequence[str | Path] = ()) -> list[TextLookup]:
+    """Where citations are resolved, in order: the workspace, then document folders."""
+    found: list[TextLookup] = [workspace.document_text] if workspace is not None else []
+    return [*found, FolderTexts(documents)]
 
 
 def resolve_evidence(
@@ -72,31 +78,34 @@ def resolve_evidence(
 ) -> dict[str, CitedEvidence]:
     """Every evidence record of ``scenario`` by id, with its cited words where they can be found."""
     meta = {d.id: d for d in scenario.documents}
-    cache: dict[str, str | None] = {}
+    lookups = lookups_for(workspace, documents)
+    stored_words: dict[str, dict[str, str | None]] = {}
     out: dict[str, CitedEvidence] = {}
     for ev in scenario.evidence:
-        words, source = _words(ev, workspace, documents, cache)
+        expected = None
+        if workspace is not None and ev.text is None and ev.offsets == "cleaned":
+            if ev.document not in stored_words:
+                stored_words[ev.document] = {r.id: r.text for r in workspace.evidence(document=ev.document)}
+            expected = stored_words[ev.document].get(ev.id)
+        citation = resolve_citation(ev, lookups, expected=expected)
         doc = meta.get(ev.document)
         stored = workspace.document(ev.document) if workspace is not None else None
         title = " ".join((doc.title if doc and doc.title else (stored.title if stored else "")).split())
         date = ev.date or (doc.date if doc else None) or (stored.date if stored else None)
+        guessed = (ev.date is None and not (doc and doc.date) and stored is not None and stored.date is not None
+                   and workspace is not None and workspace.date_source(ev.document) == "text-latest")
         out[ev.id] = CitedEvidence(
             id=ev.id, kind=ev.kind, document=ev.document, document_title=title,
             publisher=doc.publisher if doc else "", date=date, speaker=ev.speaker or ev.actor or "",
-            start=ev.start, end=ev.end, rationale=ev.rationale, words=words, source=source,
+            start=ev.start, end=ev.end, rationale=ev.rationale, words=citation.words,
+            source=_source(citation, ev.text is not None), offsets=ev.offsets, status=citation.status,
+            found=citation.found if citation.status == "mismatch" else None,
+            problem=citation.describe() if citation.problem else "", date_guessed=guessed,
         )
     return out
 
 
-def _words(ev: Evidence, workspace: Workspace | None, documents: Sequence[str | Path],
-           cache: dict[str, str | None]) -> tuple[str | None, str]:
-    if ev.text is not None:
-        return ev.text, "record"
-    if workspace is not None:
-        text = _source_text(workspace, ev.document, cache)
-        if text is not None and ev.end <= len(text):
-            return text[ev.start:ev.end], "workspace"
-    if not plain_document_id(ev.document):
-        return None, ""
-    words = span_text(ev, documents)
-    return (words, "file") if words is not None else (None, "")
+def _source(citation: Citation, carries_words: bool) -> str:
+    if carries_words:
+        return "record"
+    return citation.origin if citation.words is not None else ""

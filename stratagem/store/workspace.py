@@ -5,7 +5,8 @@
   unique, so the same bytes are stored once (de-duplication).
 * ``removed_lines``: the boilerplate lines cut from each document, for inspection.
 * ``evidence``: records with the fields of :class:`stratagem.model.schema.Evidence`;
-  ``start``/``end`` are offsets into the document's cleaned text.
+  ``start``/``end`` are offsets into the document's cleaned text (``offsets: cleaned``;
+  records in any other offset space are refused), ``text`` the cited words.
 * ``scenario_evidence``: which scenario cites which evidence.
 * ``document_dates``: how each document's publication date was found (see
   :mod:`stratagem.evidence.pubdate`).
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from stratagem.evidence.batch import ProgressCallback, prepare_files
+from stratagem.evidence.citations import DocumentText, resolve_citation
 from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
@@ -254,6 +256,9 @@ class Workspace:
         ]
         n = len(document.cleaned)
         for e in records:
+            if e.offsets != "cleaned":
+                raise WorkspaceError(f"evidence '{e.id}': workspace evidence indexes the cleaned text, not "
+                                     f"'{e.offsets}'", path=self.path)
             if e.end > n:
                 raise WorkspaceError(
                     f"evidence '{e.id}' ends at {e.end}, beyond the {n} characters of document '{doc_id}'",
@@ -295,6 +300,9 @@ class Workspace:
         items = list(records)
         lengths = dict(self._conn.execute("SELECT id, length(cleaned) FROM documents").fetchall())
         for e in items:
+            if e.offsets != "cleaned":
+                raise WorkspaceError(f"evidence '{e.id}': workspace evidence indexes the cleaned text, not "
+                                     f"'{e.offsets}'", path=self.path)
             if e.document not in lengths:
                 raise WorkspaceError(f"evidence '{e.id}' cites unknown document '{e.document}'", path=self.path)
             if e.end > lengths[e.document]:
@@ -449,12 +457,25 @@ class Workspace:
         ]
 
     def span_text(self, evidence: Evidence) -> str | None:
-        """The cited words, read from the stored cleaned text."""
-        row = self._conn.execute(
-            "SELECT substr(cleaned, ?, ?) FROM documents WHERE id = ?",
-            (evidence.start + 1, evidence.end - evidence.start, evidence.document),
-        ).fetchone()
-        return str(row[0]) if row else None
+        """The cited words in the stored document (None when it is missing or they do not match)."""
+        citation = resolve_citation(evidence, [self.document_text])
+        return citation.words if citation.quoted else None
+
+    def document_text(self, document_id: str, offsets: str = "cleaned") -> DocumentText | None:
+        """A stored document's cleaned text, or its source (the stored bytes decoded), for citations."""
+        row = self._conn.execute("SELECT cleaned, raw, encoding, media_type FROM documents WHERE id = ?",
+                                 (document_id,)).fetchone()
+        if row is None:
+            return None
+        cleaned, raw, encoding, media_type = str(row[0]), bytes(row[1]), str(row[2] or "utf-8"), str(row[3])
+        if offsets == "cleaned":
+            return DocumentText(document_id, cleaned, "cleaned", "workspace", media_type)
+        try:
+            text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") == "utf-8" else encoding)
+        except (LookupError, UnicodeDecodeError):
+            return None
+        return DocumentText(document_id, text.replace("\r\n", "\n").replace("\r", "\n"), "source", "workspace",
+                            media_type)
 
     # -- scenarios -------------------------------------------------------------
     def link_scenario(self, scenario_id: str, evidence_ids: Iterable[str], role: str = "cites") -> int:
