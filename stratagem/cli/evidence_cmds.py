@@ -6,13 +6,18 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stratagem.cli.app import cli, console, err_console
-from stratagem.cli.scenario_ref import load_scenario
+from stratagem.cli.scenario_ref import load_scenario, resolve
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
+
+if TYPE_CHECKING:
+    from stratagem.store.scenarios import ResolvedScenario
+    from stratagem.store.workspace import Workspace
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -166,16 +171,28 @@ def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: st
 @click.option("--accept", "accept_ids", multiple=True, metavar="DRAFT_ID", help="Accept a draft (repeatable).")
 @click.option("--reject", "reject_ids", multiple=True, metavar="DRAFT_ID", help="Reject a draft (repeatable).")
 @click.option("--no-save", is_flag=True, help="Only print the drafts; do not store them in the workspace.")
+@click.option("--write", is_flag=True, help="With --accept: add the accepted stances and their evidence to "
+              "SCENARIO (its YAML file, or a new version when SCENARIO is a stored ID@VERSION).")
+@click.option("--salience", type=click.FloatRange(0, 100), default=50.0, show_default=True,
+              help="With --write: the salience given to accepted stances (drafts do not estimate it).")
 @click.option("--json", "as_json", is_flag=True)
 def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
-              no_save: bool, as_json: bool) -> None:
+              no_save: bool, write: bool, salience: float, as_json: bool) -> None:
     """Propose stances with citations from the workspace evidence, for an analyst to accept or reject."""
     from stratagem.store.workspace import Workspace
 
     if not workspace.exists():
         raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
-    sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True)
+    if write and not accept_ids:
+        raise click.BadParameter("--write needs --accept DRAFT_ID", param_hint="--write")
+    resolved = resolve(scenario_ref, workspace, default_answers_plain_ids=True)
+    sc = resolved.scenario
     with Workspace(workspace) as ws:
+        if write:
+            _write_accepted(ws, scenario_ref, resolved, accept_ids, salience, as_json)
+            for draft_id in reject_ids:
+                ws.decide_draft(draft_id, accepted=False)
+            return
         if accept_ids or reject_ids:
             for draft_id in accept_ids:
                 ws.decide_draft(draft_id, accepted=True)
@@ -206,3 +223,32 @@ def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], r
     console.print(table)
     console.print(f"draft ids are {sc.id}.ACTOR.ISSUE; --json lists each draft's cited spans. Decide with "
                   f"`stratagem draft {scenario_ref} --accept ID --reject ID`.", highlight=False, markup=False)
+
+
+def _write_accepted(ws: Workspace, scenario_ref: str, resolved: ResolvedScenario, accept_ids: tuple[str, ...],
+                    salience: float, as_json: bool) -> None:
+    """``draft --accept ID --write``: accept into the YAML file or a new workspace version, and say what changed."""
+    from stratagem.store.drafting import accept_into_file, accept_into_version
+
+    if resolved.version is not None:
+        result = accept_into_version(ws, resolved.scenario.id, accept_ids, version=resolved.version,
+                                     salience=salience)
+        where = f"{ws.path}: scenario '{resolved.scenario.id}' version {result.version}"
+    elif Path(scenario_ref).is_file():
+        result = accept_into_file(ws, scenario_ref, accept_ids, salience=salience)
+        where = scenario_ref + ("" if result.kept_comments else " (rewritten from data: its comments were not kept)")
+    else:
+        raise StratagemError(f"'{scenario_ref}' is not a scenario file: --write needs a .yaml file or a stored "
+                             "ID@VERSION with --workspace")
+    if as_json:
+        click.echo(json.dumps([d.to_dict() for d in result.drafts], indent=2, ensure_ascii=False))
+        return
+    acc = result.accepted
+    console.print(f"accepted {len(result.drafts)} draft{'s' if len(result.drafts) != 1 else ''} into {where}: "
+                  f"{len(acc.new_stances)} stances added, {len(acc.updated_stances)} updated, "
+                  f"{len(acc.new_evidence)} evidence records added", highlight=False, markup=False, soft_wrap=True)
+    for stance in (*acc.new_stances, *acc.updated_stances):
+        rng = f" [{stance.position_range.low:g}, {stance.position_range.high:g}]" if stance.position_range else ""
+        console.print(f"  {stance.actor} on {stance.issue}: position {stance.position:g}{rng}, salience "
+                      f"{stance.salience:g}; evidence {', '.join(stance.evidence)}", highlight=False, markup=False,
+                      soft_wrap=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from stratagem.model.errors import ScenarioError
 from stratagem.model.schema import Scenario
 
 FloatArray = NDArray[np.float64]
@@ -47,12 +48,27 @@ class ScenarioArrays:
         return len(self.issue_ids)
 
 
+def require_stances(scenario: Scenario) -> None:
+    """Refuse, in one line, a scenario with an issue nobody has a stance on (it loads and drafts, not runs)."""
+    missing = scenario.issues_without_stances()
+    if not missing:
+        return
+    which = (f"issue '{missing[0]}' has" if len(missing) == 1
+             else "issues " + ", ".join(f"'{m}'" for m in missing) + " have")
+    raise ScenarioError(
+        f"scenario '{scenario.id}' cannot be forecast yet: {which} no stances (draft them with "
+        "`stratagem draft SCENARIO --workspace W`, accept some with --accept ID --write, or add stances by hand)"
+    )
+
+
 def to_arrays(scenario: Scenario) -> ScenarioArrays:
     """Arrays of a scenario; actors without a stance on an issue get salience 0.
 
     Their position there is filled with the issue's status quo (or the mid-scale)
     so that multi-dimensional engines get a finite number they give no weight to.
+    Every forecast goes through here, so a work-in-progress scenario is refused here.
     """
+    require_stances(scenario)
     actors = [a.id for a in scenario.actors]
     issues = [i.id for i in scenario.issues]
     a_index = {a: k for k, a in enumerate(actors)}

@@ -346,10 +346,14 @@ class Scenario(_Strict):
         for n, outcome in enumerate(self.outcomes):
             if outcome.issue not in issues:
                 raise ValueError(f"outcomes[{n}]: unknown issue '{outcome.issue}'")
-        for issue_id in issues:
-            if not any(s.issue == issue_id for s in self.stances):
-                raise ValueError(f"issue '{issue_id}' has no stances")
+        # An issue without stances is a work in progress (a skeleton from `stratagem new`, drafts not yet
+        # accepted): it loads, validates and drafts; forecasting refuses it (see issues_without_stances).
         return self
+
+    def issues_without_stances(self) -> list[str]:
+        """Ids of issues no actor has a stance on yet, in the scenario's order (forecasting needs none)."""
+        covered = {s.issue for s in self.stances}
+        return [i.id for i in self.issues if i.id not in covered]
 
     # -- convenience lookups -------------------------------------------------
     def actor(self, actor_id: str) -> Actor:
