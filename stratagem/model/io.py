@@ -406,10 +406,15 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+def dump_yaml(scenario: Scenario) -> str:
+    """The scenario as YAML text, as :func:`write_yaml` writes it (same scenario, same bytes)."""
+    return str(yaml.safe_dump(scenario_to_data(scenario), sort_keys=False, allow_unicode=True, width=100))
+
+
 def write_yaml(scenario: Scenario, path: str | Path) -> None:
-    data = scenario_to_data(scenario)
+    text = dump_yaml(scenario)
     with atomic_writer(path) as out:
-        yaml.safe_dump(data, out, sort_keys=False, allow_unicode=True, width=100)
+        out.write(text)
 
 
 def write_single_issue_csv(scenario: Scenario, path: str | Path, issue: str | None = None) -> None:

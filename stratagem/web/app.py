@@ -32,13 +32,12 @@ from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import load_gazetteer
 from stratagem.evidence.ingest import ingest_bytes
 from stratagem.model.errors import StratagemError
-from stratagem.model.io import parse_yaml
 from stratagem.model.schema import Evidence, Scenario
 from stratagem.report import build, charts
 from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
 from stratagem.store.workspace import Workspace
-from stratagem.web import state
+from stratagem.web import roundtrip, state
 from stratagem.web.runs import (
     MAX_DRAWS,
     JobManager,
@@ -127,6 +126,7 @@ class UploadOut(BaseModel):
     created: bool
     n_evidence: int = 0
     version: int | None = None
+    kept: int | None = None  # a scenario upload stored beside this edited version (on_conflict=keep-both)
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -363,8 +363,9 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
 
     @app.post("/documents", include_in_schema=False, dependencies=[Depends(require_csrf)])
     async def upload_page(file: Annotated[UploadFile, File()],
-                          scenario: Annotated[str, Form(max_length=80)] = "") -> Response:
-        result = await _store_upload(file, scenario or None)
+                          scenario: Annotated[str, Form(max_length=80)] = "",
+                          on_conflict: Annotated[str, Form(pattern="^(ask|keep-both)$")] = "ask") -> Response:
+        result = await _store_upload(file, scenario or None, on_conflict)
         if result.kind == "scenario":
             return RedirectResponse(f"/scenarios/{result.id}?saved={result.version}", status_code=303)
         return RedirectResponse(f"/documents/{result.id}", status_code=303)
@@ -398,7 +399,7 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         return ws.decide_draft(draft_id, accepted)
 
     # -- uploads -----------------------------------------------------------------------
-    async def _store_upload(file: UploadFile, scenario_id: str | None = None) -> UploadOut:
+    async def _store_upload(file: UploadFile, scenario_id: str | None = None, on_conflict: str = "ask") -> UploadOut:
         name = Path(file.filename or "").name  # the client's name is only a label; never a path here
         suffix = Path(name).suffix.lower()
         if suffix not in DOCUMENT_SUFFIXES and suffix not in SCENARIO_SUFFIXES:
@@ -407,15 +408,12 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         raw = await file.read(MAX_UPLOAD_BYTES + 1)
         if len(raw) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"file larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
-        if suffix in SCENARIO_SUFFIXES:
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise StratagemError(f"{name}: not UTF-8 text") from None
-            sc = parse_yaml(text, path=name or "upload.yaml")
+        if suffix in SCENARIO_SUFFIXES:  # never buries an edit: see stratagem.web.roundtrip
+            sc, text = roundtrip.parse_upload(raw, name)
             with open_ws() as ws:
-                version = ws.save_scenario_version(sc, note=f"uploaded {name}"[:200])
-            return UploadOut(kind="scenario", id=sc.id, created=True, version=version)
+                out = roundtrip.import_scenario(ws, sc, text, name or "upload.yaml",
+                                                "keep-both" if on_conflict == "keep-both" else "ask")
+            return UploadOut(kind="scenario", id=out.scenario, created=out.created, version=out.version, kept=out.kept)
         try:
             stem = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(name).stem).strip("-.")[:60] or "upload"
             doc = ingest_bytes(raw, path=name or "upload", media_type=DOCUMENT_SUFFIXES[suffix],
@@ -529,8 +527,12 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         415: {"model": ErrorOut, "description": "unsupported file type"}}, dependencies=[Depends(require_csrf)])
     async def api_upload(file: Annotated[UploadFile, File(description="a .txt/.html document or a .yaml scenario")],
                          scenario: Annotated[str, Form(max_length=80, description="link evidence to this "
-                                                       "scenario's issues and actors")] = "") -> UploadOut:
-        return await _store_upload(file, scenario or None)
+                                                       "scenario's issues and actors")] = "",
+                         on_conflict: Annotated[str, Form(pattern="^(ask|keep-both)$", description=(
+                             "a scenario upload over a version it was not derived from: 'ask' answers 409, "
+                             "'keep-both' stores it as the next version (the edit stays in the history)"))] = "ask"
+                         ) -> UploadOut:
+        return await _store_upload(file, scenario or None, on_conflict)
 
     @app.get("/api/scenarios/{sid}/drafts", tags=["drafts"], responses=_ERRORS)
     def api_drafts(sid: IdParam) -> list[dict[str, Any]]:
@@ -545,6 +547,7 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         with open_ws() as ws:
             return clean(_decide(ws, sid, draft_id, body.accepted).to_dict())
 
+    roundtrip.install(app, open_ws=open_ws, page=page, wants_html=wants_html, max_bytes=MAX_UPLOAD_BYTES)
     return app
 
 
