@@ -98,7 +98,11 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
                 per_doc[r.actor][r.document] += 1
                 extra_names.setdefault(r.actor, r.speaker or r.actor)
         elif r.kind == "quote" and r.speaker:
-            loose[" ".join(r.speaker.split())][r.document] += 1
+            named = {m.actor for m in gazetteer.find_mentions(r.speaker)}
+            if len(named) == 1:  # "the Iraqi government spokesman": a quote of the one actor it names
+                quotes[named.pop()] += 1
+            else:
+                loose[" ".join(r.speaker.split())][r.document] += 1
     used: set[str] = set()
     names: set[str] = set()
     members: list[CastMember] = []
@@ -288,5 +292,6 @@ def skeleton_yaml(
     add("# Optional, described in docs/schema.md:")
     add("#   shocks: events that change the inputs at a date or round (e.g. an actor's capability halves);")
     add("#   outcomes: the recorded result of each issue, for historical cases and backtests;")
-    add("#   notes: free text; uncertainty: how ensembles draw numbers from ranges, pert (default) or triangular.")
+    add("#   notes: free text about the scenario;")
+    add("#   uncertainty: how ensembles draw numbers from their ranges: pert (the default) or triangular.")
     return "\n".join(out) + "\n"
