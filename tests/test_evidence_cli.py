@@ -62,7 +62,7 @@ def test_extract_json_has_exactly_the_documented_shape(tmp_path: Path, capsys: p
         assert cleaned[q["start"] : q["end"]] == q["text"]
     assert {(e["date"], e["action"]) for e in data["events"]} >= {("2024-03-05", "THREATEN"), ("2024-03-03", "CONSULT")}
     for e in data["events"]:
-        assert set(e) == {"date", "actor", "action", "target", "sentence", "start", "end"}
+        assert set(e) == {"date", "actor", "action", "target", "sentence", "start", "end", "date_estimated"}
         assert cleaned[e["start"] : e["end"]] == e["sentence"]
         assert e["target"] is None or isinstance(e["target"], str)
 

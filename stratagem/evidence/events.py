@@ -2,16 +2,27 @@
 
 A sentence with a date expression (day or month precision; see
 :mod:`stratagem.evidence.dates`) and an action verb from the lexicon below gives
-an event. The actor is the subject of the verb's clause (rules shared with quote
-attribution), the target the first actor named after the verb, the date the
-resolved date expression. Categories follow the PLOVER event ontology.
+an event. The verb is a past-tense verb right before the date ("threatened on
+Monday to resume attacks": THREATEN, not the later noun), else the first action
+word after the date up to the next date, else the first one before it.
+
+The actor is an actor, never a text fragment: the subject of the verb's clause
+(rules shared with quote attribution) when it is a gazetteer actor or a person or
+organisation the open-vocabulary actor module (:mod:`stratagem.evidence.actors`)
+found there; a subject phrase that is neither gives no actor; with no subject
+phrase at all, the last gazetteer actor named before the verb. A wire dateline opening the sentence ("BAGHDAD,
+Feb 20, 2024 (Wire) -", "BAGHDAD —") is a place, never an actor or target. The
+target is the first other actor named after the verb. The date is the resolved
+date expression; ``date_estimated`` marks dates resolved with the help of an
+estimated document date (``text-latest``). Categories follow the PLOVER event
+ontology.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from stratagem.evidence.dates import DateContext, find_dates
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
@@ -29,7 +40,7 @@ PLOVER_LEXICON: tuple[tuple[str, str], ...] = (
     ("THREATEN", r"threat(?:en(?:ed|s)?)?|warn(?:ed|s)?|vow(?:ed|s)?|promised (?:a |an )?(?:\w+ )?retaliation|ultimatum"),
     ("DEMAND", r"demand(?:ed|s)?|call(?:ed|s|ing)? (?:for|on)|urg(?:ed|es|ing)|request(?:ed|s)?|press(?:ed|ing)|"
                r"insist(?:ed|s)?"),
-    ("DISAPPROVE", r"criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|denounc(?:ed|es)|lashed out|accus(?:ed|es)|"
+    ("DISAPPROVE", r"summon(?:ed|s)?|criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|denounc(?:ed|es)|lashed out|accus(?:ed|es)|"
                    r"blam(?:ed|es)"),
     ("REJECT", r"reject(?:ed|s)?|refus(?:ed|es|ing)|den(?:ied|ies)|veto(?:ed)?"),
     ("PROTEST", r"protest(?:ed|s|ing)?|demonstrat(?:ed|ion|ions)|rall(?:ied|y)|took part in a demonstration"),
@@ -46,6 +57,19 @@ PLOVER_LEXICON: tuple[tuple[str, str], ...] = (
                 r"resumed|negotiat(?:ed|ions?)|dialogue|call(?:ed)? for (?:a )?dialogue|announced|proposed|"
                 r"held|convened"),
 )
+#: a wire dateline opening a sentence: "BAGHDAD —", "BAGHDAD, Feb 20, 2024 (Wire) - ", "ERBIL, Iraq (AP) — "
+DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}(?:,[^–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s+"
+)
+#: verb forms that, right before a date, are the action it dates ("threatened on Monday to resume attacks")
+_PAST_IRREGULAR = frozenset({"met", "struck", "froze", "withdrew", "held", "sent", "shot down", "cut off"})
+#: a subordinate clause or adjunct right after a date: the date belongs to the verb before it
+_SUBORDINATE = re.compile(r"[\s,]*(?:after|before|following|when|as|because|amid|despite|in response to)\b", re.I)
+_CLAUSE_BREAK = re.compile(r";|:\s|\bbut\b|\bwhile\b|\bwhereas\b|,\s+and\b")
+_LEAD_ADVERBIAL = re.compile(
+    r"(?:\s*(?:On|In|At|By|From|Since|During|After|Before|Following|Late|Early|Last|Earlier|Later|Meanwhile|"
+    r"However|Yet|Still|Then|Also|Separately|When|As|While|Until|Within|Over|Under|Amid)\b[^,]{0,80},)+\s*"
+)
 _REFERENCE = re.compile(r"^\s*\[\d+\]|^\s*\d+\.\s+[A-Z][^.]{0,80},\s*\"")
 _LEXICON = tuple((cat, re.compile(rf"\b(?:{pat})\b", re.I)) for cat, pat in PLOVER_LEXICON)
 
@@ -60,6 +84,26 @@ def _action(text: str, start: int, end: int) -> tuple[str, int, str] | None:
     return best
 
 
+def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, str] | None:
+    """A past-tense action verb ending right before the date expression at ``date_at``, or None."""
+    lo = max(start, date_at - 40)
+    for cat, rx in _LEXICON:
+        for m in rx.finditer(text, lo, date_at):
+            word = m.group(0).lower()
+            if text[m.end() : date_at].strip() == "" and (word.endswith("ed") or word in _PAST_IRREGULAR):
+                return cat, m.start(), m.group(0)
+    return None
+
+
+def _no_dateline(sentence: Sentence) -> Sentence:
+    """The sentence without a wire dateline opening it (the same sentence when it has none)."""
+    m = DATELINE.match(sentence.text)
+    if m is None:
+        return sentence
+    return Sentence(sentence.index, sentence.start + m.end(), sentence.end, sentence.text[m.end() :],
+                    sentence.paragraph)
+
+
 def extract_events(
     text: str,
     sentences: Sequence[Sentence],
@@ -69,47 +113,140 @@ def extract_events(
     document_date: dt.date | None = None,
     date_estimated: bool = False,
     include_years: bool = False,
+    entity_actor: Callable[[int, int], tuple[str, str | None] | None] | None = None,
 ) -> list[Event]:
     """Dated events in a cleaned text. Dates that cannot be resolved to a year give no event.
 
     ``date_estimated`` marks ``document_date`` as an estimate (see :mod:`stratagem.evidence.pubdate`).
+    ``entity_actor(start, end)``, when given, names the person or organisation (outside the
+    gazetteer) found at a span, as (name, id or None); it is how open-vocabulary actors become
+    event actors.
     """
     gaz = gazetteer or default_gazetteer()
     ctx = DateContext(document_date=document_date, estimated=date_estimated)
     events: list[Event] = []
-    for sentence in sentences:
-        ctx.enter_paragraph(sentence.paragraph)
-        dates = find_dates(sentence.text, sentence.start)
-        if _REFERENCE.match(sentence.text):
+    for full in sentences:
+        ctx.enter_paragraph(full.paragraph)
+        dates = find_dates(full.text, full.start)
+        if _REFERENCE.match(full.text):
             for d in dates:
                 ctx.observe(d)
             continue  # a footnote or reference entry, not a report of an action
+        sentence = _no_dateline(full)
         s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
         seen_dates: set[str] = set()
         for k, d in enumerate(dates):
-            resolved = ctx.resolve(d)
+            found = ctx.resolution(d)
             ctx.observe(d)
-            if resolved is None or (d.year_only and not include_years) or resolved in seen_dates:
+            if found is None or (d.year_only and not include_years) or found.value in seen_dates:
                 continue
-            # the verb governed by this date: after it up to the next date, else anywhere before it
+            if d.start < sentence.start:
+                continue  # the dateline's own date: the document date, not an action's
+            # the verb governed by this date: a past-tense verb right before it, else after it up to the
+            # next date (unless a subordinate clause follows: "... on Tuesday after a strike"), else
+            # anywhere before it
             limit = dates[k + 1].start if k + 1 < len(dates) else sentence.end
-            act = _action(text, d.end, limit) or _action(text, sentence.start, d.start)
+            before = _action(text, sentence.start, d.start)
+            after = None if before and _SUBORDINATE.match(text, d.end) else _action(text, d.end, limit)
+            act = _verb_right_before(text, sentence.start, d.start) or after or before
             if act is None:
                 continue
             category, verb_at, verb = act
-            actor_name, actor_id = find_subject(text, sentence, verb_at, s_mentions, gaz)
-            if actor_name is None:
-                before = [m for m in s_mentions if m.end <= verb_at]
-                if before:
-                    actor_name, actor_id = before[-1].name, before[-1].actor
+            actor_name, actor_id = _actor(text, sentence, verb_at, s_mentions, gaz, entity_actor)
             target = next(
                 (m for m in s_mentions if m.start > verb_at and m.actor != actor_id), None
             )
-            seen_dates.add(resolved)
+            seen_dates.add(found.value)
             events.append(Event(
-                date=resolved, actor=actor_name, actor_id=actor_id, action=category,
+                date=found.value, actor=actor_name, actor_id=actor_id, action=category,
                 target=target.name if target else None, target_id=target.actor if target else None,
-                verb=verb, sentence=sentence.text, start=sentence.start, end=sentence.end,
-                date_start=d.start, date_end=d.end,
+                verb=verb, sentence=full.text, start=full.start, end=full.end,
+                date_start=d.start, date_end=d.end, date_estimated=found.approximate,
             ))
     return events
+
+
+def _outside_quote(text: str, start: int, at: int) -> int:
+    """``at``, or the start of the framing clause's end when ``at`` lies inside a quotation opened before it."""
+    before = text[start:at]
+    opening = max(before.rfind("“"), before.rfind("«"))
+    closing = max(before.rfind("”"), before.rfind("»"))
+    straight = [k for k, ch in enumerate(before) if ch == '"']
+    if len(straight) % 2 == 1 and straight[-1] > opening:
+        opening, closing = straight[-1], -1
+    if opening < 0 or closing > opening:
+        return at
+    return start + len(before[:opening].rstrip(" ,:\u00a0"))
+
+
+def _subject_span(text: str, sentence: Sentence, verb_at: int) -> tuple[int, int] | None:
+    """Span of the subject phrase of the verb at ``verb_at``: its clause up to the verb, without opening
+    adverbials ("On April 18,") and appositions ("Nujaba, an Iran-aligned group,"); None when the verb
+    opens its clause."""
+    lo = sentence.start
+    for m in _CLAUSE_BREAK.finditer(text, sentence.start, verb_at):
+        lo = m.end()
+    lead = _LEAD_ADVERBIAL.match(text, lo, verb_at)
+    if lead:
+        lo = lead.end()
+    phrase = text[lo:verb_at]
+    if not phrase.strip():
+        return None
+    return lo, verb_at
+
+
+def _head(text: str, start: int, end: int, mentions: Sequence[Mention], gaz: Gazetteer) -> Mention | None:
+    """The actor heading a subject phrase: a named person, else the first actor that is not a complement
+    ("the head of the Quds Force"); an apposition after the first comma is tried when the first part
+    names none ("The head of the force, Gen. X, visited")."""
+    segments: list[tuple[int, int]] = []
+    at = start
+    for m in re.finditer(r",", text[start:end]):
+        segments.append((at, start + m.start()))
+        at = start + m.end()
+    segments.append((at, end))
+    for a, b in segments[:2]:
+        heads = [
+            m for m in mentions
+            if a <= m.start and m.end <= b
+            and not re.search(r"\b(?:of|to|with|for|from|by|against|on|in|at|than)\s+(?:the\s+)?$", text[a : m.start])
+        ]
+        persons = [m for m in heads if gaz.kind_of(m.actor) == "person"]
+        if persons:
+            return persons[-1]
+        if heads:
+            return heads[0]
+    return None
+
+
+def _actor(
+    text: str,
+    sentence: Sentence,
+    verb_at: int,
+    mentions: Sequence[Mention],
+    gaz: Gazetteer,
+    entity_actor: Callable[[int, int], tuple[str, str | None] | None] | None,
+) -> tuple[str | None, str | None]:
+    """The actor of the verb at ``verb_at``: a gazetteer actor or an open-vocabulary entity, else none.
+
+    A verb inside a quotation is the speaker's: the subject is sought before the opening mark.
+    """
+    verb_at = _outside_quote(text, sentence.start, verb_at)
+    adjacent = [m for m in mentions if m.end <= verb_at and re.fullmatch(r"(?:['’]s)?\s*", text[m.end : verb_at])]
+    if adjacent:  # "the Hamas attack", "Nujaba's strikes": the actor named right before the action
+        return adjacent[-1].name, adjacent[-1].actor
+    span = _subject_span(text, sentence, verb_at)
+    if span is not None:
+        head = _head(text, *span, mentions, gaz)
+        if head is not None:
+            return head.name, head.actor
+    name, actor_id = find_subject(text, sentence, verb_at, mentions, gaz)
+    if actor_id is not None:
+        return name, actor_id
+    if span is not None:  # a subject phrase that names no gazetteer actor: an entity, or nobody
+        entity = entity_actor(*span) if entity_actor is not None else None
+        return entity if entity is not None else (None, None)
+    before = [m for m in mentions if m.end <= verb_at]
+    if before:
+        return before[-1].name, before[-1].actor
+    return None, None

@@ -116,6 +116,8 @@ class Event:
     end: int
     date_start: int = 0  # span of the date expression
     date_end: int = 0
+    #: the date was resolved with the help of an estimated document date ("text-latest"): a guess
+    date_estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ class Extraction:
                     "sentence": e.sentence,
                     "start": e.start,
                     "end": e.end,
+                    "date_estimated": e.date_estimated,
                 }
                 for e in self.events
             ],
