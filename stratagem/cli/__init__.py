@@ -2,6 +2,7 @@
 
 from stratagem.cli import (  # noqa: F401  (registers commands)
     backtest_cmds,
+    document_cmds,
     evidence_cmds,
     new_cmds,
     report_cmds,

@@ -77,27 +77,41 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
 
 
 @cli.command("ingest")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
 @click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
               show_default=True, help="The workspace database (created if missing).")
 @click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
 @click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="CSV or YAML with path,date,title,url,publisher per document (its files are ingested too).")
+@click.option("--gazetteer", "gazetteer_files", multiple=True, type=click.Path(path_type=Path),
+              help="Extra gazetteer YAML (repeatable).")
+@click.option("--reextract", is_flag=True, help="Re-extract documents already stored even if nothing changed.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Local worker processes for extraction (default: one per core; 1 = no workers).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Extract on a Dask cluster.")
 @click.option("--json", "as_json", is_flag=True)
 def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, date_s: str | None,
+               manifest: Path | None, gazetteer_files: tuple[Path, ...], reextract: bool,
                workers: int | None, scheduler: str | None, as_json: bool) -> None:
     """Store documents (HTML or text, files or directories) with their extracted evidence.
 
     Each document is stored in its own transaction; Ctrl-C keeps the documents already stored.
+    A document already stored is re-extracted when the options (date, scenario, gazetteer)
+    or its manifest metadata changed, and left as it is otherwise.
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.metadata import read_manifest
     from stratagem.store.workspace import IngestInterrupted, IngestOutcome, Workspace
 
     supplied = _parse_date(date_s)
+    if not paths and manifest is None:
+        raise StratagemError("ingest: give document files or directories, or --manifest FILE")
+    entries = read_manifest(manifest) if manifest is not None else None
     sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True) if scenario_ref else None
+    gaz = load_gazetteer(gazetteer_files, sc) if gazetteer_files else None
     for path in paths:
         if not path.exists():
             raise StratagemError(f"{path}: no such file or directory")
@@ -112,8 +126,9 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
             bar.update(task, completed=done, total=total)
 
         try:
-            outcomes = ws.ingest_paths(list(paths), scenario=sc, document_date=supplied, workers=workers,
-                                       scheduler=scheduler, progress=update)
+            outcomes = ws.ingest_paths(list(paths), scenario=sc, gazetteer=gaz, document_date=supplied,
+                                       workers=workers, scheduler=scheduler, progress=update, manifest=entries,
+                                       reextract=reextract)
         except IngestInterrupted as exc:
             outcomes, interrupted = exc.outcomes, True
     if as_json:
@@ -123,7 +138,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
             if o.error:
                 err_console.print(f"skipped: {o.error}", highlight=False, markup=False, soft_wrap=True)
             else:
-                state = "stored" if o.created else "already stored"
+                state = "stored" if o.created else ("re-extracted" if o.updated else "already stored, unchanged")
                 console.print(f"{state}: {o.path} as {o.document_id} ({o.n_evidence} evidence records)",
                               highlight=False, markup=False, soft_wrap=True)
     if interrupted:
@@ -141,17 +156,30 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
 @click.option("--issue", default=None)
 @click.option("--kind", type=click.Choice(["quote", "event", "claim"]), default=None)
 @click.option("--document", default=None)
+@click.option("--scenario", "scenario_ref", default=None,
+              help="Only what the scenario may cite: nothing dated after its as_of (says how much is left out).")
+@click.option("--include-after-as-of", "include_after", is_flag=True,
+              help="With --scenario: list documents and events dated after as_of too.")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: str | None, document: str | None,
-                 limit: int, as_json: bool) -> None:
+                 scenario_ref: str | None, include_after: bool, limit: int, as_json: bool) -> None:
     """List evidence records stored in the workspace, with their words."""
+    from stratagem.store.documents import evidence_for_scenario
     from stratagem.store.workspace import Workspace
 
     if not workspace.exists():
         raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
+    sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True) if scenario_ref else None
     with Workspace(workspace) as ws:
-        records = ws.evidence(actor=actor, issue=issue, kind=kind, document=document)[:limit]
+        if sc is not None:
+            usable = evidence_for_scenario(ws, sc, include_after=include_after, actor=actor, issue=issue, kind=kind,
+                                           document=document)
+            records = list(usable.kept)[:limit]
+            if usable.message():
+                err_console.print(usable.message(), highlight=False, markup=False, soft_wrap=True)
+        else:
+            records = ws.evidence(actor=actor, issue=issue, kind=kind, document=document)[:limit]
         rows = [(ev, ws.span_text(ev)) for ev in records]
     if as_json:
         click.echo(json.dumps([{**ev.model_dump(mode="json"), "text": text} for ev, text in rows], indent=2))
@@ -175,9 +203,11 @@ def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: st
               "SCENARIO (its YAML file, or a new version when SCENARIO is a stored ID@VERSION).")
 @click.option("--salience", type=click.FloatRange(0, 100), default=50.0, show_default=True,
               help="With --write: the salience given to accepted stances (drafts do not estimate it).")
+@click.option("--include-after-as-of", "include_after", is_flag=True,
+              help="Draft from documents and events dated after the scenario's as_of too (hindsight, on purpose).")
 @click.option("--json", "as_json", is_flag=True)
 def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], reject_ids: tuple[str, ...],
-              no_save: bool, write: bool, salience: float, as_json: bool) -> None:
+              no_save: bool, write: bool, salience: float, include_after: bool, as_json: bool) -> None:
     """Propose stances with citations from the workspace evidence, for an analyst to accept or reject."""
     from stratagem.store.workspace import Workspace
 
@@ -200,7 +230,10 @@ def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], r
                 ws.decide_draft(draft_id, accepted=False)
             drafts = ws.drafts(sc.id)
         else:
-            drafts = ws.draft_scenario(sc, save=not no_save)
+            left_out = ws.evidence_as_of(sc, include_after=include_after).message()
+            if left_out:
+                err_console.print(left_out, highlight=False, markup=False, soft_wrap=True)
+            drafts = ws.draft_scenario(sc, save=not no_save, include_after_as_of=include_after)
     if as_json:
         click.echo(json.dumps([d.to_dict() for d in drafts], indent=2, ensure_ascii=False))
         return

@@ -23,6 +23,7 @@ from stratagem.evidence.errors import DocumentError
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import read_document
+from stratagem.evidence.metadata import DocumentMeta, apply_metadata
 from stratagem.evidence.records import IngestedDocument
 from stratagem.model.schema import Evidence, Scenario
 
@@ -50,6 +51,7 @@ class _Task:
     gazetteer: Gazetteer | None
     scenario: Scenario | None
     supplied_date: dt.date | None
+    metas: tuple[DocumentMeta | None, ...] = ()
 
 
 def prepare_file(
@@ -58,10 +60,15 @@ def prepare_file(
     gazetteer: Gazetteer | None = None,
     scenario: Scenario | None = None,
     supplied_date: dt.date | None = None,
+    meta: DocumentMeta | None = None,
 ) -> Prepared:
-    """Read, clean and extract one file (pure: nothing is written)."""
+    """Read, clean and extract one file (pure: nothing is written).
+
+    ``meta`` (a manifest entry or a correction) is applied before extraction, so a
+    date given there dates the document's events.
+    """
     try:
-        document = read_document(path, supplied_date=supplied_date)
+        document = apply_metadata(read_document(path, supplied_date=supplied_date), meta)
     except DocumentError as exc:
         return Prepared(path=str(path), document=None, error=str(exc))
     gaz = gazetteer or load_gazetteer(scenario=scenario)
@@ -73,8 +80,9 @@ def prepare_file(
 
 def _run(task: _Task) -> list[Prepared]:
     gaz = task.gazetteer or load_gazetteer(scenario=task.scenario)
-    return [prepare_file(p, gazetteer=gaz, scenario=task.scenario, supplied_date=task.supplied_date)
-            for p in task.paths]
+    metas = task.metas or (None,) * len(task.paths)
+    return [prepare_file(p, gazetteer=gaz, scenario=task.scenario, supplied_date=task.supplied_date, meta=m)
+            for p, m in zip(task.paths, metas, strict=True)]
 
 
 def prepare_files(
@@ -86,18 +94,22 @@ def prepare_files(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
+    metas: Sequence[DocumentMeta | None] | None = None,
 ) -> Iterator[Prepared]:
     """Each file prepared, yielded in the order of ``paths`` whatever order the workers finish in.
 
     ``workers`` defaults to the machine's cores (1 reads in this process);
-    ``scheduler`` sends the batches to a Dask cluster instead.
+    ``scheduler`` sends the batches to a Dask cluster instead. ``metas`` gives each
+    path's metadata (a manifest entry), in the order of ``paths``.
     """
     names = [str(p) for p in paths]
     total = len(names)
+    per_file = tuple(metas) if metas is not None else (None,) * total
     n_workers = workers if workers is not None else default_workers()
     local = scheduler is None and (n_workers <= 1 or total < PARALLEL_MIN_FILES)
     batch = 1 if local else max(1, min(BATCH_SIZE, total // (2 * max(1, n_workers)) or 1))
-    tasks = [_Task(tuple(names[i : i + batch]), gazetteer, scenario, supplied_date) for i in range(0, total, batch)]
+    tasks = [_Task(tuple(names[i : i + batch]), gazetteer, scenario, supplied_date, per_file[i : i + batch])
+             for i in range(0, total, batch)]
     stream = ((i, _run(t)) for i, t in enumerate(tasks)) if local else run_tasks(
         _run, tasks, workers=n_workers, scheduler=scheduler)
     pending: dict[int, list[Prepared]] = {}

@@ -21,20 +21,23 @@ kept in ``meta``; a workspace from a newer version is refused, not altered.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stratagem.evidence.asof import EvidenceAsOf, evidence_as_of
 from stratagem.evidence.batch import ProgressCallback, prepare_files
 from stratagem.evidence.citations import DocumentText, resolve_citation
 from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import iter_document_paths, read_document
+from stratagem.evidence.metadata import DocumentMeta, apply_metadata, extraction_options
 from stratagem.evidence.records import IngestedDocument, RemovedLine
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Evidence, Scenario
@@ -92,6 +95,12 @@ CREATE TABLE IF NOT EXISTS document_dates (
     document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     source TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS document_meta (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    publisher TEXT NOT NULL DEFAULT '',
+    meta TEXT NOT NULL DEFAULT '{}',
+    options TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE IF NOT EXISTS drafts (
     id TEXT PRIMARY KEY,
     scenario_id TEXT NOT NULL,
@@ -144,6 +153,20 @@ class StoredDocument:
     encoding: str
     cleaned: str
     n_evidence: int = 0
+    date_source: str = ""  # how the date was found (see stratagem.evidence.pubdate); "text-latest" is a guess
+    publisher: str = ""
+
+    @property
+    def date_guessed(self) -> bool:
+        """The date is only the latest date written in the text (a lower bound of the publication date)."""
+        return self.date is not None and self.date_source == "text-latest"
+
+    @property
+    def date_text(self) -> str:
+        """The date as every listing shows it: a guess says it is one."""
+        if self.date is None:
+            return ""
+        return self.date.isoformat() + (" (guessed: latest date in the text)" if self.date_guessed else "")
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,7 @@ class AddResult:
     document_id: str
     created: bool  # False when the same bytes were already stored (de-duplicated)
     n_evidence: int = 0
+    updated: bool = False  # already stored, re-extracted because the ingest options changed
 
 
 @dataclass(frozen=True)
@@ -162,6 +186,7 @@ class IngestOutcome:
     created: bool = False
     n_evidence: int = 0
     error: str | None = None  # a one-line message when the file was refused
+    updated: bool = False  # already stored and re-extracted (options or metadata changed)
 
 
 @dataclass
@@ -243,27 +268,25 @@ class Workspace:
         row = self._conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return str(row[0]) if row else None
 
-    def add_document(self, document: IngestedDocument, evidence: Iterable[Evidence] = ()) -> AddResult:
-        """Store a document with its removed lines and evidence, atomically; de-duplicated by hash."""
+    def add_document(self, document: IngestedDocument, evidence: Iterable[Evidence] = (), *,
+                     options: str | None = None, meta: DocumentMeta | None = None) -> AddResult:
+        """Store a document with its removed lines and evidence, atomically; de-duplicated by hash.
+
+        ``options`` names how it was extracted (:func:`stratagem.store.documents.ingest_options`) and
+        ``meta`` the analyst's metadata applied to it (merged over what is stored). When the same bytes are
+        already stored with other options or metadata, the stored extraction is replaced (``updated``).
+        """
         existing = self.document_id_for_hash(document.content_hash)
         if existing is not None:
-            return AddResult(existing, created=False)
+            stored_meta, stored_options = self.document_meta(existing)
+            merged = stored_meta.merged(meta)
+            if options is None or (options == stored_options and merged == stored_meta):
+                return AddResult(existing, created=False, n_evidence=self._count_evidence(existing))
+            return self.replace_extraction(existing, document, evidence, options=options, meta=merged)
         doc_id = document.id
         if self._conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone():
             doc_id = f"{doc_id[:70]}-{document.content_hash[:8]}"  # same name, different bytes
-        records = [
-            e if e.document == doc_id else e.model_copy(update={"document": doc_id}) for e in evidence
-        ]
-        n = len(document.cleaned)
-        for e in records:
-            if e.offsets != "cleaned":
-                raise WorkspaceError(f"evidence '{e.id}': workspace evidence indexes the cleaned text, not "
-                                     f"'{e.offsets}'", path=self.path)
-            if e.end > n:
-                raise WorkspaceError(
-                    f"evidence '{e.id}' ends at {e.end}, beyond the {n} characters of document '{doc_id}'",
-                    path=self.path,
-                )
+        records = self._checked_records(doc_id, document, evidence)
         try:
             with self._transaction() as conn:
                 conn.execute(
@@ -280,10 +303,93 @@ class Workspace:
                 if document.date_source:
                     conn.execute("INSERT INTO document_dates(document_id, source) VALUES (?, ?)",
                                  (doc_id, document.date_source))
+                self._write_meta(conn, doc_id, meta, options)
                 self._insert_evidence(conn, records)
         except sqlite3.DatabaseError as exc:
             raise WorkspaceError(f"cannot store document '{doc_id}': {exc}", path=self.path) from exc
         return AddResult(doc_id, created=True, n_evidence=len(records))
+
+    def _checked_records(self, doc_id: str, document: IngestedDocument, evidence: Iterable[Evidence]
+                         ) -> list[Evidence]:
+        records = [
+            e if e.document == doc_id else e.model_copy(update={"document": doc_id}) for e in evidence
+        ]
+        n = len(document.cleaned)
+        for e in records:
+            if e.offsets != "cleaned":
+                raise WorkspaceError(f"evidence '{e.id}': workspace evidence indexes the cleaned text, not "
+                                     f"'{e.offsets}'", path=self.path)
+            if e.end > n:
+                raise WorkspaceError(
+                    f"evidence '{e.id}' ends at {e.end}, beyond the {n} characters of document '{doc_id}'",
+                    path=self.path,
+                )
+        return records
+
+    @staticmethod
+    def _write_meta(conn: sqlite3.Connection, doc_id: str, meta: DocumentMeta | None, options: str | None) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO document_meta(document_id, publisher, meta, options) VALUES (?, ?, ?, ?)",
+            (doc_id, (meta.publisher if meta else None) or "", json.dumps(meta.to_json() if meta else {},
+                                                                          sort_keys=True), options or ""),
+        )
+
+    def _count_evidence(self, document_id: str) -> int:
+        row = self._conn.execute("SELECT count(*) FROM evidence WHERE document_id = ?", (document_id,)).fetchone()
+        return int(row[0])
+
+    def document_meta(self, document_id: str) -> tuple[DocumentMeta, str]:
+        """The analyst's metadata stored for a document (manifest, corrections) and its extraction options."""
+        row = self._conn.execute("SELECT meta, options FROM document_meta WHERE document_id = ?",
+                                 (document_id,)).fetchone()
+        if row is None:
+            return DocumentMeta(), ""
+        return DocumentMeta.from_json(json.loads(str(row[0]) or "{}")), str(row[1])
+
+    def replace_extraction(self, document_id: str, document: IngestedDocument, evidence: Iterable[Evidence], *,
+                           options: str | None, meta: DocumentMeta | None) -> AddResult:
+        """Replace a stored document's metadata, removed lines and evidence by a new extraction, atomically.
+
+        Records the new extraction gives again keep their id (and the scenarios that cite them);
+        old records it no longer gives are deleted unless a scenario cites them.
+        """
+        records = self._checked_records(document_id, document, evidence)
+        new_ids = [e.id for e in records]
+        try:
+            with self._transaction() as conn:
+                conn.execute(
+                    "UPDATE documents SET path = ?, url = ?, title = ?, published = ?, cleaned = ? WHERE id = ?",
+                    (document.path, document.url, document.title,
+                     document.date.isoformat() if document.date else None, document.cleaned, document_id))
+                conn.execute("DELETE FROM removed_lines WHERE document_id = ?", (document_id,))
+                conn.executemany(
+                    "INSERT INTO removed_lines(document_id, seq, line, reason, text) VALUES (?, ?, ?, ?, ?)",
+                    [(document_id, i, r.line, r.reason, r.text) for i, r in enumerate(document.removed)],
+                )
+                conn.execute("DELETE FROM document_dates WHERE document_id = ?", (document_id,))
+                if document.date_source:
+                    conn.execute("INSERT INTO document_dates(document_id, source) VALUES (?, ?)",
+                                 (document_id, document.date_source))
+                self._write_meta(conn, document_id, meta, options)
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS _keep(id TEXT PRIMARY KEY)")
+                conn.execute("DELETE FROM _keep")
+                conn.executemany("INSERT OR IGNORE INTO _keep(id) VALUES (?)", [(i,) for i in new_ids])
+                conn.execute("DELETE FROM evidence WHERE document_id = ? AND id NOT IN (SELECT id FROM _keep)"
+                             " AND id NOT IN (SELECT evidence_id FROM scenario_evidence)", (document_id,))
+                conn.executemany(
+                    'INSERT INTO evidence(id, document_id, start, "end", kind, actor, speaker, date, issue,'
+                    " direction, rationale, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    ' ON CONFLICT(id) DO UPDATE SET document_id = excluded.document_id, start = excluded.start,'
+                    ' "end" = excluded."end", kind = excluded.kind, actor = excluded.actor,'
+                    " speaker = excluded.speaker, date = excluded.date, issue = excluded.issue,"
+                    " direction = excluded.direction, rationale = excluded.rationale, text = excluded.text",
+                    [(e.id, e.document, e.start, e.end, e.kind, e.actor, e.speaker,
+                      e.date.isoformat() if e.date else None, e.issue, e.direction, e.rationale, e.text)
+                     for e in records],
+                )
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(f"cannot update document '{document_id}': {exc}", path=self.path) from exc
+        return AddResult(document_id, created=False, n_evidence=self._count_evidence(document_id), updated=True)
 
     @staticmethod
     def _insert_evidence(conn: sqlite3.Connection, records: Sequence[Evidence]) -> None:
@@ -318,19 +424,28 @@ class Workspace:
         gazetteer: Gazetteer | None = None,
         scenario: Scenario | None = None,
         document_date: dt.date | None = None,
+        meta: DocumentMeta | None = None,
     ) -> AddResult:
         """Read, clean, extract and store one file (raises DocumentError for a bad file).
 
-        ``document_date`` is used only when the document's metadata or dateline gives no date.
+        ``document_date`` is used only when the document's metadata or dateline gives no date;
+        ``meta`` (a manifest entry) wins over the document. A file already stored is re-extracted
+        only when the options or the metadata differ from those it was stored with.
         """
         document = read_document(path, supplied_date=document_date)
+        gaz = gazetteer or load_gazetteer(scenario=scenario)
+        options = extraction_options(gaz, scenario, document_date)
         existing = self.document_id_for_hash(document.content_hash)
         if existing is not None:
-            return AddResult(existing, created=False)
-        gaz = gazetteer or load_gazetteer(scenario=scenario)
+            stored_meta, stored_options = self.document_meta(existing)
+            meta = stored_meta.merged(meta)
+            if options == stored_options and meta == stored_meta:
+                return AddResult(existing, created=False, n_evidence=self._count_evidence(existing))
+        document = apply_metadata(document, meta)
         extraction = extract(document, gazetteer=gaz)
         links = issue_links(extraction, scenario.issues) if scenario is not None else []
-        return self.add_document(document, evidence_records(extraction, document.cleaned, links))
+        return self.add_document(document, evidence_records(extraction, document.cleaned, links), options=options,
+                                 meta=meta)
 
     def ingest_path(
         self,
@@ -357,43 +472,86 @@ class Workspace:
         workers: int | None = None,
         scheduler: str | None = None,
         progress: ProgressCallback | None = None,
+        manifest: Mapping[Path, DocumentMeta] | None = None,
+        reextract: bool = False,
     ) -> list[IngestOutcome]:
         """Ingest files and directories: extraction in worker processes (or on Dask), writes here.
 
         Extraction of a corpus of :data:`~stratagem.evidence.batch.PARALLEL_MIN_FILES` or more
-        files runs in ``workers`` local processes (default: one per core; 1 = this process) or
-        on the Dask cluster at ``scheduler``. Each document is then stored in its own
+        files runs in ``workers`` local processes (default: one per core) or on the Dask cluster at
+        ``scheduler``; each document is then stored here in its own
         transaction, in path order, so the workspace is the same as after a serial ingest.
         On Ctrl-C the documents already stored stay stored and :class:`IngestInterrupted`
         (a KeyboardInterrupt) carries their outcomes.
+
+        ``manifest`` gives metadata by resolved file path (its files are ingested too). A file
+        already stored is skipped when it was stored with the same options and metadata, and
+        re-extracted otherwise (or always, with ``reextract``).
         """
+        entries = dict(manifest or {})
         files = [child for path in paths for child in iter_document_paths(path)]
-        outcomes: list[IngestOutcome] = []
-        prepared = prepare_files(files, gazetteer=gazetteer, scenario=scenario, supplied_date=document_date,
-                                 workers=workers, scheduler=scheduler, progress=progress)
-        try:
-            for item in prepared:
-                if item.document is None:
-                    outcomes.append(IngestOutcome(path=item.path, error=item.error))
+        seen = {f.resolve() for f in files}
+        files += [p for p in entries if p not in seen]
+        gaz = gazetteer or load_gazetteer(scenario=scenario)
+        options = extraction_options(gaz, scenario, document_date)
+        outcomes: list[IngestOutcome | None] = []
+        todo: list[tuple[int, Path, DocumentMeta | None]] = []
+        for f in files:
+            meta = entries.get(f.resolve())
+            existing = self._stored_id_of_file(f)
+            if existing is not None:
+                stored_meta, stored_options = self.document_meta(existing)
+                meta = stored_meta.merged(meta)
+                if not reextract and options == stored_options and meta == stored_meta:
+                    outcomes.append(IngestOutcome(path=str(f), document_id=existing,
+                                                  n_evidence=self._count_evidence(existing)))
                     continue
-                result = self.add_document(item.document, item.evidence)
-                outcomes.append(IngestOutcome(path=item.path, document_id=result.document_id,
-                                              created=result.created, n_evidence=result.n_evidence))
+            todo.append((len(outcomes), f, meta))
+            outcomes.append(None)
+        prepared = prepare_files([f for _, f, _ in todo], gazetteer=gaz, scenario=scenario,
+                                 supplied_date=document_date, workers=workers, scheduler=scheduler,
+                                 progress=progress, metas=[m for _, _, m in todo])
+        try:
+            for (slot, _, meta), item in zip(todo, prepared, strict=True):
+                if item.document is None:
+                    outcomes[slot] = IngestOutcome(path=item.path, error=item.error)
+                    continue
+                existing = self.document_id_for_hash(item.document.content_hash)
+                if existing is not None:
+                    result = self.replace_extraction(existing, item.document, item.evidence, options=options,
+                                                     meta=meta)
+                else:
+                    result = self.add_document(item.document, item.evidence, options=options, meta=meta)
+                outcomes[slot] = IngestOutcome(path=item.path, document_id=result.document_id,
+                                               created=result.created, n_evidence=result.n_evidence,
+                                               updated=result.updated)
         except KeyboardInterrupt:
-            raise IngestInterrupted(outcomes) from None
-        return outcomes
+            raise IngestInterrupted([o for o in outcomes if o is not None]) from None
+        return [o for o in outcomes if o is not None]
+
+    def _stored_id_of_file(self, path: Path) -> str | None:
+        """The id under which a file's bytes are stored, or None (also when it cannot be read)."""
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        return self.document_id_for_hash(digest)
 
     def _row_to_document(self, row: sqlite3.Row | tuple[object, ...]) -> StoredDocument:
-        (doc_id, content_hash, path, url, title, published, media_type, encoding, cleaned, n) = row
+        (doc_id, content_hash, path, url, title, published, media_type, encoding, cleaned, n, source,
+         publisher) = row
         return StoredDocument(
             id=str(doc_id), content_hash=str(content_hash), path=str(path), url=str(url), title=str(title),
             date=dt.date.fromisoformat(str(published)) if published else None, media_type=str(media_type),
             encoding=str(encoding), cleaned=str(cleaned), n_evidence=int(n) if isinstance(n, int) else 0,
+            date_source=str(source or ""), publisher=str(publisher or ""),
         )
 
     _DOC_COLUMNS = (
         "d.id, d.content_hash, d.path, d.url, d.title, d.published, d.media_type, d.encoding, d.cleaned,"
-        " (SELECT count(*) FROM evidence e WHERE e.document_id = d.id)"
+        " (SELECT count(*) FROM evidence e WHERE e.document_id = d.id),"
+        " (SELECT source FROM document_dates t WHERE t.document_id = d.id),"
+        " (SELECT publisher FROM document_meta m WHERE m.document_id = d.id)"
     )
 
     def document(self, document_id: str) -> StoredDocument | None:
@@ -502,16 +660,27 @@ class Workspace:
         """Cleaned text of every stored document, by document id."""
         return {str(r[0]): str(r[1]) for r in self._conn.execute("SELECT id, cleaned FROM documents ORDER BY id")}
 
-    def draft_scenario(self, scenario: Scenario, *, save: bool = True) -> list[DraftStance]:
-        """Draft stances for ``scenario`` from all evidence in the workspace; saved unless ``save=False``.
+    def draft_scenario(self, scenario: Scenario, *, save: bool = True, include_after_as_of: bool = False
+                       ) -> list[DraftStance]:
+        """Draft stances for ``scenario`` from the workspace's evidence; saved unless ``save=False``.
 
-        Returns the drafts as stored, so decisions already taken on them are kept.
+        No hindsight: documents and events dated after the scenario's ``as_of`` are left out
+        (:meth:`evidence_as_of` says how many) unless ``include_after_as_of``. Returns the
+        drafts as stored, so decisions already taken on them are kept.
         """
-        drafts = draft_stances(scenario, self.evidence(), self.document_texts())
+        usable = self.evidence_as_of(scenario, include_after=include_after_as_of)
+        late = set() if include_after_as_of else set(usable.documents_after)
+        texts = {d: t for d, t in self.document_texts().items() if d not in late}
+        drafts = draft_stances(scenario, usable.kept, texts)
         if not save:
             return drafts
         self.save_drafts(scenario.id, drafts)
         return self.drafts(scenario.id)
+
+    def evidence_as_of(self, scenario: Scenario, *, include_after: bool = False) -> EvidenceAsOf:
+        """All evidence, without what is dated after the scenario's ``as_of`` (see :mod:`stratagem.evidence.asof`)."""
+        dates = {d.id: d.date for d in self.documents()}
+        return evidence_as_of(self.evidence(), dates, scenario.as_of, include_after=include_after)
 
     def save_drafts(self, scenario_id: str, drafts: Iterable[DraftStance]) -> int:
         """Store drafted stances in one transaction; returns how many were stored.
