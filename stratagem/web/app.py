@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stratagem import __version__
 from stratagem.engines.registry import ENGINES
+from stratagem.evidence.citations import resolve_citation
 from stratagem.evidence.errors import DocumentError
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import load_gazetteer
@@ -97,6 +98,8 @@ class DocumentOut(BaseModel):
     id: str
     title: str
     date: str | None
+    date_source: str = ""  # how the date was found; "text-latest" is a guess (see date_guessed)
+    date_guessed: bool = False
     media_type: str
     url: str
     n_evidence: int
@@ -106,13 +109,14 @@ class DocumentOut(BaseModel):
 class SpanOut(BaseModel):
     id: str
     kind: str
-    start: int
+    start: int  # offsets into the document's cleaned text (``text`` of the document)
     end: int
     speaker: str | None
     actor: str | None
     issue: str | None
     date: str | None
     text: str
+    status: str = "ok"  # the citation check: "ok", or why the words do not match (stratagem.evidence.citations)
 
 
 class DocumentDetailOut(DocumentOut):
@@ -345,9 +349,11 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
             if doc is None:
                 raise state.NotFound(f"no document '{doc_id}' in the workspace")
             records = ws.evidence(document=doc_id)
-            raw = ws.raw_bytes(doc_id) or b""
-        if view == "source":
-            text = raw.decode(doc.encoding if doc.encoding else "utf-8", errors="replace")
+            words = {e.id: resolve_citation(e, [ws.document_text]).words or "" for e in records}
+            source = ws.document_text(doc_id, "source") if view == "source" else None
+            raw = (ws.raw_bytes(doc_id) or b"") if view == "source" and source is None else b""
+        if view == "source":  # the text that offsets: source index (undecodable bytes shown replaced)
+            text = source.text if source is not None else raw.decode(doc.encoding or "utf-8", errors="replace")
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             spans = []
         else:
@@ -359,7 +365,7 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
             spans = [(start, end, "focus", "cited span"), *spans]
             focus = "focus"
         return page(request, "document.html", doc=doc, records=records, view=view, focus=focus,
-                    segments=highlight_segments(text, spans))
+                    segments=highlight_segments(text, spans), words=words)
 
     @app.post("/documents", include_in_schema=False, dependencies=[Depends(require_csrf)])
     async def upload_page(file: Annotated[UploadFile, File()],
@@ -375,8 +381,9 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         with open_ws() as ws:
             sc, _ = state.current(ws, sid)
             drafts = ws.drafts(sid)
+            left_out = ws.evidence_as_of(sc).message()
         return page(request, "drafts.html", sc=sc, drafts=drafts, names={a.id: a.name for a in sc.actors},
-                    issues={i.id: i.name for i in sc.issues})
+                    issues={i.id: i.name for i in sc.issues}, left_out=left_out)
 
     @app.post("/scenarios/{sid}/drafts", include_in_schema=False, dependencies=[Depends(require_csrf)])
     def drafts_make(sid: IdParam) -> Response:
@@ -517,10 +524,12 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
             if doc is None:
                 raise state.NotFound(f"no document '{doc_id}' in the workspace")
             records = ws.evidence(document=doc_id)
+            cited = {e.id: resolve_citation(e, [ws.document_text]) for e in records}
         base = _doc_out(doc)
         return DocumentDetailOut(**base.model_dump(), text=doc.cleaned, evidence=[
             SpanOut(id=e.id, kind=e.kind, start=e.start, end=e.end, speaker=e.speaker, actor=e.actor, issue=e.issue,
-                    date=e.date.isoformat() if e.date else None, text=doc.cleaned[e.start:e.end]) for e in records])
+                    date=e.date.isoformat() if e.date else None, text=cited[e.id].words or "",
+                    status=cited[e.id].status) for e in records])
 
     @app.post("/api/documents", tags=["documents"], status_code=201, responses={
         **_ERRORS, 413: {"model": ErrorOut, "description": "file too large"},
@@ -553,7 +562,8 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
 
 def _doc_out(d: Any) -> DocumentOut:
     return DocumentOut(id=d.id, title=d.title, date=d.date.isoformat() if d.date else None, media_type=d.media_type,
-                       url=d.url, n_evidence=d.n_evidence, characters=len(d.cleaned))
+                       url=d.url, n_evidence=d.n_evidence, characters=len(d.cleaned), date_source=d.date_source,
+                       date_guessed=d.date_guessed)
 
 
 def _span_title(e: Evidence) -> str:
