@@ -96,7 +96,7 @@ def resolve_evidence(
                    and workspace is not None and workspace.date_source(ev.document) == "text-latest")
         out[ev.id] = CitedEvidence(
             id=ev.id, kind=ev.kind, document=ev.document, document_title=title,
-            publisher=doc.publisher if doc else "", date=date, speaker=ev.speaker or ev.actor or "",
+            publisher=(doc.publisher if doc and doc.publisher else (stored.publisher if stored else "")), date=date, speaker=ev.speaker or ev.actor or "",
             start=ev.start, end=ev.end, rationale=ev.rationale, words=citation.words,
             source=_source(citation, ev.text is not None), offsets=ev.offsets, status=citation.status,
             found=citation.found if citation.status == "mismatch" else None,
