@@ -55,7 +55,8 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
         return
     from rich.table import Table
 
-    date = f"{document.date} ({document.date_source})" if document.date else "none found (use --date)"
+    guess = "guessed: latest date in the text" if document.date_source == "text-latest" else document.date_source
+    date = f"{document.date} ({guess})" if document.date else "none found (use --date)"
     console.print(document.title or document.id, style="bold", highlight=False, markup=False)
     console.print(f"{document.media_type}, {len(document.cleaned)} characters of text, "
                   f"{len(document.removed)} lines removed; date: {date}", highlight=False, markup=False)
