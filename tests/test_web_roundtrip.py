@@ -141,3 +141,149 @@ def test_uploading_over_a_built_in_keeps_the_built_in_as_version_1(client: TestC
     restored = client.post(f"/api/scenarios/{SID}/undo", headers=headers(client)).json()["version"]
     assert client.get(f"/api/scenarios/{SID}?version={restored}").json()["scenario"] == \
         load_builtin(SID).model_dump(mode="json")
+
+
+# -- structure edits ------------------------------------------------------------------
+def current(c: TestClient, sid: str = SID) -> dict[str, Any]:
+    return dict(c.get(f"/api/scenarios/{sid}").json())
+
+
+def test_add_and_edit_an_actor_through_the_forms_with_undo(client: TestClient) -> None:
+    page = client.get(f"/scenarios/{SID}")
+    assert 'id="add-actor"' in page.text and f'/scenarios/{SID}/actors/us' in page.text
+    form = client.get(f"/scenarios/{SID}/new-actor")
+    assert form.status_code == 200 and 'name="aliases"' in form.text
+    bad = form_post(client, f"/scenarios/{SID}/new-actor", {"name": "Turkey", "capability": "lots"})
+    assert bad.status_code == 422 and 'id="error-capability"' in bad.text and "enter a number" in bad.text
+    assert bad.text.count('class="error"') == 1  # one clear field error
+    r = form_post(client, f"/scenarios/{SID}/new-actor",
+                  {"name": "Republic of Turkey", "kind": "state", "aliases": "Turkey\nAnkara\n",
+                   "capability": "30", "capability_low": "20", "capability_high": "40", "capability_note": "mine"})
+    assert r.status_code == 303, r.text
+    version = int(r.headers["location"].split("saved=")[1].split("#")[0])
+    actor = next(a for a in current(client)["scenario"]["actors"] if a["id"] == "republic-of-turkey")
+    assert actor["aliases"] == ["Turkey", "Ankara"] and actor["capability_range"] == {"low": 20.0, "high": 40.0}
+    assert actor["kind"] == "state" and current(client)["version"] == version
+    # edit: the capability outside its range is one error on the capability field
+    url = f"/scenarios/{SID}/actors/republic-of-turkey"
+    assert 'value="Republic of Turkey"' in client.get(url).text
+    out = form_post(client, url, {"name": "Republic of Turkey", "kind": "state", "capability": "50",
+                                  "capability_low": "20", "capability_high": "40"})
+    assert out.status_code == 422 and "lies outside capability_range" in out.text
+    assert 'id="error-capability"' in out.text and current(client)["version"] == version
+    dup = form_post(client, url, {"name": "President Donald Trump", "kind": "state", "capability": "30"})
+    assert dup.status_code == 422 and 'id="error-name"' in dup.text and "duplicate actor name" in dup.text
+    ok = form_post(client, url, {"name": "Türkiye", "kind": "state", "capability": "35"})
+    assert ok.status_code == 303
+    assert next(a for a in current(client)["scenario"]["actors"] if a["id"] == "republic-of-turkey")["name"] == "Türkiye"
+    undo = client.post(f"/api/scenarios/{SID}/undo", headers=headers(client)).json()["version"]
+    back = client.get(f"/api/scenarios/{SID}?version={undo}").json()["scenario"]
+    assert next(a for a in back["actors"] if a["id"] == "republic-of-turkey")["name"] == "Republic of Turkey"
+    assert form_post(client, f"/scenarios/{SID}/new-actor", {"id": "us", "name": "X", "capability": "1"}
+                     ).status_code == 422  # the id exists
+    assert client.get(f"/scenarios/{SID}/actors/nobody").status_code == 404
+
+
+def test_add_and_edit_an_issue_with_anchors(client: TestClient) -> None:
+    r = form_post(client, f"/scenarios/{SID}/new-issue",
+                  {"id": "oil", "name": "Oil exports through Turkey", "scale_min": "0", "scale_max": "100",
+                   "status_quo": "10", "anchors": "100: pipeline open at full capacity\n0: pipeline closed\n\n"})
+    assert r.status_code == 303, r.text
+    issue = next(i for i in current(client)["scenario"]["issues"] if i["id"] == "oil")
+    assert issue["anchors"] == [{"value": 0.0, "label": "pipeline closed"},
+                                {"value": 100.0, "label": "pipeline open at full capacity"}]  # sorted by value
+    assert issue["status_quo"] == 10
+    url = f"/scenarios/{SID}/issues/oil"
+    assert "0: pipeline closed" in client.get(url).text
+    for data, field, words in (
+            ({"name": "Oil", "anchors": "zero: closed"}, "anchors", "is not a number"),
+            ({"name": "Oil", "anchors": "0 closed"}, "anchors", "VALUE: LABEL"),
+            ({"name": "Oil", "anchors": "150: beyond"}, "anchors", "outside the issue scale"),
+            ({"name": "Oil", "status_quo": "500"}, "status_quo", "outside the issue scale"),
+            ({"name": "Oil", "scale_min": "100", "scale_max": "0"}, "scale_max", "must be above the scale"),
+            ({"name": ""}, "name", "required")):
+        out = form_post(client, url, data)
+        assert out.status_code == 422, data
+        assert f'id="error-{field}"' in out.text and words in out.text, (data, out.text[-2000:])
+    # narrowing a scale under existing stances is refused on the scale field
+    narrow = form_post(client, f"/scenarios/{SID}/issues/us-presence", {"name": "x", "scale_min": "0",
+                                                                        "scale_max": "1"})
+    assert narrow.status_code == 422 and 'id="error-scale_min"' in narrow.text and "lies outside" in narrow.text
+    ok = form_post(client, url, {"name": "Oil exports", "anchors": "0: closed\n100: open", "status_quo": ""})
+    assert ok.status_code == 303
+    issue = next(i for i in current(client)["scenario"]["issues"] if i["id"] == "oil")
+    assert issue["name"] == "Oil exports" and issue["status_quo"] is None
+
+
+def test_capabilities_form_sets_every_actor_in_one_version(client: TestClient) -> None:
+    form = client.get(f"/scenarios/{SID}/capabilities")
+    assert form.status_code == 200 and 'name="cap-us"' in form.text
+    sc = load_builtin(SID)
+    values = {f"cap-{a.id}": f"{a.capability!r}" for a in sc.actors}
+    for a in sc.actors:
+        if a.capability_range is not None:
+            values[f"low-{a.id}"], values[f"high-{a.id}"] = repr(a.capability_range.low), repr(a.capability_range.high)
+    values["cap-us"] = "99"
+    bad = form_post(client, f"/scenarios/{SID}/capabilities",
+                    {**{k: v for k, v in values.items() if k != "high-us"}, "low-us": "10"})
+    assert bad.status_code == 422 and 'id="error-high-us"' in bad.text
+    r = form_post(client, f"/scenarios/{SID}/capabilities", {**values, "low-us": "90", "high-us": "100"})
+    assert r.status_code == 303
+    us = current(client)["scenario"]["actors"][0]
+    assert us["capability"] == 99 and us["capability_range"] == {"low": 90.0, "high": 100.0}
+    assert client.get(f"/api/scenarios/{SID}/versions").json()[-1]["note"] == "capabilities of us"
+
+
+def test_add_edit_and_remove_a_shock(client: TestClient) -> None:
+    r = form_post(client, f"/scenarios/{SID}/new-shock",
+                  {"name": "Militia escalation", "round": "2",
+                   "changes": "shift_position us us-presence -10\nscale_capability us 0.5"})
+    assert r.status_code == 303, r.text
+    shock = next(s for s in current(client)["scenario"]["shocks"] if s["id"] == "militia-escalation")
+    assert shock["round"] == 2 and [c["action"] for c in shock["changes"]] == ["shift_position", "scale_capability"]
+    url = f"/scenarios/{SID}/shocks/militia-escalation"
+    assert "shift_position us us-presence -10" in client.get(url).text
+    for changes, words in (("jump us 3", "is not one of"), ("shift_position us -10", "takes ACTION ACTOR ISSUE"),
+                           ("shift_position nobody us-presence 1", "change 1: unknown actor"),
+                           ("set_salience us us-presence lots", "is not a number"), ("", "at least one change")):
+        out = form_post(client, url, {"name": "Militia escalation", "changes": changes})
+        assert out.status_code == 422 and 'id="error-changes"' in out.text and words in out.text, changes
+    assert 'id="error-date"' in form_post(client, url, {"name": "x", "date": "soon",
+                                                        "changes": "remove_actor us"}).text
+    n = len(current(client)["scenario"]["shocks"])
+    gone = form_post(client, url + "/delete")
+    assert gone.status_code == 303 and len(current(client)["scenario"]["shocks"]) == n - 1
+
+
+def test_json_api_edits_validate_and_version(client: TestClient) -> None:
+    h = headers(client)
+    r = client.put(f"/api/scenarios/{SID}/actors/turkey", json={"name": "Turkey", "capability": 20, "kind": "state"},
+                   headers=h)
+    assert r.status_code == 200 and r.json()["scenario"] == SID
+    v = r.json()["version"]
+    edit = client.put(f"/api/scenarios/{SID}/actors/turkey", json={"name": "Turkey", "capability": 25}, headers=h)
+    assert edit.json()["version"] == v + 1
+    bad = client.put(f"/api/scenarios/{SID}/actors/turkey",
+                     json={"name": "Turkey", "capability": 25, "capability_low": 1}, headers=h)
+    assert bad.status_code == 422 and list(bad.json()["errors"]) == ["capability_high"]
+    issue = client.put(f"/api/scenarios/{SID}/issues/oil", headers=h, json={
+        "name": "Oil", "anchors": [{"value": 0, "label": "closed"}, {"value": 100, "label": "open"}]})
+    assert issue.status_code == 200
+    caps = client.put(f"/api/scenarios/{SID}/capabilities", json={"turkey": {"capability": 5}}, headers=h)
+    assert caps.status_code == 200
+    assert client.put(f"/api/scenarios/{SID}/capabilities", json={"nobody": {"capability": 5}},
+                      headers=h).status_code == 422
+    shock = client.put(f"/api/scenarios/{SID}/shocks/s1", headers=h, json={
+        "name": "S1", "changes": [{"action": "set_capability", "actor": "turkey", "value": 50}]})
+    assert shock.status_code == 200
+    off = client.put(f"/api/scenarios/{SID}/shocks/s1", headers=h, json={
+        "name": "S1", "changes": [{"action": "set_position", "actor": "turkey", "value": 50}]})
+    assert off.status_code == 422 and off.json()["errors"] == {"changes": "change 1: set_position needs an issue"}
+    assert client.delete(f"/api/scenarios/{SID}/shocks/s1", headers=h).status_code == 200
+    assert client.delete(f"/api/scenarios/{SID}/shocks/s1", headers=h).status_code == 404
+    assert client.put(f"/api/scenarios/{SID}/actors/turkey", json={"name": "T", "capability": 1}).status_code == 403
+    assert client.put("/api/scenarios/nope/actors/x", json={"name": "T", "capability": 1}, headers=h
+                      ).status_code == 404
+    final = current(client)["scenario"]
+    assert next(a for a in final["actors"] if a["id"] == "turkey")["capability"] == 5
+    assert any(i["id"] == "oil" for i in final["issues"])

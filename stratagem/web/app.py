@@ -38,7 +38,7 @@ from stratagem.report import build, charts
 from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
 from stratagem.store.workspace import Workspace
-from stratagem.web import roundtrip, state
+from stratagem.web import editing, roundtrip, state
 from stratagem.web.runs import (
     MAX_DRAWS,
     JobManager,
@@ -557,6 +557,7 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
             return clean(_decide(ws, sid, draft_id, body.accepted).to_dict())
 
     roundtrip.install(app, open_ws=open_ws, page=page, wants_html=wants_html, max_bytes=MAX_UPLOAD_BYTES)
+    editing.install(app, open_ws=open_ws, page=page)
     return app
 
 
