@@ -24,17 +24,9 @@ from tests.conftest import CliResult
 
 Run = Callable[..., CliResult]
 
-MAY = (
-    "Grid talks stall\n\n"
-    "BAGHDAD, May 12, 2030 - The Iraqi government said it will keep importing gas from Iran through the summer. "
-    "The Iraqi government expects the imports of Iranian gas to keep going for many years.\n\n"
-    "The United States wants Iraq to stop importing Iranian gas. Washington said the imports must end soon.\n"
-)
-JUNE = (
-    "A bridge for the grid\n\n"
-    "ERBIL, June 20, 2030 - The United States repeated that the imports of Iranian gas must stop and end.\n\n"
-    "Iran said it wants the gas imports to keep going for many years.\n"
-)
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"  # the walkthrough's invented texts
+MAY = (EXAMPLES / "gas-talks-may.txt").read_text(encoding="utf-8")
+JUNE = (EXAMPLES / "gas-talks-june.txt").read_text(encoding="utf-8")
 LATER = (
     "After the deal\n\n"
     "BAGHDAD, September 2, 2030 - The Iraqi government said the imports of Iranian gas will stop and end. "
@@ -89,9 +81,9 @@ def test_new_lists_the_actors_found_with_counts_and_documents(tmp_path: Path, ru
     counts = {actor: int(n) for n, actor in re.findall(r"  # (\d+) mentions? in \d+ documents?: .*\n  - id: (\S+)",
                                                           text)}
     assert set(counts) == set(ids)
-    assert counts["us"] == 3  # United States, Washington (May), United States (June)
+    assert counts["us"] == 2 and counts["iraq_government"] == 3  # "United States" once in each; May: 3 times
     us_comment = re.search(r"  # (.*)\n  - id: us\n", text)
-    assert us_comment is not None and "june (1)" in us_comment.group(1) and "may (2)" in us_comment.group(1)
+    assert us_comment is not None and "june (1)" in us_comment.group(1) and "may (1)" in us_comment.group(1)
     assert ids == sorted(ids, key=lambda a: -counts[a]) and ids[0] in {"us", "iraq_government"}
     assert {d.id for d in sc.documents} == {"may", "june"}
     # every top-level field is explained in a comment
@@ -124,8 +116,8 @@ def test_accept_into_file_keeps_evidence_ids_comments_and_validates(tmp_path: Pa
     assert run_cli("draft", str(out), "--workspace", str(db)).code == 0
     with Workspace(db) as ws:
         drafts = {d.id: d for d in ws.drafts("gas")}
-    chosen = ["gas.us.gas-imports", "gas.iran.gas-imports"]
-    assert set(chosen) <= set(drafts)
+    chosen = [d.id for d in drafts.values() if d.suggested_position is not None][:2]  # drafts that lean
+    assert len(chosen) == 2 and "gas.iraq_government.gas-imports" in chosen
     result = run_cli("draft", str(out), "--workspace", str(db), *[a for c in chosen for a in ("--accept", c)],
                      "--write")
     assert result.code == 0, result.err
@@ -166,12 +158,12 @@ def test_accept_into_version_keeps_evidence_ids(tmp_path: Path) -> None:
         sc = parse_yaml(_fill_issue(skeleton.text))
         version = ws.save_scenario_version(sc, note="from new")
         drafts = ws.draft_scenario(sc)
-        us = next(d for d in drafts if d.actor == "us")
+        us = next(d for d in drafts if d.suggested_position is not None)
         result = accept_into_version(ws, "gas", [us.id])
         assert result.version == version + 1
         stored = ws.load_scenario_version("gas", result.version)
         assert stored is not None
-        stance = next(s for s in stored.stances if s.actor == "us")
+        stance = next(s for s in stored.stances if s.actor == us.actor)
         assert stance.evidence == tuple(c.evidence_id for c in us.citations)
         assert set(stance.evidence) <= set(stored.evidence_by_id()) <= {r.id for r in ws.evidence()}
         assert ws.drafts("gas", status="accepted")[0].id == us.id
@@ -186,10 +178,10 @@ def test_accept_into_file_rewrites_when_a_stance_exists_and_keeps_its_numbers(tm
     with Workspace(db) as ws:
         base = parse_yaml(_fill_issue(new_skeleton(ws, "gas").text))
         data = base.model_dump(mode="json")
-        data["stances"] = [{"actor": "us", "issue": "gas-imports", "position": 10, "salience": 80}]
+        data["stances"] = [{"actor": "iraq_government", "issue": "gas-imports", "position": 10, "salience": 80}]
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         sc = load_yaml(path)
-        us = next(d for d in ws.draft_scenario(sc) if d.actor == "us")
+        us = next(d for d in ws.draft_scenario(sc) if d.actor == "iraq_government")
         result = accept_into_file(ws, path, [us.id])
     assert not result.kept_comments and len(result.accepted.updated_stances) == 1
     after = load_yaml(path)
@@ -225,7 +217,7 @@ def test_new_leaves_out_documents_after_as_of_and_says_so(tmp_path: Path, run_cl
     text = out.read_text(encoding="utf-8")
     assert "1 more dated after as_of 2030-06-30 left out" in text and str(sc.as_of) == "2030-06-30"
     counts = dict((a, int(n)) for n, a in re.findall(r"  # (\d+) mentions? in .*\n  - id: (\S+)", text))
-    assert counts["iraq_government"] == 2  # the September mention is not counted
+    assert counts["iraq_government"] == 3  # the September mention is not counted
     later = tmp_path / "all.yaml"
     both = run_cli("new", "gas", "--workspace", str(tmp_path / "w.db"), "--as-of", "2030-06-30",
                    "--include-after-as-of", "-o", str(later))

@@ -249,6 +249,8 @@ def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], r
     for d in drafts:
         if d.suggested_position is not None and d.suggested_range is not None:
             pos = f"suggest {d.suggested_position:g} [{d.suggested_range[0]:g}, {d.suggested_range[1]:g}]"
+        elif d.current_position is None:  # no direction and no stance yet: nothing to suggest
+            pos = "no suggestion: read the citations (--json)"
         else:
             verdict = {True: "agrees", False: "CONFLICTS", None: "at status quo"}[d.agrees_with_current]
             pos = f"now {d.current_position:g}: {verdict}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from stratagem.cli.app import cli, console
+from stratagem.cli.app import cli, console, err_console
 from stratagem.model.errors import StratagemError
 
 
@@ -59,6 +59,8 @@ def new_cmd(scenario_id: str, workspace: Path, output: Path | None, force: bool,
     with Workspace(workspace) as ws:
         skeleton = new_skeleton(ws, scenario_id, as_of=as_of, include_later=include_later, n_issues=n_issues,
                                 name=name, gazetteer=gazetteer, workspace_label=str(workspace))
+    if skeleton.as_of_message:
+        err_console.print(skeleton.as_of_message, highlight=False, markup=False, soft_wrap=True)
     if output is None:
         click.echo(skeleton.text, nl=False)
         return

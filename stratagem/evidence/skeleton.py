@@ -173,6 +173,7 @@ def skeleton_yaml(
     workspace: str,
     as_of: dt.date | None = None,
     left_out: int = 0,
+    events_left_out: int = 0,
     guessed_dates: Iterable[str] = (),
     n_issues: int = 1,
     name: str | None = None,
@@ -180,7 +181,8 @@ def skeleton_yaml(
     """The commented YAML of a new scenario: the cast as actors, placeholder issues, no stances.
 
     ``documents`` are those read (dated on or before ``as_of``); ``left_out`` counts those
-    dated after it; ``guessed_dates`` are ids of documents whose date is an estimate.
+    dated after it and ``events_left_out`` the events dated after it in the documents read;
+    ``guessed_dates`` are ids of documents whose date is an estimate.
     """
     if not SCENARIO_ID.match(scenario_id):
         raise ValueError(f"'{scenario_id}' is not a scenario id (letters, digits, '.', '_', '-'; "
@@ -189,6 +191,9 @@ def skeleton_yaml(
         raise ValueError("a scenario needs at least one issue")
     guessed = set(guessed_dates)
     later = f", {left_out} more dated after as_of {as_of} left out" if left_out else ""
+    if events_left_out:
+        later += (f"{',' if left_out else ''} {events_left_out} event{'s' if events_left_out != 1 else ''} "
+                  f"dated after as_of {as_of} not counted")
     out: list[str] = [_HEADER.format(
         sid=scenario_id, workspace=workspace, n_docs=len(documents), docs_s="" if len(documents) == 1 else "s",
         left_out=later, n_actors=len(cast.members), actors_s="" if len(cast.members) == 1 else "s",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stratagem.evidence.accept import DEFAULT_SALIENCE, Accepted, accept_drafts
+from stratagem.evidence.asof import documents_as_of, evidence_as_of
 from stratagem.evidence.draft import DraftStance
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.skeleton import SCENARIO_ID, Cast, find_cast, skeleton_yaml
@@ -37,24 +38,11 @@ class Skeleton:
     cast: Cast
     documents: tuple[Document, ...]
     left_out: int  # documents dated after as_of, not read
+    as_of_message: str = ""  # what was left out (or included on purpose) after as_of, for the CLI
 
 
 def _as_document(d: StoredDocument) -> Document:
     return Document(id=d.id, title=d.title, url=d.url, date=d.date, publisher=str(getattr(d, "publisher", "") or ""))
-
-
-def split_by_as_of(documents: Sequence[StoredDocument], as_of: dt.date | None, *, include_later: bool = False
-                   ) -> tuple[list[StoredDocument], list[StoredDocument]]:
-    """(documents kept, documents dated after ``as_of``); undated documents are kept.
-
-    TODO(issue 13 item 3): use the shared no-hindsight filter once it lands in the store layer,
-    so ``new``, ``draft`` and the evidence listings leave out exactly the same documents.
-    """
-    if as_of is None or include_later:
-        return list(documents), []
-    kept = [d for d in documents if d.date is None or d.date <= as_of]
-    later = [d for d in documents if d.date is not None and d.date > as_of]
-    return kept, later
 
 
 def new_skeleton(
@@ -81,18 +69,20 @@ def new_skeleton(
     if not stored:
         raise WorkspaceError("no documents in this workspace (run `stratagem ingest FILES --workspace W` first)",
                              path=ws.path)
-    kept, later = split_by_as_of(stored, as_of, include_later=include_later)
-    texts = {d.id: d.cleaned for d in kept}
-    records = [r for r in ws.evidence() if r.document in texts
-               and (as_of is None or include_later or r.date is None or r.date <= as_of)]
+    # no hindsight, by the same rules as drafting and the evidence listings (stratagem.evidence.asof)
+    split = documents_as_of(stored, as_of, include_after=include_later)
+    usable = evidence_as_of(ws.evidence(), {d.id: d.date for d in stored}, as_of, include_after=include_later)
+    texts = {d.id: d.cleaned for d in split.kept}
+    records = [r for r in usable.kept if r.document in texts]
     cast = find_cast(texts, records, gazetteer or load_gazetteer())
-    documents = tuple(_as_document(d) for d in kept)
-    guessed = [d.id for d in kept if ws.date_source(d.id) == "text-latest"]
+    documents = tuple(_as_document(d) for d in split.kept)
+    guessed = [d.id for d in split.kept if ws.date_source(d.id) == "text-latest"]
+    n_events = 0 if include_later else len(usable.events_after)
     text = skeleton_yaml(scenario_id, cast=cast, documents=documents,
-                         workspace=workspace_label or ws.path.name, as_of=as_of, left_out=len(later),
-                         guessed_dates=guessed, n_issues=n_issues, name=name)
+                         workspace=workspace_label or ws.path.name, as_of=as_of, left_out=len(split.left_out),
+                         events_left_out=n_events, guessed_dates=guessed, n_issues=n_issues, name=name)
     parse_yaml(text, path=f"<skeleton {scenario_id}>")  # the promise: it loads as written
-    return Skeleton(text, cast, documents, len(later))
+    return Skeleton(text, cast, documents, len(split.left_out), usable.message())
 
 
 def write_new_file(path: str | Path, text: str, *, force: bool = False) -> None:
