@@ -162,6 +162,24 @@ def test_re_ingest_with_changed_options_re_extracts(docs: Path, tmp_path: Path, 
     assert "re-extracted" in forced.out
 
 
+def test_re_ingest_with_a_date_re_dates_an_undated_document(tmp_path: Path, run_cli: Any) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "undated.txt").write_text(UNDATED, encoding="utf-8")
+    (folder / "copy.txt").write_text(UNDATED, encoding="utf-8")  # the same bytes twice in one batch
+    ws_path = tmp_path / "ws.db"
+    first = run_cli("ingest", str(folder), "--workspace", str(ws_path), "--workers", "1")
+    assert first.out.count("stored:") == 1 and first.out.count("already stored, unchanged") == 1, first.out
+    with Workspace(ws_path) as ws:
+        (doc,) = ws.documents()
+        assert doc.date_source == "text-latest" and doc.date == dt.date(2024, 5, 12)
+    dated = run_cli("ingest", str(folder / "undated.txt"), "--workspace", str(ws_path), "--date", "2024-06-01")
+    assert "re-extracted" in dated.out
+    with Workspace(ws_path) as ws:
+        (doc,) = ws.documents()
+        assert doc.date_source == "supplied" and doc.date == dt.date(2024, 6, 1) and not doc.date_guessed
+
+
 def test_a_guessed_date_says_so_in_listings_report_and_web(tmp_path: Path, run_cli: Any) -> None:
     doc = tmp_path / "undated.txt"
     doc.write_text(UNDATED, encoding="utf-8")

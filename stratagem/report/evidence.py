@@ -92,8 +92,7 @@ def resolve_evidence(
         stored = workspace.document(ev.document) if workspace is not None else None
         title = " ".join((doc.title if doc and doc.title else (stored.title if stored else "")).split())
         date = ev.date or (doc.date if doc else None) or (stored.date if stored else None)
-        guessed = (ev.date is None and not (doc and doc.date) and stored is not None and stored.date is not None
-                   and workspace is not None and workspace.date_source(ev.document) == "text-latest")
+        guessed = ev.date is None and not (doc and doc.date) and stored is not None and stored.date_guessed
         out[ev.id] = CitedEvidence(
             id=ev.id, kind=ev.kind, document=ev.document, document_title=title,
             publisher=(doc.publisher if doc and doc.publisher else (stored.publisher if stored else "")), date=date, speaker=ev.speaker or ev.actor or "",

@@ -517,10 +517,10 @@ class Workspace:
                     outcomes[slot] = IngestOutcome(path=item.path, error=item.error)
                     continue
                 existing = self.document_id_for_hash(item.document.content_hash)
-                if existing is not None:
+                if existing is not None and reextract:
                     result = self.replace_extraction(existing, item.document, item.evidence, options=options,
-                                                     meta=meta)
-                else:
+                                                     meta=self.document_meta(existing)[0].merged(meta))
+                else:  # compares options and metadata with a stored copy (e.g. the same bytes twice in a batch)
                     result = self.add_document(item.document, item.evidence, options=options, meta=meta)
                 outcomes[slot] = IngestOutcome(path=item.path, document_id=result.document_id,
                                                created=result.created, n_evidence=result.n_evidence,
