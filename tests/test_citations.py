@@ -223,6 +223,14 @@ def test_a_wrong_offset_is_reported_as_a_mismatch_not_counted_as_quoted(setup: S
     assert result.code == 0 and result.out.count("DOES NOT MATCH") == 2
     assert "2 citations do not match their documents" in result.out
 
+    with Workspace(setup.ws_path) as ws:
+        ws.save_scenario_version(sc, note="wrong offsets")
+        assert ws.span_text(wrong) is None  # the Python API gives no words for a citation that does not match
+    with TestClient(create_app(setup.ws_path, allowed_hosts=["testserver"])) as client:
+        page = client.get(f"/scenarios/{sc.id}").text
+    assert page.count("citation does not match its document") == 2
+    assert f"<blockquote>{escape(_norm(good.text or ''))}</blockquote>" in page
+
 
 def test_source_offsets_resolve_in_the_text_as_written_and_never_in_html_markup(setup: Setup, tmp_path: Path
                                                                                 ) -> None:
