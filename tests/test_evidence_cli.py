@@ -53,9 +53,15 @@ def test_extract_json_has_exactly_the_documented_shape(tmp_path: Path, capsys: p
     code, out, _ = _run(capsys, "extract", str(path), "--json", "--date", "2024-03-08")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"actors", "quotes", "events"}
+    assert set(data) == {"actors", "entities", "quotes", "events"}
     assert all(isinstance(a, str) for a in data["actors"]) and "Kata'ib Hezbollah" in data["actors"]
     cleaned = read_document(path).cleaned
+    for ent in data["entities"]:
+        assert set(ent) == {"id", "name", "kind", "gazetteer_id", "mentions"} and ent["kind"] in {"person", "organisation"}
+        assert all(cleaned[a:b] in ent["name"] or ent["name"] in cleaned[a:b] or ent["gazetteer_id"]
+                   for a, b in ent["mentions"])
+    sudani = [e for e in data["entities"] if e["gazetteer_id"] == "sudani"]
+    assert len(sudani) == 1 and len(sudani[0]["mentions"]) == 2  # "Mohammed Shia al-Sudani" ... "Sudani"
     assert data["quotes"], "the quotation was found"
     for q in data["quotes"]:
         assert set(q) == {"speaker", "text", "direct", "start", "end"}

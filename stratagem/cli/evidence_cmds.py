@@ -61,6 +61,13 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
     console.print(f"{document.media_type}, {len(document.cleaned)} characters of text, "
                   f"{len(document.removed)} lines removed; date: {date}", highlight=False, markup=False)
     console.print(f"actors: {', '.join(extraction.actors) or '-'}", highlight=False, markup=False)
+    if extraction.entities:
+        entities = Table(title=f"people and organisations ({len(extraction.entities)})", title_justify="left")
+        for column in ("name", "kind", "gazetteer", "mentions"):
+            entities.add_column(column, overflow="fold")
+        for ent in extraction.entities:
+            entities.add_row(ent.name, ent.kind, ent.gazetteer_id or "", str(len(ent.mentions)))
+        console.print(entities)
     quotes = Table(title=f"quotes ({len(extraction.quotes)})", title_justify="left")
     for column in ("speaker", "", "words", "span"):
         quotes.add_column(column, overflow="fold")

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from stratagem.evidence.actors import entity_at, extract_actor_entities
 from stratagem.evidence.events import extract_events
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 from stratagem.evidence.ingest import read_document
@@ -40,11 +41,26 @@ def extract(
         text, doc_id, date = document, document_id or "", document_date
     sentences = split_sentences(text)
     mentions = gaz.find_mentions(text)
+    entities = extract_actor_entities(text, sentences, gaz, mentions=mentions)
+
+    def entity_actor(start: int, end: int) -> tuple[str, str | None] | None:
+        entity = entity_at(entities, start, end)
+        if entity is None:
+            return None
+        if entity.gazetteer_id is not None:
+            return gaz.name_of(entity.gazetteer_id), entity.gazetteer_id
+        return entity.name, None
+
     quotes = extract_quotes(text, sentences, mentions, gaz)
-    events = extract_events(text, sentences, mentions, gaz, document_date=date, date_estimated=estimated)
-    actors = tuple(dict.fromkeys(m.name for m in mentions))
+    events = extract_events(text, sentences, mentions, gaz, document_date=date, date_estimated=estimated,
+                            entity_actor=entity_actor)
+    # gazetteer names and the names of entities the gazetteer does not know, in order of first mention
+    named = [(m.start, m.name) for m in mentions]
+    named += [(e.mentions[0][0], e.name) for e in entities if e.gazetteer_id is None]
+    actors = tuple(dict.fromkeys(name for _, name in sorted(named)))
     return Extraction(document=doc_id, sentences=tuple(sentences), mentions=tuple(mentions),
-                      quotes=tuple(quotes), events=tuple(events), actors=actors)
+                      quotes=tuple(quotes), events=tuple(events), actors=actors,
+                      entities=tuple(entities))
 
 
 def extract_file(

@@ -151,6 +151,21 @@ class StanceSuggestion:
 
 
 @dataclass(frozen=True)
+class ActorEntity:
+    """A person or organisation named in one document, with every span that names it.
+
+    Found by :mod:`stratagem.evidence.actors` beyond the gazetteer; ``gazetteer_id`` links it to a
+    gazetteer actor when one of its mentions is that actor's alias.
+    """
+
+    id: str  # the gazetteer id when linked, else a document-local id such as "ent:pat-ryder"
+    name: str  # the longest full form found
+    kind: str  # "person" or "organisation"
+    mentions: tuple[tuple[int, int], ...]
+    gazetteer_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Extraction:
     """Everything pulled from one cleaned document."""
 
@@ -159,12 +174,18 @@ class Extraction:
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
     events: tuple[Event, ...]
-    actors: tuple[str, ...] = field(default=())  # canonical names in order of first mention
+    actors: tuple[str, ...] = field(default=())  # gazetteer and entity names in order of first mention
+    entities: tuple[ActorEntity, ...] = ()  # people and organisations found beyond the gazetteer
 
     def to_json(self) -> dict[str, object]:
         """The ``stratagem extract --json`` shape."""
         return {
             "actors": list(self.actors),
+            "entities": [
+                {"id": e.id, "name": e.name, "kind": e.kind, "gazetteer_id": e.gazetteer_id,
+                 "mentions": [list(span) for span in e.mentions]}
+                for e in self.entities
+            ],
             "quotes": [
                 {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
                 for q in self.quotes

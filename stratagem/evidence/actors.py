@@ -1,0 +1,974 @@
+"""People and organisations a text names, beyond the gazetteer (rules only, no models).
+
+The gazetteer knows a fixed cast; news names many more people and bodies. This module finds them
+by the shape of the name and the words around it, merges the mentions of one entity within a
+document and links an entity to a gazetteer actor when one of its mentions is a gazetteer alias:
+
+* **people**: runs of capitalised tokens (with initials, "Jr.", and particles such as al-, bin,
+  ibn, de, van) accepted when a title precedes them ("Sen.", "Secretary of State",
+  "press secretary"), when the first token is a common given name, when an apposition follows
+  (", a Pentagon spokesman"), when they are the subject of a speech verb ("Ryder said",
+  "said Ryder", "according to Ryder"), or when their surname recurs alone in the document;
+* **organisations**: runs ending in a head word (Ministry, Committee, Court, Party, Corp., ...),
+  "the X of Y" shapes ("Ministry of Oil", "Coordinating Body of the Iraqi Resistance"),
+  acronyms defined in the text ("State Oil Marketing Organization (SOMO)"), all-capital acronyms
+  used as agents ("SOMO said") and a short list of well-known institutions;
+* **merging**: "Pat Ryder" ... "Ryder" / "Pat" / "Mr. Ryder" / "Ryder's"; an acronym and its
+  full name; "Oil Ministry" = "Ministry of Oil";
+* **never actors**: datelines, bylines and photo credits, sentence-initial common words
+  ("Several weeks ago"), days and months, places used as places, titles of shows and books in
+  quotation marks, laws, streets and events ("Affordable Care Act", "Election Day").
+
+Everything is a regular expression or a set lookup; one pass over the tokens, so it stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
+from stratagem.evidence.records import ActorEntity, Mention, Sentence
+from stratagem.evidence.sentences import split_sentences
+
+__all__ = ["ActorEntity", "entity_at", "extract_actor_entities"]
+
+
+def entity_at(entities: Iterable[ActorEntity], start: int, end: int) -> ActorEntity | None:
+    """The entity with a mention overlapping ``[start, end)`` most (the earlier entity on a tie), or None.
+
+    This is how a speaker or subject phrase is canonicalised: "Ryder" in "Ryder said" -> "Pat Ryder".
+    """
+    best: ActorEntity | None = None
+    best_overlap = 0
+    for entity in entities:
+        for a, b in entity.mentions:
+            overlap = min(b, end) - max(a, start)
+            if overlap > best_overlap:
+                best, best_overlap = entity, overlap
+    return best
+
+
+# --- lexicons (written for stratagem) ----------------------------------------------------------
+
+def _words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+ORG_HEADS = _words("""
+    Ministry Ministries Committee Subcommittee Commission Council Court Tribunal Party Parties Organization
+    Organisation Organizations Association Federation Confederation Union League Society Company Companies Co Corp
+    Corporation Inc Ltd LLC PLC Group Holdings Industries Airlines Airways Bank Exchange Command Forces Force Body
+    Office Agency Department Directorate Secretariat University College Academy Institute Institution
+    Foundation Fund Campaign Bureau Board Authority Authorities Administration Service Services Assembly
+    Parliament Senate Congress Cabinet Government Police Army Navy Guard Guards Brigade Brigades Battalion
+    Regiment Division Corps Militia Movement Mobilization Mobilisation Front Coalition Alliance Network
+    Caucus Times Post Journal News Herald Tribune Gazette Magazine Press Reuters Television Radio Channel
+    Watch International Partners Associates Consulting Capital Petroleum Oil Energy Group Court Chamber
+    Legislature Council Commissariat Mission Delegation Trust Conference Center Centre Program Programme
+    Project Initiative Endowment Laboratory Laboratories Lab Labs Hospital Clinic Church Mosque Synagogue
+    Diocese Order Lodge Club Team Committees Councils Courts Agencies Departments Offices Foundations
+    Institutes Universities Banks Unions Leagues Associations Federations Networks Coalitions Alliances
+    Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats""")
+# heads that only make an organisation with a complement ("Center for ...", "Conference of ...")
+_HEADS_NEEDING_COMPLEMENT = _words("Center Centre Conference Program Programme Project Initiative Order Trust "
+                                   "Mission Resistance Fighters Oil Energy Capital Petroleum Republicans Democrats "
+                                   "Government Police Army Navy Guard Force Forces Delegation Team Club")
+_BARE_HEADS = _words("Hezbollah Taliban Qaeda")  # names that are their own head
+NOT_ACTOR_HEADS = _words("""
+    Act Acts Bill Law Laws Amendment Amendments Agreement Agreements Accord Accords Treaty Deal Plan Doctrine
+    Resolution War Wars Revolution Day Days Week Month Year Night Eve Festival Olympics Games Cup Summit
+    Debate Debates Election Elections Primary Primaries Prize Award Awards Medal Street St Avenue Ave Road
+    Boulevard Square Building Tower Towers Hall Airport Station Hotel Stadium Arena Bridge Hill Plaza Park
+    River Sea Ocean Gulf Island Islands Mountains Mountain Mount Valley Strait Bay Lake Desert Peninsula
+    County Province Governorate District City Town Village Region Zone Base Camp Airbase Field Fields
+    Street Highway Pipeline Border Crossing Dam Port Harbor Harbour Canal Coast Basin Plain Plateau Sunday
+    Monday Tuesday Wednesday Thursday Friday Saturday Index Report Reports Review Survey Poll Polls
+    Rule Rules Order Orders Code Constitution Charter Declaration Protocol Convention Conventions
+    Movie Film Book Show Series Season Episode Album Song Prize Cross Crescent Coronavirus Virus Crisis
+    Era Age Century Decade Address Speech Memo Memorandum Dossier Files Papers Tapes Strategy Policy
+    Theory Principle Syndrome Disease Effect""")
+# departments and portfolios that follow "Secretary of", "Minister of"
+_PORTFOLIO = _words("""State Defense Defence Homeland Security Treasury Energy Commerce Labor Labour Agriculture
+    Education Transportation Transport Health Human Services Veterans Affairs Housing Urban Development
+    Interior Foreign Oil Finance Justice Natural Resources War Navy Army Air Force Staff Joint Chiefs Information
+    Planning Electricity Water Culture Trade Industry Economy Economic Communications Environment Sport
+    Youth Women Displacement Migration Higher Scientific Research Religious Endowments Public Works
+    Municipalities Peshmerga National Internal External Intelligence Emergency Management Budget the and of""")
+TITLES = _words("""
+    President Vice Prime Minister Ministers Secretary Senator Senators Sen Sens Rep Reps Representative
+    Representatives Congressman Congresswoman Gov Governor Governors Lt Gen Gens General Generals Col Colonel
+    Maj Major Capt Captain Sgt Sergeant Adm Admiral Cmdr Commander Brig Brigadier Lieutenant Judge Justice
+    Chief Ambassador Speaker Leader Chairman Chairwoman Chairperson Chair Director Spokesman Spokeswoman
+    Spokesperson Mayor Dr Prof Professor Mr Mrs Ms Miss Messrs Sir Dame Lord Lady King Queen Prince Princess
+    Sheikh Shaikh Sheik Ayatollah Grand Imam Cleric Rev Reverend Father Pope Cardinal Bishop Archbishop Rabbi
+    Emir Amir Sultan Crown Deputy Acting Attorney Counsel Commissioner Superintendent Sheriff Officer
+    Detective Candidate Nominee President-elect Treasurer Pastor Sayyid Sayed Mullah Hajji Haji Gens
+    Chancellor Premier Councilman Councilwoman Alderman Assemblyman Assemblywoman Delegate Del Trustee
+    Dean Provost Commander-in-Chief Marshal Marshall Field Private Specialist Spc Pvt Cpl Corporal
+    Ret Former Lawmaker Legislator Envoy Adviser Advisor Aide Secretary-General Undersecretary
+    Under Assistant Associate Executive Managing Senior Minority Majority Whip Solicitor Inspector
+    Surgeon Pres""")
+# lowercase words that, just before a name, make it a person ("press secretary Josh Earnest")
+LOWER_TITLES = _words("""
+    spokesman spokeswoman spokesperson spokesmen secretary adviser advisor aide director minister commander
+    chief official officer analyst researcher professor lawyer attorney candidate strategist pollster
+    senator congressman congresswoman governor mayor leader chairman chairwoman chair president ambassador
+    envoy colonel general lieutenant sergeant correspondent reporter columnist editor writer author
+    economist expert activist founder executive ceo manager deputy representative member judge prosecutor
+    cleric commentator host anchor journalist historian scientist fellow student mother father wife
+    husband son daughter brother sister friend resident voter supporter donor consultant negotiator
+    diplomat lawmaker legislator nominee rival opponent challenger successor predecessor counsel
+    commissioner coordinator organizer organiser operative staffer staffers chairperson superintendent
+    sheriff detective agent contractor engineer doctor physician nurse teacher pastor imam priest bishop
+    rabbi cardinal businessman businesswoman billionaire investor banker partner owner publisher producer
+    actor actress singer comedian presenter biographer novelist filmmaker photographer blogger
+    strategists advisers officials lawyers aides""")
+_NAME_SUFFIXES = _words("Jr Sr II III IV")
+_PARTICLES = _words("al el bin ibn bint de del della der den van von da di du la le dos das ter ben abu")
+_CONNECTORS = _words("of for on and the de")
+_DETERMINERS = _words("The A An This That These Those")
+# descriptors that may stand between the start of a run and a name ("Republican Ted Cruz")
+_DESCRIPTORS = _words("Republican Democrat Democratic Independent Conservative Liberal Labour Tory Former Late "
+                      "Then Then-President GOP Veteran Longtime Embattled Outgoing Incoming New Interim Iraqi "
+                      "Iranian American Kurdish Israeli Turkish Syrian Saudi British French Russian Chinese "
+                      "German Egyptian Lebanese Jordanian Palestinian Qatari Emirati U.S. US UN U.N. EU U.K. UK "
+                      "Shiite Shia Sunni Senate House Defense State White Top Senior Ret")
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|noted|notes|stated|states|wrote|writes|tweeted|tweets|asked|asks|argued|"
+    "argues|warned|warns|explained|explains|insisted|insists|claimed|claims|announced|announces|replied|replies|"
+    "responded|responds|declared|declares|urged|urges|acknowledged|acknowledges|contended|contends|countered|"
+    "counters|recalled|recalls|complained|complains|suggested|suggests|testified|testifies|believes|believed|"
+    "thinks|thought|predicted|predicts|conceded|concedes|confirmed|confirms|denied|denies|vowed|vows|"
+    "promised|promises|admitted|admits|emphasized|emphasised|stressed|stresses|pointed|continued|continues|"
+    "agreed|agrees|disagreed|disagrees|criticized|criticised|praised|praises|accused|accuses|called|calls|"
+    "mocked|joked|quipped|shouted|yelled|reported|reports|reiterated|cautioned|blamed|demanded|demands|"
+    "announced|described|describes|answered|answers|recounted|remarked|observed|wondered|estimated|"
+    "has|had|have|is|was|will|would|could|can|should|may|might|did|does"
+)
+_AGENT_AFTER = re.compile(rf"\s*(?:,\s*who\b[^,]{{0,60}},\s*)?(?:also\s+|later\s+|then\s+|previously\s+|"
+                          rf"had\s+|has\s+|have\s+|would\s+|will\s+|again\s+)?(?:{SPEECH_VERBS})\b")
+_SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:said|says|told|tells|added|adds|"
+                          r"wrote|writes|tweeted|asked|argued|warned|explained|insisted|claimed|announced|"
+                          r"replied|responded|declared|urged|noted|stated|recalled|complained|testified)\b")
+_SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
+                          r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w.'’-]+\s+){0,5}?(?P<noun>[a-z][\w-]+)\b")
+_ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
+                    "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
+                    "think tank institute foundation bank corporation union association council court "
+                    "government administration department office conglomerate giant")
+
+GIVEN_NAMES = _words("""
+    Aaron Abbas Abdel Abdul Abdullah Abdulla Abraham Adam Adel Adnan Ahmad Ahmed Aisha Alan Albert Alberto Alex
+    Alexander Alexandria Ali Alice Alicia Alison Allen Allison Amanda Amber Amir Amit Amy Ana Andrea Andrew Andy
+    Angela Angus Ann Anna Anne Annie Anthony Antonio Antony April Arthur Ashley Asim Ayman Barack Barbara Bashar
+    Ben Benjamin Bernie Beth Betsy Beto Betty Bill Billy Bob Bobby Brad Bradley Brandon Brett Brian Bruce Bryan
+    Carl Carla Carlos Carly Carol Caroline Carolyn Catherine Cathy Charles Charlie Chad Chelsea Cheryl Chris
+    Christian Christie Christina Christine Christopher Chuck Cindy Claire Clara Cory Craig Cynthia Dan Dana
+    Daniel Danielle Darrell David Dean Debbie Deborah Denis Dennis Derek Diana Diane Dianne Dick Dina Dmitry
+    Don Donald Donna Doug Douglas Dylan Ed Eddie Edward Elaine Elijah Elizabeth Ellen Elliott Emily Emma Emmanuel
+    Eric Erik Erin Ernest Eugene Evan Faisal Falih Farid Fatima Frank Fred Frederick Fuad Gary Gavin George
+    Gerald Gina Glenn Gordon Grace Greg Gregory Hadi Haider Hakim Hamid Hamad Hank Hannah Harold Harry Hassan
+    Heather Heidi Helen Henry Herman Hillary Hoshyar Howard Hussein Ian Ibrahim Igor Ilhan Ismail Isaac Ivan
+    Ivanka Jack Jackie Jacob Jake James Jamie Jan Jane Janet Janice Jared Jason Javier Jay Jean Jeb Jeff
+    Jeffrey Jen Jennifer Jenny Jeremy Jerome Jerry Jesse Jessica Jill Jim Jimmy Jo Joan Joanna Joe Joel John
+    Johnny Jon Jonathan Jordan Jorge Jose Joseph Josh Joshua Joyce Juan Judith Judy Julia Julian Julie Julian
+    Justin Kamala Karen Karim Karl Kate Katherine Kathleen Kathy Katie Keith Kelly Ken Kenneth Kevin Khalid
+    Kim Kimberly Kirsten Kirstjen Kris Kristen Kurt Kyle Larry Laura Lauren Lawrence Leah Lee Leon Leslie Lewis
+    Lindsey Linda Lisa Lloyd Lois Loretta Louis Louise Lucas Luis Luke Lynn Madeleine Majid Marco Marcus
+    Margaret Maria Marie Marilyn Mario Mark Marsha Martha Martin Mary Masoud Masrour Matt Matthew Maxine
+    Megan Melania Melissa Michael Michele Michelle Mick Mike Miles Mitch Mitt Mohamed Mohammad Mohammed
+    Muhammad Monica Muqtada Mustafa Nancy Naomi Nasser Natalie Nathan Neil Nechirvan Newt Nicholas Nick
+    Nicole Nikki Nina Noah Norman Nouri Olivia Omar Oscar Pam Pamela Pat Patricia Patrick Paul Paula Pete Peter
+    Phil Philip Phillip Qais Qassem Rachel Rahm Ralph Rand Randy Raymond Rebecca Recep Reince Rex Richard Rick
+    Rob Robert Roberta Robin Rod Roger Ron Ronald Ronny Rosa Ross Roy Ruth Ryan Saad Sadiq Said Salah Saleh Sally
+    Sam Samantha Samuel Sandra Sara Sarah Scott Sean Sergei Sergey Seth Shannon Sharon Shawn Sheila Sherrod
+    Sheldon Shirley Sidney Stacey Stanley Stephanie Stephen Steve Steven Stuart Susan Suzanne Tammy Tara Ted
+    Teresa Terry Theresa Thomas Tim Timothy Tina Todd Tom Tommy Tony Tracy Travis Trey Tulsi Valerie Vanessa
+    Victor Victoria Vincent Vladimir Walter Wayne Wendy Will William Willie Xi Yasser Yusuf Zach Zachary Zaid
+    Zainab Jalal Barham Latif Nawaf Muhsin Ammar Akram Jaafar Hoshiyar Kamal Karzan Kurdistan_ Rudaw_ Bafel
+    Qubad Shaswar Hemin Hiwa Sirwan Mahmoud Mahmud Hamza Yousef Youssef Khaled Walid Hisham Osama Usama
+    Abu Ayatollah_ Ebrahim Hassan Hossein Javad Mohsen Reza Ali-Akbar Esmail Qasem Mehdi Ahmadinejad_ Recep
+    Mevlut Hakan Ibrahim Binali Ahmet Mehmet Kemal Bulent Devlet Selahattin Benjamin Benny Naftali Yair
+    Avigdor Ehud Ariel Shimon Yitzhak Moshe Vladimir Sergei Dmitry Alexei Boris Mikhail Emmanuel Angela Olaf
+    Boris Theresa Keir Rishi Liz Jens Ursula Narendra Justin Shinzo Fumio Moon Kim Jinping Wang Li
+    Hunter Beau Chelsea Malia Sasha Tiffany Eric Donald Barron Lara Kellyanne Sean Sarah Corey Hope Stephen
+    Steve Reince Anthony Jared Mike Rudy Rudolph Roy Lindsey Marco Rand Ted Jeb Ben Carly Chris Scott Bobby
+    Rick George Jim Mark Lincoln Bernie Martin Elizabeth Kamala Pete Amy Cory Beto Julian Kirsten Tulsi Jay
+    Tim Andrew Tom Tim Marianne Deval Michael Joe Valerie Denis Susan Samantha Loretta Eric Jeh Ash Ashton
+    Chuck Nancy Mitch Kevin Paul John Harry Dick Orrin Jeff Lamar Trent Darrell Jason Trey Devin Adam Elijah
+    Jerrold Maxine Ilhan Alexandria Rashida Ayanna Hakeem Steny Jim Liz Madison Marjorie Lauren Matt Kari
+    Ron Gavin Greg Glenn Brian Doug Phil Larry Dan Henry Condoleezza Colin Madeleine Hillary Rex Mike Antony
+    Warren Gerald Ronald Jimmy Lyndon Dwight Franklin Woodrow Theodore Abraham Ulysses Grover Calvin Herbert
+    Harry Richard Bashar Hafez Vladimir Recep Hassan Ebrahim Ali Mahmoud Abdel Fattah Mohammed Salman Tamim
+    Khalifa Sultan Qaboos Haitham Tamim Emir_""")
+COMMON = _words("""
+    A About Above Across After Afterward Afterwards Again Against Ago Ahead Al All Almost Along Already Also
+    Although Always Among Amid An And Another Any Anyone Anything Anyway Apart Are Around As At Away Back Be
+    Because Been Before Behind Being Below Beside Besides Between Beyond Both But By Can Cannot Certainly Could
+    Currently Despite Did Do Does Doing Done During Each Earlier Early Either Else Elsewhere Even Eventually Ever
+    Every Everyone Everything Except Few Finally First For Former Four Friday From Further Furthermore Given
+    Had Has Have Having He Hence Her Here Hers Herself Him Himself His How However I If In Including Indeed
+    Inside Instead Into Is It Its Itself Just Last Late Later Lately Less Let Like Likewise Little Many May
+    Maybe Me Meanwhile Might Mine More Moreover Most Mostly Much Must My Myself Near Nearly Neither Never
+    Nevertheless New Next Nine No Nobody None Nonetheless Nor Not Nothing Now Nowhere Of Off Often Oh Ok Okay On
+    Once One Only Onto Or Other Others Otherwise Our Ours Out Outside Over Overall Perhaps Please Plus Prior
+    Quite Rather Really Recently Regardless Right Same Second Seven Several Shall She Should Since Six So Some
+    Somebody Someone Something Sometimes Soon Still Such Ten Than Thanks That The Their Theirs Them Themselves
+    Then There Thereafter Therefore These They Third This Those Though Three Through Throughout Thus To Today
+    Together Tomorrow Tonight Too Toward Towards Two Under Unless Unlike Until Up Upon Us Very Via Was We
+    Well Were What Whatever When Whenever Where Whereas Wherever Whether Which While Who Whoever Whole Whom
+    Whose Why Will With Within Without Would Yes Yesterday Yet You Your Yours Yourself Sure Yeah Thank Dear
+    Asked Said Says According Speaking Writing Reporting Editing Additional Contributing Photo Photos Image
+    Images Video Watch Read Click Share Follow Subscribe Sign Related Advertisement Update Updated Breaking
+    Exclusive Editor Editors Note Full Text Abstract Source Sources Getty AP AFP Reuters Copyright
+    Several Many Most Some Few Numerous Various Critics Supporters Officials Experts Analysts Observers
+    Americans Republicans Democrats Conservatives Liberals Progressives Voters People Residents Lawmakers
+    Iraqis Iranians Kurds Arabs Israelis Palestinians Muslims Christians Jews Shiites Sunnis Europeans
+    Iraqi Iranian Kurdish Arab Israeli Palestinian Muslim Christian Jewish Shiite Shia Sunni European
+    American British French German Russian Chinese Turkish Syrian Saudi Egyptian Lebanese African Asian
+    Republican Democratic Democrat Conservative Liberal Progressive Federal National International Global
+    Western Eastern Northern Southern Middle Central Islamic Catholic Protestant Evangelical Hispanic Latino
+    Black White Gay Lesbian Internet Web Online TV Mr Mrs Ms Dr Sen Rep Gov Gen Lt Col Jr Sr Inc Corp Ltd Co
+    God Lord Christmas Easter Ramadan Eid Thanksgiving Halloween Passover Hanukkah Covid COVID Coronavirus
+    January February March April June July August September October November December Jan Feb Mar Apr Jun
+    Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday Saturday Sunday Mon Tue Tues Wed Thu
+    Thurs Fri Sat Sun Spring Summer Autumn Fall Winter AM PM Am Pm Part Chapter Section Page Figure Table
+    Step Question Answer Q Story Stories Opinion Analysis Commentary Perspective Live Listen Transcript
+    Yes No Not Oops Wow Hey Hi Hello Okay Ah Um Uh Look Listen Imagine Consider Remember Note Take Make
+    Go Get Put Keep Stop Start Try Give Tell Ask Think Let's Lets Let Whoever Whatever""")
+_MONTH_DAY = _words("January February March April May June July August September October November December "
+                    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
+PLACES = _words("""
+    Afghanistan Albania Algeria Angola Argentina Armenia Australia Austria Azerbaijan Bahrain Bangladesh
+    Belarus Belgium Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chad Chile China Colombia Congo
+    Croatia Cuba Cyprus Czechia Denmark Ecuador Egypt Eritrea Estonia Ethiopia Finland France Georgia Germany
+    Ghana Greece Guatemala Haiti Honduras Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy
+    Jamaica Japan Jordan Kazakhstan Kenya Korea Kosovo Kuwait Kyrgyzstan Laos Latvia Lebanon Libya Lithuania
+    Luxembourg Macedonia Malaysia Mali Mexico Moldova Mongolia Montenegro Morocco Mozambique Myanmar Nepal
+    Netherlands Nicaragua Niger Nigeria Norway Oman Pakistan Palestine Panama Paraguay Peru Philippines Poland
+    Portugal Qatar Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Sweden
+    Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Turkmenistan Uganda Ukraine Uruguay
+    Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe America Britain England Scotland Wales Europe Asia
+    Africa Gaza Crimea Kurdistan Tibet Palestine Alabama Alaska Arizona Arkansas California Colorado
+    Connecticut Delaware Florida Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
+    Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon
+    Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming Baghdad Erbil Basra Mosul Kirkuk
+    Najaf Karbala Fallujah Ramadi Tikrit Sulaimaniyah Sulaymaniyah Duhok Dohuk Anbar Nineveh Diyala Tehran
+    Damascus Beirut Amman Riyadh Ankara Istanbul Cairo Doha Dubai Abu Dhabi Jerusalem Tel Aviv Moscow Beijing
+    London Paris Berlin Brussels Geneva Vienna Rome Madrid Tokyo Kabul Islamabad Delhi Ceyhan Washington
+    Chicago Boston Houston Dallas Atlanta Miami Seattle Denver Phoenix Philadelphia Detroit Baltimore
+    Cleveland Pittsburgh Manhattan Brooklyn Queens Bronx Harlem Hollywood Hong Kong Iowa Vegas Orlando
+    Tampa Charlotte Nashville Memphis Austin_ Portland Sacramento Oakland Columbus Indianapolis Milwaukee
+    Minneapolis Cincinnati Richmond Raleigh Charleston Des Moines Concord Manchester Selma Ferguson Newtown
+    Charlottesville Benghazi Aleppo Idlib Raqqa Homs Sinjar Halabja Zakho Kobani Afrin Manbij Golan Sinai
+    Levant Mesopotamia Caucasus Balkans Scandinavia Latin Midwest""")
+_MULTI_PLACES = frozenset({
+    "New York", "New Jersey", "New Mexico", "New Hampshire", "New Orleans", "New Delhi", "New Zealand",
+    "North Carolina", "South Carolina", "North Dakota", "South Dakota", "West Virginia", "Rhode Island",
+    "Los Angeles", "San Francisco", "San Diego", "San Antonio", "Las Vegas", "Salt Lake City", "St. Louis",
+    "Kansas City", "Des Moines", "Tel Aviv", "Abu Dhabi", "Hong Kong", "Saudi Arabia", "United States",
+    "United Kingdom", "United Arab Emirates", "South Korea", "North Korea", "South Sudan", "South Africa",
+    "Middle East", "Persian Gulf", "Capitol Hill", "Wall Street", "Silicon Valley", "West Bank", "Gaza Strip",
+    "Sri Lanka", "Costa Rica", "Puerto Rico", "El Salvador", "Czech Republic", "Ivory Coast", "Latin America",
+    "North America", "South America", "Central America", "Southeast Asia", "East Asia", "Western Europe",
+    "Eastern Europe", "Kurdistan Region", "Iraqi Kurdistan", "Green Zone", "Oval Office", "Camp David",
+    "Mar-a-Lago", "Fort Worth", "Palm Beach", "Long Island", "Staten Island", "Ground Zero", "Main Street",
+    "Pennsylvania Avenue", "Foggy Bottom", "Beltway", "Washington D.C.", "District of Columbia",
+})
+# well-known institutions and organisations that carry no head word
+KNOWN_ORGS = _words("""Pentagon Kremlin Congress Senate Parliament Knesset Majlis Duma Politico Breitbart Axios Reuters
+    Bloomberg Gallup Quinnipiac Rasmussen YouGov Ipsos Interpol Europol Frontex Hamas Hezbollah Taliban
+    Politifact PolitiFact Newsweek Mediaite Gawker BuzzFeed Rudaw Kurdistan24 Greenpeace Oxfam UNICEF UNESCO""")
+# companies and outlets whose names are also things ("a Facebook message"): organisations only as agents
+AGENT_ORGS = _words("""Exxon ExxonMobil Chevron Gazprom Rosneft Aramco Halliburton Boeing Lockheed Raytheon Google
+    Facebook Twitter Microsoft Amazon Apple Walmart Citigroup JPMorgan Vox Slate Salon Time Fortune Forbes
+    Shafaq Amnesty Uber Netflix Disney Verizon Comcast Pfizer Moderna Tesla Yahoo Instagram YouTube TikTok""")
+# first words of Arabic organisation names ("Ansar al-Sharia", "Jaish al-Mahdi")
+_ARABIC_ORG_WORDS = _words("Ansar Jaish Kataib Kata'ib Harakat Saraya Asaib Asa'ib Liwa Hizb Jabhat Jabhet Tahrir Jund "
+                           "Ahrar Hay'at Hayat Tanzim Majlis Jamaat Jamaah Jamiat Lashkar Tehreek Tehrik Hashd")
+_KNOWN_MULTI_ORGS = frozenset({
+    "White House", "Supreme Court", "Planned Parenthood", "Goldman Sachs", "Morgan Stanley", "Black Lives Matter",
+    "Tea Party", "Freedom Caucus", "Human Rights Watch", "Amnesty International", "Red Cross", "Red Crescent",
+    "Islamic State", "Al Qaeda", "Al-Qaeda", "al Qaeda", "Muslim Brotherhood", "Associated Press", "USA Today",
+    "Fox News", "Wells Fargo", "Bank of America", "Exxon Mobil", "Royal Dutch Shell", "British Petroleum",
+    "North Oil Company", "Secret Service", "Justice Department", "Homeland Security", "Electoral College",
+    "Federal Reserve", "Capitol Police",
+})
+# all-capital words that are not organisations
+_NOT_ACRONYMS = _words("""US USA UK U.S. U.K. TV AM PM ET EST EDT PST PDT GMT UTC CEO CFO COO CTO GDP GNP OK ID FAQ
+    PDF HTML URL DC D.C. NYC LA II III IV VI VII VIII IX XI AIDS HIV COVID SARS MERS LGBT LGBTQ ISO VIP DNA RNA
+    NB PS PPS RSVP ASAP AKA FYI WWII WWI BBQ LOL OMG DIY SUV MP MPs MLA PhD MBA MD BA BS MA IQ AI IT PR PC PM
+    Q A I USD IQD EUR GBP BPD MW KM KG LB AR NW NE SW SE CST MST JD RN ESQ APR JAN FEB MAR JUN JUL AUG SEP OCT
+    NOV DEC THE AND OF FOR NOT NO YES IS IN ON BY AT TO IT OR BE WE HE ME MY SO DO GO UP NEWS UPDATE BREAKING
+    EXCLUSIVE WATCH READ MORE VIDEO PHOTO PHOTOS LIVE ALERT NOTE EDITOR EDITORS OP ED OPED FULL TEXT ABSTRACT
+    COPYRIGHT ALL RIGHTS RESERVED AP AFP""")
+KNOWN_ACRONYMS = _words("""FBI CIA NSA DHS DOJ DOD DOE EPA IRS FDA CDC NIH NASA FEMA ATF DEA ICE TSA SEC FCC FTC
+    FEC NLRB OMB GAO CBO NATO UN EU IMF OPEC GOP DNC RNC NRA ACLU NAACP AIPAC CAIR CPAC SPLC CNN NBC ABC CBS MSNBC
+    NPR PBS BBC CNBC HBO ESPN NYT WSJ KRG KDP PUK PMF IRGC CENTCOM ISIS ISIL IS SOMO APIKUR OPEC INOC NOC
+    IAEA WHO WTO ICC ICJ OSCE ASEAN AU ANC PLO PKK YPG SDF HTS AQAP AQI JCPOA USAID UNHCR UNAMI UNSC NSC JSOC
+    SOCOM DIA NGA NRO USCIS CBP DHS HHS HUD VA DOT DOL USDA SBA SSA OPM OSHA DOS MOD MOO MOF""")
+_NOT_ACRONYMS_OR_KNOWN = _NOT_ACRONYMS - KNOWN_ACRONYMS
+_TRANSCRIPT_STOP = _words("""Q A QUESTION ANSWER MODERATOR ANNOUNCER UNIDENTIFIED MALE FEMALE CROWD AUDIENCE
+    REPORTER REPORTERS VOICE NARRATOR HOST ANCHOR NOTE EDITOR UPDATE CORRECTION CLARIFICATION SOURCE BACKGROUND
+    MEMBERS PARTICIPANT PARTICIPANTS TRANSCRIPT BEGIN END VIDEO CLIP CHANTING APPLAUSE LAUGHTER CROSSTALK""")
+
+# --- tokens --------------------------------------------------------------------------------------
+
+_ABBREV_DOT = _words("Jr Sr Mr Mrs Ms Dr Sen Sens Rep Reps Gov Gen Gens Lt Col Maj Capt Sgt Adm Cmdr Brig Prof Rev "
+                     "Corp Inc Co Ltd St Spc Pvt Cpl Del Ret Pres Messrs Ave Dept")
+_POSSESSIVE = re.compile(r"['’]s$")
+_QUOTE_OPENERS = "“\"‘'«(—–-:["
+_PARTICLE_TOKEN = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|Abu|Al|El)-[A-Z]")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,7}|[A-Z](?:[a-z]?[A-Z]){1,4}[a-z]?)$")
+_ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9&.\-]+$")
+_INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z][\w'’\-]*")
+_SENTENCE_END = re.compile(r"[.!?][”\"’]?\s*$")
+_LEADING_PUNCT = re.compile(r"[^\w]*")
+_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
+_LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
+_HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
+_AGENT_BEFORE = re.compile(r"\b(?:the|by|from|with|and|of)\s+$")
+_DEFINITION = re.compile(r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&]{1,9})\)")
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    text: str  # without a trailing possessive
+    possessive: bool = False
+    initial: bool = False  # first word of a sentence or of a quotation
+
+
+def _is_cap(tok: str) -> bool:
+    return bool(tok) and (tok[0].isupper() or bool(_PARTICLE_TOKEN.match(tok))) and tok[0].isalpha()
+
+
+_CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu)-)?[A-Z][\w'’\-]*\.?)"
+_LINK = r"(?:[ \u00a0](?:of|for|on|and|the|de|del|van|von|der|den|da|di|du|la|le|bin|ibn|al|el|bint|ben|abu)){0,3}"
+_RUN = re.compile(rf"(?<![\w'’\-.]){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
+_RUN_TOKEN = re.compile(r"[^ \u00a0]+")
+
+
+def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[list[_Tok]]:
+    """The tokens of one capitalised run, cut where a sentence starts, after a possessive or a full stop."""
+    segments: list[list[_Tok]] = [[]]
+    base = m.start()
+    for tm in _RUN_TOKEN.finditer(m.group(0)):
+        s, t = base + tm.start(), tm.group(0)
+        e = s + len(t)
+        cut_after = False
+        if t.endswith(".") and len(t) > 1:
+            stem = t[:-1]
+            if not (stem in _ABBREV_DOT or _INITIALS.fullmatch(stem)):
+                t, e, cut_after = stem, e - 1, True
+        possessive = False
+        if len(t) > 2 and _POSSESSIVE.search(t):
+            t, e, possessive = t[:-2], e - 2, True
+        elif t.endswith(("'", "’")) and len(t) > 1:
+            t, e, possessive = t[:-1], e - 1, True
+        if s in sentence_starts and segments[-1]:
+            segments.append([])
+        if s == base:
+            before = text[max(0, s - 3):s]
+            initial = s in sentence_starts or s == 0 or "\n" in before or (before.rstrip()[-1:] in _QUOTE_OPENERS \
+                and before[-1:] in _QUOTE_OPENERS)
+        else:
+            initial = s in sentence_starts
+        segments[-1].append(_Tok(s, e, t, possessive, initial))
+        if possessive or cut_after:
+            segments.append([])
+    return [seg for seg in segments if seg]
+
+
+# --- blocked regions -----------------------------------------------------------------------------
+
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*(?:[A-Z][A-Z.'’\-]+(?:[ \t]+[A-Z][A-Z.'’\-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)")
+_AGENCY_PAREN = re.compile(r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)")
+_BYLINE = re.compile(
+    r"(?im)^[ \t]*(?:by|written by|reporting by|additional reporting by|editing by|writing by|compiled by|"
+    r"contributing|reported by|story by|photos? by|photograph by|video by|credit|photo credit|image credit|"
+    r"source|contact|follow)\b[^\n]{0,200}$")
+_CREDIT_PAREN = re.compile(r"\([^()\n]{0,160}\)")
+_CREDIT_WORDS = re.compile(r"(?i)photo|getty|images|\bafp\b|reuters/|/reuters|credit|reporting by|editing by|"
+                           r"writing by|courtesy")
+_QUOTED = re.compile(r"“([^”\n]{1,80})”|\"([^\"\n]{1,80})\"|''([^'\n]{1,80})''|‘([^’\n]{1,60})’")
+_TITLE_FUNCTION = _words("a an the of and or in on at to for with by from is are was be as vs. vs")
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _DATELINE.finditer(text):
+        head = m.group(0)
+        # a dateline is short, all capitals before the comma, at a paragraph start
+        if len(head) <= 80 and re.match(r"[ \t]*[A-Z]{2}", head):
+            spans.append((m.start(), m.end()))
+    spans += [(m.start(), m.end()) for m in _AGENCY_PAREN.finditer(text)]
+    for m in _BYLINE.finditer(text):
+        line = m.group(0)
+        if (len(line) <= 160 and not re.search(r"[.!?][”\"]?\s*$", line.rstrip())) or (re.match(r"\s*[Bb]y\s+[A-Z]", line) \
+                and len(line) <= 100):
+            spans.append((m.start(), m.end()))
+    if "(" in text:
+        spans += [(m.start(), m.end()) for m in _CREDIT_PAREN.finditer(text) if _CREDIT_WORDS.search(m.group(0))]
+    pos = 0
+    for line in text.split("\n"):  # a caption or credit line: short and naming an agency's photo desk
+        if len(line) <= 200 and re.search(r"(?i)getty images|ap photo|/afp|/reuters|photo:|photograph:", line):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    for m in _QUOTED.finditer(text):
+        inner = next(g for g in m.groups() if g is not None)
+        words = inner.strip(" ,.;:!?").split()
+        if not words or len(words) > 9 or (inner.rstrip().endswith((".", "?", "!")) and len(words) > 3):
+            continue
+        content = [w for w in words if w.lower() not in _TITLE_FUNCTION]
+        if content and all(w[:1].isupper() or not w[:1].isalpha() for w in content) and words[0][:1].isupper():
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    toks: list[str]
+    kind: str  # "person", "organisation", "?" (shape only, decided later)
+    reason: str
+    acronym_of: int | None = None  # index of the candidate an acronym stands for
+
+
+def _key_tokens(toks: Sequence[str]) -> list[str]:
+    return [t.rstrip(".") for t in toks]
+
+
+def _is_name_token(t: str, lowered: set[str]) -> bool:
+    base = t.rstrip(".")
+    if _PARTICLE_TOKEN.match(base):
+        return True
+    if not base[:1].isupper() or base in COMMON or base in _MONTH_DAY:
+        return False
+    return not (base.lower() in lowered and base not in GIVEN_NAMES)
+
+
+def _acronym_matches(acr: str, toks: Sequence[str]) -> bool:
+    letters = [t[0].upper() for t in toks if t[:1].isupper() and t not in _DETERMINERS]
+    if len(acr) < 2 or not letters:
+        return False
+    initials = "".join(letters)
+    plain = acr.replace("&", "").upper()
+    if plain == initials or plain == "".join(t[0].upper() for t in toks if t.lower() not in _TITLE_FUNCTION):
+        return True
+    return plain[0] == initials[0] and len(plain) <= len(initials) + 3 and _subsequence(plain, "".join(toks).upper())
+
+
+def _subsequence(small: str, big: str) -> bool:
+    it = iter(big)
+    return all(ch in it for ch in small)
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+    return s or "entity"
+
+
+_ORG_KEY_HEADS = _words("Ministry Department Office Agency Bureau Committee Council Commission Authority Court")
+
+
+def _org_key(toks: Sequence[str]) -> str:
+    """'Oil Ministry' and 'Ministry of Oil' share a key; determiners and case are ignored."""
+    words = [t.rstrip(".").lower() for t in toks if t not in _DETERMINERS]
+    if len(words) >= 3 and words[1] == "of" and toks[0] in _ORG_KEY_HEADS:
+        words = [*[w for w in words[2:] if w != "the"], words[0]]
+    return " ".join(words)
+
+
+def _strip_particle(t: str) -> str:
+    return re.sub(r"^(?:al|el|ad|as|ash|an|ar|at|az)-", "", t.rstrip("."), flags=re.IGNORECASE)
+
+
+def extract_actor_entities(
+    text: str,
+    sentences: Sequence[Sentence] | None = None,
+    gazetteer: Gazetteer | None = None,
+    mentions: Sequence[Mention] | None = None,
+) -> list[ActorEntity]:
+    """People and organisations named in ``text``, each with its merged mentions, in order of first mention.
+
+    ``mentions`` are the gazetteer mentions when the caller already has them (saves a second match).
+    """
+    if sentences is None:
+        sentences = split_sentences(text)
+    gaz = gazetteer or default_gazetteer()
+    gaz_mentions = list(mentions) if mentions is not None else gaz.find_mentions(text)
+    starts: set[int] = set()
+    for s in sentences:
+        m = _LEADING_PUNCT.match(s.text)
+        starts.add(s.start + (m.end() if m else 0))
+    blocked = _blocked_spans(text)
+    lowered = set(_LOWER_WORD.findall(text))
+    headline = _headline_offsets(text)
+    cands = _runs(text, starts, blocked, lowered, headline)
+    return _merge(text, cands, gaz_mentions, lowered, gaz.kind_of)
+
+
+def _headline_offsets(text: str) -> list[tuple[int, int]]:
+    """Lines in title case (headlines, section heads): every token there gets the common-word test."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        if len(line) <= 200:
+            words = _WORD.findall(line)
+            long_words = [w for w in words if len(w) >= 4]
+            if long_words and len(words) <= 25:
+                share = sum(w[0].isupper() for w in long_words) / len(long_words)
+                if share >= 0.8 or (share >= 0.6 and not _SENTENCE_END.search(line)):
+                    out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _inside(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
+    return any(a < y and x < b for x, y in spans)
+
+
+def _runs(text: str, sentence_starts: set[int], blocked: list[tuple[int, int]], lowered: set[str],
+          headline: list[tuple[int, int]]) -> list[_Cand]:
+    """Maximal runs of capitalised tokens (with connectors), classified into candidates."""
+    cands: list[_Cand] = []
+    for m in _RUN.finditer(text):
+        if blocked and _inside(blocked, m.start(), m.end()):
+            segments = [[t for t in seg if not _inside(blocked, t.start, t.end)]
+                        for seg in _run_tokens(text, m, sentence_starts)]
+        else:
+            segments = _run_tokens(text, m, sentence_starts)
+        in_headline = bool(headline) and _inside(headline, m.start(), m.end())
+        for seg in segments:
+            if seg:
+                cands.extend(_classify_run(text, seg, lowered, in_headline))
+    return cands
+
+
+def _split_connectors(run: list[_Tok]) -> list[list[_Tok]]:
+    parts: list[list[_Tok]] = [[]]
+    for t in run:
+        if t.text in _CONNECTORS and not _is_cap(t.text):
+            parts.append([])
+        elif t.text in _PARTICLES and not _is_cap(t.text):
+            parts[-1].append(t)
+        else:
+            parts[-1].append(t)
+    return [p for p in parts if p]
+
+
+def _org_head_index(words: Sequence[str]) -> int | None:
+    """Index of the organisation head word of a run, if it has one (before any 'of/for/on' complement)."""
+    bare = [w.rstrip(".") for w in words]
+    first_conn = next((k for k, w in enumerate(bare) if w in ("of", "for", "on")), len(bare))
+    for k in range(first_conn - 1, -1, -1):
+        w = bare[k]
+        if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
+            if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and bare[k] in (
+                    "Force", "Forces", "Guard", "Army", "Police", "Government", "Delegation") and
+                    bare[k - 1] not in COMMON):
+                return None
+            return k
+        if k == first_conn - 1 and w in NOT_ACTOR_HEADS:
+            return None
+    if first_conn < len(bare):
+        return None
+    if bare and bare[-1] in _BARE_HEADS:
+        return len(bare) - 1
+    return None
+
+
+def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bool) -> list[_Cand]:
+    # drop sentence-initial (or headline) common words and leading determiners
+    while run and (run[0].text in _DETERMINERS or ((run[0].initial or in_headline) and
+                   (run[0].text in COMMON or (run[0].text.lower() in lowered and run[0].text not in GIVEN_NAMES
+                                              and not _ALL_CAPS.match(run[0].text))))
+                   or run[0].text in _CONNECTORS or run[0].text in _PARTICLES):
+        if len(run) > 1 and run[0].text not in _DETERMINERS and run[0].text not in _CONNECTORS \
+                and run[0].text not in _PARTICLES:
+            run[1].initial = True  # "But Several ..." the next word is still at the start
+        run = run[1:]
+    while run and (run[-1].text in _CONNECTORS or run[-1].text in _PARTICLES):
+        run = run[:-1]
+    if not run:
+        return []
+    if in_headline:
+        run = [t for t in run]
+        if any(t.text.lower() in lowered and t.text not in GIVEN_NAMES for t in run) and \
+                _org_head_index([t.text for t in run]) is None:
+            # a headline run with common words in it: keep only name-like sub-runs
+            out: list[_Cand] = []
+            part: list[_Tok] = []
+            for t in [*run, None]:
+                if t is not None and _is_name_token(t.text, lowered):
+                    part.append(t)
+                    continue
+                if part:
+                    out.extend(_classify_run(text, part, lowered, False))
+                part = []
+            return out
+    words = [t.text for t in run]
+    surface = text[run[0].start:run[-1].end]
+    # a whole run that is a known organisation or a place
+    if surface in _KNOWN_MULTI_ORGS:
+        return [_Cand(run[0].start, run[-1].end, words, "organisation", "known")]
+    head = _org_head_index(words)
+    if head is not None:
+        # "Secretary of State" style titles are not organisations; "Justice Department" is
+        # trailing words after a complement are kept; a possessive or title prefix is not part of it
+        start_k = 0
+        while start_k < head and words[start_k] in TITLES and words[start_k] not in ("Justice", "Chief"):
+            start_k += 1
+        if start_k <= head:
+            sub = run[start_k:]
+            if all(_key_tokens([t.text])[0] in _PORTFOLIO or t.text in TITLES for t in sub) and \
+                    sub[-1].text not in ORG_HEADS:
+                return []
+            return [_Cand(sub[0].start, sub[-1].end, [t.text for t in sub], "organisation", "head")]
+    # split at connectors (no organisation holds them together)
+    parts = _split_connectors(run)
+    if len(parts) > 1:
+        # "Secretary of State Mike Pompeo": a title, a portfolio, then the name
+        if parts[0][-1].text.rstrip(".") in TITLES:
+            rest = [t for p in parts[1:] for t in p]
+            k = 0
+            while k < len(rest) - 1 and (rest[k].text in _PORTFOLIO or rest[k].text in TITLES) and \
+                    rest[k].text not in GIVEN_NAMES:
+                k += 1
+            name = rest[k:]
+            if name and name[0].text not in _PORTFOLIO:
+                return _person_from(text, name, "title", lowered)
+            return []
+        out = []
+        for p in parts:
+            out.extend(_classify_run(text, p, lowered, False))
+        return out
+    return _person_or_other(text, run, lowered)
+
+
+def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) -> list[_Cand]:
+    while name and name[-1].text.rstrip(".") in TITLES and len(name) > 1:
+        name = name[:-1]
+    if not name or len(name) > 5:
+        return []
+    words = [t.text for t in name]
+    if all(w in PLACES or w in COMMON or w in _MONTH_DAY for w in words) and reason != "title":
+        return []
+    if len(name) == 1 and (words[0] in PLACES or words[0] in _MONTH_DAY or words[0] in COMMON):
+        return []
+    return [_Cand(name[0].start, name[-1].end, words, "person", reason)]
+
+
+def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Cand]:
+    words = [t.text for t in run]
+    bare = [w.rstrip(".") for w in words]
+    # titles: the name is what follows the last title word
+    last_title = max((k for k, w in enumerate(bare) if w in TITLES and (k + 1 < len(bare))), default=-1)
+    if last_title >= 0:
+        name = run[last_title + 1:]
+        if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
+            return _person_from(text, name, "title", lowered)
+    surface = text[run[0].start:run[-1].end]
+    if surface in _MULTI_PLACES or all(w in PLACES for w in bare):
+        return []
+    if bare[-1] in NOT_ACTOR_HEADS or bare[-1] in _MONTH_DAY or all(w in _MONTH_DAY or w in COMMON for w in bare):
+        return []
+    # leading descriptors ("Republican Ted Cruz")
+    k = 0
+    while k < len(run) - 1 and bare[k] in _DESCRIPTORS:
+        k += 1
+    if k:
+        run, words, bare = run[k:], words[k:], bare[k:]
+    if len(run) == 1:
+        w = bare[0]
+        if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "")):
+            return [_Cand(run[0].start, run[0].end, words, "acronym", "shape")]
+        if w in KNOWN_ORGS:
+            return [_Cand(run[0].start, run[0].end, words, "organisation", "known")]
+        if w in AGENT_ORGS:
+            return [_Cand(run[0].start, run[0].end, words, "company", "known")]
+        if w in PLACES or w in COMMON or w in _MONTH_DAY or w in _DESCRIPTORS or w in TITLES:
+            return []
+        return [_Cand(run[0].start, run[0].end, words, "?", "single")]
+    if len(run) > 5:
+        return []
+    if all(_ALL_CAPS.match(w) for w in words):
+        return []  # shouting or a heading, not a name
+    if bare[0] in _ARABIC_ORG_WORDS:
+        return [_Cand(run[0].start, run[-1].end, words, "organisation", "shape")]
+    if bare[0] not in GIVEN_NAMES and len(run) >= 3:
+        # "Vermonter Bernie Sanders", "Floridians Jeb Bush": a descriptor before a given name
+        k = next((i for i, w in enumerate(bare[:-1]) if w in GIVEN_NAMES), 0)
+        if k and all(w not in GIVEN_NAMES and (w in COMMON or w.lower() in lowered or w.endswith(("er", "ers", "ian",
+                                                                                                    "ians", "ans", "s")))
+                     for w in bare[:k]):
+            run, words, bare = run[k:], words[k:], bare[k:]
+    if bare[0] in GIVEN_NAMES and bare[-1] not in PLACES:
+        return [_Cand(run[0].start, run[-1].end, words, "person", "given")]
+    if len(bare) >= 2 and bare[-1] in _NAME_SUFFIXES and bare[-2] in NOT_ACTOR_HEADS:
+        return []
+    if bare[-1] in _NAME_SUFFIXES or any(_PARTICLE_TOKEN.match(w) or w in _PARTICLES for w in bare[1:]) or \
+            any(len(w) == 2 and w[1] == "." and w[0].isupper() for w in words[1:-1]):
+        return [_Cand(run[0].start, run[-1].end, words, "person", "shape")]
+    if any(w in PLACES for w in bare):
+        return []
+    return [_Cand(run[0].start, run[-1].end, words, "?", "shape")]
+
+
+# --- context, acronyms and merging ---------------------------------------------------------------
+
+def _context_kind(text: str, c: _Cand) -> str | None:
+    """'person' or 'organisation' from the words around a candidate, or None."""
+    before = text[max(0, c.start - 60):c.start]
+    after = text[c.end:c.end + 80]
+    pre = _LOWER_BEFORE.search(before)
+    if pre and c.kind != "acronym":
+        words = pre.group(1).split()
+        if words and words[-1] in LOWER_TITLES:
+            return "person"
+    if _HONORIFIC_BEFORE.search(before):
+        return "person"
+    m = _APPOSITION.match(after)
+    if m and after.lstrip().startswith(","):
+        noun = m.group("noun")
+        if noun in LOWER_TITLES:
+            return "person"
+        if noun in _ORG_NOUNS:
+            return "organisation"
+    if c.kind == "acronym":
+        return None
+    if _SPEECH_ONLY.match(after) or _SAID_BEFORE.search(before):
+        return "person"
+    return None
+
+
+def _agentive(text: str, c: _Cand) -> bool:
+    before = text[max(0, c.start - 40):c.start]
+    after = text[c.end:c.end + 60]
+    return bool(_AGENT_AFTER.match(after) or _SAID_BEFORE.search(before) or _AGENT_BEFORE.search(before)
+                or text[c.end:c.end + 2] in ("'s", "’s"))
+
+
+@dataclass
+class _Ent:
+    kind: str
+    cands: list[_Cand]
+
+
+def _person_key(toks: Sequence[str]) -> tuple[str, str]:
+    """(first name, surname) without initials, suffixes and an al- prefix: 'Donald J. Trump' = 'Donald Trump'."""
+    core = [t for t in _key_tokens(toks) if t not in _NAME_SUFFIXES and not (len(t) == 1 and t.isupper())]
+    if not core:
+        return ("", "")
+    return (core[0], _strip_particle(core[-1])) if len(core) >= 2 else ("", _strip_particle(core[0]))
+
+
+def _acronym_key(tok: str) -> str:
+    return tok.replace(".", "")
+
+
+class _Index:
+    """The entities built so far, and the keys that find them."""
+
+    def __init__(self) -> None:
+        self.ents: list[_Ent] = []
+        self.of: dict[int, int] = {}  # id(candidate) -> entity index
+        self.people: dict[tuple[str, str], _Cand] = {}
+        self.orgs: dict[str, _Cand] = {}
+        self.surname: dict[str, list[_Cand]] = {}
+        self.middle: dict[str, list[_Cand]] = {}
+        self.first: dict[str, list[_Cand]] = {}
+
+    def attach(self, c: _Cand, target: _Cand | None, kind: str) -> None:
+        if target is not None and id(target) in self.of:
+            k = self.of[id(target)]
+            self.ents[k].cands.append(c)
+            self.of[id(c)] = k
+            return
+        self.ents.append(_Ent(kind, [c]))
+        self.of[id(c)] = len(self.ents) - 1
+
+    def person(self, c: _Cand) -> None:
+        key = _person_key(c.toks)
+        self.attach(c, self.people.get(key), "person")
+        self.people.setdefault(key, c)
+        core = [t for t in _key_tokens(c.toks) if t not in _NAME_SUFFIXES and not (len(t) == 1 and t.isupper())]
+        if core:
+            self.surname.setdefault(_strip_particle(core[-1]), []).append(c)
+        if len(core) >= 2:
+            self.first.setdefault(core[0], []).append(c)
+            for t in core[1:-1]:
+                if t not in _PARTICLES:
+                    self.middle.setdefault(_strip_particle(t), []).append(c)
+
+    def org(self, c: _Cand, *keys: str) -> None:
+        key = keys[0] if keys else _org_key(c.toks)
+        target = next((self.orgs[k] for k in (key, *keys) if k in self.orgs), None)
+        self.attach(c, target, "organisation")
+        for k in (key, *keys):
+            self.orgs.setdefault(k, c)
+
+    def person_named(self, token: str, c: _Cand) -> _Cand | None:
+        base = _strip_particle(token)
+        return (_nearest(self.surname.get(base, []), c) or _nearest(self.middle.get(base, []), c)
+                or _nearest(self.first.get(token, []), c))
+
+
+def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[str],
+           kind_of: Callable[[str], str]) -> list[ActorEntity]:
+    cands.sort(key=lambda c: (c.start, -c.end))
+    # acronyms defined in the text: "Full Name (ACR)"
+    defined: dict[int, str] = {}
+    for c in cands:
+        if c.kind in ("acronym", "person") or len(c.toks) < 2:
+            continue
+        m = _DEFINITION.match(text, c.end) if "(" in text[c.end:c.end + 2] else None
+        if m and _ACRONYM.match(m.group(1)) and _acronym_matches(m.group(1), c.toks):
+            c.kind = "organisation"
+            defined[id(c)] = m.group(1)
+    for c in cands:
+        if c.kind == "?" and len(c.toks) >= 2:
+            c.kind = _context_kind(text, c) or "?"
+    # shape-only multi-token runs whose surname recurs alone are people
+    singles = {_strip_particle(c.toks[0]) for c in cands if len(c.toks) == 1}
+    for c in cands:
+        if c.kind == "?" and len(c.toks) >= 2:
+            key = _key_tokens(c.toks)
+            if all(_is_name_token(w, lowered) for w in key) and _strip_particle(key[-1]) in singles:
+                c.kind = "person"
+    index = _Index()
+    initials_of: dict[str, _Cand] = {}
+    for c in cands:  # full forms first
+        if c.kind == "person" and len(c.toks) >= 2:
+            index.person(c)
+        elif c.kind == "organisation" and (len(c.toks) >= 2 or c.reason != "single"):
+            keys = [_org_key(c.toks)]
+            if id(c) in defined:
+                keys.append("acr:" + defined[id(c)])
+            index.org(c, *keys)
+            if len(c.toks) >= 2:
+                initials_of.setdefault("".join(t[0] for t in c.toks if t[:1].isupper() and t not in _DETERMINERS), c)
+    for c in cands:
+        if id(c) in index.of:
+            continue
+        w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
+        if c.kind == "acronym":
+            _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
+        elif c.kind == "company":
+            company = _org_key(c.toks)
+            if company in index.orgs or _agentive(text, c):
+                index.org(c, company)
+        elif len(c.toks) == 1:
+            target = index.person_named(w, c)
+            if target is not None:
+                index.attach(c, target, "person")
+            elif _org_key(c.toks) in index.orgs:
+                index.org(c)
+            elif (c.kind == "person" or _context_kind(text, c) == "person") and \
+                    (c.reason == "title" or c.toks[0].lower() not in lowered):
+                index.person(c)
+        else:
+            ctx = c.kind if c.kind in ("person", "organisation") else _context_kind(text, c)
+            if ctx == "person":
+                index.person(c)
+            elif ctx == "organisation":
+                index.org(c)
+    return _finish(text, index.ents, gaz, kind_of)
+
+
+def _acronym(text: str, c: _Cand, acr: str, index: _Index, initials_of: dict[str, _Cand]) -> None:
+    """An all-capital token: a defined acronym, the initials of an organisation, a transcript speaker, an agent."""
+    target = index.orgs.get("acr:" + acr) or initials_of.get(acr)
+    if target is not None:
+        index.attach(c, target, "organisation")
+        return
+    if acr in _NOT_ACRONYMS_OR_KNOWN or acr in _TRANSCRIPT_STOP or len(acr) < 2:
+        return
+    if _transcript_speaker(text, c):  # "PENCE: ..." is the Pence of the document
+        person = index.person_named(acr.capitalize(), c)
+        if person is not None:
+            index.attach(c, person, "person")
+        return
+    if acr in KNOWN_ACRONYMS or _agentive(text, c):
+        index.org(c, "acr:" + acr)
+
+
+def _transcript_speaker(text: str, c: _Cand) -> bool:
+    line_start = text.rfind("\n", 0, c.start) + 1
+    return not text[line_start:c.start].strip() and text[c.end:c.end + 1] == ":"
+
+
+def _nearest(options: list[_Cand], c: _Cand) -> _Cand | None:
+    """The latest full form before a mention, else the first one after it."""
+    if not options:
+        return None
+    before = [o for o in options if o.start < c.start]
+    if before:
+        return max(before, key=lambda o: o.start)
+    return min(options, key=lambda o: o.start)
+
+
+def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callable[[str], str]) -> list[ActorEntity]:
+    """Entities with non-overlapping spans; entities linked to one gazetteer actor become one."""
+    taken: set[int] = set()
+    gaz_sorted = sorted(gaz, key=lambda m: m.start)
+    grouped: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    order: list[str] = []
+    local = 0
+    for e in ents:
+        spans: list[tuple[int, int]] = []
+        for c in sorted(e.cands, key=lambda c: c.start):
+            if any(k in taken for k in range(c.start, c.end)):
+                continue
+            spans.append((c.start, c.end))
+            taken.update(range(c.start, c.end))
+        if not spans:
+            continue
+        gid = _gazetteer_link(spans, gaz_sorted, e.kind, kind_of)
+        key = f"gaz:{gid}" if gid is not None else f"local:{local}"
+        local += 1
+        if key in grouped:
+            grouped[key][1].extend(spans)
+        else:
+            grouped[key] = (e.kind, spans)
+            order.append(key)
+    out: list[ActorEntity] = []
+    used: dict[str, int] = {}
+    for key in order:
+        kind, spans = grouped[key]
+        spans.sort()
+        name = max((" ".join(text[a:b].split()) for a, b in spans), key=lambda n: (len(n), n))
+        gid = key[4:] if key.startswith("gaz:") else None
+        eid = gid if gid is not None else "ent:" + _slug(name)
+        n = used.get(eid, 0)
+        used[eid] = n + 1
+        out.append(ActorEntity(id=eid if not n else f"{eid}-{n + 1}", name=name, kind=kind,
+                               mentions=tuple(spans), gazetteer_id=gid))
+    out.sort(key=lambda e: e.mentions[0])
+    return out
+
+
+def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], kind: str,
+                    kind_of: Callable[[str], str]) -> str | None:
+    """The gazetteer actor a span names: an alias that covers the span or its last word, of a compatible kind
+    (a person is linked to a person only: "Jim Jordan" is not the state of Jordan)."""
+    for a, b in spans:
+        for m in gaz:
+            if m.start >= b:
+                break
+            if m.end <= a or m.via == "demonym" or not ((m.start <= a and m.end >= b) or m.end == b):
+                continue
+            if (kind_of(m.actor) == "person") == (kind == "person"):
+                return m.actor
+    return None
