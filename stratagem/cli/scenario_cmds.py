@@ -53,7 +53,7 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
     if not found:
         return
     problems = [c for c in cited.values() if c.problem]
-    checked = sum(1 for c in cited.values() if c.status in ("ok", "mismatch") or c.problem)
+    checked = sum(1 for c in cited.values() if c.checked)
     click.echo(f"citations: {found}/{len(cited)} found in their documents, {checked} checked against their "
                f"words, {len(problems)} do not match")
     for c in problems:

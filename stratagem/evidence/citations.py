@@ -75,7 +75,7 @@ class Citation:
 
     @property
     def checked(self) -> bool:
-        """True when stored words were compared with the document."""
+        """True when the citation was compared with its document (words, or at least their place)."""
         return self.status in ("ok", "mismatch") or (self.status in PROBLEMS and self.expected is not None)
 
     @property
@@ -150,33 +150,6 @@ def resolve_citations(records: Iterable[Evidence], lookups: Sequence[TextLookup]
     """:func:`resolve_citation` for many records, by evidence id (``expected`` by id)."""
     known = expected or {}
     return {ev.id: resolve_citation(ev, lookups, expected=known.get(ev.id)) for ev in records}
-
-
-@dataclass(frozen=True)
-class CitationSummary:
-    """Counts a command prints after resolving citations."""
-
-    total: int
-    quoted: int
-    found: int  # documents found
-    checked: int  # stored words compared with the document
-    problems: tuple[Citation, ...]
-
-    def line(self) -> str:
-        text = f"{self.quoted}/{self.total} evidence records quoted"
-        if self.checked:
-            text += f", {self.checked} checked against their documents"
-        if self.problems:
-            text += f"; {len(self.problems)} do not match their documents"
-        return text
-
-
-def summarise(citations: Iterable[Citation]) -> CitationSummary:
-    items = list(citations)
-    return CitationSummary(
-        total=len(items), quoted=sum(c.quoted for c in items), found=sum(c.origin != "" for c in items),
-        checked=sum(c.checked for c in items), problems=tuple(c for c in items if c.problem),
-    )
 
 
 class FolderTexts:

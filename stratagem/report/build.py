@@ -73,7 +73,7 @@ class ReportData:
     @property
     def evidence_checked(self) -> int:
         """Records whose stored words were compared with their document."""
-        return sum(1 for e in self.evidence.values() if e.status in ("ok", "mismatch") or e.problem)
+        return sum(1 for e in self.evidence.values() if e.checked)
 
     @property
     def evidence_problems(self) -> tuple[CitedEvidence, ...]:

@@ -60,6 +60,11 @@ class CitedEvidence:
         return self.words is not None and not self.problem
 
     @property
+    def checked(self) -> bool:
+        """The carried words were compared with the document (or the offsets lie outside it)."""
+        return self.status in ("ok", "mismatch") or bool(self.problem)
+
+    @property
     def found_quote(self) -> str:
         return " ".join((self.found or "").split())
 
