@@ -147,6 +147,15 @@ def test_records_without_words_are_checked_against_the_workspace_record(setup: S
                zip(setup.records, (cited[e.id] for e in setup.records), strict=True))
 
 
+def test_without_a_workspace_citations_resolve_from_the_documents_folder(setup: Setup) -> None:
+    """`report --documents DIR` reads the cleaned text again from the files: the same words, checked."""
+    cited = resolve_evidence(_scenario(setup.records), documents=[DOCS])
+    assert all(cited[e.id].status == "ok" and cited[e.id].source == "record" for e in setup.records)
+    bare = resolve_evidence(_scenario([e.model_copy(update={"text": None}) for e in setup.records]), documents=[DOCS])
+    assert all(bare[e.id].words == setup.cleaned[e.document][e.start:e.end] and bare[e.id].source == "file"
+               for e in setup.records)
+
+
 @pytest.fixture
 def web(setup: Setup) -> Iterator[TestClient]:
     with Workspace(setup.ws_path) as ws:
