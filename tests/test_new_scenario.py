@@ -97,6 +97,8 @@ def test_skeleton_loads_after_filling_and_drafts_with_zero_stances(tmp_path: Pat
     out.write_text(_fill_issue(out.read_text(encoding="utf-8")), encoding="utf-8")
     sc = load_yaml(out)
     assert sc.stances == () and sc.issues_without_stances() == ["gas-imports"]
+    checked = run_cli("validate", str(out))
+    assert checked.code == 0 and "work in progress: issue 'gas-imports' has no stances yet" in checked.out
     drafted = run_cli("draft", str(out), "--workspace", str(tmp_path / "w.db"), "--json")
     assert drafted.code == 0, drafted.err
     assert "us" in drafted.out and "gas.us.gas-imports" in drafted.out
@@ -314,3 +316,20 @@ def test_a_scenario_without_stances_validates_and_drafts_nothing_odd(tmp_path: P
     assert accepted.scenario.issues_without_stances() == []
     assert accepted.scenario.evidence[0].id == "d.c0-5.i" and accepted.scenario.evidence[0].text == "words"
     assert [d.id for d in accepted.scenario.documents] == ["d"]
+
+
+def test_a_draft_that_leans_neither_way_cannot_be_accepted_without_a_stance() -> None:
+    from stratagem.evidence.accept import accept_drafts
+
+    sc = Scenario.model_validate({"id": "s", "name": "S", "actors": [{"id": "a", "name": "A", "capability": 1}],
+                                  "issues": [{"id": "i", "name": "I"}]})
+    draft = DraftStance(id="s.a.i", scenario="s", actor="a", issue="i", direction="none", confidence=0.0,
+                        agreement=0.5, suggested_position=None, suggested_range=None, current_position=None,
+                        agrees_with_current=None)
+    with pytest.raises(ScenarioError, match="leans neither way"):
+        accept_drafts(sc, [draft], {})
+    other = DraftStance(id="t.a.i", scenario="t", actor="a", issue="i", direction="toward_0", confidence=0.5,
+                        agreement=1.0, suggested_position=25.0, suggested_range=(10.0, 40.0), current_position=None,
+                        agrees_with_current=None)
+    with pytest.raises(ScenarioError, match="belongs to scenario 't'"):
+        accept_drafts(sc, [other], {})

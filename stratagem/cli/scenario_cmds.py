@@ -48,6 +48,12 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
         f"{path}: valid scenario '{sc.id}': {len(sc.actors)} actors, {len(sc.issues)} issues, "
         f"{len(sc.stances)} stances, {len(sc.evidence)} evidence records, {len(sc.shocks)} shocks"
     )
+    waiting = sc.issues_without_stances()
+    if waiting:  # valid, but a work in progress: say what forecasting will ask for
+        which = ", ".join(f"'{i}'" for i in waiting)
+        click.echo(f"work in progress: issue{'s' if len(waiting) > 1 else ''} {which} "
+                   f"{'have' if len(waiting) > 1 else 'has'} no stances yet, so it cannot be forecast "
+                   "(stratagem draft FILE --workspace W proposes some)")
     cited = _cited(sc, workspace, documents) if sc.evidence else {}
     found = sum(1 for c in cited.values() if c.status != "missing")
     if not found:

@@ -88,6 +88,9 @@ def accept_drafts(
                 have_docs.add(record.document)
                 new_docs.append(doc_by_id.get(record.document, Document(id=record.document)))
         at = index.get((d.actor, d.issue))
+        if at is None and d.suggested_position is None:
+            raise ScenarioError(f"draft '{d.id}' leans neither way, so it suggests no position: read its "
+                                "citations and type the stance in by hand")
         if at is None:
             low, high = max(0.0, salience - SALIENCE_DOUBT), min(100.0, salience + SALIENCE_DOUBT)
             stance = d.to_stance(salience=salience).model_copy(update={
