@@ -236,6 +236,13 @@ def test_a_draft_never_cites_a_document_dated_after_as_of(docs: Path, tmp_path: 
                          "--limit", "500", "--include-after-as-of")
     assert {e["document"] for e in json.loads(everything.out)} == {HTML_DOC, TEXT_DOC}
     assert "included 1 document" in everything.err
+    with Workspace(ws_path) as ws:
+        ws.decide_draft(drafts[0].id, accepted=True)
+        accepted = {c.evidence_id for c in drafts[0].citations}
+    linked = run_cli("evidence", "--workspace", str(ws_path), "--scenario", str(sc_path), "--linked", "--json")
+    assert linked.code == 0, linked.err
+    assert {e["id"] for e in json.loads(linked.out)} == accepted
+    assert run_cli("evidence", "--workspace", str(ws_path), "--linked").code == 2
     with TestClient(create_app(ws_path, allowed_hosts=["testserver"])) as client:
         with Workspace(ws_path) as ws:
             ws.save_scenario_version(sc, note="test")

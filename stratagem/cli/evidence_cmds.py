@@ -168,21 +168,24 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
               help="Only what the scenario may cite: nothing dated after its as_of (says how much is left out).")
 @click.option("--include-after-as-of", "include_after", is_flag=True,
               help="With --scenario: list documents and events dated after as_of too.")
+@click.option("--linked", is_flag=True, help="With --scenario: only records linked to it (accepted drafts).")
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: str | None, document: str | None,
-                 scenario_ref: str | None, include_after: bool, limit: int, as_json: bool) -> None:
+                 scenario_ref: str | None, include_after: bool, linked: bool, limit: int, as_json: bool) -> None:
     """List evidence records stored in the workspace, with their words."""
     from stratagem.store.documents import evidence_for_scenario
     from stratagem.store.workspace import Workspace
 
     if not workspace.exists():
         raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
+    if linked and not scenario_ref:
+        raise click.BadParameter("--linked needs --scenario S", param_hint="--linked")
     sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True) if scenario_ref else None
     with Workspace(workspace) as ws:
         if sc is not None:
             usable = evidence_for_scenario(ws, sc, include_after=include_after, actor=actor, issue=issue, kind=kind,
-                                           document=document)
+                                           document=document, linked=linked)
             records = list(usable.kept)[:limit]
             if usable.message():
                 err_console.print(usable.message(), highlight=False, markup=False, soft_wrap=True)

@@ -60,7 +60,11 @@ def workspace_as_of(workspace: Workspace, scenario: Scenario, *, include_after: 
 
 
 def evidence_for_scenario(workspace: Workspace, scenario: Scenario, *, include_after: bool = False,
-                          **filters: str | None) -> EvidenceAsOf:
-    """Workspace evidence (``filters`` as in :meth:`Workspace.evidence`) usable on the scenario's ``as_of``."""
+                          linked: bool = False, **filters: str | None) -> EvidenceAsOf:
+    """Workspace evidence usable on the scenario's ``as_of`` (``filters``: actor, issue, kind, document).
+
+    ``linked`` keeps only records linked to the scenario (accepted drafts, :meth:`Workspace.link_scenario`).
+    """
     dates = {d.id: d.date for d in workspace.documents()}
-    return evidence_as_of(workspace.evidence(**filters), dates, scenario.as_of, include_after=include_after)
+    records = workspace.evidence(scenario=scenario.id if linked else None, **filters)
+    return evidence_as_of(records, dates, scenario.as_of, include_after=include_after)
