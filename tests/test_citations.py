@@ -267,3 +267,17 @@ def test_builtin_scenarios_declare_source_offsets_and_resolve_from_the_seeds() -
     if all(c.status == "missing" for c in cited.values()):
         pytest.skip("seed documents not found (../shared/seeds or $STRATAGEM_DOCUMENTS)")
     assert all(c.quoted and c.status == "unchecked" for c in cited.values())
+
+
+def test_versions_stored_before_offsets_were_named_keep_their_source_offsets(tmp_path: Path) -> None:
+    """A web-edited built-in saved by an earlier release has no `offsets`: its spans indexed the source text."""
+    sc = load_builtin("us-iraq-2020")
+    with Workspace(tmp_path / "ws.db") as ws:
+        version = ws.save_scenario_version(sc)
+        with ws.transaction() as conn:
+            content = conn.execute("SELECT content FROM scenario_versions").fetchone()[0]
+            conn.execute("UPDATE scenario_versions SET content = ?",
+                         (content.replace('"offsets":"source",', ""),))
+        assert '"offsets"' not in ws.query("SELECT content FROM scenario_versions")[0][0]
+        loaded = ws.load_scenario_version(sc.id, version)
+    assert loaded is not None and loaded == sc

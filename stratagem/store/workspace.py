@@ -802,7 +802,11 @@ class Workspace:
         if row is None:
             return None
         try:
-            return Scenario.model_validate_json(str(row[0]))
+            data = json.loads(str(row[0]))
+            for record in data.get("evidence", ()) if isinstance(data, dict) else ():
+                if isinstance(record, dict):  # saved before records named their offset space: they indexed the
+                    record.setdefault("offsets", "source")  # source text (what show, report and the web sliced)
+            return Scenario.model_validate(data)
         except ValueError as exc:
             raise WorkspaceError(f"stored scenario '{scenario_id}' version {version} is not valid: {exc}",
                                  path=self.path) from None
