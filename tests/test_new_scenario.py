@@ -333,3 +333,21 @@ def test_a_draft_that_leans_neither_way_cannot_be_accepted_without_a_stance() ->
                         agrees_with_current=None)
     with pytest.raises(ScenarioError, match="belongs to scenario 't'"):
         accept_drafts(sc, [other], {})
+
+
+def test_write_into_a_stored_version_from_the_cli_saves_the_next_version(tmp_path: Path, run_cli: Run) -> None:
+    db = _workspace(tmp_path)
+    with Workspace(db) as ws:
+        ws.save_scenario_version(parse_yaml(_fill_issue(new_skeleton(ws, "gas").text)), note="from new")
+    assert run_cli("draft", "gas@1", "--workspace", str(db)).code == 0
+    with Workspace(db) as ws:
+        leaning = next(d for d in ws.drafts("gas") if d.suggested_position is not None)
+    result = run_cli("draft", "gas@1", "--workspace", str(db), "--accept", leaning.id, "--write")
+    assert result.code == 0, result.err
+    assert "scenario 'gas' version 2" in result.out
+    with Workspace(db) as ws:
+        v2 = ws.load_scenario_version("gas", 2)
+        assert [v.parent for v in ws.scenario_versions("gas")] == [None, 1]
+    assert v2 is not None and v2.stances[0].evidence == tuple(c.evidence_id for c in leaning.citations)
+    shown = run_cli("validate", "gas@2", "--workspace", str(db))
+    assert shown.code == 0 and "1 stances" in shown.out
