@@ -254,6 +254,10 @@ def test_source_offsets_resolve_in_the_text_as_written_and_never_in_html_markup(
         assert resolve_citation(markup, [ws.document_text]).status == "markup"
         with pytest.raises(WorkspaceError, match="indexes the cleaned text"):
             ws.add_evidence([as_written])
+    undeclared = as_written.model_copy(update={"offsets": "cleaned"})  # written before offsets were named
+    with Workspace(setup.ws_path) as ws:
+        hinted = resolve_citation(undeclared, [ws.document_text])
+    assert hinted.status == "mismatch" and "the offsets fit the source text: say offsets: source" in hinted.describe()
     folder = FolderTexts([DOCS])
     assert resolve_citation(as_written, [folder]).status == "ok"  # the documents folder, no workspace
     cleaned = next(e for e in setup.records if e.document == TEXT_DOC)

@@ -72,6 +72,7 @@ class Citation:
     found: str | None  # what the offsets select in the document now (None when it was not read)
     expected: str | None  # the words the record (or the caller) says the offsets select
     origin: str  # where the document text came from: "workspace", "file", or "" when not found
+    hint: str = ""  # e.g. the words fit the other offset space
 
     @property
     def checked(self) -> bool:
@@ -90,11 +91,12 @@ class Citation:
     def describe(self) -> str:
         """One line naming the document, the record, and what was expected and found."""
         where = f"{self.document} {self.evidence} ({self.offsets} {self.start}-{self.end})"
+        hint = f" ({self.hint})" if self.hint else ""
         if self.status == "mismatch":
-            return f"{where}: expected “{_short(self.expected)}”, found “{_short(self.found)}”"
+            return f"{where}: expected “{_short(self.expected)}”, found “{_short(self.found)}”{hint}"
         if self.status == "out-of-range":
             return f"{where}: the offsets lie beyond the end of the document" + (
-                f"; expected “{_short(self.expected)}”" if self.expected is not None else "")
+                f"; expected “{_short(self.expected)}”" if self.expected is not None else "") + hint
         if self.status == "markup":
             return f"{where}: source offsets into an HTML page select markup; cite its cleaned text"
         if self.status == "missing":
@@ -127,9 +129,10 @@ def resolve_citation(evidence: Evidence, lookups: Sequence[TextLookup], *,
             break
 
     def cite(status: CitationStatus, words: str | None, found: str | None = None, origin: str = "") -> Citation:
+        hint = _other_space_hint(evidence, lookups, want) if status in ("mismatch", "out-of-range") else ""
         return Citation(evidence=evidence.id, document=evidence.document, start=evidence.start, end=evidence.end,
                         offsets=evidence.offsets, status=status, words=words, found=found, expected=want,
-                        origin=origin)
+                        origin=origin, hint=hint)
 
     if doc is None:
         return cite("missing", want)
@@ -143,6 +146,22 @@ def resolve_citation(evidence: Evidence, lookups: Sequence[TextLookup], *,
     if same_words(want, found):
         return cite("ok", want, found, doc.origin)
     return cite("mismatch", want, found, doc.origin)
+
+
+def _other_space_hint(evidence: Evidence, lookups: Sequence[TextLookup], want: str | None) -> str:
+    """Say so when the words sit at these offsets of the document's other text (a missing ``offsets:``)."""
+    if want is None:
+        return ""
+    other = "source" if evidence.offsets == "cleaned" else "cleaned"
+    for lookup in lookups:
+        doc = lookup(evidence.document, other)
+        if doc is not None:
+            if doc.media_type == "text/html" and other == "source":
+                return ""
+            if evidence.end <= len(doc.text) and same_words(want, doc.text[evidence.start : evidence.end]):
+                return f"the offsets fit the {other} text: say offsets: {other}"
+            return ""
+    return ""
 
 
 def resolve_citations(records: Iterable[Evidence], lookups: Sequence[TextLookup], *,
