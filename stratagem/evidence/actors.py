@@ -70,7 +70,7 @@ ORG_HEADS = _words("""
     Project Initiative Endowment Laboratory Laboratories Lab Labs Hospital Clinic Church Mosque Synagogue
     Diocese Order Lodge Club Team Committees Councils Courts Agencies Departments Offices Foundations
     Institutes Universities Banks Unions Leagues Associations Federations Networks Coalitions Alliances
-    Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats""")
+    Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats Media PAC Insider""")
 # heads that only make an organisation with a complement ("Center for ...", "Conference of ...")
 _HEADS_NEEDING_COMPLEMENT = _words("Center Centre Conference Program Programme Project Initiative Order Trust "
                                    "Mission Resistance Fighters Oil Energy Capital Petroleum Republicans Democrats "
@@ -238,7 +238,9 @@ COMMON = _words("""
     Thurs Fri Sat Sun Spring Summer Autumn Fall Winter AM PM Am Pm Part Chapter Section Page Figure Table
     Step Question Answer Q Story Stories Opinion Analysis Commentary Perspective Live Listen Transcript
     Yes No Not Oops Wow Hey Hi Hello Okay Ah Um Uh Look Listen Imagine Consider Remember Note Take Make
-    Go Get Put Keep Stop Start Try Give Tell Ask Think Let's Lets Let Whoever Whatever""")
+    Go Get Put Keep Stop Start Try Give Tell Ask Think Let's Lets Let Whoever Whatever Sorry Cheers Wait
+    Aides Authorities Significantly Importantly Notably Interestingly Ironically Unfortunately Fortunately
+    Clearly Obviously Apparently Reportedly Allegedly Basically Frankly Honestly Seriously Crooked""")
 _MONTH_DAY = _words("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 PLACES = _words("""
@@ -281,7 +283,8 @@ _MULTI_PLACES = frozenset({
 # well-known institutions and organisations that carry no head word
 KNOWN_ORGS = _words("""Pentagon Kremlin Congress Senate Parliament Knesset Majlis Duma Politico Breitbart Axios Reuters
     Bloomberg Gallup Quinnipiac Rasmussen YouGov Ipsos Interpol Europol Frontex Hamas Hezbollah Taliban
-    Politifact PolitiFact Newsweek Mediaite Gawker BuzzFeed Rudaw Kurdistan24 Greenpeace Oxfam UNICEF UNESCO""")
+    Politifact PolitiFact Newsweek Mediaite Gawker BuzzFeed Rudaw Kurdistan24 Greenpeace Oxfam UNICEF UNESCO Xinhua
+    Statista Telemundo Univision""")
 # companies and outlets whose names are also things ("a Facebook message"): organisations only as agents
 AGENT_ORGS = _words("""Exxon ExxonMobil Chevron Gazprom Rosneft Aramco Halliburton Boeing Lockheed Raytheon Google
     Facebook Twitter Microsoft Amazon Apple Walmart Citigroup JPMorgan Vox Slate Salon Time Fortune Forbes
@@ -308,7 +311,7 @@ _NOT_ACRONYMS = _words("""US USA UK U.S. U.K. TV AM PM ET EST EDT PST PDT GMT UT
 KNOWN_ACRONYMS = _words("""FBI CIA NSA DHS DOJ DOD DOE EPA IRS FDA CDC NIH NASA FEMA ATF DEA ICE TSA SEC FCC FTC
     FEC NLRB OMB GAO CBO NATO UN EU IMF OPEC GOP DNC RNC NRA ACLU NAACP AIPAC CAIR CPAC SPLC CNN NBC ABC CBS MSNBC
     NPR PBS BBC CNBC HBO ESPN NYT WSJ KRG KDP PUK PMF IRGC CENTCOM ISIS ISIL IS SOMO APIKUR OPEC INOC NOC
-    IAEA WHO WTO ICC ICJ OSCE ASEAN AU ANC PLO PKK YPG SDF HTS AQAP AQI JCPOA USAID UNHCR UNAMI UNSC NSC JSOC
+    IAEA WHO WTO ICC ICJ OSCE ASEAN AU ANC PLO PKK YPG SDF HTS AQAP AQI USAID UNHCR UNAMI UNSC NSC JSOC
     SOCOM DIA NGA NRO USCIS CBP DHS HHS HUD VA DOT DOL USDA SBA SSA OPM OSHA DOS MOD MOO MOF""")
 _NOT_ACRONYMS_OR_KNOWN = _NOT_ACRONYMS - KNOWN_ACRONYMS
 _TRANSCRIPT_STOP = _words("""Q A QUESTION ANSWER MODERATOR ANNOUNCER UNIDENTIFIED MALE FEMALE CROWD AUDIENCE
@@ -324,6 +327,11 @@ _QUOTE_OPENERS = "“\"‘'«(—–-:["
 _PARTICLE_TOKEN = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|Abu|Al|El)-[A-Z]")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,7}|[A-Z](?:[a-z]?[A-Z]){1,4}[a-z]?)$")
 _ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9&.\-]+$")
+_DESCRIPTOR_COMPOUND = re.compile(r"^[A-Z][\w'’]*-(?:maker|backed|based|born|led|owned|run|funded|allied|aligned|"
+                                  r"affiliated|linked|controlled|dominated|style|era|elect|turned)$")
+_NOT_A_NAME = re.compile(r"['’](?:ve|m|ll|d|re)$|^I['’]|-(?:born|based|backed|led|style|era|old)$")
+_CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|La|Le|Van)[A-Z][a-z]+[A-Z][A-Za-z]+$")
+_PLACE_PREFIXES = _words("Fort Ft Lake Mount Mt Port Saint San Santa Los Las Cape North South East West Upper Lower")
 _INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
 _WORD = re.compile(r"[A-Za-z][\w'’\-]*")
 _SENTENCE_END = re.compile(r"[.!?][”\"’]?\s*$")
@@ -331,7 +339,6 @@ _LEADING_PUNCT = re.compile(r"[^\w]*")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
 _LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
-_AGENT_BEFORE = re.compile(r"\b(?:the|by|from|with|and|of)\s+$")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&]{1,9})\)")
 
 
@@ -482,9 +489,15 @@ def _slug(name: str) -> str:
 _ORG_KEY_HEADS = _words("Ministry Department Office Agency Bureau Committee Council Commission Authority Court")
 
 
+_CORPORATE = _words("inc corp co ltd llc plc company corporation news")
+
+
 def _org_key(toks: Sequence[str]) -> str:
-    """'Oil Ministry' and 'Ministry of Oil' share a key; determiners and case are ignored."""
+    """'Oil Ministry' and 'Ministry of Oil' share a key, as do 'Pfizer Inc.' and 'Pfizer'; determiners and case
+    are ignored."""
     words = [t.rstrip(".").lower() for t in toks if t not in _DETERMINERS]
+    while len(words) > 1 and words[-1] in _CORPORATE:
+        words = words[:-1]
     if len(words) >= 3 and words[1] == "of" and toks[0] in _ORG_KEY_HEADS:
         words = [*[w for w in words[2:] if w != "the"], words[0]]
     return " ".join(words)
@@ -549,10 +562,10 @@ def _runs(text: str, sentence_starts: set[int], blocked: list[tuple[int, int]], 
                         for seg in _run_tokens(text, m, sentence_starts)]
         else:
             segments = _run_tokens(text, m, sentence_starts)
-        in_headline = bool(headline) and _inside(headline, m.start(), m.end())
+        here = headline if headline and _inside(headline, m.start(), m.end()) else ()
         for seg in segments:
             if seg:
-                cands.extend(_classify_run(text, seg, lowered, in_headline))
+                cands.extend(_classify_run(text, seg, lowered, here))
     return cands
 
 
@@ -572,6 +585,9 @@ def _org_head_index(words: Sequence[str]) -> int | None:
     """Index of the organisation head word of a run, if it has one (before any 'of/for/on' complement)."""
     bare = [w.rstrip(".") for w in words]
     first_conn = next((k for k, w in enumerate(bare) if w in ("of", "for", "on")), len(bare))
+    if any(w in ("and", "the", "de") for w in bare[:first_conn]) or \
+            any(w in _MONTH_DAY for w in bare[first_conn:]):
+        return None  # "Clinton and the Democratic National Committee", "ABC News on Sunday": two names
     for k in range(first_conn - 1, -1, -1):
         w = bare[k]
         if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
@@ -589,7 +605,33 @@ def _org_head_index(words: Sequence[str]) -> int | None:
     return None
 
 
-def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bool) -> list[_Cand]:
+def _headline_run(text: str, run: list[_Tok], lowered: set[str], headline: Sequence[tuple[int, int]]) -> list[_Cand]:
+    """A run in a title-case line: only the longest pieces that the body also writes are names."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(run):
+        for j in range(len(run), i, -1):
+            piece = text[run[i].start:run[j - 1].end]
+            if _in_body(text, piece, headline):
+                out.extend(_classify_run(text, run[i:j], lowered, ()))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _in_body(text: str, piece: str, headline: Sequence[tuple[int, int]]) -> bool:
+    at = text.find(piece)
+    while at >= 0:
+        if not _inside(headline, at, at + len(piece)):
+            return True
+        at = text.find(piece, at + 1)
+    return False
+
+
+def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Sequence[tuple[int, int]]) -> list[_Cand]:
+    in_headline = bool(headline)
     # drop sentence-initial (or headline) common words and leading determiners
     while run and (run[0].text in _DETERMINERS or ((run[0].initial or in_headline) and
                    (run[0].text in COMMON or (run[0].text.lower() in lowered and run[0].text not in GIVEN_NAMES
@@ -604,20 +646,7 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bo
     if not run:
         return []
     if in_headline:
-        run = [t for t in run]
-        if any(t.text.lower() in lowered and t.text not in GIVEN_NAMES for t in run) and \
-                _org_head_index([t.text for t in run]) is None:
-            # a headline run with common words in it: keep only name-like sub-runs
-            out: list[_Cand] = []
-            part: list[_Tok] = []
-            for t in [*run, None]:
-                if t is not None and _is_name_token(t.text, lowered):
-                    part.append(t)
-                    continue
-                if part:
-                    out.extend(_classify_run(text, part, lowered, False))
-                part = []
-            return out
+        return _headline_run(text, run, lowered, headline)
     words = [t.text for t in run]
     surface = text[run[0].start:run[-1].end]
     # a whole run that is a known organisation or a place
@@ -635,6 +664,8 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bo
             if all(_key_tokens([t.text])[0] in _PORTFOLIO or t.text in TITLES for t in sub) and \
                     sub[-1].text not in ORG_HEADS:
                 return []
+            if len(sub) == 1 and sub[0].text.rstrip(".") not in _BARE_HEADS and sub[0].text not in KNOWN_ORGS:
+                return [_Cand(sub[0].start, sub[0].end, [sub[0].text], "headref", "single")]
             return [_Cand(sub[0].start, sub[-1].end, [t.text for t in sub], "organisation", "head")]
     # split at connectors (no organisation holds them together)
     parts = _split_connectors(run)
@@ -652,7 +683,7 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bo
             return []
         out = []
         for p in parts:
-            out.extend(_classify_run(text, p, lowered, False))
+            out.extend(_classify_run(text, p, lowered, ()))
         return out
     return _person_or_other(text, run, lowered)
 
@@ -660,7 +691,10 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], in_headline: bo
 def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) -> list[_Cand]:
     while name and name[-1].text.rstrip(".") in TITLES and len(name) > 1:
         name = name[:-1]
-    if not name or len(name) > 5:
+    # "Speaker of the House Rep. Paul Ryan": the name is what follows the last title
+    last = max((k for k, t in enumerate(name[:-1]) if t.text.rstrip(".") in TITLES), default=-1)
+    name = _after_descriptors(name[last + 1:], lowered)
+    if not name or len(name) > 5 or all(t.text.rstrip(".") in TITLES for t in name):
         return []
     words = [t.text for t in name]
     if all(w in PLACES or w in COMMON or w in _MONTH_DAY for w in words) and reason != "title":
@@ -670,11 +704,30 @@ def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) ->
     return [_Cand(name[0].start, name[-1].end, words, "person", reason)]
 
 
+def _after_descriptors(run: list[_Tok], lowered: set[str]) -> list[_Tok]:
+    """'Vermonter Bernie Sanders', 'Political Affairs Wendy Sherman' -> the run from the given name on."""
+    bare = [t.text.rstrip(".") for t in run]
+    if len(run) < 3 or bare[0] in GIVEN_NAMES:
+        return run
+    k = next((i for i, w in enumerate(bare[:-1]) if w in GIVEN_NAMES), 0)
+    if k and all(w in COMMON or w.lower() in lowered or w.endswith(("er", "ers", "ian", "ians", "ans", "s"))
+                 for w in bare[:k]):
+        return run[k:]
+    return run
+
+
 def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Cand]:
     words = [t.text for t in run]
     bare = [w.rstrip(".") for w in words]
     # titles: the name is what follows the last title word
-    last_title = max((k for k, w in enumerate(bare) if w in TITLES and (k + 1 < len(bare))), default=-1)
+    if len(run) >= 2 and _DESCRIPTOR_COMPOUND.match(bare[0]):  # "Botox-maker Allergan", "Iranian-backed Kataib"
+        kind = "organisation" if bare[0].endswith("-maker") else None
+        rest = run[1:]
+        if kind:
+            return [_Cand(rest[0].start, rest[-1].end, [t.text for t in rest], kind, "descriptor")]
+        return _person_or_other(text, rest, lowered)
+    last_title = max((k for k, w in enumerate(bare) if (w in TITLES or w.lower() in LOWER_TITLES)
+                      and k + 1 < len(bare)), default=-1)
     if last_title >= 0:
         name = run[last_title + 1:]
         if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
@@ -692,7 +745,11 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         run, words, bare = run[k:], words[k:], bare[k:]
     if len(run) == 1:
         w = bare[0]
+        if _NOT_A_NAME.search(w) or w.lower() in LOWER_TITLES:
+            return []
         if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "")):
+            if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS:
+                return []  # "N.C.", "J.M.": a state or initials
             return [_Cand(run[0].start, run[0].end, words, "acronym", "shape")]
         if w in KNOWN_ORGS:
             return [_Cand(run[0].start, run[0].end, words, "organisation", "known")]
@@ -700,20 +757,21 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             return [_Cand(run[0].start, run[0].end, words, "company", "known")]
         if w in PLACES or w in COMMON or w in _MONTH_DAY or w in _DESCRIPTORS or w in TITLES:
             return []
+        if w in ORG_HEADS:  # "the Post", "the Committee": the organisation named just before, if any
+            return [_Cand(run[0].start, run[0].end, words, "headref", "single")]
+        if _CAMEL.match(w):  # "EgyptAir", "HuffPost", "YouTube"
+            return [_Cand(run[0].start, run[0].end, words, "company", "shape")]
+        if run[0].initial and w.endswith("ly"):
+            return []
         return [_Cand(run[0].start, run[0].end, words, "?", "single")]
-    if len(run) > 5:
+    if len(run) > 5 or bare[0] in _PLACE_PREFIXES:
         return []
     if all(_ALL_CAPS.match(w) for w in words):
         return []  # shouting or a heading, not a name
     if bare[0] in _ARABIC_ORG_WORDS:
         return [_Cand(run[0].start, run[-1].end, words, "organisation", "shape")]
-    if bare[0] not in GIVEN_NAMES and len(run) >= 3:
-        # "Vermonter Bernie Sanders", "Floridians Jeb Bush": a descriptor before a given name
-        k = next((i for i, w in enumerate(bare[:-1]) if w in GIVEN_NAMES), 0)
-        if k and all(w not in GIVEN_NAMES and (w in COMMON or w.lower() in lowered or w.endswith(("er", "ers", "ian",
-                                                                                                    "ians", "ans", "s")))
-                     for w in bare[:k]):
-            run, words, bare = run[k:], words[k:], bare[k:]
+    run = _after_descriptors(run, lowered)
+    words, bare = [t.text for t in run], [t.text.rstrip(".") for t in run]
     if bare[0] in GIVEN_NAMES and bare[-1] not in PLACES:
         return [_Cand(run[0].start, run[-1].end, words, "person", "given")]
     if len(bare) >= 2 and bare[-1] in _NAME_SUFFIXES and bare[-2] in NOT_ACTOR_HEADS:
@@ -756,8 +814,7 @@ def _context_kind(text: str, c: _Cand) -> str | None:
 def _agentive(text: str, c: _Cand) -> bool:
     before = text[max(0, c.start - 40):c.start]
     after = text[c.end:c.end + 60]
-    return bool(_AGENT_AFTER.match(after) or _SAID_BEFORE.search(before) or _AGENT_BEFORE.search(before)
-                or text[c.end:c.end + 2] in ("'s", "’s"))
+    return bool(_AGENT_AFTER.match(after) or _SAID_BEFORE.search(before) or text[c.end:c.end + 2] in ("'s", "’s"))
 
 
 @dataclass
@@ -766,9 +823,15 @@ class _Ent:
     cands: list[_Cand]
 
 
+def _core(toks: Sequence[str]) -> list[str]:
+    """The name words: no initials, suffixes or lower-case particles ('Bill de Blasio' -> Bill, Blasio)."""
+    return [t for t in _key_tokens(toks)
+            if t not in _NAME_SUFFIXES and not (len(t) == 1 and t.isupper()) and t not in _PARTICLES]
+
+
 def _person_key(toks: Sequence[str]) -> tuple[str, str]:
     """(first name, surname) without initials, suffixes and an al- prefix: 'Donald J. Trump' = 'Donald Trump'."""
-    core = [t for t in _key_tokens(toks) if t not in _NAME_SUFFIXES and not (len(t) == 1 and t.isupper())]
+    core = _core(toks)
     if not core:
         return ("", "")
     return (core[0], _strip_particle(core[-1])) if len(core) >= 2 else ("", _strip_particle(core[0]))
@@ -803,7 +866,7 @@ class _Index:
         key = _person_key(c.toks)
         self.attach(c, self.people.get(key), "person")
         self.people.setdefault(key, c)
-        core = [t for t in _key_tokens(c.toks) if t not in _NAME_SUFFIXES and not (len(t) == 1 and t.isupper())]
+        core = _core(c.toks)
         if core:
             self.surname.setdefault(_strip_particle(core[-1]), []).append(c)
         if len(core) >= 2:
@@ -865,6 +928,11 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
         if c.kind == "acronym":
             _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
+        elif c.kind == "headref":
+            head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
+                    and o.toks[-1].rstrip(".") == w and o.start < c.start]
+            if head:
+                index.attach(c, head[-1], "organisation")
         elif c.kind == "company":
             company = _org_key(c.toks)
             if company in index.orgs or _agentive(text, c):
