@@ -287,3 +287,40 @@ def test_json_api_edits_validate_and_version(client: TestClient) -> None:
     final = current(client)["scenario"]
     assert next(a for a in final["actors"] if a["id"] == "turkey")["capability"] == 5
     assert any(i["id"] == "oil" for i in final["issues"])
+
+
+def test_accepting_a_draft_in_the_web_app_stores_the_stance_with_its_evidence_ids(client: TestClient) -> None:
+    from tests.browser.test_roundtrip import ANCHORS, TALKS
+
+    r = client.post("/api/documents", files={"file": ("talks.txt", TALKS.encode(), "text/plain")},
+                    headers=headers(client))
+    assert r.status_code == 201
+    scenario = {"id": "oil", "name": "Oil", "actors": [
+        {"id": "iraq", "name": "Iraq", "kind": "state", "capability": 3},
+        {"id": "krg", "name": "Kurdistan Regional Government", "kind": "government", "capability": 1}],
+        "issues": [{"id": "pipe", "name": "Reopening the pipeline", "anchors": [
+            {"value": float(v), "label": label.strip()} for v, label in
+            (line.split(":", 1) for line in ANCHORS.splitlines())]}]}
+    assert upload(client, yaml.safe_dump(scenario)).status_code == 201
+    assert form_post(client, "/scenarios/oil/drafts").status_code == 303
+    drafts = {d["id"]: d for d in client.get("/api/scenarios/oil/drafts").json()}
+    draft = drafts["oil.iraq.pipe"]
+    before = current(client, "oil")["version"]
+    decided = client.post("/api/scenarios/oil/drafts/oil.iraq.pipe/decision", json={"accepted": True},
+                          headers=headers(client))
+    assert decided.status_code == 200 and decided.json()["status"] == "accepted"
+    now = current(client, "oil")
+    assert now["version"] == before + 1
+    stance = next(s for s in now["scenario"]["stances"] if s["actor"] == "iraq")
+    ids = [c["evidence_id"] for c in draft["citations"]]
+    assert stance["evidence"] == ids and stance["position"] == draft["suggested_position"]
+    records = {e["id"]: e for e in now["scenario"]["evidence"]}
+    for c in draft["citations"]:
+        record = records[c["evidence_id"]]
+        cleaned = client.get(f"/api/documents/{record['document']}").json()["text"]
+        assert record["document"] == c["document"]
+        assert cleaned[record["start"]:record["end"]].split() == c["text"].split()
+    page = client.get("/scenarios/oil").text
+    assert 'id="stance-iraq-pipe"' in page
+    undone = client.post("/api/scenarios/oil/undo", headers=headers(client)).json()["version"]
+    assert client.get(f"/api/scenarios/oil?version={undone}").json()["scenario"]["stances"] == []

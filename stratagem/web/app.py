@@ -403,6 +403,8 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         state.current(ws, sid)
         if not any(d.id == draft_id for d in ws.drafts(sid)):
             raise state.NotFound(f"'{sid}' has no draft '{draft_id}'")
+        if accepted:  # the stance and its evidence go into a new version (stratagem.web.editing.accept_draft)
+            return editing.accept_draft(ws, sid, draft_id)
         return ws.decide_draft(draft_id, accepted)
 
     # -- uploads -----------------------------------------------------------------------

@@ -22,6 +22,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from stratagem.evidence.draft import DraftStance
 from stratagem.model.schema import ActorKind, Scenario, ShockAction
 from stratagem.store.workspace import Workspace
 from stratagem.web import state
@@ -296,6 +297,18 @@ def delete_shock(ws: Workspace, scenario_id: str, shock_id: str) -> int:
         return f"removed shock {shock_id}"
 
     return _save(ws, scenario_id, change, lambda loc, msg: "form")
+
+
+def accept_draft(ws: Workspace, scenario_id: str, draft_id: str) -> DraftStance:
+    """Accept a drafted stance into the next version: the stance (or more citations on the existing one)
+    and its evidence records under their workspace ids, as ``stratagem draft --accept --write`` does."""
+    from stratagem.store.drafting import accept_into_version
+
+    sc, version = state.current(ws, scenario_id)
+    if version is None:  # an unedited built-in: keep the original as version 1
+        version = ws.save_scenario_version(sc, note="built-in")
+    result = accept_into_version(ws, scenario_id, [draft_id], version=version)
+    return result.drafts[0]
 
 
 def _check_id(value: str, field: str = "id") -> None:
