@@ -116,6 +116,8 @@ def test_show_displays_exactly_each_records_words(setup: Setup, tmp_path: Path, 
     for e in setup.records:
         assert f"“{_norm(e.text or '')}”" in out, e.id
     assert "DOES NOT MATCH" not in result.out
+    n = len(setup.records)
+    assert f"{n}/{n} evidence records quoted, {n} checked against their documents" in result.out
 
 
 def test_report_quotes_exactly_each_records_words(setup: Setup, tmp_path: Path, run_cli: Any) -> None:
@@ -230,7 +232,7 @@ def test_a_wrong_offset_is_reported_as_a_mismatch_not_counted_as_quoted(setup: S
 
     result = run_cli("show", str(path), "--workspace", str(setup.ws_path))
     assert result.code == 0 and result.out.count("DOES NOT MATCH") == 2
-    assert "2 citations do not match their documents" in result.out
+    assert "2 citations do not match their documents" in result.out and "1/3 evidence records quoted" in result.out
 
     with Workspace(setup.ws_path) as ws:
         ws.save_scenario_version(sc, note="wrong offsets")

@@ -151,6 +151,10 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
         console.print(f"({missing} evidence records not shown: their documents were not found; "
                       "set --documents, --workspace or $STRATAGEM_DOCUMENTS)", style="dim")
     problems = [c for c in cited.values() if c.problem]
+    quoted = sum(1 for c in cited.values() if c.quoted)
+    checked = sum(1 for c in cited.values() if c.checked)
+    console.print(f"{quoted}/{len(cited)} evidence records quoted" + (f", {checked} checked against their "
+                  "documents" if checked else ""), style="dim", highlight=False)
     if problems:
         console.print(f"{len(problems)} citations do not match their documents:", style="bold red")
         for c in problems:
