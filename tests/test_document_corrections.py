@@ -268,3 +268,32 @@ def test_the_as_of_filters_count_what_they_leave_out() -> None:
     assert usable.message() == ("left out 1 document and 1 event dated after as_of 2024-02-01 "
                                 "(--include-after-as-of includes them)")
     assert len(evidence_as_of(records, dates, dt.date(2024, 2, 1), include_after=True).kept) == 3
+
+
+def test_a_web_upload_of_a_stored_document_re_extracts_when_the_scenario_link_changes(tmp_path: Path) -> None:
+    ws_path = tmp_path / "ws.db"
+    sc = _scenario([])
+    with Workspace(ws_path) as ws:
+        ws.save_scenario_version(sc, note="test")
+    raw = (DOCS / f"{TEXT_DOC}.txt").read_bytes()
+    with TestClient(create_app(ws_path, allowed_hosts=["testserver"])) as client:
+        client.get("/")
+        headers = {"X-CSRF-Token": str(client.cookies.get("stratagem_csrf"))}
+
+        def upload(**data: str) -> dict[str, Any]:
+            response = client.post("/api/documents", files={"file": ("scrape.txt", raw, "text/plain")},
+                                   data=data, headers=headers)
+            assert response.status_code == 201, response.text
+            out: dict[str, Any] = response.json()
+            return out
+
+        first = upload()
+        assert first["created"] and first["n_evidence"] > 0
+        again = upload()
+        assert (again["created"], again["updated"], again["n_evidence"]) == (False, False, first["n_evidence"])
+        linked = upload(scenario=sc.id)
+        assert linked["updated"] and linked["id"] == first["id"] and linked["n_evidence"] > first["n_evidence"]
+    with Workspace(ws_path) as ws:
+        assert len(ws.documents()) == 1
+        assert any(e.issue == "exports" for e in ws.evidence())
+        assert all(e.document == first["id"] and e.id.startswith(first["id"]) for e in ws.evidence())

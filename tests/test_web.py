@@ -214,7 +214,7 @@ def test_request_paths_never_reach_the_file_system(client: TestClient, tmp_path:
     up = client.post("/api/documents", files={"file": ("s.yaml", yaml.safe_dump(sc).encode(), "application/yaml")},
                      headers={"X-CSRF-Token": token(client)})
     assert up.status_code == 201 and up.json() == {"kind": "scenario", "id": "uploaded-test", "created": True,
-                                                   "n_evidence": 0, "version": 1, "kept": None}
+                                                   "n_evidence": 0, "version": 1, "kept": None, "updated": False}
     page = client.get("/scenarios/uploaded-test").text
     assert "root:" not in page and "words not available" in page
 

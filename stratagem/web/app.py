@@ -8,6 +8,7 @@ needs the CSRF token; see :mod:`stratagem.web.security` for the other protection
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -32,6 +33,7 @@ from stratagem.evidence.errors import DocumentError
 from stratagem.evidence.extract import evidence_records, extract, issue_links
 from stratagem.evidence.gazetteer import load_gazetteer
 from stratagem.evidence.ingest import ingest_bytes
+from stratagem.evidence.metadata import extraction_options
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Evidence, Scenario
 from stratagem.report import build, charts
@@ -131,6 +133,7 @@ class UploadOut(BaseModel):
     n_evidence: int = 0
     version: int | None = None
     kept: int | None = None  # a scenario upload stored beside this edited version (on_conflict=keep-both)
+    updated: bool = False  # a document stored before, re-extracted because the scenario link changed
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -430,15 +433,20 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         except DocumentError as exc:
             raise StratagemError(str(exc)) from None
         with open_ws() as ws:
-            existing = ws.document_id_for_hash(doc.content_hash)
-            if existing is not None:
-                return UploadOut(kind="document", id=existing, created=False)
             linked = state.current(ws, scenario_id)[0] if scenario_id else None
-            extraction = extract(doc, gazetteer=load_gazetteer(scenario=linked))
+            gazetteer = load_gazetteer(scenario=linked)
+            options = extraction_options(gazetteer, linked, None)
+            existing = ws.document_id_for_hash(doc.content_hash)
+            if existing is not None:  # the same bytes again: re-extract only when the scenario link changed
+                stored = ws.document(existing)
+                if ws.document_meta(existing)[1] == options and stored is not None:
+                    return UploadOut(kind="document", id=existing, created=False, n_evidence=stored.n_evidence)
+                doc = dataclasses.replace(doc, id=existing)
+            extraction = extract(doc, gazetteer=gazetteer)
             links = issue_links(extraction, linked.issues) if linked is not None else []
-            result = ws.add_document(doc, evidence_records(extraction, doc.cleaned, links))
+            result = ws.add_document(doc, evidence_records(extraction, doc.cleaned, links), options=options)
         return UploadOut(kind="document", id=result.document_id, created=result.created,
-                         n_evidence=result.n_evidence)
+                         n_evidence=result.n_evidence, updated=result.updated)
 
     # -- JSON API ----------------------------------------------------------------------
     @app.get("/api/engines", tags=["engines"])
