@@ -154,7 +154,7 @@ _SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:sai
                           r"replied|responded|declared|urged|noted|stated|recalled|complained|testified)\b")
 _SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
                           r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
-_APPOSITION = re.compile(r"\s*,\s*(?:(?:a|an|the|his|her|their|its)\s+)?(?:[\w.'’-]+\s+){0,5}?(?P<noun>[a-z][\w-]+)\b")
+_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
 _ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
                     "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
                     "think tank institute foundation bank corporation union association council court "
@@ -733,7 +733,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
             return _person_from(text, name, "title", lowered)
     surface = text[run[0].start:run[-1].end]
-    if surface in _MULTI_PLACES or all(w in PLACES for w in bare):
+    if surface in _MULTI_PLACES or (len(bare) > 1 and all(w in PLACES for w in bare)):
         return []
     if bare[-1] in NOT_ACTOR_HEADS or bare[-1] in _MONTH_DAY or all(w in _MONTH_DAY or w in COMMON for w in bare):
         return []
@@ -755,7 +755,9 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             return [_Cand(run[0].start, run[0].end, words, "organisation", "known")]
         if w in AGENT_ORGS:
             return [_Cand(run[0].start, run[0].end, words, "company", "known")]
-        if w in PLACES or w in COMMON or w in _MONTH_DAY or w in _DESCRIPTORS or w in TITLES:
+        if w in PLACES:  # a place, unless a person of that surname is named ("Jim Jordan" ... "Jordan")
+            return [_Cand(run[0].start, run[0].end, words, "place", "single")]
+        if w in COMMON or w in _MONTH_DAY or w in _DESCRIPTORS or w in TITLES:
             return []
         if w in ORG_HEADS:  # "the Post", "the Committee": the organisation named just before, if any
             return [_Cand(run[0].start, run[0].end, words, "headref", "single")]
@@ -772,7 +774,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         return [_Cand(run[0].start, run[-1].end, words, "organisation", "shape")]
     run = _after_descriptors(run, lowered)
     words, bare = [t.text for t in run], [t.text.rstrip(".") for t in run]
-    if bare[0] in GIVEN_NAMES and bare[-1] not in PLACES:
+    if bare[0] in GIVEN_NAMES:
         return [_Cand(run[0].start, run[-1].end, words, "person", "given")]
     if len(bare) >= 2 and bare[-1] in _NAME_SUFFIXES and bare[-2] in NOT_ACTOR_HEADS:
         return []
@@ -798,12 +800,12 @@ def _context_kind(text: str, c: _Cand) -> str | None:
     if _HONORIFIC_BEFORE.search(before):
         return "person"
     m = _APPOSITION.match(after)
-    if m and after.lstrip().startswith(","):
-        noun = m.group("noun")
-        if noun in LOWER_TITLES:
-            return "person"
-        if noun in _ORG_NOUNS:
-            return "organisation"
+    if m:
+        for noun in m.group("phrase").split():
+            if noun in LOWER_TITLES:
+                return "person"
+            if noun in _ORG_NOUNS:
+                return "organisation"
     if c.kind == "acronym":
         return None
     if _SPEECH_ONLY.match(after) or _SAID_BEFORE.search(before):
@@ -928,6 +930,10 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
         if c.kind == "acronym":
             _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
+        elif c.kind == "place":
+            person = index.person_named(w, c)
+            if person is not None and len(person.toks) >= 2:
+                index.attach(c, person, "person")
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
                     and o.toks[-1].rstrip(".") == w and o.start < c.start]
@@ -943,9 +949,12 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.attach(c, target, "person")
             elif _org_key(c.toks) in index.orgs:
                 index.org(c)
-            elif (c.kind == "person" or _context_kind(text, c) == "person") and \
-                    (c.reason == "title" or c.toks[0].lower() not in lowered):
-                index.person(c)
+            else:
+                ctx = "person" if c.kind == "person" else _context_kind(text, c)
+                if ctx == "person" and (c.reason == "title" or c.toks[0].lower() not in lowered):
+                    index.person(c)
+                elif ctx == "organisation":
+                    index.org(c)
         else:
             ctx = c.kind if c.kind in ("person", "organisation") else _context_kind(text, c)
             if ctx == "person":
