@@ -324,3 +324,32 @@ def test_accepting_a_draft_in_the_web_app_stores_the_stance_with_its_evidence_id
     assert 'id="stance-iraq-pipe"' in page
     undone = client.post("/api/scenarios/oil/undo", headers=headers(client)).json()["version"]
     assert client.get(f"/api/scenarios/oil?version={undone}").json()["scenario"]["stances"] == []
+
+
+def test_add_a_stance_for_a_new_actor(client: TestClient) -> None:
+    h = headers(client)
+    assert client.put(f"/api/scenarios/{SID}/actors/turkey", json={"name": "Turkey", "capability": 20},
+                      headers=h).status_code == 200
+    form = client.get(f"/scenarios/{SID}/new-stance?actor=turkey&issue=us-presence")
+    assert form.status_code == 200 and '<option value="turkey" selected>' in form.text
+    off = form_post(client, f"/scenarios/{SID}/new-stance",
+                    {"actor": "turkey", "issue": "us-presence", "position": "500", "salience": "40"})
+    assert off.status_code == 422 and 'id="error-position"' in off.text and "lies outside the scale" in off.text
+    half = form_post(client, f"/scenarios/{SID}/new-stance",
+                     {"actor": "turkey", "issue": "us-presence", "position": "50", "salience": "40",
+                      "position_low": "10"})
+    assert half.status_code == 422 and 'id="error-position_high"' in half.text
+    ok = form_post(client, f"/scenarios/{SID}/new-stance",
+                   {"actor": "turkey", "issue": "us-presence", "position": "55", "salience": "40"})
+    assert ok.status_code == 303 and ok.headers["location"].endswith("#stance-turkey-us-presence")
+    stance = next(s for s in current(client)["scenario"]["stances"] if s["actor"] == "turkey")
+    assert stance["position"] == 55 and stance["salience"] == 40
+    again = form_post(client, f"/scenarios/{SID}/new-stance",
+                      {"actor": "turkey", "issue": "us-presence", "position": "5", "salience": "4"})
+    assert again.status_code == 422 and "already" in again.text
+    api = client.post(f"/api/scenarios/{SID}/stances", headers=h,
+                      json={"actor": "turkey", "issue": "dollar-leverage", "position": 30, "salience": 20})
+    assert api.status_code == 200, api.text
+    assert client.post(f"/api/scenarios/{SID}/stances", headers=h, json={
+        "actor": "nobody", "issue": "dollar-leverage", "position": 30, "salience": 20}).json()["errors"] == {
+        "actor": "no actor 'nobody'"}

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from typing import Annotated, Any, Literal, get_args
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -209,6 +209,39 @@ def put_issue(ws: Workspace, scenario_id: str, issue_id: str, update: IssueIn, *
         if msg.startswith("stances["):  # an existing stance now off the scale
             return "scale_min"
         return _scenario_field(loc, msg, _ISSUE_FIELDS, "name")
+
+    return _save(ws, scenario_id, change, field_of)
+
+
+_STANCE_FIELDS = {"actor": "actor", "issue": "issue", "position": "position", "salience": "salience",
+                  "position_range": "position_low", "salience_range": "salience_low", "note": "note"}
+
+
+def add_stance(ws: Workspace, scenario_id: str, actor_id: str, issue_id: str, update: state.StanceUpdate) -> int:
+    """Give an actor a stance on an issue it has none on (a new actor, a new issue); edits go through the
+    stance form (:func:`stratagem.web.state.edit_stance`)."""
+    _range_errors(update.position_low, update.position_high, "position_low", "position_high")
+    _range_errors(update.salience_low, update.salience_high, "salience_low", "salience_high")
+
+    def change(data: dict[str, Any]) -> str:
+        if not any(a["id"] == actor_id for a in data["actors"]):
+            raise state.FieldErrors({"actor": f"no actor '{actor_id}'"})
+        if not any(i["id"] == issue_id for i in data["issues"]):
+            raise state.FieldErrors({"issue": f"no issue '{issue_id}'"})
+        if any(st["actor"] == actor_id and st["issue"] == issue_id for st in data["stances"]):
+            raise state.FieldErrors({"actor": f"'{actor_id}' has a stance on '{issue_id}' already: edit it"})
+        data["stances"] = [*data["stances"], {
+            "actor": actor_id, "issue": issue_id, "position": update.position, "salience": update.salience,
+            "note": update.note.strip(), "evidence": (),
+            "position_range": None if update.position_low is None else (update.position_low, update.position_high),
+            "salience_range": None if update.salience_low is None else (update.salience_low, update.salience_high)}]
+        return f"added stance of {actor_id} on {issue_id}: position {update.position:g}, salience {update.salience:g}"
+
+    def field_of(loc: list[str], msg: str) -> str:
+        m = re.match(r"^stances\[\d+\]\.([a-z_]+)", msg)
+        if m and m.group(1).split(".")[0] in _STANCE_FIELDS:
+            return _STANCE_FIELDS[m.group(1).split(".")[0]]
+        return _scenario_field(loc, msg, _STANCE_FIELDS, "position")
 
     return _save(ws, scenario_id, change, field_of)
 
@@ -649,6 +682,42 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
                 return show(request, sid, "Capabilities", cap_intro, capability_fields(sc), values, exc.errors, 422)
         return saved(sid, version, "actors")
 
+    # a stance for a pair that has none
+    def stance_fields(sc: Scenario) -> list[dict[str, Any]]:
+        return [{"name": "actor", "label": "Actor", "type": "select", "options": [a.id for a in sc.actors]},
+                {"name": "issue", "label": "Issue", "type": "select", "options": [i.id for i in sc.issues]},
+                {"name": "position", "label": "Position", "numeric": True, "help": "on the issue's scale"},
+                {"name": "position_low", "label": "Position range: low", "numeric": True,
+                 "help": "optional; both ends or neither"},
+                {"name": "position_high", "label": "Position range: high", "numeric": True},
+                {"name": "salience", "label": "Salience (0-100)", "numeric": True,
+                 "help": "how much the issue matters to the actor"},
+                {"name": "salience_low", "label": "Salience range: low", "numeric": True, "help": "optional"},
+                {"name": "salience_high", "label": "Salience range: high", "numeric": True},
+                {"name": "note", "label": "Note", "type": "textarea", "rows": 2}]
+
+    stance_intro = "Where an actor stands on an issue it has no stance on yet (drafting can propose one too)."
+
+    @app.get("/scenarios/{sid}/new-stance", response_class=HTMLResponse, include_in_schema=False)
+    def new_stance_form(request: Request, sid: IdParam, actor: Annotated[str, Query(max_length=80)] = "",
+                        issue: Annotated[str, Query(max_length=80)] = "") -> HTMLResponse:
+        with open_ws() as ws:
+            sc, _ = state.current(ws, sid)
+        return show(request, sid, "Add a stance", stance_intro, stance_fields(sc), {"actor": actor, "issue": issue})
+
+    @app.post("/scenarios/{sid}/new-stance", include_in_schema=False, dependencies=csrf)
+    async def new_stance_submit(request: Request, sid: IdParam) -> Response:
+        values = await form_of(request)
+        with open_ws() as ws:
+            sc, _ = state.current(ws, sid)
+            try:
+                version = add_stance(ws, sid, values.get("actor", ""), values.get("issue", ""),
+                                     state.parse_stance_form(values))
+            except state.FieldErrors as exc:
+                errors = dict(list(exc.errors.items())[:1])
+                return show(request, sid, "Add a stance", stance_intro, stance_fields(sc), values, errors, 422)
+        return saved(sid, version, f"stance-{values.get('actor', '')}-{values.get('issue', '')}")
+
     # shocks
     def shock_values(sc: Scenario, shock_id: str) -> dict[str, str]:
         shock = next((s for s in sc.shocks if s.id == shock_id), None)
@@ -721,6 +790,13 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
             return EditedOut(scenario=sid, version=put_issue(ws, sid, issue, body,
                                                              create=not exists(ws, sid, "issues", issue)))
 
+    @app.post("/api/scenarios/{sid}/stances", tags=["scenarios"], responses=_ERRORS, dependencies=csrf)
+    def api_add_stance(sid: IdParam, body: NewStanceIn) -> EditedOut:
+        """Give an actor a stance on an issue it has none on; stored as a new version."""
+        update = state.StanceUpdate.model_validate(body.model_dump(exclude={"actor", "issue"}))
+        with open_ws() as ws:
+            return EditedOut(scenario=sid, version=add_stance(ws, sid, body.actor, body.issue, update))
+
     @app.put("/api/scenarios/{sid}/capabilities", tags=["scenarios"], responses=_ERRORS, dependencies=csrf)
     def api_put_capabilities(sid: IdParam, body: dict[str, CapabilityIn]) -> EditedOut:
         """Set the capabilities (and ranges) of the actors named, in one new version."""
@@ -740,6 +816,13 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
     def api_delete_shock(sid: IdParam, shock: IdParam) -> EditedOut:
         with open_ws() as ws:
             return EditedOut(scenario=sid, version=delete_shock(ws, sid, shock))
+
+
+class NewStanceIn(state.StanceUpdate):
+    """A new stance: the actor and issue, then the stance form's numbers."""
+
+    actor: str = Field(min_length=1, max_length=80)
+    issue: str = Field(min_length=1, max_length=80)
 
 
 class EditedOut(BaseModel):
