@@ -353,3 +353,20 @@ def test_add_a_stance_for_a_new_actor(client: TestClient) -> None:
     assert client.post(f"/api/scenarios/{SID}/stances", headers=h, json={
         "actor": "nobody", "issue": "dollar-leverage", "position": 30, "salience": 20}).json()["errors"] == {
         "actor": "no actor 'nobody'"}
+
+
+def test_a_built_in_hidden_by_an_old_upload_can_be_restored(client: TestClient, tmp_path: Path) -> None:
+    """A workspace whose first version of a built-in id is an upload (as before uploads kept it)."""
+    from stratagem.store.workspace import Workspace
+
+    sc = load_builtin(SID)
+    renamed = sc.model_copy(update={"name": "Someone else's scenario"})
+    with Workspace(tmp_path / "ws.db") as ws:
+        ws.save_scenario_version(renamed, note="uploaded old.yaml")
+    page = client.get(f"/scenarios/{SID}").text
+    assert 'id="restore-builtin"' in page
+    r = form_post(client, f"/scenarios/{SID}/restore-builtin")
+    assert r.status_code == 303
+    assert current(client)["scenario"] == sc.model_dump(mode="json") and current(client)["version"] == 2
+    assert 'id="restore-builtin"' not in client.get(f"/scenarios/{SID}").text
+    assert form_post(client, "/scenarios/nope/restore-builtin").status_code == 404

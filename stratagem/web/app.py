@@ -278,7 +278,8 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
         return {"sc": sc, "scenario_version": version, "rows": build.stance_rows(sc, evidence),
                 "figures": figures, "versions": list(reversed(ws.scenario_versions(sid))),
                 "undo_to": state.undo_target(ws, sid), "stored_docs": stored, "engines": list(ENGINES),
-                "default_ensemble": list(build.DEFAULT_ENSEMBLE_ENGINES), "n_drafts": len(ws.drafts(sid))}
+                "default_ensemble": list(build.DEFAULT_ENSEMBLE_ENGINES), "n_drafts": len(ws.drafts(sid)),
+                "builtin_differs": roundtrip.builtin_differs(sid, sc)}
 
     @app.get("/scenarios/{sid}", response_class=HTMLResponse, include_in_schema=False)
     def scenario_page(request: Request, sid: IdParam, saved: int | None = None) -> HTMLResponse:

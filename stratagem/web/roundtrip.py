@@ -100,6 +100,20 @@ def scenario_yaml(ws: Workspace, scenario_id: str, version: int | None = None) -
     return header(scenario_id, version) + dump_yaml(sc), name, version
 
 
+def builtin_differs(scenario_id: str, current: Scenario) -> bool:
+    """True when ``scenario_id`` is a built-in and the current version is not it (the page offers it back)."""
+    return scenario_id in state._builtin_ids() and current != state._builtin(scenario_id)
+
+
+def restore_builtin(ws: Workspace, scenario_id: str) -> int:
+    """Store the built-in scenario as the next version (the versions before it stay), whatever was uploaded."""
+    if scenario_id not in state._builtin_ids():
+        raise state.NotFound(f"'{scenario_id}' is not a built-in scenario")
+    versions = ws.scenario_versions(scenario_id)
+    parent = versions[-1].version if versions else None
+    return ws.save_scenario_version(state._builtin(scenario_id), parent=parent, note="the built-in, restored")
+
+
 def parse_upload(raw: bytes, name: str) -> tuple[Scenario, str]:
     """The scenario in an uploaded YAML file and its text; one-line errors naming the file."""
     try:
@@ -158,6 +172,12 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
             text, filename, _ = scenario_yaml(ws, sid, version)
         return Response(text.encode("utf-8"), media_type="application/yaml; charset=utf-8",
                         headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+    @app.post("/scenarios/{sid}/restore-builtin", include_in_schema=False, dependencies=[Depends(require_csrf)])
+    def restore_builtin_submit(sid: IdParam) -> Response:
+        with open_ws() as ws:
+            version = restore_builtin(ws, sid)
+        return RedirectResponse(f"/scenarios/{sid}?saved={version}", status_code=303)
 
     @app.post("/scenarios/import", include_in_schema=False, dependencies=[Depends(require_csrf)])
     async def import_submit(request: Request) -> Response:
