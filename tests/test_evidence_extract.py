@@ -102,16 +102,27 @@ def _quotes(text: str) -> list[tuple[str | None, str, bool]]:
     return [(q.speaker_actor, q.text, q.direct) for q in ex.quotes]
 
 
+def _quoted_words(text: str) -> list[tuple[str | None, str, str]]:
+    """(speaker actor, kind, words in quotation marks) for each quote with quoted words."""
+    return [(q.speaker_actor, q.kind, text[a:b]) for q in extract(text).quotes for a, b in q.quoted]
+
+
+def test_mixed_quote_keeps_the_clause_and_its_quoted_words() -> None:
+    first = extract(NEWS).quotes[0]
+    assert (first.speaker_actor, first.kind, first.text) == (
+        "fuad_hussein", "mixed", "the talks were \u201cconstructive and frank.\u201d")
+    assert _quoted_words(NEWS)[0] == ("fuad_hussein", "mixed", "constructive and frank.")
+
+
 def test_named_speaker_split_quote_and_pronoun() -> None:
     quotes = _quotes(NEWS)
-    assert quotes[0] == ("fuad_hussein", "constructive and frank.", True)
     assert quotes[1][0] == "fuad_hussein" and quotes[1][2] is True
     assert "not in a hurry" in quotes[1][1] and "timetable must be clear" in quotes[1][1]  # split quote joined
 
 
 def test_organisation_statement_and_unnamed_speaker() -> None:
     quotes = _quotes(NEWS)
-    kh = [q for q in quotes if q[1] == "continue the resistance"]
+    kh = [q for q in _quoted_words(NEWS) if q[2] == "continue the resistance"]
     assert kh and kh[0][0] == "kataib_hezbollah"
     anon = [q for q in quotes if q[1].startswith("The occupation")]
     assert anon and anon[0][0] is None  # "A spokesman for the group" is not resolved to a name

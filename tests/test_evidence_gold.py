@@ -95,7 +95,8 @@ def scores(*, with_document_dates: bool = True) -> dict[str, tuple[float, float,
         ex = extract(doc, document_date=date)
         pm = [(*_raw(doc, m.start, m.end), m.actor) for m in ex.mentions]
         gm = [tuple(x) for x in entry["mentions"]]
-        pq = [(*_raw(doc, q.start, q.end), q.speaker_actor or "unresolved") for q in ex.quotes if q.direct]
+        # the seeds' gold quotes are the words in quotation marks: direct quotes and mixed quotes' quoted parts
+        pq = [(*_raw(doc, a, b), q.speaker_actor or "unresolved") for q in ex.quotes for a, b in q.quotation_spans()]
         gq = [tuple(x) for x in entry["quotes"]]
         pe = [(*_raw(doc, e.date_start, e.date_end), e.date, e.actor_id or "unknown", e.action) for e in ex.events]
         ge = [tuple(x) for x in entry["events"]]

@@ -73,7 +73,7 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
         quotes.add_column(column, overflow="fold")
     for q in extraction.quotes:
         words = " ".join(q.text.split())
-        quotes.add_row(q.speaker or "?", "direct" if q.direct else "indirect",
+        quotes.add_row(q.speaker or "?", q.kind,
                        words if len(words) <= 160 else words[:157] + "...", f"{q.start}-{q.end}")
     console.print(quotes)
     events = Table(title=f"events ({len(extraction.events)})", title_justify="left")
@@ -261,10 +261,13 @@ def draft_cmd(scenario_ref: str, workspace: Path, accept_ids: tuple[str, ...], r
             pos = f"suggest {d.suggested_position:g} [{d.suggested_range[0]:g}, {d.suggested_range[1]:g}]"
         elif d.current_position is None:  # no direction and no stance yet: nothing to suggest
             pos = "no suggestion: read the citations (--json)"
+        elif d.direction == "none":
+            pos = f"now {d.current_position:g}"
         else:
             verdict = {True: "agrees", False: "CONFLICTS", None: "at status quo"}[d.agrees_with_current]
             pos = f"now {d.current_position:g}: {verdict}"
-        table.add_row(d.actor, d.issue, d.direction.replace("toward_", "toward "), f"{d.confidence:.2f}", pos,
+        direction = "no direction" if d.direction == "none" else d.direction.replace("toward_", "toward ")
+        table.add_row(d.actor, d.issue, direction, f"{d.confidence:.2f}", pos,
                       str(len(d.citations)), d.status)
     console.print(table)
     console.print(f"draft ids are {sc.id}.ACTOR.ISSUE; --json lists each draft's cited spans. Decide with "

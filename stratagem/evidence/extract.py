@@ -100,7 +100,7 @@ def evidence_records(
         eid = evidence_id(doc, "quote", q.start, q.end)
         out[eid] = Evidence(id=eid, document=doc, start=q.start, end=q.end, kind="quote",
                             actor=q.speaker_actor, speaker=q.speaker, text=text[q.start:q.end],
-                            rationale=("direct" if q.direct else "indirect") + (f" ({q.cue})" if q.cue else ""))
+                            rationale=q.kind + (f" ({q.cue})" if q.cue else ""))
     for e in extraction.events:
         eid = evidence_id(doc, "event", e.start, e.end)
         if eid in out:

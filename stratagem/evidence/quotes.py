@@ -1,65 +1,136 @@
-"""Quotations and reported speech, with their speakers.
+"""Attribution: who is reported to have said, written, thought or intended what.
 
-Direct quotations are spans in quotation marks (curly or straight) that a
-speech verb or an attribution colon presents as someone's words. Terms in
-quotation marks without such a signal (scare quotes, titles, named terms) are
-not quotes. The speaker is the subject of the speech verb, found by general
-rules:
+News reports attribute content in a few recurring shapes, and this module reads them
+by general rules (no models, no list of speakers):
 
-* the clause holding the verb starts at the sentence start or after ``;``,
-  ``while``, ``but``; leading adverbials ("On April 13,", "Commenting on X,",
-  "When X was appointed,") are skipped; the subject phrase runs to the first
-  comma, dash or verb;
-* in the subject phrase a named person wins over an organisation or state
-  (title + name: "Secretary of State Mike Pompeo"), "X's spokesman" is X, and
-  a name after "of"/"to"/"with" is not the head ("One follower of Sadr" stays
-  an unnamed speaker);
-* inverted attribution ("..., said McKenzie") and "according to X" are read;
-* "he"/"she" resolve only to a person: the subject of the previous sentence
-  when it is a named person, else the last named person quoted in the same
-  paragraph; "they"/"it" stay unresolved;
-* quoted fragments in one sentence with the same speaker are joined into one
-  quote (a split quotation) with its parts kept.
-
-Sentences with a reporting cue ("said that", "according to", "warned",
-"called for", "urged", "demanded", "claimed") and no quotation marks yield
-indirect quotes (``direct=False``) whose span is the reported clause.
+* **quotation regions**: double quotes (straight, curly, ``«»``, ``„``), the typewriter
+  ``''…''`` that many newspapers' archives use, and curly single quotes at word
+  boundaries; per paragraph, an opening mark left open runs to the paragraph's end (the
+  convention for a quotation that continues in the next paragraph);
+* **cues**: the lexicon of :mod:`stratagem.evidence.cues` (speech, belief, intention,
+  evaluation, findings of polls and reports, "according to"), counted only where the
+  form is used as a verb (not after a determiner, not as a passive);
+* **frames** around a cue: the subject before it ("Trump said ...", "White House press
+  secretary Josh Earnest said ...", "Shen Xincheng, a doctoral candidate, urged ..."),
+  inverted after it ("..., said Caddell"; "..., the mayor said"), parenthetical
+  ("The plan, he said, is dead"), post-posed ("The economy is strong, Obama said"),
+  participial ("..., saying ..." continues the clause's subject), "according to X",
+  a colon before a quotation or a quoted paragraph, and transcript lines ("PENCE: ...");
+* **content**: a quotation next to the cue (several pieces around one frame are one
+  quote with its parts), else the reported clause; a content is *direct* when at least
+  80% of its characters lie inside quotation marks, else indirect or mixed;
+* **quotations without a cue**: a quoted sentence or paragraph of four words or more is
+  attributed to the speaker of the paragraph (or of the paragraph before it when the
+  paragraph opens with the quotation or that paragraph ended with a colon); shorter
+  quoted terms, and titles in quotation marks, are not quotes;
+* **speakers**: a named person in the subject phrase wins ("X's spokesman" is X's
+  spokesman, but a gazetteer person inside it is the actor); a surname alone takes the
+  full name given earlier in the document; "he"/"she" resolve to the last named person
+  speaking or acting in the same or the previous paragraph; "they", "it", "we" and "I"
+  stay unresolved; datelines and opening adverbials ("In a Facebook message",
+  "Several weeks ago") are never speakers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
 
-_SPEECH = (
-    r"said|says|say|stated|states|told|tells|added|adds|adding|claimed|claims|claiming|predicted|predicts|"
-    r"warned|warns|warning|saying|acknowledged|acknowledges|promised|promises|declared|declares|announced|"
-    r"insisted|insists|noted|notes|argued|argues|wrote|writes|asked|explained|characterized|characterised|"
-    r"described|urged|demanded|demands|concluded|believes|believed|stressed|emphasized|emphasised|"
-    r"underscoring|underscored|threatened|vowed|pledged|remarked|commented|tweeted|posted|replied|"
-    r"responded|announcing|declaring|asserted|asserting|lamented|conceded|admitted|affirmed|reiterated"
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|St|Jr|Sr|Rev|Hon|Pres|Atty|Sec|Cmdr|Maj|Gens|Reps|Sens|Mt|No|Inc|Corp|Co|Ltd|vs|Vt|Fla|Calif|Mass|Penn|Pa|Wis|Ill|Ind|Ky|La|Mich|Minn|Mo|Nev|Okla|Ore|Tenn|Tex|Va|Wash|Ariz|Ark|Colo|Conn|Del|Ga|Kan|Md|Miss|Mont|Neb|Wyo)\."
+_TOKEN = re.compile(
+    rf"{_ABBREV}|(?:[A-Za-z]\.){{2,}}|\w+(?:[.'’\-&]\w+)*(?:['’]s?)?|''+|``|\S",
 )
-_SPEECH_RE = re.compile(rf"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\btheir )\b(?:{_SPEECH})\b")
-_INDIRECT_RE = re.compile(
-    r"\b(?:said|says|stated|told [\w\s]{0,30}?|claimed|warned|argued|insisted|noted|announced|acknowledged|"
-    r"believes|stressed|asserted)\s+that\b|\baccording to\b|\b(?:said|says|told\s+\w+)\s+(?=[a-z])|\b(?:warned|urged|called for|calling for|"
-    r"demanded|demanding|called on|calling on|threatened|vowed|pledged|promised)\b",
-    re.I,
-)
-_QUOTE_PAIRS = (("“", "”"), ('"', '"'), ("«", "»"))
-_INTRO_WORDS = re.compile(
-    r"^(?:to|on|in|at|before|after|during|since|following|meanwhile|however|moreover|yet|for|as|while|when|"
-    r"if|although|though|despite|until|by|with|without|amid|last|earlier|later|then|also|still|thus|"
-    r"hence|therefore|instead|indeed|today|yesterday|now)\b|^(?-i:[A-Za-z]+(?:ing|ed)\s+[a-z])",
-    re.I,
-)
-_ADVERBS = re.compile(r"^\s*(?:(?:also|then|still|even|later|recently|reportedly|once|again|thus|and)\b\s*)+$", re.I)
-_PRONOUN = re.compile(r"^\s*(he|she|they|it)\b", re.I)
-_CLAUSE_BREAK = re.compile(r";|\bwhile\b|\bbut\b|\bwhereas\b|:\s|,\s+and\s+(?=[A-Z])")
+_WORD = re.compile(r"\w")
+_PARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|ash|an|at|az|bin|ibn|abu|abd|bint|ul|ol)-[A-Z]")
+
+_SUBJECT_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "who"}
+_PERSON_PRONOUNS = {"he", "she"}
+#: Words after which a cue in -ing continues the clause's subject ("..., saying", "while also underscoring").
+_PARTICIPLE_LEAD = {",", "while", "also", "by", "when", "after", "before", "without", "and", "—", "–", "in"}
+_COORDINATORS = {",", "and", "but", "while", "whereas", ";"}
+_PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
+_CATENATIVE = {
+    "on", "went", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
+    "decided", "began", "begins", "started", "tried", "tries", "appeared", "used", "proceeded", "chose", "had",
+    "has", "have", "going", "seemed", "seems", "needs", "needed", "got", "would", "like",
+}
+_OBJECT_PRONOUNS = {"him", "them", "us", "me", "these", "those", "there", "here"}
+_AUX_ADVERBS = {
+    "has", "have", "had", "also", "later", "then", "will", "would", "could", "may", "might", "should", "can",
+    "must", "shall", "previously", "repeatedly", "reportedly", "again", "once", "publicly", "privately",
+    "recently", "often", "never", "not", "did", "does", "do", "even", "still", "just", "already", "first",
+    "long", "n't", "’t", "always", "earlier", "now", "since", "ever", "last", "further", "too", "alone",
+    "himself", "herself", "themselves", "itself", "separately", "initially", "originally", "in", "turn",
+}
+_CLAUSE_WORDS = {
+    "that", "which", "who", "whom", "whose", "when", "while", "as", "because", "since", "if", "but", "or",
+    "so", "after", "before", "although", "though", "where", "why", "how", "than", "until", "unless",
+    "whether", "what", "whereas", "yet", "nor", "once", "whenever", "wherever", "lest", "then", "there",
+}
+_STOP_PREPS = {
+    "in", "on", "during", "into", "over", "under", "through", "about", "across", "against", "among", "around",
+    "by", "like", "near", "onto", "toward", "towards", "upon", "within", "without", "per", "via", "despite",
+    "to", "amid", "between", "beyond", "following", "throughout", "unlike", "with", "after", "before",
+}
+_NP_PREPS = {"of", "for", "at", "from"}
+_VERBISH = {
+    "is", "was", "were", "are", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will",
+    "would", "could", "should", "can", "may", "might", "must", "got", "gets", "get", "went", "goes", "made",
+    "makes", "took", "takes", "gave", "gives", "came", "comes", "became", "put", "let", "seems", "seemed",
+}
+_DETERMINERS = {
+    "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "no", "any",
+    "every", "each", "such", "whose", "some", "own", "another", "other", "same", "first", "new",
+}
+_TEMPORAL = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "night", "morning",
+    "afternoon", "evening", "today", "yesterday", "tonight", "week", "weeks", "month", "months", "year",
+    "years", "day", "days", "ago", "weekend", "earlier", "later", "recently", "now", "hours", "hour",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "minutes", "time", "times", "date", "season",
+}
+_TITLE_WORDS = {
+    "president", "secretary", "senator", "sen.", "rep.", "representative", "gov.", "governor", "mayor",
+    "minister", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "director",
+    "leader", "speaker", "general", "gen.", "commander", "ambassador", "adviser", "advisor", "aide", "judge",
+    "justice", "prime", "vice", "deputy", "chief", "press", "former", "mr.", "mrs.", "ms.", "dr.", "prof.",
+    "professor", "attorney", "candidate", "nominee", "strategist", "analyst", "pollster", "official",
+    "manager", "founder", "ceo", "executive", "head", "sheriff", "councilman", "councilwoman", "congressman",
+    "congresswoman", "lawmaker", "economist", "host", "anchor", "columnist", "reporter", "author", "writer",
+    "lt.", "col.", "sgt.", "capt.", "adm.", "rev.", "king", "queen", "prince", "sheikh", "ayatollah", "cleric",
+}
+_FUNCTION = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from", "&"}
+_PARTICIPLE_CUES = {
+    "saying", "adding", "noting", "arguing", "claiming", "calling", "writing", "telling", "warning", "insisting",
+    "explaining", "urging", "asking", "declaring", "stressing", "suggesting", "citing", "accusing", "blaming",
+    "vowing", "pledging", "promising", "predicting", "acknowledging", "admitting", "describing", "praising",
+    "criticizing", "denying", "demanding", "threatening", "questioning", "emphasizing", "pointing",
+    "recalling", "referring", "complaining", "boasting", "announcing", "asserting",
+}
+_TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
+_TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
+_MIN_CUELESS_WORDS = 4
+#: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
+_DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "communiqué", "post", "announcement"}
+_DEFINITE = re.compile(
+    r"the (group|movement|militia|organi[sz]ation|party|faction|ministry|agency|government|administration|"
+    r"campaign|company|committee|council|court|alliance|coalition|bloc|" + "|".join(sorted(_DOCUMENT_HEADS)) + ")")
+_ORGANISATION_KINDS = {"militia", "organisation", "party", "faction", "government"}
+#: A dateline opening a paragraph: "BAGHDAD —", "WASHINGTON (Reuters) -", "BAGHDAD, Feb 20, 2024 (Wire) -".
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\)\s*)?[-—–]+\s+")
+#: Footnotes and bibliography entries ("[3] ...", "12. ..."): their quoted titles are not quotations.
+_REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
+#: After a quoted title: ", Publisher" or ". Publisher, date" (a citation).
+_CITATION_AFTER = re.compile(r"\s*[,.]\s*(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s*,\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
+#: Quoted fragments of a mixed quote shorter than this are not counted as the speaker's words.
+_MIN_FRAGMENT_WORDS = 1
+_MAX_SUBJECT_TOKENS = 14
 
 
 @dataclass(frozen=True)
@@ -68,133 +139,524 @@ class _Span:
     end: int  # exclusive, including the closing mark
 
 
-def quote_spans(text: str) -> list[_Span]:
-    """Spans of quotation-mark pairs within one paragraph (marks included)."""
-    spans: list[_Span] = []
-    for opening, closing in _QUOTE_PAIRS:
-        i = 0
-        while True:
-            a = text.find(opening, i)
-            if a < 0:
-                break
-            b = text.find(closing, a + 1)
-            if b < 0:
-                break
-            if "\n\n" in text[a:b]:
-                i = a + 1
-                continue
-            spans.append(_Span(a, b + 1))
-            i = b + 1
-    spans.sort(key=lambda s: s.start)
-    out: list[_Span] = []
-    for s in spans:
-        if out and s.start < out[-1].end:
-            continue
-        out.append(s)
-    return out
-
-
-def _mask(text: str, spans: Sequence[_Span], offset: int) -> str:
-    chars = list(text)
-    for s in spans:
-        for k in range(max(s.start - offset, 0), min(s.end - offset, len(chars))):
-            chars[k] = " "
-    return "".join(chars)
-
-
 @dataclass(frozen=True)
+class QuoteRegion:
+    """A quoted stretch of one paragraph: the marks' span and the span of the words inside."""
+
+    start: int  # the opening mark
+    end: int  # after the closing mark (the paragraph's end when left open)
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int
+    end: int
+    region: QuoteRegion | None = None
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_quote(self) -> bool:
+        return self.region is not None
+
+    @property
+    def is_word(self) -> bool:
+        return self.region is None and _WORD.match(self.text) is not None
+
+    @property
+    def capitalised(self) -> bool:
+        """A capitalised word, or a name with an Arabic particle ("al-Ameri", "bin-Salman")."""
+        return self.is_word and (self.text[0].isupper() or _PARTICLE_NAME.match(self.text) is not None)
+
+
+@dataclass
 class _Speaker:
     name: str | None
     actor: str | None
     pronoun: str | None = None
+    person: bool = False
+    start: int = -1
+    end: int = -1
 
 
-def _subject_phrase(clause: str) -> tuple[int, str]:
-    """Offset and text of the subject phrase at the start of a clause (after intro adverbials)."""
-    pos = 0
-    # skip leading adverbial segments that end with a comma
-    for _ in range(4):
-        rest = clause[pos:]
-        stripped = rest.lstrip(" ,")
-        pos += len(rest) - len(stripped)
-        if _INTRO_WORDS.match(stripped) and "," in stripped:
-            comma = stripped.index(",")
-            # a name right before a speech verb is not an intro ("Qomi concluded, ...")
-            if _SPEECH_RE.search(stripped[:comma]) is None:
-                pos += comma + 1
+@dataclass
+class _Attribution:
+    speaker: _Speaker | None
+    parts: list[tuple[int, int]]  # content spans (char offsets)
+    cue: str
+    regions: list[QuoteRegion] = field(default_factory=list)
+
+
+_OPEN_DOUBLE = "“«„"
+_CLOSE_DOUBLE = "”»"
+
+
+def quote_regions(text: str, start: int = 0, end: int | None = None) -> list[QuoteRegion]:
+    """Quoted regions of ``text[start:end]``, scanned paragraph by paragraph (see the module docstring)."""
+    end = len(text) if end is None else end
+    out: list[QuoteRegion] = []
+    for para in re.finditer(r"[^\n]+", text[start:end]):
+        out.extend(_paragraph_regions(text, start + para.start(), start + para.end()))
+    return out
+
+
+def _paragraph_regions(text: str, a: int, b: int) -> list[QuoteRegion]:
+    out: list[QuoteRegion] = []
+    open_at = -1
+    open_len = 0
+    kind = ""
+    i = a
+    while i < b:
+        ch = text[i]
+        mark = ""
+        if ch in "'’" and i + 1 < b and text[i + 1] in "'’" and (ch == "'" or text[i + 1] == "'"):
+            j = i
+            while j < b and text[j] in "'’":
+                j += 1
+            mark, mkind = text[i:j], "typewriter"
+        elif ch == "`" and i + 1 < b and text[i + 1] == "`":
+            mark, mkind = "``", "typewriter"
+        elif ch in _OPEN_DOUBLE or ch in _CLOSE_DOUBLE or ch == '"':
+            mark, mkind = ch, "double"
+        elif (ch == "‘" and (i == a or not text[i - 1].isalnum()) and kind == "") or (ch == "’" and kind == "single" and (i + 1 >= b or not text[i + 1].isalnum())):
+            mark, mkind = ch, "single"
+        if not mark:
+            i += 1
+            continue
+        if kind == "":
+            if ch in _CLOSE_DOUBLE:  # a stray closing mark opens nothing
+                i += len(mark)
                 continue
-        break
-    rest = clause[pos:]
-    m = re.search(r",|\s[–—-]\s|\s\(|\bwho\b|\bwhose\b|\bwhich\b", rest)
-    end = m.start() if m else len(rest)
-    verb = _SPEECH_RE.search(rest[:end])
-    if verb:
-        end = verb.start()
-    return pos, rest[:end]
+            open_at, open_len, kind = i, len(mark), mkind
+        elif mkind == kind or (kind == "double" and mkind == "typewriter") or (kind == "typewriter" and mkind == "double"):
+            if kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE:
+                # a second opening mark: the first quotation was left open; start again here
+                out.append(_region(text, open_at, open_len, i, i, closed=False))
+                open_at, open_len = i, len(mark)
+            else:
+                out.append(_region(text, open_at, open_len, i, i + len(mark), closed=True))
+                kind = ""
+        i += len(mark)
+    if kind:
+        out.append(_region(text, open_at, open_len, b, b, closed=False))
+    return [r for r in out if r.inner_end > r.inner_start]
 
 
-def _speaker_from_phrase(
-    phrase_start: int, phrase: str, mentions: Sequence[Mention], gazetteer: Gazetteer
-) -> _Speaker | None:
-    phrase_end = phrase_start + len(phrase)
-    inside = [m for m in mentions if m.start >= phrase_start and m.end <= phrase_end]
-    p = _PRONOUN.match(phrase)
-    if p and not inside:
-        return _Speaker(None, None, p.group(1).lower())
-    if not phrase.strip():
+def _region(text: str, open_at: int, open_len: int, close_at: int, end: int, *, closed: bool) -> QuoteRegion:
+    inner_start, inner_end = open_at + open_len, close_at
+    while inner_start < inner_end and text[inner_start].isspace():
+        inner_start += 1
+    while inner_end > inner_start and text[inner_end - 1].isspace():
+        inner_end -= 1
+    return QuoteRegion(open_at, end, inner_start, inner_end, closed)
+
+
+def quote_spans(text: str) -> list[_Span]:
+    """Spans of the quoted regions of a text, marks included."""
+    return [_Span(r.start, r.end) for r in quote_regions(text)]
+
+
+def _tokenise(text: str, a: int, b: int, regions: Sequence[QuoteRegion]) -> list[_Tok]:
+    toks: list[_Tok] = []
+    pos = a
+    for r in [*regions, None]:
+        stop = r.start if r is not None else b
+        for m in _TOKEN.finditer(text, pos, stop):
+            toks.append(_Tok(m.group(0), m.start(), m.end()))
+        if r is not None:
+            toks.append(_Tok(text[r.start:r.end], r.start, r.end, r))
+            pos = r.end
+    return toks
+
+
+def _words(region: QuoteRegion, text: str) -> list[str]:
+    return re.findall(r"\w+", text[region.inner_start:region.inner_end])
+
+
+def _is_title(region: QuoteRegion, text: str) -> bool:
+    """A quoted title or name ("Meet the Press", "Make America Great Again"), not a quotation."""
+    inner = text[region.inner_start:region.inner_end]
+    words = re.findall(r"[\w'’-]+", inner)
+    if not words or len(words) > 7 or re.search(r"[.!?,;:]\s*$", inner):
+        return False
+    content = [w for w in words if w.lower() not in _FUNCTION]
+    return bool(content) and all(w[0].isupper() or w[0].isdigit() for w in content)
+
+
+def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
+    """Token index ranges of the sentences of a paragraph (quotations are never split)."""
+    cues = cue_table()
+    out: list[tuple[int, int]] = []
+    begin = 0
+    for i, t in enumerate(toks):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None:
+            break
+        boundary = False
+        if t.text in {".", "?", "!", "…"}:
+            boundary = nxt.capitalised or nxt.is_quote or nxt.text[:1].isdigit() or nxt.text in {"(", "["}
+        elif t.is_quote and t.region is not None and re.search(r"[.?!…]$", text[t.region.inner_start:t.region.inner_end]):
+            if text[t.region.inner_end - 1] in ".…" and (nxt.capitalised or nxt.is_quote):
+                boundary = True  # a quotation ending with a full stop ends its sentence
+            elif nxt.capitalised or nxt.is_quote:
+                window = toks[i + 1 : i + 6]
+                frame = False
+                for w in window:
+                    if w.text in {".", ",", ";", ":", "?", "!"} or w.is_quote:
+                        break
+                    if w.lower in cues:
+                        frame = True
+                        break
+                boundary = not frame
+        if boundary:
+            out.append((begin, i + 1))
+            begin = i + 1
+    out.append((begin, len(toks)))
+    return [(x, y) for x, y in out if y > x]
+
+
+class _Reader:
+    """Attribution state over one document: the names seen and the last speakers."""
+
+    def __init__(self, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> None:
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.gaz = gazetteer
+        self.cues = cue_table()
+        self.findings = finding_forms()
+        self.full_names: dict[str, tuple[str, str | None]] = {}  # surname -> (full name, actor)
+        self.last_person: _Speaker | None = None
+        self.last_actor: _Speaker | None = None  # the last organisation or state that spoke
+        self.last_actor_at = -10_000
+        self.last_person_paragraph = -10
+
+    # --- noun phrases -----------------------------------------------------------------------
+    def _mentions_in(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start >= a and m.end <= b]
+
+    def speaker(self, toks: list[_Tok], lo: int, hi: int) -> _Speaker | None:
+        """The speaker named by tokens ``toks[lo:hi]`` (a subject phrase)."""
+        words = toks[lo:hi]
+        if not words:
+            return None
+        if len(words) == 1 and words[0].lower in _SUBJECT_PRONOUNS:
+            return _Speaker(None, None, pronoun=words[0].lower, start=words[0].start, end=words[0].end)
+        a, b = words[0].start, words[-1].end
+        surface = self.text[a:b].strip(" ,")
+        if not _WORD.search(surface):
+            return None
+        definite = _DEFINITE.fullmatch(surface.lower())
+        if definite:
+            kind = "def-doc" if definite.group(1) in _DOCUMENT_HEADS else "def-org"
+            return _Speaker(surface, None, pronoun=kind, start=a, end=b)
+        inside = self._mentions_in(a, b)
+        heads: list[Mention] = []
+        for m in inside:
+            before = self.text[a:m.start]
+            if re.search(r"\b(?:of|to|with|for|from|by|against|on|in|at)\s+(?:the\s+)?$", before):
+                continue  # a complement ("a spokesman for the group"), not the head
+            heads.append(m)
+        heads = [m for m in heads if not (re.match(r"['’]s\b", self.text[m.end:b])
+                                          and any(o.start > m.end for o in inside))]  # "Iraq's Nujaba"
+        persons = [m for m in heads if self.gaz.kind_of(m.actor) == "person"]
+        name_run = self._name_run(words)
+        if persons:
+            m = persons[-1]
+            return _Speaker(m.name, m.actor, person=True, start=a, end=b)
+        if heads and (name_run is None or name_run in self.text[heads[0].start:heads[0].end]
+                      or self.text[heads[0].start:heads[0].end] in name_run):
+            m = heads[0]
+            extra = self.text[m.end:b].strip()
+            lead = self.text[a:m.start].strip().lower()
+            if not extra and lead in {"", "the"}:
+                return _Speaker(m.name, m.actor, start=a, end=b)
+            return _Speaker(surface, m.actor, start=a, end=b)  # "Iran's Foreign Ministry spokesman": Iran's
+        if name_run is not None:
+            name = name_run
+            person = True
+            key = name.split()[-1].lower()
+            if len(name.split()) >= 2:
+                self.full_names[key] = (name, None)
+            elif key in self.full_names:
+                name = self.full_names[key][0]
+            lead_words = [w for w in words if w.is_word and w.text not in name.split()]
+            display = surface if lead_words and len(words) <= 9 else name
+            return _Speaker(display, None, person=person, start=a, end=b)
+        return _Speaker(surface, None, start=a, end=b)
+
+    def _name_run(self, words: list[_Tok]) -> str | None:
+        """The person's name ending a subject phrase ("press secretary Josh Earnest" -> "Josh Earnest")."""
+        run: list[str] = []
+        for w in reversed(words):
+            if (w.capitalised and w.lower.rstrip(".") not in {"the", "a", "an"}) or w.text in {"-", "’s", "'s"} or (w.lower in {"al", "bin", "de", "van", "von", "la", "del"} and run):
+                run.append(w.text)
+            else:
+                break
+        run.reverse()
+        while run and run[0].lower() in _TITLE_WORDS | {"mr.", "mrs.", "ms.", "dr."}:
+            run.pop(0)
+        if not run or len(run) > 4:
+            return None
+        last = words[-1]
+        if not last.capitalised or re.search(r"['’]s$", last.text):
+            return None
+        head_org = re.search(
+            r"\b(?:Party|Committee|Department|Ministry|Office|House|Senate|Congress|Council|Court|Agency|"
+            r"Campaign|Association|Organization|Organisation|Union|Institute|Center|Centre|Foundation|Group|"
+            r"Post|Times|News|Journal|Network|Inc\.?|Corp\.?|Administration|Bureau|Commission|Service|"
+            r"Forces|Army|Police|Board|Fund|Bank|University|College|School|Republicans|Democrats|GOP|"
+            r"Caucus|Coalition|Alliance|Movement|Front|Command|Government|Cabinet|Parliament|Assembly|"
+            r"Conference|Media|Press|Magazine|Review|Tribune|Herald|Daily|Channel|TV|Radio|Twitter|"
+            r"Facebook)$", " ".join(run))
+        if head_org:
+            return None
+        if len(run) == 1 and run[0].isupper() and len(run[0]) > 1:
+            return None  # an acronym is an organisation
+        return " ".join(run)
+
+    # --- cues -------------------------------------------------------------------------------
+    def cue_at(self, toks: list[_Tok], i: int, lo: int) -> tuple[str, str] | None:
+        """(lemma, frame) when ``toks[i]`` is an attribution cue used as a verb."""
+        t = toks[i]
+        if not t.is_word:
+            return None
+        low = t.lower
+        if low == "according" and i + 1 < len(toks) and toks[i + 1].lower == "to":
+            return ("according to", "according")
+        if t.text[0].isupper() and i > lo:
+            return None
+        entry = self.cues.get(low)
+        prev = toks[i - 1] if i > lo else None
+        if prev is not None and prev.lower == "to" and not (
+            entry is not None and entry[1] == "speech" and i - 2 >= lo and toks[i - 2].lower in _CATENATIVE
+        ):
+            return None  # an infinitive is the complement of another verb ("planned to continue")
+        if entry is None:
+            if low in self.findings:
+                return ("find", "finding") if self._document_subject(toks, i, lo) else None
+            return None
+        if prev is not None and prev.is_word and prev.lower in _DETERMINERS:
+            return None
+        if prev is not None and prev.lower in {"be", "is", "was", "were", "are", "been", "being"} and (
+            low.endswith("ed") or low in {"told", "said", "known", "shown", "seen", "found", "thought", "written"}
+        ):
+            return None  # a passive ("was asked", "is known") names no source
+        if i + 1 < len(toks) and toks[i + 1].lower in {"of", "'s", "’s"} and low not in {"said", "says"}:
+            return None
+        if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
+                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
+            return None  # "the Hashd, known as the PMF": a name, not an attribution
+        if low in AMBIGUOUS and (prev is None or not (
+                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ",")):
+            return None
+        if low.endswith("ing") and (prev is None or (
+                prev.lower not in _PARTICIPLE_LEAD and prev.lower not in _PROGRESSIVE_AUX
+                and prev.lower not in _SUBJECT_PRONOUNS)):
+            return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
+        lemma = entry[0]
+        if low in self.findings and self._document_subject(toks, i, lo):
+            return (lemma, "finding")
+        return entry
+
+    def _document_subject(self, toks: list[_Tok], i: int, lo: int) -> bool:
+        j = i - 1
+        while j >= lo and toks[j].lower in _AUX_ADVERBS:
+            j -= 1
+        return j >= lo and toks[j].lower in DOCUMENT_NOUNS
+
+    # --- subjects ---------------------------------------------------------------------------
+    def left_subject(self, toks: list[_Tok], cue: int, lo: int) -> tuple[int, int] | None:
+        """Token range of the subject phrase before the cue, or None."""
+        j = cue - 1
+        if j - 1 >= lo and toks[j].lower == "to" and toks[j - 1].lower in _CATENATIVE:
+            j -= 2  # "went on to say": the subject is before the verb chain
+            if j >= lo and toks[j].lower == "on" and toks[j + 1].lower == "on":
+                j -= 1
+            if j >= lo and toks[j + 1].lower == "on" and toks[j].lower in _CATENATIVE:
+                j -= 1
+        while j >= lo and toks[j].is_word and (
+            toks[j].lower in _AUX_ADVERBS - {"in", "turn"}
+            or (toks[j].lower.endswith("ly") and not toks[j].capitalised and toks[j].lower not in {"only", "family"})
+        ):
+            j -= 1
+        j = _skip_time_adjunct(toks, j, lo)
+        if j < lo:
+            return None
+        end = j + 1
+        if toks[j].text in {",", "–", "—"}:
+            return self._appositive_subject(toks, j, lo)
+        k = j
+        while k >= lo:
+            t = toks[k]
+            if t.is_quote:
+                break
+            if not t.is_word and t.text not in {"'", "’", "-", "&", ".", "’s", "'s"}:
+                break
+            low = t.lower
+            if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or low in _OBJECT_PRONOUNS:
+                break
+            if low in self.cues and k != j and not t.capitalised and self.cue_at(toks, k, lo) is not None:
+                break
+            if low in {"and", "&"} and not (k - 1 >= lo and toks[k - 1].capitalised and toks[k + 1].capitalised):
+                break
+            if end - k > _MAX_SUBJECT_TOKENS:
+                break
+            k -= 1
+        start = k + 1
+        if start >= end:
+            return None
+        # drop opening adverbials and time words inside the phrase ("Tuesday night Trump")
+        for m in range(end - 1, start - 1, -1):
+            if toks[m].lower in _TEMPORAL and m < end - 1:
+                start = m + 1
+                break
+        while start < end and (toks[start].lower in _NP_PREPS or toks[start].lower in {"and", "also", "so", "then"}):
+            start += 1
+        if start >= end:
+            return None
+        if all(toks[m].lower in _TEMPORAL or not toks[m].is_word for m in range(start, end)):
+            return None
+        if toks[start].is_word and toks[start].lower in _STOP_PREPS:
+            return None
+        return (start, end)
+
+    def _appositive_subject(self, toks: list[_Tok], comma: int, lo: int) -> tuple[int, int] | None:
+        """The subject before a parenthetical: "Shen Xincheng, a doctoral candidate, urged ...",
+        "Powell's office, when contacted by Reuters, said ...", "Priebus, in the wake of a poll, told ..."."""
+        k = comma - 1
+        while k >= lo and k > comma - 30:
+            t = toks[k]
+            if t.text in {";", ":", "(", ")"} or (t.is_quote and toks[comma].text == ","):
+                return None
+            if t.text == toks[comma].text or (t.text in {",", "–", "—"} and toks[comma].text in {",", "–", "—"}):
+                seg = toks[k + 1 : comma]
+                if not seg or any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma)):
+                    return None
+                rng = self._phrase_before(toks, k, lo)
+                if rng is None:
+                    return None
+                # the phrase must start its clause: nothing but a sentence start, "and"/"but" or a comma before it
+                before = rng[0] - 1
+                if before >= lo and toks[before].is_word and toks[before].lower not in {"and", "but", "so", "yet"}:
+                    return None
+                return rng
+            k -= 1
         return None
-    heads = []
-    for m in inside:
-        before = phrase[: m.start - phrase_start]
-        if re.search(r"\b(?:of|to|with|for|from|by|against|on|in)\s+(?:the\s+)?$", before):
-            continue  # a complement, not the head
-        after = phrase[m.end - phrase_start :]
-        if re.match(r"['’]s\b", after) and any(o.start > m.end for o in inside):
-            continue  # "Iraq's Harakat al-Nujaba": the possessor is not the speaker
-        heads.append(m)
-    persons = [m for m in heads if gazetteer.kind_of(m.actor) == "person"]
-    if persons:
-        m = persons[-1]
-        return _Speaker(m.name, m.actor)
-    if heads:
-        m = heads[0]
-        return _Speaker(m.name, m.actor)
-    words = phrase.split()
-    if not words or len(words) > 8:
+
+    def _phrase_before(self, toks: list[_Tok], comma: int, lo: int) -> tuple[int, int] | None:
+        end = comma
+        k = comma - 1
+        while k >= lo and toks[k].is_word and toks[k].lower not in _CLAUSE_WORDS | _VERBISH | _STOP_PREPS \
+                and end - k <= 8:
+            k -= 1
+        start = k + 1
+        for m in range(end - 1, start - 1, -1):
+            if toks[m].lower in _TEMPORAL and m < end - 1:
+                start = m + 1
+                break
+        return (start, end) if start < end else None
+
+    def right_subject(self, toks: list[_Tok], cue: int, hi: int) -> tuple[int, int] | None:
+        """Token range of an inverted subject after the cue ("said Caddell", "said the mayor")."""
+        start = cue + 1
+        k = start
+        while k < hi:
+            t = toks[k]
+            if not t.is_word and t.text not in {"'", "’", "-", "&", ".", "’s", "'s"}:
+                break
+            low = t.lower
+            if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or (low in self.cues and k > start):
+                break
+            if low in {"and", "&"} and not (k + 1 < hi and toks[k + 1].capitalised):
+                break
+            if k - start >= 10:
+                break
+            k += 1
+        if k == start:
+            return None
+        if all(toks[m].lower in _TEMPORAL | _FUNCTION for m in range(start, k)):
+            return None
+        if toks[start].lower in {"that", "this", "it"}:
+            return None
+        return (start, k)
+
+    # --- resolution -------------------------------------------------------------------------
+    def resolve(self, sp: _Speaker | None, paragraph: int) -> _Speaker | None:
+        if sp is None or sp.pronoun is None:
+            if sp is not None and sp.person:
+                self.last_person, self.last_person_paragraph = sp, paragraph
+            if sp is not None and sp.actor and not sp.person:
+                self.last_actor, self.last_actor_at = sp, sp.start
+            return sp
+        if sp.pronoun in {"def-doc", "def-org"}:
+            found: _Speaker | None = None
+            if sp.pronoun == "def-doc" and self.last_actor is not None and sp.start - self.last_actor_at < 600:
+                found = self.last_actor  # "the statement said": the last organisation that spoke
+            if found is None:
+                m = next((m for m in reversed(self.mentions) if m.end <= sp.start and sp.start - m.end < 600
+                          and self.gaz.kind_of(m.actor) in _ORGANISATION_KINDS), None)
+                if m is not None:
+                    found = _Speaker(m.name, m.actor)
+            if found is None:
+                return _Speaker(sp.name, None, start=sp.start, end=sp.end)
+            resolved = _Speaker(found.name, found.actor, start=sp.start, end=sp.end)
+            self.last_actor, self.last_actor_at = resolved, sp.start
+            return resolved
+        if sp.pronoun in _PERSON_PRONOUNS and self.last_person is not None \
+                and paragraph - self.last_person_paragraph <= 1:
+            resolved = self.last_person
+            return _Speaker(resolved.name, resolved.actor, person=True, start=sp.start, end=sp.end)
+        return _Speaker(None, None, pronoun=sp.pronoun, start=sp.start, end=sp.end)
+
+    def note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
+        """Remember the first subject of a sentence when it names a person (for "he"/"she" later)."""
+        k = lo
+        while k < hi and toks[k].is_word and not toks[k].is_quote:
+            if toks[k].lower in _VERBISH or (toks[k].lower in self.cues and k > lo):
+                break
+            k += 1
+        if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS:
+            return None
+        sp = self.speaker(toks, lo, k)
+        if sp is not None and sp.person:
+            self.last_person, self.last_person_paragraph = sp, paragraph
+        return sp
+
+
+def _content_span(toks: list[_Tok], lo: int, hi: int, text: str) -> tuple[int, int] | None:
+    while lo < hi and (toks[lo].text in {",", ":", ";", "—", "–", "-", "(", ")"} or toks[lo].lower == "that"):
+        lo += 1
+    while hi > lo and toks[hi - 1].text in {",", ".", ";", ":", "—", "–", "-", "(", ")", "?", "!"}:
+        hi -= 1
+    if hi <= lo:
         return None
-    return _Speaker(" ".join(words), None)
+    a, b = toks[lo].start, toks[hi - 1].end
+    if len(re.findall(r"\w+", text[a:b])) < 2:
+        return None
+    only = toks[lo].region
+    if hi - lo == 1 and only is not None:
+        return only.inner_start, only.inner_end
+    return a, b
 
 
-def _find_speaker(
-    sentence: Sentence, cue_start: int, masked: str, mentions: Sequence[Mention], gazetteer: Gazetteer
-) -> _Speaker | None:
-    """The subject of the speech verb at ``cue_start`` (offset relative to the sentence)."""
-    before = masked[:cue_start]
-    after = masked[cue_start:]
-    # inverted: "..., said McKenzie" / "according to X"
-    inv = re.match(r"\s*(?:said|says|told|added|according to)\s+", after, re.I)
-    if inv:
-        tail_start = sentence.start + cue_start + inv.end()
-        gap_ok = re.compile(r"(?:[A-Z][\w.'’-]*\s+|the\s+){0,5}")
-        near = [
-            m for m in mentions
-            if tail_start <= m.start <= tail_start + 60
-            and gap_ok.fullmatch(masked[tail_start - sentence.start : m.start - sentence.start])
-        ]
-        if near and (after[: inv.end()].lower().strip().startswith("according") or before.rstrip().endswith(",")):
-            persons = [m for m in near if gazetteer.kind_of(m.actor) == "person"]
-            m = persons[0] if persons else near[0]
-            return _Speaker(m.name, m.actor)
-    clause_start = 0
-    for br in _CLAUSE_BREAK.finditer(before):
-        clause_start = br.end()
-    clause = before[clause_start:]
-    pos, phrase = _subject_phrase(clause)
-    if (not phrase.strip() or _ADVERBS.match(phrase)) and clause_start > 0:
-        # "X sent a message while also underscoring ...": the previous clause's subject
-        pos, phrase = _subject_phrase(before)
-        clause_start = 0
-    return _speaker_from_phrase(sentence.start + clause_start + pos, phrase, mentions, gazetteer)
+def _direct_share(text: str, a: int, b: int, regions: Sequence[QuoteRegion]) -> float:
+    inside = 0
+    total = 0
+    regions = [r for r in regions if r.inner_start < b and a < r.inner_end]
+    for k in range(a, b):
+        ch = text[k]
+        if ch.isspace() or ch in "\"“”«»„‘’'`":
+            continue
+        total += 1
+        if any(r.inner_start <= k < r.inner_end for r in regions):
+            inside += 1
+    return inside / total if total else 0.0
 
 
 def extract_quotes(
@@ -205,92 +667,365 @@ def extract_quotes(
     *,
     indirect: bool = True,
 ) -> list[Quote]:
-    """Direct (and, unless ``indirect=False``, indirect) quotes in a cleaned text."""
+    """Direct, mixed and (unless ``indirect=False``) indirect attributions in a cleaned text."""
     gaz = gazetteer or default_gazetteer()
-    spans = quote_spans(text)
+    reader = _Reader(text, mentions, gaz)
     out: list[Quote] = []
-    last_person: dict[int, _Speaker] = {}  # paragraph -> last named person quoted
-    previous_subject: _Speaker | None = None
-    previous_paragraph = -1
-    for sentence in sentences:
-        if sentence.paragraph != previous_paragraph:
-            previous_subject = None
-            previous_paragraph = sentence.paragraph
-        in_sentence = [s for s in spans if sentence.start <= s.start and s.end <= sentence.end + 1]
-        s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
-        masked = _mask(sentence.text, in_sentence, sentence.start)
-        _, subj_phrase = _subject_phrase(masked)
-        subj_start = sentence.start + masked.find(subj_phrase) if subj_phrase else sentence.start
-        subject = _speaker_from_phrase(subj_start, subj_phrase, s_mentions, gaz) if subj_phrase else None
-
-        def resolve(sp: _Speaker | None, own: _Speaker | None = None, ps: _Speaker | None = previous_subject,
-                    paragraph: int = sentence.paragraph) -> _Speaker | None:
-            """Pronouns resolve conservatively to a named person (see the module docstring)."""
-            if sp is None or sp.pronoun is None:
-                return sp
-            if sp.pronoun in {"he", "she"}:
-                for candidate in (own, ps):
-                    if candidate is not None and candidate.actor and gaz.kind_of(candidate.actor) == "person":
-                        return candidate
-                return last_person.get(paragraph)
-            return None
-
-        groups: dict[tuple[str | None, str | None], list[tuple[_Span, str]]] = {}
-        for qs in in_sentence:
-            rel_start = qs.start - sentence.start
-            words = len(text[qs.start + 1 : qs.end - 1].split())
-            cues = [c for c in _SPEECH_RE.finditer(masked) if c.start() < rel_start]
-            after_cues = [c for c in _SPEECH_RE.finditer(masked) if c.start() >= qs.end - sentence.start]
-            colon = re.search(r":\s*$", masked[:rel_start]) is not None
-            cue = cues[-1] if cues else None
-            if cue is None and after_cues and re.match(r"\s*[,”\"]*\s*(he|she|they|[A-Z])", masked[qs.end - sentence.start:]):
-                cue = after_cues[0]  # "“...,” he said"
-            if cue is None:
-                continue
-            if words <= 2 and cue is not None and cue.start() < rel_start:
-                gap = len(masked[cue.end() : rel_start].split())
-                if gap > 10:
+    sentence_of = _sentence_lookup(sentences)
+    last_speaker: _Speaker | None = None  # of the previous paragraph
+    pending_colon: _Speaker | None = None
+    carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
+    attributions: list[_Attribution] = []
+    all_regions: list[QuoteRegion] = []
+    for p_index, para in enumerate(re.finditer(r"[^\n]+", text)):
+        a, b = para.start(), para.end()
+        if not text[a:b].strip():
+            continue
+        regions = _paragraph_regions(text, a, b)
+        all_regions.extend(regions)
+        toks = _tokenise(text, a, b, regions)
+        if not toks:
+            continue
+        found: list[_Attribution] = []
+        used: set[int] = set()  # token indexes of quotation tokens already attributed
+        transcript = _TRANSCRIPT.match(text, a)
+        if transcript and transcript.end() < b:
+            name = transcript.group(1).title()
+            sp = _Speaker(name, None, person=True, start=a, end=a + len(transcript.group(1)))
+            found.append(_Attribution(sp, [(transcript.end(), b)], ":"))
+            used.update(i for i, t in enumerate(toks) if t.is_quote)
+        paragraph_speaker: _Speaker | None = None
+        colon_speaker: _Speaker | None = None
+        spans = _sentences(toks, text)
+        dateline = _DATELINE.match(text, a)
+        if dateline and spans:
+            first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
+            if first is not None and first < spans[0][1]:
+                spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
+        for lo, hi in spans:
+            reader.note_subject(toks, lo, hi, p_index)
+            frames = _frames(reader, toks, lo, hi, text, p_index)
+            for att, quote_tokens in frames:
+                if quote_tokens & used:
                     continue
-            speaker = _find_speaker(sentence, cue.start(), masked, s_mentions, gaz)
-            cue_word = cue.group(0)
-            if colon and speaker is None:
-                speaker = subject
-            own = subject if subject is not None and subject.pronoun is None and cue.start() > 0 else None
-            speaker = resolve(speaker, own)
-            key = (speaker.name if speaker else None, speaker.actor if speaker else None)
-            groups.setdefault(key, []).append((qs, cue_word))
-        for (name, actor), parts in groups.items():
-            first, last = parts[0][0], parts[-1][0]
-            inner = [(p.start + 1, p.end - 1) for p, _ in parts]
-            quote_text = " … ".join(text[a:b].strip() for a, b in inner)
-            out.append(Quote(speaker=name, speaker_actor=actor, text=quote_text, start=first.start + 1,
-                             end=last.end - 1, direct=True, sentence=sentence.index, parts=tuple(inner),
-                             cue=parts[0][1]))
-            if actor and gaz.kind_of(actor) == "person":
-                last_person[sentence.paragraph] = _Speaker(name, actor)
-        if indirect and not in_sentence:
-            m = _INDIRECT_RE.search(masked)
-            if m:
-                speaker = resolve(_find_speaker(sentence, m.start(), masked, s_mentions, gaz), subject)
-                if speaker is not None and speaker.actor is not None:
-                    start = sentence.start + m.end()
-                    while start < sentence.end and text[start] in " ,:":
-                        start += 1
-                    if m.group(0).lower().startswith("according to"):
-                        comma = text.find(",", start, sentence.end)
-                        start = comma + 1 if comma > 0 else start
-                        while start < sentence.end and text[start] == " ":
-                            start += 1
-                    end = sentence.end
-                    if end > start:
-                        out.append(Quote(speaker=speaker.name, speaker_actor=speaker.actor,
-                                         text=text[start:end], start=start, end=end, direct=False,
-                                         sentence=sentence.index, parts=((start, end),), cue=m.group(0)))
-        if subject is not None and subject.pronoun is None:
-            previous_subject = subject
-        elif subject is not None:
-            previous_subject = resolve(subject)
+                used |= quote_tokens
+                found.append(att)
+                if att.speaker is not None and (att.speaker.name or att.speaker.pronoun):
+                    paragraph_speaker = att.speaker
+            if hi - lo >= 2 and toks[hi - 1].text == ":" and frames:
+                colon_speaker = frames[-1][0].speaker
+        found = [f for f in found if f.parts or f.regions]
+        # quotations with no cue of their own: a continuation of the paragraph's quotation, or of the
+        # previous paragraph's when it was left open, else the paragraph's (or previous) speaker's
+        reference = _REFERENCE_LINE.match(text, a) is not None
+        for i, t in enumerate(toks):
+            if not t.is_quote or i in used or t.region is None or reference:
+                continue
+            if len(_words(t.region, text)) < _MIN_CUELESS_WORDS or _is_title(t.region, text):
+                continue
+            if _CITATION_AFTER.match(text, t.end):
+                continue  # '"Title," Publisher, 12 May 2020': a cited work, not a quotation
+            used.add(i)
+            inner = (t.region.inner_start, t.region.inner_end)
+            host = next((f for f in reversed(found) if f.regions and f.speaker is not None), None)
+            if host is None and i == 0 and carry is not None:
+                host = carry
+            if host is not None:
+                host.parts.append(inner)
+                host.regions.append(t.region)
+                continue
+            speaker = paragraph_speaker
+            own = next(((x, y) for x, y in spans if x < i < y), None)
+            if speaker is None and own is not None:
+                subject = _first_subject(reader, toks, *own)
+                candidate = reader.speaker(toks, *subject) if subject else None
+                if candidate is not None and (candidate.person or candidate.actor):
+                    speaker = candidate  # 'Trump issued a statement, "..."': the sentence's subject
+            if speaker is None and (i == 0 or pending_colon is not None):
+                speaker = pending_colon or last_speaker
+            if speaker is None and i > 0 and toks[i - 1].text == ":":
+                speaker = colon_speaker
+            found.append(_Attribution(speaker, [inner], "", [t.region]))
+        pending_colon = colon_speaker if colon_speaker is not None and toks[-1].text == ":" else None
+        named = [f.speaker for f in found if f.speaker is not None and f.speaker.name]
+        last_speaker = named[-1] if named else None
+        last = found[-1] if found else None
+        carry = last if last is not None and last.regions and not last.regions[-1].closed else None
+        attributions.extend(found)
+    for att in attributions:
+        quote = _to_quote(att, text, all_regions, sentence_of, indirect)
+        if quote is not None:
+            out.append(quote)
     out.sort(key=lambda q: (q.start, q.end))
+    return _dedupe(out)
+
+
+def _frames(
+    reader: _Reader, toks: list[_Tok], lo: int, hi: int, text: str, paragraph: int
+) -> list[tuple[_Attribution, set[int]]]:
+    """Attributions anchored on the cues of one sentence ``toks[lo:hi]``."""
+    out: list[tuple[_Attribution, set[int]]] = []
+    cues = [(i, c) for i in range(lo, hi) if (c := reader.cue_at(toks, i, lo)) is not None]
+    lefts = [reader.left_subject(toks, i, lo) if c[1] != "according" else None for i, c in cues]
+    sentence_subject: tuple[int, int] | None = None
+    for n, (i, (lemma, frame)) in enumerate(cues):
+        cue_word = toks[i].text
+        nxt_cue = hi
+        if n + 1 < len(cues):
+            # the next frame's subject ends this content ("X demanded A, and Y predicted B")
+            nxt_left = lefts[n + 1]
+            if nxt_left is not None and nxt_left[0] > i + 1 and toks[nxt_left[0] - 1].lower in _COORDINATORS:
+                nxt_cue = nxt_left[0]
+                while nxt_cue - 1 > i and toks[nxt_cue - 1].lower in _COORDINATORS:
+                    nxt_cue -= 1
+        if frame == "according":
+            start = i + 2
+            k = start
+            while k < hi and not (toks[k].text in {",", ".", ";", ":"} or toks[k].is_quote):
+                k += 1
+            sp = reader.speaker(toks, start, k)
+            if i == lo or (i > lo and toks[i - 1].text in {"(", "—"}) or (i - 1 >= lo and toks[i - 1].lower in {"and", "but"}):
+                c_lo, c_hi = k, hi
+            else:
+                c_lo, c_hi = _clause_start(toks, lo, i), i
+            _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
+            continue
+        left = lefts[n]
+        participle = toks[i].lower.endswith("ing") and i > lo and toks[i - 1].lower in _PARTICIPLE_LEAD
+        if participle:
+            subj = sentence_subject or _first_subject(reader, toks, lo, i)
+            sp = reader.speaker(toks, *subj) if subj else None
+            _add(out, reader, sp, toks, i + 1, _clause_end(toks, i + 1, nxt_cue, hi), text, cue_word, paragraph)
+            continue
+        if left is not None:
+            sp = reader.speaker(toks, *left)
+            if sentence_subject is None:
+                sentence_subject = left
+            before = left[0] - 1
+            tail_end = _adjunct_end(reader, toks, i + 1, hi)
+            post_posed = before >= lo and (toks[before].text == "," or toks[before].is_quote) and (
+                tail_end == hi or (toks[tail_end].text in {",", ".", ":", ";", "?", "!"} and not _has_clause_after(toks, tail_end, hi))
+            )
+            if post_posed:
+                c_hi = before + (1 if toks[before].is_quote else 0)
+                c_lo = _clause_start(toks, lo, c_hi)
+                parts_hi = hi
+                extra = _following_quote(toks, tail_end, parts_hi)
+                _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra)
+                continue
+            c_lo = i + 1
+            if lemma in _TELL_VERBS or frame == "speech":
+                c_lo = _skip_object(toks, c_lo, hi)
+            _add(out, reader, sp, toks, c_lo, _clause_end(toks, c_lo, nxt_cue, hi), text, cue_word, paragraph)
+            continue
+        # no subject before the cue: inverted ("..., said Caddell") or nothing
+        right = reader.right_subject(toks, i, hi)
+        if right is None:
+            continue
+        before = i - 1
+        if before < lo or not (toks[before].text == "," or toks[before].is_quote or toks[before].text in {"?", "!"}):
+            continue
+        sp = reader.speaker(toks, *right)
+        c_hi = before + (1 if toks[before].is_quote else 0)
+        c_lo = _clause_start(toks, lo, c_hi)
+        extra = _following_quote(toks, _adjunct_end(reader, toks, right[1], hi), hi)
+        _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra)
+    return out
+
+
+def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
+    """Step left over a time adjunct before a verb ("Khamenei on May 17 predicted", "Trump on Monday said")."""
+    k = j
+    while k >= lo and (toks[k].lower in _TEMPORAL or toks[k].text[:1].isdigit() or toks[k].lower in {"the", "this",
+                                                                                                     "last", "next"}):
+        k -= 1
+    if k < j and k >= lo and toks[k].lower in {"on", "in", "at", "during", "early", "late", "since"}:
+        return k - 1
+    if k < j and any(toks[m].lower in {"last", "this", "earlier", "later", "yesterday", "today"} for m in range(k + 1, j + 1)):
+        return k
+    return j
+
+
+def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
+    """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
+    k = lo
+    if toks[k].is_word and (toks[k].lower in _STOP_PREPS or toks[k].lower in _CLAUSE_WORDS
+                            or toks[k].lower in _TEMPORAL or toks[k].lower.endswith("ly")):
+        comma = next((m for m in range(lo, hi) if toks[m].text == ","), None)
+        if comma is None:
+            return None
+        k = comma + 1
+    start = k
+    depth = 0
+    while k < hi:
+        t = toks[k]
+        if t.text == "(":
+            depth += 1
+        elif t.text == ")":
+            depth -= 1
+        elif depth == 0:
+            if t.is_quote or (not t.is_word and t.text not in {".", "-", "’s", "'s", "&"}):
+                break
+            if not t.capitalised and t.lower not in _DETERMINERS and t.lower not in _NP_PREPS \
+                    and t.lower not in _TITLE_WORDS and t.lower not in {"and"}:
+                break
+        k += 1
+        if k - start > 12:
+            return None
+    return (start, k) if k > start else None
+
+
+def _clause_start(toks: list[_Tok], lo: int, hi: int) -> int:
+    """Start of the clause ending at ``hi``: the sentence start or after the last ``;``."""
+    k = hi - 1
+    while k >= lo:
+        if toks[k].text == ";":
+            return k + 1
+        k -= 1
+    return lo
+
+
+def _clause_end(toks: list[_Tok], lo: int, next_cue: int, hi: int) -> int:
+    """End of a reported clause: the sentence end, a ``;``, or a following participial cue."""
+    for k in range(lo, min(hi, next_cue)):
+        t = toks[k]
+        if t.text == ";":
+            return k
+        if t.text == "," and k + 1 < hi and toks[k + 1].lower in _PARTICIPLE_CUES:
+            return k
+    return min(hi, next_cue)
+
+
+def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
+    """Skip what may follow a post-posed cue: time words and short prepositional phrases."""
+    k = lo
+    while k < hi:
+        t = toks[k]
+        if t.is_quote or t.text in {",", ".", ";", ":", "?", "!"}:
+            return k
+        if t.lower in _STOP_PREPS or t.lower in _TEMPORAL or t.lower in _DETERMINERS or t.lower in _NP_PREPS \
+                or t.capitalised or t.lower in {"last", "this", "next", "reporters", "interview", "statement",
+                                                 "told", "him", "her", "them", "us", "me", "news", "conference",
+                                                 "speech", "rally", "email", "emailed", "phone", "telephone"}:
+            k += 1
+            continue
+        if t.is_word and k - lo <= 8 and t.lower not in reader.cues:
+            k += 1
+            continue
+        return k
+    return hi
+
+
+def _has_clause_after(toks: list[_Tok], k: int, hi: int) -> bool:
+    """Whether words other than a quotation follow position ``k`` (a pre-posed frame's content)."""
+    rest = [t for t in toks[k:hi] if t.text not in {",", ".", ":", ";", "?", "!"}]
+    if not rest:
+        return False
+    if toks[k].text == ":":
+        return True
+    if rest[0].is_word and (rest[0].lower.endswith("ing") or rest[0].lower in _STOP_PREPS):
+        return False  # "..., Reeves wrote, citing precedent": an adjunct, not the content
+    return not rest[0].is_quote and toks[k].text != "."
+
+
+def _following_quote(toks: list[_Tok], k: int, hi: int) -> list[int]:
+    """A quotation right after a mid-sentence frame (“A,” he said, “B.”)."""
+    while k < hi and toks[k].text in {",", ":", "—", "–"}:
+        k += 1
+    if k < hi and toks[k].is_quote:
+        return [k]
+    return []
+
+
+def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
+    """After "told"/"said": skip an indirect object and adjuncts up to a nearby "that"."""
+    for m in range(k, min(hi, k + 12)):
+        if toks[m].is_quote:
+            if m - k <= 6 and all(t.is_word or t.text == "," for t in toks[k:m]):
+                return m  # 'told him, "..."': the quotation is the content
+            break
+        if toks[m].text in {".", ";"}:
+            break
+        if toks[m].lower == "that" and m > k:
+            return m + 1
+        if toks[m].text in {":"}:
+            return m + 1
+    return k
+
+
+def _add(
+    out: list[tuple[_Attribution, set[int]]], reader: _Reader, sp: _Speaker | None, toks: list[_Tok], lo: int,
+    hi: int, text: str, cue: str, paragraph: int, *, extra: Sequence[int] = (),
+) -> None:
+    span = _content_span(toks, lo, hi, text)
+    if span is None and not extra:
+        if lo < hi and toks[lo].text == ":" and all(not t.is_word and not t.is_quote for t in toks[lo:hi]):
+            # "Cruz continued:" at a paragraph's end: the speaker of the quotation that follows
+            out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
+        return
+    quote_tokens = {k for k in range(lo, hi) if toks[k].is_quote} | set(extra)
+    regions = [r for k in sorted(quote_tokens) if (r := toks[k].region) is not None]
+    if span is not None and all(_is_title(r, text) for r in regions) and regions \
+            and len(re.findall(r"\w+", text[span[0]:span[1]])) <= len(_words(regions[0], text)) + 1:
+        return  # 'told "Fox News Sunday"': a title, not content
+    parts: list[tuple[int, int]] = [span] if span is not None else []
+    for k in extra:
+        r = toks[k].region
+        if r is not None:
+            parts.append((r.inner_start, r.inner_end))
+    resolved = reader.resolve(sp, paragraph)
+    out.append((_Attribution(resolved, parts, cue, regions), quote_tokens))
+
+
+def _sentence_lookup(sentences: Sequence[Sentence]) -> list[Sentence]:
+    return sorted(sentences, key=lambda s: s.start)
+
+
+def _sentence_index(sentences: list[Sentence], offset: int) -> int:
+    lo, hi = 0, len(sentences) - 1
+    best = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].start <= offset:
+            best = sentences[mid].index
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sentences: list[Sentence],
+              indirect: bool) -> Quote | None:
+    parts = sorted(att.parts)
+    if not parts:
+        return None
+    start, end = parts[0][0], parts[-1][1]
+    share = min(_direct_share(text, a, b, regions) for a, b in parts)
+    direct = share >= 0.8
+    if not direct and not indirect:
+        return None
+    if direct and len(parts) > 1:
+        words = " … ".join(text[a:b].strip() for a, b in parts)
+    else:
+        words = text[start:end] if len(parts) == 1 else " … ".join(text[a:b].strip() for a, b in parts)
+    sp = att.speaker
+    name = sp.name if sp is not None else None
+    actor = sp.actor if sp is not None else None
+    quoted = tuple(sorted({(r.inner_start, r.inner_end) for r in regions
+                           if any(a <= r.inner_start and r.inner_end <= b for a, b in parts)
+                           and (direct or (len(_words(r, text)) >= _MIN_FRAGMENT_WORDS and not _is_title(r, text)))}))
+    return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
+                 sentence=_sentence_index(sentences, start) if sentences else 0,
+                 parts=tuple(parts), cue=att.cue, quoted=quoted)
+
+
+def _dedupe(quotes: list[Quote]) -> list[Quote]:
+    """Drop a quote whose span lies inside another quote of the same speaker (one attribution, read twice)."""
+    out: list[Quote] = []
+    for q in quotes:
+        if any(o.start <= q.start and q.end <= o.end and o.speaker == q.speaker and o is not q for o in out):
+            continue
+        out.append(q)
     return out
 
 
@@ -302,9 +1037,16 @@ def find_subject(
     Quoted words are ignored; pronouns are not resolved here (the name is None).
     """
     gaz = gazetteer or default_gazetteer()
-    masked = _mask(sentence.text, quote_spans(text[sentence.start : sentence.end]), 0)
-    s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
-    sp = _find_speaker(sentence, position - sentence.start, masked, s_mentions, gaz)
+    reader = _Reader(text, mentions, gaz)
+    regions = quote_regions(text, sentence.start, sentence.end)
+    toks = _tokenise(text, sentence.start, sentence.end, regions)
+    at = next((k for k, t in enumerate(toks) if t.start >= position), None)
+    if at is None:
+        return None, None
+    rng = reader.left_subject(toks, at, 0)
+    if rng is None:
+        return None, None
+    sp = reader.speaker(toks, *rng)
     if sp is None or sp.pronoun is not None:
         return None, None
     return sp.name, sp.actor

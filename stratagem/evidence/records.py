@@ -98,6 +98,19 @@ class Quote:
     sentence: int
     parts: tuple[tuple[int, int], ...] = ()  # the spans of a split quotation
     cue: str = ""  # the speech verb or marker
+    #: spans of the words inside quotation marks within the content: the whole content of a direct
+    #: quote, the quoted fragments of a mixed one ('the talks were "constructive and frank"'), none
+    #: for reported speech
+    quoted: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def kind(self) -> str:
+        """"direct" (the content is quoted), "mixed" (it contains quoted words) or "indirect"."""
+        return "direct" if self.direct else ("mixed" if self.quoted else "indirect")
+
+    def quotation_spans(self) -> tuple[tuple[int, int], ...]:
+        """The spans of the speaker's exact words: the quote itself when direct, its quoted fragments when mixed."""
+        return ((self.start, self.end),) if self.direct else self.quoted
 
 
 @dataclass(frozen=True)
@@ -187,7 +200,9 @@ class Extraction:
                 for e in self.entities
             ],
             "quotes": [
-                {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end}
+                {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end,
+                 "kind": q.kind,
+                 "quoted": [list(span) for span in q.quoted], "cue": q.cue}
                 for q in self.quotes
             ],
             "events": [
