@@ -66,7 +66,29 @@ def test_an_apposition_makes_a_person_or_an_organisation() -> None:
     assert ents["Zentrix"].kind == "organisation"
 
 
+def test_two_names_joined_by_and_stay_two_people() -> None:
+    text = "Mike Pence and Tim Kaine met in Virginia on Tuesday night. Kaine spoke first."
+    ents = _by_name(_entities(text))
+    assert {"Mike Pence", "Tim Kaine"} <= set(ents) and len(ents["Tim Kaine"].mentions) == 2
+
+
+def test_transcript_speaker_labels_are_the_people_named_in_full() -> None:
+    text = ("Mike Pence and Tim Kaine debated on Tuesday night.\n\nPENCE: I think the governor is wrong.\n\n"
+            "KAINE: Well, the governor is wrong.\n\nQUESTION: What about the budget?\n")
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Mike Pence"]) == ["Mike Pence", "PENCE"]
+    assert _surfaces(text, ents["Tim Kaine"]) == ["Tim Kaine", "KAINE"]
+    assert "QUESTION" not in _all_surfaces(text, list(ents.values()))
+
+
 # --- organisations -----------------------------------------------------------------------------
+
+def test_the_organisation_before_a_title_is_named_too() -> None:
+    text = "House Judiciary Committee Chairman Bob Goodlatte told reporters that FBI Director James Comey erred."
+    ents = _by_name(_entities(text))
+    assert ents["House Judiciary Committee"].kind == "organisation" and ents["FBI"].kind == "organisation"
+    assert ents["Bob Goodlatte"].kind == "person" and ents["James Comey"].kind == "person"
+
 
 def test_organisations_by_head_word_and_of_shapes() -> None:
     text = ("The Joint Operations Command said the Federal Supreme Court would rule soon. The Coordinating Body "

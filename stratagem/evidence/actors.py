@@ -396,7 +396,7 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
 
 _DATELINE = re.compile(
     r"(?m)^[ \t]*(?:[A-Z][A-Z.'’\-]+(?:[ \t]+[A-Z][A-Z.'’\-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"
-    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|-|:)")
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|(?<=\s)-(?=\s))")
 _AGENCY_PAREN = re.compile(r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)")
 _BYLINE = re.compile(
     r"(?im)^[ \t]*(?:by|written by|reporting by|additional reporting by|editing by|writing by|compiled by|"
@@ -542,7 +542,7 @@ def _headline_offsets(text: str) -> list[tuple[int, int]]:
             long_words = [w for w in words if len(w) >= 4]
             if long_words and len(words) <= 25:
                 share = sum(w[0].isupper() for w in long_words) / len(long_words)
-                if share >= 0.8 or (share >= 0.6 and not _SENTENCE_END.search(line)):
+                if share >= 0.6 and not _SENTENCE_END.search(line):
                     out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
@@ -731,7 +731,13 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
     if last_title >= 0:
         name = run[last_title + 1:]
         if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
-            return _person_from(text, name, "title", lowered)
+            # the words before the title may name the person's organisation ("FBI Director James Comey")
+            k = last_title
+            while k > 0 and (bare[k - 1] in TITLES or bare[k - 1].lower() in LOWER_TITLES):
+                k -= 1
+            before = [c for c in _classify_run(text, run[:k], lowered, ()) if c.kind in ("organisation", "acronym")] \
+                if k else []
+            return before + _person_from(text, name, "title", lowered)
     surface = text[run[0].start:run[-1].end]
     if surface in _MULTI_PLACES or (len(bare) > 1 and all(w in PLACES for w in bare)):
         return []
