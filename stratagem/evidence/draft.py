@@ -35,17 +35,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
-from stratagem.evidence.issues import _TOKEN, _stem, evidence_id, link_issues, terms
+from stratagem.evidence.issues import _stem, evidence_id, link_issues, terms
+from stratagem.evidence.records import Mention
 from stratagem.evidence.sentences import split_sentences
+from stratagem.model.errors import ScenarioError
 from stratagem.model.schema import Evidence, Issue, Range, Scenario, Stance
 
 #: Weight of a citation by how the sentence was credited to the actor.
 WEIGHTS = {"quote": 1.0, "event": 0.7, "claim": 0.4}
+#: the direction of a draft (or citation) that the evidence does not support either way
+NO_DIRECTION = "none"
 DRAFT_STATUSES = ("proposed", "accepted", "rejected")
 
 
@@ -58,7 +62,7 @@ class Citation:
     start: int  # offsets into the document's cleaned text
     end: int
     kind: str  # "quote", "event" or "claim" (how the sentence was credited)
-    direction: str  # "toward_0" or "toward_100"
+    direction: str  # "toward_0", "toward_100" or "none" (cited, but leaning neither way)
     weight: float
     text: str
     new: bool = False  # True when the record is not in the evidence given (save_drafts adds it)
@@ -66,7 +70,8 @@ class Citation:
     def to_evidence(self, actor: str, issue: str) -> Evidence:
         """The evidence record this citation stands for (kind claim, with its issue and direction)."""
         return Evidence(id=self.evidence_id, document=self.document, start=self.start, end=self.end, kind="claim",
-                        actor=actor, issue=issue, direction=self.direction, text=self.text,
+                        actor=actor, issue=issue, direction=None if self.direction == NO_DIRECTION else self.direction,
+                        text=self.text,
                         rationale=f"drafted: sentence credited via {self.kind}")
 
 
@@ -78,8 +83,8 @@ class DraftStance:
     scenario: str
     actor: str
     issue: str
-    direction: str  # "toward_0" or "toward_100"
-    confidence: float  # 0-1
+    direction: str  # "toward_0", "toward_100" or "none" (no direction: read the citations)
+    confidence: float  # 0-1 (0 with no direction)
     agreement: float  # share of citation weight on the drafted side
     suggested_position: float | None  # only when the scenario has no stance for the pair
     suggested_range: tuple[float, float] | None
@@ -106,8 +111,9 @@ class DraftStance:
     def to_stance(self, *, salience: float = 50.0) -> Stance:
         """A schema stance from this draft (the suggested position, or the current one), citing its evidence."""
         position = self.suggested_position if self.suggested_position is not None else self.current_position
-        if position is None:  # pragma: no cover - every draft has one or the other
-            raise ValueError(f"draft {self.id} has no position")
+        if position is None:
+            raise ScenarioError(f"draft {self.id} gives no direction and the scenario has no stance for it: "
+                                "read its citations and set the position by hand")
         rng = Range(low=self.suggested_range[0], high=self.suggested_range[1]) if self.suggested_range else None
         return Stance(actor=self.actor, issue=self.issue, position=position, salience=salience,
                       position_range=rng, evidence=tuple(c.evidence_id for c in self.citations),
@@ -129,57 +135,287 @@ def actor_id_map(scenario: Scenario, gazetteer: Gazetteer | None = None) -> dict
     return out
 
 
-_OPPOSE = re.compile(
-    r"\b(?:reject\w*|oppos\w*|refus\w*|resist\w*|against|denounc\w*|condemn\w*|prevent\w*|halt\w*|"
-    r"stop\w*|block\w*|den(?:y|ied|ies)|no longer|never|won[’']t|will not|would not|cannot|end(?:ed|ing|s)? to|"
-    r"instead of|rather than)\b",
+#: words that turn the anchor term after them around ("will not allow a withdrawal", "rejected the
+#: timetable", "an end to the waivers"); they reach over at most ``NEGATION_REACH`` words of the same clause
+_NEGATORS = re.compile(
+    r"(?:not|no|never|nor|without|against|n[’']t|won[’']t|cannot|can[’']t|unwilling|instead|rather|"
+    r"reject\w*|oppos\w*|refus\w*|resist\w*|prevent\w*|halt\w*|block\w*|den(?:y|ied|ies|ying)|"
+    r"end|ending|ended|ends|avoid\w*|delay\w*|postpon\w*|scrap\w*|abandon\w*|drop(?:s|ped)?|"
+    r"undermin\w*|thwart\w*|obstruct\w*|den[yi]\w*|lift\w*|eas(?:e|ed|es|ing)|reduc\w*|limit\w*|curb\w*)$",
+    re.I,
+)
+NEGATION_REACH = 5
+#: words of change: more of something, or less of it (general English, not any issue's words)
+_MORE = re.compile(
+    r"(?:increas\w*|expan\w*|more|larger|greater|bigger|higher|stay\w*|remain\w*|keep\w*|kept|maintain\w*|"
+    r"extend\w*|extension\w*|boost\w*|strengthen\w*|reinforc\w*|deploy\w*|rais\w*|continu\w*|tighten\w*|"
+    r"escalat\w*|grow\w*|grew|intensif\w*|retain\w*|preserv\w*|enlarg\w*|restor\w*|resum\w*|safer|stronger)$",
+    re.I,
+)
+_LESS = re.compile(
+    r"(?:withdr[ae]w\w*|leav\w*|exit\w*|expel\w*|expuls\w*|remov\w*|reduc\w*|cut|cuts|cutting|end|ended|"
+    r"ending|ends|drawdown|pullout|depart\w*|evacuat\w*|decreas\w*|lower\w*|shrink\w*|curb\w*|limit\w*|"
+    r"halt\w*|stop\w*|bann?\w*|clos\w*|dissolv\w*|lift\w*|fewer|less|smaller|weaken\w*|terminat\w*|"
+    r"abandon\w*|suspend\w*|wean\w*|phase-down|phase-out|wind-down)$",
+    re.I,
+)
+#: words of movement, for an actor as the object: its presence grows or shrinks ("the Americans will leave")
+_ARRIVE = re.compile(r"(?:stay\w*|remain\w*|deploy\w*|return\w*|station\w*|keep\w*|kept|sen[dt]\w*)$", re.I)
+_DEPART = re.compile(
+    r"(?:leav\w*|withdr[ae]w\w*|exit\w*|expel\w*|expuls\w*|depart\w*|evacuat\w*|pull\w*|ous?t\w*|"
+    r"drawdown)$",
+    re.I,
+)
+CHANGE_REACH = 5
+_HIGHER = re.compile(r"\bHigher\s*(?:=|means|is)\s*(.+?)(?:\.\s+(?=[A-Z(])|\.?$|\()", re.S)
+#: number, quantity and time words: in an anchor they qualify, in a sentence they rarely lean
+_VAGUE = frozenset(terms(
+    "one two three four five six seven eight nine ten hundred hundreds thousand thousands dozen first second "
+    "third half most many much few several some now then time times year years month months week weeks day days"
+))
+_CLAUSE = re.compile(r"[,;:()—–]|\bbut\b|\bwhile\b|\bwhereas\b|\bhowever\b", re.I)
+#: verbs that state what the subject wants, so that a sentence naming one actor tells its stance
+_STANCE_VERB = re.compile(
+    r"\b(?:demand\w*|call(?:s|ed|ing)? (?:for|on)|want\w*|seek\w*|sought|insist\w*|urg\w*|push\w*|press\w*|"
+    r"support\w*|back(?:s|ed|ing)?|oppos\w*|reject\w*|refus\w*|favou?r\w*|propos\w*|warn\w*|threat\w*|vow\w*|"
+    r"pledg\w*|promis\w*|plan(?:s|ned|ning)? to|aim\w* to|intend\w*|ask\w*|agree\w*|accept\w*|welcom\w*|"
+    r"condemn\w*|denounc\w*|resist\w*|prefer\w*|hope\w*|wish\w*|advocat\w*|endors\w*|insist\w*|committ?\w*)\b",
     re.I,
 )
 
 
-def direction_terms(issue: Issue, scenario: Scenario) -> tuple[dict[str, float], dict[str, float]]:
+@dataclass(frozen=True)
+class DirectionRules:
+    """When a citation and a draft are allowed a direction.
+
+    * a text leans one way when its signed weight (:func:`lean`: anchor terms, and words of change
+      next to what the scale measures, each turned around by a negator before it) reaches
+      ``min_margin`` (an anchor term at a scale end or a change word weighs 1, one half-way 0.5) and
+      the winning side holds ``min_share`` of the weight of all its leaning words;
+    * a quote is read in the speaker's own words (the quoted or reported span), not in the sentence
+      around it; an event or a sentence naming one actor leans only when the actor is the subject of
+      a stance verb ("demanded", "rejected", "called for", "wants" ...; ``frame_needed``), since an
+      action or a mere mention says little about what an actor wants; ``claims_lean`` and
+      ``events_lean`` switch those two kinds off altogether;
+    * a span leans, for its actor, on one issue only: the one it is linked to most strongly
+      (``one_issue_per_span``);
+    * a draft gives a direction when its leaning citations agree (``min_agreement`` of their weight on
+      one side, at least ``min_weight`` of it and ``min_citations`` of them) and, with
+      ``quote_needed``, at least one of them is the actor's own words; otherwise "no direction".
+
+    The defaults are the rules a grid search chose on either built-in scenario alone (the same rules
+    on both; docs/evidence.md reports the leave-one-scenario-out figures).
+    """
+
+    min_anchor: float = 0.0  # leave out anchors nearer the midpoint than this share of the half-scale
+    min_margin: float = 0.5
+    min_share: float = 0.6
+    min_agreement: float = 0.75
+    min_weight: float = 0.0
+    min_citations: int = 1
+    quote_needed: bool = True
+    claims_lean: bool = True
+    events_lean: bool = True
+    frame_needed: bool = True
+    one_issue_per_span: bool = True
+
+
+DEFAULT_RULES = DirectionRules()
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Anchor terms of an issue's low and high ends (with weights), and those the label itself negates."""
+
+    low: Mapping[str, float]
+    high: Mapping[str, float]
+    negated: frozenset[str] = frozenset()  # "no end date": the term stands under a negator in its label
+    #: what the scale measures (terms of the issue's name and its "Higher = ..." phrase), and whether more of it is the high end (+1) or the low end (-1)
+    objects: frozenset[str] = frozenset()
+    high_sign: int = 0  # 0: the description does not say which end is which
+    #: names of the actors the "Higher = ..." phrase names ("more U.S. pressure": the United States, its
+    #: forces, "Americans"): they are what the scale measures too ("the Americans will leave")
+    object_names: re.Pattern[str] | None = None
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in re.finditer(r"[A-Za-z][A-Za-z’'-]*", text)]
+
+
+def _negated(text: str, words: Sequence[tuple[int, str]], k: int, skip: Iterable[str] = ()) -> bool:
+    """Whether word ``k`` stands under an odd number of negators among the ``NEGATION_REACH`` words
+    before it in the same clause (stems in ``skip`` are never negators)."""
+    skipped = set(skip)
+    flip = False
+    at = words[k][0]
+    for j in range(k - 1, max(-1, k - 1 - NEGATION_REACH), -1):
+        prev_at, prev = words[j]
+        if _CLAUSE.search(text, prev_at + len(prev), at):
+            break
+        if _stem(prev) not in skipped and _NEGATORS.match(prev):
+            flip = not flip
+    return flip
+
+
+def direction_terms(issue: Issue, scenario: Scenario, min_anchor: float = 0.0) -> Cues:
     """Terms that tell an issue's low end from its high end, with weights.
 
     Terms of the anchors below the midpoint (weighted by their distance from it) against
     those above it, leaving out words both sides share, the issue's own name and
-    description (they say what the issue is about, not which way) and actor names.
+    description (they say what the issue is about, not which way), words of other issues'
+    anchors, number and time words, and actor names; anchors closer to the midpoint than
+    ``min_anchor`` (a share of the half-scale) are left out.
     """
     mid = (issue.scale_min + issue.scale_max) / 2
     half = (issue.scale_max - issue.scale_min) / 2 or 1.0
     topic = set(terms(f"{issue.name} {issue.description}"))
     names = {t for a in scenario.actors for n in (a.name, *a.aliases) for t in terms(n)}
     names |= {t for a in default_gazetteer().actors.values() for n in (a.name, *a.demonyms) for t in terms(n)}
+    # words in the anchors of other issues too say which issue, not which end ("sanctions", "two years")
+    for other in scenario.issues:
+        if other.id != issue.id:
+            names |= {t for a in other.anchors for t in terms(a.label)}
+    names |= _VAGUE
     low: dict[str, float] = {}
     high: dict[str, float] = {}
+    negated: set[str] = set()
     for anchor in issue.anchors:
         side = low if anchor.value < mid else high if anchor.value > mid else None
         if side is None:
             continue
         weight = abs(anchor.value - mid) / half
-        for t in set(terms(anchor.label)) - topic - names:
-            side[t] = max(side.get(t, 0.0), weight)
+        if weight < min_anchor:
+            continue  # anchors near the middle describe compromises: their words lean little
+        keep = set(terms(anchor.label)) - topic - names
+        words = _words(anchor.label)
+        for k, (_, word) in enumerate(words):
+            t = _stem(word)
+            if t in keep:
+                side[t] = max(side.get(t, 0.0), weight)
+                if _negated(anchor.label, words, k, keep):
+                    negated.add(t)
     shared = set(low) & set(high)
-    return ({t: w for t, w in low.items() if t not in shared}, {t: w for t, w in high.items() if t not in shared})
+    objects, high_sign, phrase = _scale_object(issue, names)
+    return Cues({t: w for t, w in low.items() if t not in shared}, {t: w for t, w in high.items() if t not in shared},
+                frozenset(negated - shared), objects, high_sign, _object_names(phrase, scenario))
 
 
-def sentence_direction(sentence: str, cues: tuple[dict[str, float], dict[str, float]]) -> tuple[str | None, float]:
-    """"toward_0"/"toward_100" (or None) and a strength in (0, 1] for one sentence.
+def _object_names(phrase: str, scenario: Scenario) -> re.Pattern[str] | None:
+    """A pattern for the names of the first actor ``phrase`` names, of the actors named after it ("U.S." ->
+    "U.S. forces") and their demonyms ("Americans")."""
+    if not phrase:
+        return None
+    gaz = load_gazetteer(scenario=scenario)
+    found = gaz.find_mentions(phrase)
+    if not found:
+        return None
+    named = {found[0].actor}  # the first actor named: whose presence, pressure or freedom it is
+    heads = [n for a in named if a in gaz.actors for n in (gaz.actors[a].name, *gaz.actors[a].aliases) if len(n) > 1]
+    surfaces: set[str] = set(heads)
+    for actor in gaz.actors.values():
+        if actor.id in named:
+            surfaces.update(f"{d}s" for d in actor.demonyms)
+            surfaces.update(actor.demonyms)
+        elif any(n.startswith(h + " ") for n in (actor.name, *actor.aliases) for h in heads):
+            surfaces.update(n for n in (actor.name, *actor.aliases) if len(n) > 1)
+    alternatives = "|".join(re.escape(x) for x in sorted(surfaces, key=lambda x: (-len(x), x)))
+    return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])")
 
-    The side whose anchor terms the sentence uses more wins; an opposition cue
-    ("rejected", "opposes", "will not", "an end to", ...) before the first such term
-    flips it, since opposing the low end's words is leaning to the high end.
+
+def _change_sign(word: str) -> int:
+    return 1 if _MORE.match(word) else -1 if _LESS.match(word) else 0
+
+
+def _scale_object(issue: Issue, names: set[str]) -> tuple[frozenset[str], int, str]:
+    """What an issue's scale measures and which way it runs, read from its description's "Higher = ..." phrase.
+
+    "Higher = more state control" gives +1 (more control is the high end), "Higher = faster reduction
+    of the imports" -1 (less import is the high end); the objects are the content words of the
+    issue's name and of that phrase.
     """
-    low, high = cues
-    found = [(m.start(), _stem(m.group(0))) for m in _TOKEN.finditer(sentence)]
-    lo = sum(low.get(t, 0.0) for _, t in found)
-    hi = sum(high.get(t, 0.0) for _, t in found)
-    if lo == hi:
+    m = _HIGHER.search(issue.description)
+    if m is None:
+        return frozenset(), 0, ""
+    phrase = m.group(1)
+    sign = 1
+    for w in _words(phrase):
+        sign *= _change_sign(w[1]) or 1
+    objects = {
+        _stem(w) for text in (issue.name, phrase) for _, w in _words(text)
+        if not _change_sign(w) and _stem(w) in set(terms(w))
+    }
+    return frozenset(objects - names - _VAGUE), sign, phrase
+
+
+def lean(text: str, cues: Cues) -> tuple[float, float]:
+    """Signed anchor-term weight of a text (positive: toward the high end) and the total weight of its terms.
+
+    A term counts for its side when it is negated in the text exactly as in its anchor label ("will not
+    allow a withdrawal" counts against the end that reads "withdrawal"; "no end date" for the one that
+    reads "no end date"), and for the other side otherwise. Negators are the words of ``_NEGATORS``
+    among the ``NEGATION_REACH`` words before the term in the same clause, unless they are anchor
+    terms of the issue themselves.
+    """
+    terms_ = set(cues.low) | set(cues.high)
+    signed = 0.0
+    total = 0.0
+    words = _words(text)
+    for k, (_, word) in enumerate(words):
+        t = _stem(word)
+        w = cues.high.get(t, 0.0) - cues.low.get(t, 0.0)
+        if w == 0.0:
+            continue
+        same = _negated(text, words, k, terms_) == (t in cues.negated)
+        signed += w if same else -w
+        total += abs(w)
+    if cues.high_sign:
+        named: set[int] = set()
+        if cues.object_names is not None:
+            spans = [(m.start(), m.end()) for m in cues.object_names.finditer(text)]
+            named = {j for j, (at, _) in enumerate(words) if any(a <= at < b for a, b in spans)}
+        for k, (at, word) in enumerate(words):
+            change = _change_sign(word) or (1 if _ARRIVE.match(word) else -1 if _DEPART.match(word) else 0)
+            if not change or _stem(word) in terms_ or k in named:
+                continue
+            movement = 1 if _ARRIVE.match(word) else -1 if _DEPART.match(word) else 0
+            near = [j for j in range(max(0, k - CHANGE_REACH), min(len(words), k + CHANGE_REACH + 1))
+                    if j != k and (_stem(words[j][1]) in cues.objects or (movement and j in named))
+                    and not _CLAUSE.search(text, min(at, words[j][0]), max(at, words[j][0]))]
+            if not near:
+                continue
+            if not any(_stem(words[j][1]) in cues.objects for j in near):
+                change = movement  # only an actor nearby: its arrival or departure
+            if _negated(text, words, k, terms_):
+                change = -change
+            signed += change * cues.high_sign
+            total += 1.0
+    return signed, total
+
+
+def sentence_direction(
+    sentence: str, cues: Cues, rules: DirectionRules = DEFAULT_RULES
+) -> tuple[str | None, float]:
+    """"toward_0"/"toward_100" (or None) and a strength in (0, 1] for one sentence or quoted span.
+
+    The signed weight of its anchor terms (see :func:`lean`) must reach ``rules.min_margin`` and the
+    winning side hold ``rules.min_share`` of the terms' weight; otherwise the text does not lean.
+    """
+    signed, total = lean(sentence, cues)
+    if total == 0.0 or signed == 0.0 or abs(signed) < rules.min_margin or (abs(signed) + total) / (2 * total) < rules.min_share:
         return None, 0.0
-    first = min(at for at, t in found if t in low or t in high)
-    flip = _OPPOSE.search(sentence, 0, first) is not None
-    toward_high = (hi > lo) != flip
-    strength = abs(hi - lo) / (hi + lo) * min(1.0, (hi + lo) / 2)
-    return ("toward_100" if toward_high else "toward_0"), round(max(strength, 0.05), 3)
+    strength = min(1.0, abs(signed) / 2) * abs(signed) / total
+    return ("toward_100" if signed > 0 else "toward_0"), round(max(strength, 0.05), 3)
+
+
+def _states_stance(text: str, start: int, end: int, actor_spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether an actor named at one of ``actor_spans`` is the subject of a stance verb in text[start:end]:
+    the verb follows the name in the same clause, with at most 6 words between."""
+    for m in _STANCE_VERB.finditer(text, start, end):
+        for _a, b in actor_spans:
+            gap = text[b : m.start()]
+            if b <= m.start() and len(gap.split()) <= 6 and not _CLAUSE.search(gap.replace("’s", "").replace("'s", "")):
+                return True
+    return False
 
 
 @dataclass
@@ -195,6 +431,7 @@ def draft_stances(
     *,
     max_citations: int = 8,
     min_confidence: float = 0.0,
+    rules: DirectionRules = DEFAULT_RULES,
 ) -> list[DraftStance]:
     """Draft stances for ``scenario`` from evidence ``records`` and the cleaned ``texts`` by document id.
 
@@ -210,22 +447,21 @@ def draft_stances(
         by_doc.setdefault(r.document, []).append(r)
         known_ids.add(r.id)
     piles: dict[tuple[str, str], _Pile] = {}
-    cues = {issue.id: direction_terms(issue, scenario) for issue in scenario.issues}
+    cues = {issue.id: direction_terms(issue, scenario, rules.min_anchor) for issue in scenario.issues}
     for doc_id in sorted(texts):
         text = texts[doc_id]
         sentences = split_sentences(text)
         mentions = gaz.find_mentions(text)
         doc_records = by_doc.get(doc_id, [])
         for link in link_issues(sentences, scenario.issues, mentions=mentions):
-            direction, cue_strength = sentence_direction(text[link.start : link.end], cues[link.issue])
-            if direction is None:
-                continue
-            link = replace(link, direction=direction, confidence=cue_strength)
-            inside = [r for r in doc_records if r.start < link.end and link.start < r.end and r.actor]
+            sentence = text[link.start : link.end]
+            if lean(sentence, cues[link.issue])[1] == 0.0:
+                continue  # no anchor term at all: the sentence is about the issue, not about a side of it
+            inside = [r for r in doc_records if r.start < link.end and link.start < r.end]
             credited: list[tuple[str, str, Evidence | None]] = []  # (actor, kind, record)
             for kind in ("quote", "event"):
                 for r in inside:
-                    actor = id_map.get(r.actor or "", r.actor or "")
+                    actor = _record_actor(r, id_map, gaz)
                     if r.kind == kind and actor in scenario_ids and all(a != actor for a, _, _ in credited):
                         credited.append((actor, kind, r))
                 if credited:
@@ -240,12 +476,17 @@ def draft_stances(
                 else:
                     eid = f"{evidence_id(doc_id, 'claim', link.start, link.end)}.{link.issue}"[:80]
                     start, end, new = link.start, link.end, eid not in known_ids
+                direction, cue_strength = _citation_direction(
+                    text, link.start, link.end, kind, record, actor, mentions, id_map, cues[link.issue], rules)
                 pile = piles.setdefault((actor, link.issue), _Pile())
                 pile.citations.append(Citation(
-                    evidence_id=eid, document=doc_id, start=start, end=end, kind=kind, direction=direction,
-                    weight=WEIGHTS[kind] * max(link.confidence, 0.05), text=text[start:end], new=new,
+                    evidence_id=eid, document=doc_id, start=start, end=end, kind=kind,
+                    direction=direction or NO_DIRECTION, weight=round(WEIGHTS[kind] * max(cue_strength, 0.05), 4),
+                    text=text[start:end], new=new,
                 ))
                 pile.strength.append(min(1.0, link.score / 10))
+    if rules.one_issue_per_span:
+        _lean_on_one_issue(piles)
     stances = {(s.actor, s.issue): s for s in scenario.stances}
     issues = {i.id: i for i in scenario.issues}
     order_a = {a.id: k for k, a in enumerate(scenario.actors)}
@@ -254,12 +495,11 @@ def draft_stances(
     for (actor, issue_id), pile in sorted(piles.items(), key=lambda kv: (order_a[kv[0][0]], order_i[kv[0][1]])):
         up = sum(c.weight for c in pile.citations if c.direction == "toward_100")
         down = sum(c.weight for c in pile.citations if c.direction == "toward_0")
-        if up == down:
-            continue
-        direction = "toward_100" if up > down else "toward_0"
-        agreement = max(up, down) / (up + down)
+        direction = pile_direction(pile.citations, rules)
+        agreement = max(up, down) / (up + down) if up + down else 0.0
         strength = sum(pile.strength) / len(pile.strength)
-        confidence = round(agreement * strength * (1 - 0.5 ** len(pile.citations)), 3)
+        leaning = sum(1 for c in pile.citations if c.direction != NO_DIRECTION)
+        confidence = round(agreement * strength * (1 - 0.5 ** leaning), 3) if direction != NO_DIRECTION else 0.0
         if confidence < min_confidence:
             continue
         issue = issues[issue_id]
@@ -268,23 +508,91 @@ def draft_stances(
         suggested: float | None = None
         rng: tuple[float, float] | None = None
         agrees: bool | None = None
-        if stance is None:
+        if stance is None and direction != NO_DIRECTION:
             mean = (0.75 * up + 0.25 * down) / (up + down)
             suggested = round(issue.scale_min + span * mean, 1)
             half = span / 8 + span * 0.25 * (1 - agreement)
             rng = (round(max(issue.scale_min, suggested - half), 1), round(min(issue.scale_max, suggested + half), 1))
-        else:
+        elif stance is not None and direction != NO_DIRECTION:
             ref = issue.status_quo if issue.status_quo is not None else issue.scale_min + span / 2
             if not math.isclose(stance.position, ref):
                 agrees = (stance.position > ref) == (direction == "toward_100")
-        chosen = sorted(pile.citations, key=lambda c: (-c.weight, c.document, c.start))[:max_citations]
+        chosen = sorted(pile.citations, key=lambda c: (c.direction == NO_DIRECTION, -c.weight, c.document, c.start))
         drafts.append(DraftStance(
             id=f"{scenario.id}.{actor}.{issue_id}", scenario=scenario.id, actor=actor, issue=issue_id,
             direction=direction, confidence=confidence, agreement=round(agreement, 3), suggested_position=suggested,
             suggested_range=rng, current_position=stance.position if stance else None, agrees_with_current=agrees,
-            citations=tuple(sorted(chosen, key=lambda c: (c.document, c.start))),
+            citations=tuple(sorted(chosen[:max_citations], key=lambda c: (c.document, c.start))),
         ))
     return drafts
+
+
+def _lean_on_one_issue(piles: Mapping[tuple[str, str], _Pile]) -> None:
+    """A span leans, for its actor, only on the issue its sentence is linked to most strongly (the first in
+    the scenario's order on a tie): words that lean on several issues at once are about none in particular."""
+    best: dict[tuple[str, str, int, int], tuple[float, str]] = {}
+    for (actor, issue), pile in piles.items():
+        for c, strength in zip(pile.citations, pile.strength, strict=True):
+            key = (actor, c.document, c.start, c.end)
+            if c.direction != NO_DIRECTION and (key not in best or strength > best[key][0]):
+                best[key] = (strength, issue)
+    for (actor, issue), pile in piles.items():
+        pile.citations = [
+            c if c.direction == NO_DIRECTION or best[(actor, c.document, c.start, c.end)][1] == issue
+            else replace(c, direction=NO_DIRECTION, weight=round(WEIGHTS[c.kind] * 0.05, 4))
+            for c in pile.citations
+        ]
+
+
+def _record_actor(record: Evidence, id_map: Mapping[str, str], gaz: Gazetteer) -> str:
+    """The scenario actor of an evidence record: its actor, else the one actor its speaker phrase names
+    ("Iran's Foreign Ministry spokesman" speaks for the ministry); "" when neither."""
+    if record.actor:
+        return id_map.get(record.actor, record.actor)
+    if record.kind != "quote" or not record.speaker:
+        return ""
+    named = {id_map.get(m.actor, m.actor) for m in gaz.find_mentions(record.speaker)}
+    return named.pop() if len(named) == 1 else ""
+
+
+def _citation_direction(
+    text: str,
+    start: int,
+    end: int,
+    kind: str,
+    record: Evidence | None,
+    actor: str,
+    mentions: Sequence[Mention],
+    id_map: Mapping[str, str],
+    cues: Cues,
+    rules: DirectionRules,
+) -> tuple[str | None, float]:
+    """Which way one credited sentence leans for its actor (see :class:`DirectionRules`), and how strongly."""
+    if kind == "quote" and record is not None:
+        return sentence_direction(text[record.start : record.end], cues, rules)
+    if (kind == "event" and not rules.events_lean) or (kind == "claim" and not rules.claims_lean):
+        return None, 0.0
+    spans = [(m.start, m.end) for m in mentions
+             if start <= m.start < end and (m.actor == actor or id_map.get(m.actor) == actor)]
+    if rules.frame_needed and not _states_stance(text, start, end, spans):
+        return None, 0.0
+    return sentence_direction(text[start:end], cues, rules)
+
+
+def pile_direction(citations: Sequence[Citation], rules: DirectionRules = DEFAULT_RULES) -> str:
+    """A draft's direction from its citations, or ``NO_DIRECTION`` when they do not support one."""
+    up = sum(c.weight for c in citations if c.direction == "toward_100")
+    down = sum(c.weight for c in citations if c.direction == "toward_0")
+    if up + down == 0.0:
+        return NO_DIRECTION
+    side = "toward_100" if up > down else "toward_0"
+    if max(up, down) / (up + down) < rules.min_agreement or max(up, down) < rules.min_weight:
+        return NO_DIRECTION
+    if rules.quote_needed and not any(c.kind == "quote" and c.direction == side for c in citations):
+        return NO_DIRECTION
+    if sum(1 for c in citations if c.direction == side) < rules.min_citations:
+        return NO_DIRECTION
+    return side
 
 
 def with_decision(draft: DraftStance, status: str, decided_at: str | None) -> DraftStance:
