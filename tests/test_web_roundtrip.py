@@ -370,3 +370,15 @@ def test_a_built_in_hidden_by_an_old_upload_can_be_restored(client: TestClient, 
     assert current(client)["scenario"] == sc.model_dump(mode="json") and current(client)["version"] == 2
     assert 'id="restore-builtin"' not in client.get(f"/scenarios/{SID}").text
     assert form_post(client, "/scenarios/nope/restore-builtin").status_code == 404
+
+
+def test_a_built_in_download_is_stale_only_once_the_built_in_was_edited(client: TestClient) -> None:
+    text = client.get(f"/api/scenarios/{SID}/yaml").text
+    assert upload(client, text.replace(ORIGINAL_NAME, "name: A", 1)).status_code == 201  # v1 built-in, v2 mine
+    restored = form_post(client, f"/scenarios/{SID}/restore-builtin")
+    assert restored.status_code == 303  # the built-in is current again (v3): a built-in file continues it
+    assert upload(client, text.replace(ORIGINAL_NAME, "name: B", 1)).status_code == 201
+    edit_stance(client, 20)
+    stale = upload(client, text.replace(ORIGINAL_NAME, "name: C", 1))
+    assert stale.status_code == 409 and stale.json()["base"] == "built-in"
+    assert "was downloaded from the built-in" in stale.json()["detail"]

@@ -46,22 +46,28 @@ class UploadConflict(StratagemError):
     """An uploaded scenario would land on a version it was not derived from (HTTP 409; the UI asks)."""
 
     def __init__(self, *, scenario: str, latest: int, latest_note: str, base: int | None, text: str,
-                 name: str) -> None:
+                 name: str, from_builtin: bool = False) -> None:
         self.scenario = scenario
         self.latest = latest
         self.latest_note = latest_note
         self.base = base
         self.text = text
         self.name = name
-        origin = f"was downloaded from version {base}" if base is not None else "does not say which version it " \
-                                                                                "was derived from"
+        self.from_builtin = from_builtin
+        if base is not None:
+            origin = f"was downloaded from version {base}"
+        elif from_builtin:
+            origin = "was downloaded from the built-in"
+        else:
+            origin = "does not say which version it was derived from"
         super().__init__(f"'{scenario}' has changed: its latest version is {latest} ({latest_note}), and {name} "
                          f"{origin}. Nothing was stored: upload again with on_conflict=keep-both to store it as "
                          f"version {latest + 1} and keep version {latest} in the history.")
 
     def to_dict(self) -> dict[str, object]:
         return {"detail": str(self), "scenario": self.scenario, "latest": self.latest,
-                "latest_note": self.latest_note, "base": self.base, "options": ["keep-both"]}
+                "latest_note": self.latest_note, "base": "built-in" if self.from_builtin else self.base,
+                "options": ["keep-both"]}
 
 
 @dataclass(frozen=True)
@@ -142,11 +148,13 @@ def import_scenario(ws: Workspace, sc: Scenario, text: str, name: str, on_confli
         return ImportOutcome(sc.id, latest.version, created=False, kept=None)
     named = base_of(text)
     base = named[1] if named is not None and named[0] == sc.id else None
-    if base == latest.version:  # derived from the latest version: an ordinary next version
+    from_builtin = named is not None and named[0] == sc.id and named[1] is None
+    unedited_builtin = from_builtin and sc.id in state._builtin_ids() and current == state._builtin(sc.id)
+    if base == latest.version or unedited_builtin:  # derived from what is current: an ordinary next version
         return ImportOutcome(sc.id, ws.save_scenario_version(sc, parent=latest.version, note=note), True, None)
     if on_conflict != "keep-both":
         raise UploadConflict(scenario=sc.id, latest=latest.version, latest_note=latest.note, base=base, text=text,
-                             name=name or "the file")
+                             name=name or "the file", from_builtin=from_builtin)
     kept_note = f"{note} beside version {latest.version}" + (f" (file from version {base})" if base else "")
     version = ws.save_scenario_version(sc, parent=latest.version, note=kept_note[:200])
     return ImportOutcome(sc.id, version, True, latest.version)

@@ -181,3 +181,44 @@ def load_scenario_from(url: str) -> Any:
     from stratagem.model.io import parse_yaml
 
     return parse_yaml(httpx.get(f"{url}/api/scenarios/{SID}/yaml").text)
+
+
+def test_uploading_a_stale_file_over_an_edit_asks_and_keeps_both(page: Any, fresh_server: tuple[str, Path],
+                                                                 tmp_path: Path) -> None:
+    url, ws_path = fresh_server
+    sid = "ec-emissions-1994"
+    page.goto(f"{url}/scenarios/{sid}")
+    with page.expect_download() as info:
+        page.click("#download-yaml")
+    stale = tmp_path / "stale.yaml"
+    info.value.save_as(str(stale))
+    assert stale.read_text(encoding="utf-8").startswith(f"# stratagem scenario {sid}, built-in")
+    # an edit in the web app after the download
+    page.locator(f"#stance-germany-{load_scenario(stale).issues[0].id} a.edit").click()
+    page.fill("#position", "11")
+    page.click("#save")
+    page.wait_for_selector("#flash")
+    # the file downloaded before the edit, changed elsewhere, uploaded over the edit
+    changed = tmp_path / "mine.yaml"
+    changed.write_text(stale.read_text(encoding="utf-8").replace("name: EC car-emission", "name: My EC car-emission",
+                                                                 1), encoding="utf-8")
+    page.goto(url + "/")
+    page.set_input_files("#scenario-file", str(changed))
+    page.locator("form:has(#scenario-file) button[type=submit]").click()
+    page.wait_for_selector("#conflict-message")
+    assert "Nothing was stored" in page.locator("#conflict-message").inner_text()
+    with Workspace(ws_path) as ws:
+        before = ws.scenario_versions(sid)
+    page.screenshot(path=str(ARTIFACTS / "web-upload-conflict.png"), full_page=True)
+    page.click("#keep-both")
+    page.wait_for_selector("#flash")
+    assert page.locator("h1").first.inner_text().startswith("My EC car-emission")
+    with Workspace(ws_path) as ws:
+        after = ws.scenario_versions(sid)
+        edit = ws.load_scenario_version(sid, before[-1].version)
+    assert len(after) == len(before) + 1 and after[-1].parent == before[-1].version
+    assert edit is not None and next(s for s in edit.stances if s.actor == "germany").position == 11  # kept
+    page.click("#undo")
+    page.wait_for_selector("#flash")
+    assert not page.locator("h1").first.inner_text().startswith("My")
+    assert page.errors == []  # type: ignore[attr-defined]
