@@ -359,10 +359,14 @@ def _validated(model: type[BaseModel], data: dict[str, Any], names: Mapping[str,
         err = exc.errors()[0]
         key = str(err["loc"][0]) if err["loc"] else "form"
         msg = str(err["msg"])
-        if err["type"] in ("float_type", "float_parsing", "int_parsing", "int_type"):
-            msg = "enter a number" if err["type"].startswith("float") else "enter a whole number"
-        elif err["type"] in ("missing", "string_too_short") or (key in data and data[key] is None):
+        if err["type"] in ("missing", "string_too_short") or (key in data and data[key] is None):
             msg = "required"
+        elif err["type"] in ("float_type", "float_parsing", "int_parsing", "int_type"):
+            msg = "enter a number" if err["type"].startswith("float") else "enter a whole number"
+        elif err["type"] == "greater_than_equal":
+            msg = f"must be at least {err.get('ctx', {}).get('ge', 0):g}"
+        elif err["type"] == "less_than_equal":
+            msg = f"must be at most {err.get('ctx', {}).get('le', 0):g}"
         raise state.FieldErrors({names.get(key, key): msg}) from None
 
 
