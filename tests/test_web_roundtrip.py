@@ -382,3 +382,17 @@ def test_a_built_in_download_is_stale_only_once_the_built_in_was_edited(client: 
     stale = upload(client, text.replace(ORIGINAL_NAME, "name: C", 1))
     assert stale.status_code == 409 and stale.json()["base"] == "built-in"
     assert "was downloaded from the built-in" in stale.json()["detail"]
+
+
+def test_edit_the_title_and_date(client: TestClient) -> None:
+    assert 'id="edit-details"' in client.get(f"/scenarios/{SID}").text
+    assert "U.S.-Iraq Strategic Dialogue" in client.get(f"/scenarios/{SID}/details").text
+    bad = form_post(client, f"/scenarios/{SID}/details", {"name": "Talks", "as_of": "June"})
+    assert bad.status_code == 422 and 'id="error-as_of"' in bad.text
+    assert 'id="error-name"' in form_post(client, f"/scenarios/{SID}/details", {"name": " "}).text
+    ok = form_post(client, f"/scenarios/{SID}/details", {"name": "Talks", "as_of": "2020-06-01"})
+    assert ok.status_code == 303
+    sc = current(client)["scenario"]
+    assert sc["name"] == "Talks" and sc["as_of"] == "2020-06-01" and sc["id"] == SID
+    api = client.put(f"/api/scenarios/{SID}/details", json={"name": "Talks 2"}, headers=headers(client))
+    assert api.status_code == 200 and current(client)["scenario"]["as_of"] is None

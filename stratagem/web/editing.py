@@ -213,6 +213,43 @@ def put_issue(ws: Workspace, scenario_id: str, issue_id: str, update: IssueIn, *
     return _save(ws, scenario_id, change, field_of)
 
 
+class DetailsIn(BaseModel):
+    """The scenario's title, description, date and notes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=300)
+    description: str = Field(default="", max_length=20000)
+    as_of: dt.date | None = None
+    notes: str = Field(default="", max_length=20000)
+
+
+def put_details(ws: Workspace, scenario_id: str, update: DetailsIn) -> int:
+    """Rename or re-date the scenario (its id stays: versions and drafts are filed under it)."""
+
+    def change(data: dict[str, Any]) -> str:
+        data.update(name=update.name.strip(), description=update.description.strip(), as_of=update.as_of,
+                    notes=update.notes.strip())
+        return "edited the title, description, date or notes"
+
+    return _save(ws, scenario_id, change, lambda loc, msg: _scenario_field(
+        loc, msg, {"name": "name", "description": "description", "as_of": "as_of", "notes": "notes"}, "name"))
+
+
+def parse_details_form(form: Mapping[str, str]) -> DetailsIn:
+    data: dict[str, Any] = {"name": form.get("name", "").strip(), "description": form.get("description", ""),
+                            "notes": form.get("notes", "")}
+    if _blank_none(form, "as_of") is not None:
+        data["as_of"] = _blank_none(form, "as_of")
+    try:
+        return DetailsIn.model_validate(data)
+    except ValidationError as exc:
+        if exc.errors()[0]["loc"][:1] == ("as_of",):
+            raise state.FieldErrors({"as_of": "enter a date as YYYY-MM-DD"}) from None
+        result: DetailsIn = _validated(DetailsIn, data, {})
+        return result
+
+
 _STANCE_FIELDS = {"actor": "actor", "issue": "issue", "position": "position", "salience": "salience",
                   "position_range": "position_low", "salience_range": "salience_low", "note": "note"}
 
@@ -686,6 +723,35 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
                 return show(request, sid, "Capabilities", cap_intro, capability_fields(sc), values, exc.errors, 422)
         return saved(sid, version, "actors")
 
+    # the scenario's own fields
+    details_fields: list[dict[str, Any]] = [
+        {"name": "name", "label": "Title"},
+        {"name": "description", "label": "Description", "type": "textarea", "rows": 3,
+         "help": "what is negotiated, by whom"},
+        {"name": "as_of", "label": "As of", "help": "YYYY-MM-DD: the date the scenario describes (drafting leaves "
+                                                   "out documents dated after it)"},
+        {"name": "notes", "label": "Notes", "type": "textarea", "rows": 3}]
+    details_intro = "The scenario's title, description and date (its id stays)."
+
+    @app.get("/scenarios/{sid}/details", response_class=HTMLResponse, include_in_schema=False)
+    def details_form(request: Request, sid: IdParam) -> HTMLResponse:
+        with open_ws() as ws:
+            sc, _ = state.current(ws, sid)
+        return show(request, sid, "Title, description and date", details_intro, details_fields, {
+            "name": sc.name, "description": sc.description, "as_of": sc.as_of.isoformat() if sc.as_of else "",
+            "notes": sc.notes})
+
+    @app.post("/scenarios/{sid}/details", include_in_schema=False, dependencies=csrf)
+    async def details_submit(request: Request, sid: IdParam) -> Response:
+        values = await form_of(request)
+        try:
+            with open_ws() as ws:
+                version = put_details(ws, sid, parse_details_form(values))
+        except state.FieldErrors as exc:
+            return show(request, sid, "Title, description and date", details_intro, details_fields, values,
+                        exc.errors, 422)
+        return saved(sid, version, "top")
+
     # a stance for a pair that has none
     def stance_fields(sc: Scenario) -> list[dict[str, Any]]:
         return [{"name": "actor", "label": "Actor", "type": "select", "options": [a.id for a in sc.actors]},
@@ -793,6 +859,12 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
         with open_ws() as ws:
             return EditedOut(scenario=sid, version=put_issue(ws, sid, issue, body,
                                                              create=not exists(ws, sid, "issues", issue)))
+
+    @app.put("/api/scenarios/{sid}/details", tags=["scenarios"], responses=_ERRORS, dependencies=csrf)
+    def api_put_details(sid: IdParam, body: DetailsIn) -> EditedOut:
+        """Set the scenario's title, description, as-of date and notes; stored as a new version."""
+        with open_ws() as ws:
+            return EditedOut(scenario=sid, version=put_details(ws, sid, body))
 
     @app.post("/api/scenarios/{sid}/stances", tags=["scenarios"], responses=_ERRORS, dependencies=csrf)
     def api_add_stance(sid: IdParam, body: NewStanceIn) -> EditedOut:

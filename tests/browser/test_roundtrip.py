@@ -90,6 +90,10 @@ def test_documents_to_a_cited_scenario_and_back_to_a_file(page: Any, fresh_serve
     page.set_input_files("#scenario-file", str(skeleton))
     page.locator("form:has(#scenario-file) button[type=submit]").click()
     page.wait_for_selector("#flash")
+    page.click("#edit-details")
+    page.fill("#name", "Reopening the Kirkuk-Ceyhan pipeline, 2024")
+    page.click("#save")
+    page.wait_for_selector("#flash")
     page.locator(f"#issue-{ISSUE} a.edit").click()
     page.fill("#name", "Reopening the pipeline")
     page.fill("#anchors", "0 the pipeline stays closed")  # a mistake: one clear error, nothing stored
@@ -170,6 +174,7 @@ def test_documents_to_a_cited_scenario_and_back_to_a_file(page: Any, fresh_serve
             assert eid in out
             assert fold(f"“{cleaned[ev.document][ev.start:ev.end]}”") in out, (eid, shown.out)
     assert "does not match" not in shown.out + shown.err
+    assert "Reopening the Kirkuk-Ceyhan pipeline, 2024" in out
     forecast = run_cli("forecast", str(download), "-e", "compromise")
     assert forecast.code == 0 and "Reopening the pipeline" in fold(forecast.out), forecast.err
     valid = run_cli("validate", str(download), "--workspace", str(ws_path))
