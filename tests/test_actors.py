@@ -182,6 +182,17 @@ def test_sentence_initial_words_days_months_and_places_are_not_actors() -> None:
                            "Meanwhile", "Kirkuk", "Significantly"}
 
 
+def test_a_state_the_gazetteer_knows_is_an_actor_when_it_acts_and_a_place_otherwise() -> None:
+    text = ("Iran said on Monday that it would respond. Talks were held in Iran and Saudi Arabia. "
+            "Saudi Arabia rejected the plan. He spoke in the Oval Office.")
+    ents = _entities(text)
+    iran = _by_name(ents)["Iran"]
+    assert iran.gazetteer_id == "iran" and iran.kind == "organisation" and iran.mentions == ((0, 4),)
+    saudi = _by_name(ents)["Saudi Arabia"]
+    assert saudi.mentions == ((text.index("Saudi Arabia rejected"), text.index(" rejected")),)
+    assert "Oval Office" not in _by_name(ents)
+
+
 def test_titles_of_shows_and_books_in_quotation_marks_are_not_actors() -> None:
     text = ("The talks were discussed on \u201cMeet the Press\u201d and in the book \"The Long Road Home\". "
             "The host of \u201cFox News Sunday\u201d asked Kamal Hosseini about it.")

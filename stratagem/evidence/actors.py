@@ -152,6 +152,10 @@ _AGENT_AFTER = re.compile(rf"\s*(?:,\s*who\b[^,]{{0,60}},\s*)?(?:also\s+|later\s
 _SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:said|says|told|tells|added|adds|"
                           r"wrote|writes|tweeted|asked|argued|warned|explained|insisted|claimed|announced|"
                           r"replied|responded|declared|urged|noted|stated|recalled|complained|testified)\b")
+_STATE_ACTS = re.compile(r"\s+(?:has\s+|had\s+|have\s+|also\s+|later\s+|then\s+|would\s+|will\s+)?(?:said|says|told|"
+                         r"warned|announced|demanded|rejected|accused|threatened|agreed|signed|launched|sent|"
+                         r"imposed|denied|vowed|urged|called|condemned|insisted|responded|replied|blamed|"
+                         r"refused|offered|proposed|pledged|promised|declared|confirmed)\b")
 _SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
                           r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
 _APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
@@ -300,6 +304,7 @@ _KNOWN_MULTI_ORGS = frozenset({
     "North Oil Company", "Secret Service", "Justice Department", "Homeland Security", "Electoral College",
     "Federal Reserve", "Capitol Police",
 })
+_KNOWN_STARTS = _MULTI_PLACES | _KNOWN_MULTI_ORGS
 # all-capital words that are not organisations
 _NOT_ACRONYMS = _words("""US USA UK U.S. U.K. TV AM PM ET EST EDT PST PDT GMT UTC CEO CFO COO CTO GDP GNP OK ID FAQ
     PDF HTML URL DC D.C. NYC LA II III IV VI VII VIII IX XI AIDS HIV COVID SARS MERS LGBT LGBTQ ISO VIP DNA RNA
@@ -605,6 +610,11 @@ def _org_head_index(words: Sequence[str]) -> int | None:
     return None
 
 
+def _known_start(text: str, run: list[_Tok]) -> bool:
+    """The run opens with a known two- or three-word place or organisation ("Saudi Arabia", "White House")."""
+    return any(len(run) >= n and text[run[0].start:run[n - 1].end] in _KNOWN_STARTS for n in (2, 3))
+
+
 def _headline_run(text: str, run: list[_Tok], lowered: set[str], headline: Sequence[tuple[int, int]]) -> list[_Cand]:
     """A run in a title-case line: only the longest pieces that the body also writes are names."""
     out: list[_Cand] = []
@@ -633,7 +643,7 @@ def _in_body(text: str, piece: str, headline: Sequence[tuple[int, int]]) -> bool
 def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Sequence[tuple[int, int]]) -> list[_Cand]:
     in_headline = bool(headline)
     # drop sentence-initial (or headline) common words and leading determiners
-    while run and (run[0].text in _DETERMINERS or ((run[0].initial or in_headline) and
+    while run and not _known_start(text, run) and (run[0].text in _DETERMINERS or ((run[0].initial or in_headline) and
                    (run[0].text in COMMON or (run[0].text.lower() in lowered and run[0].text not in GIVEN_NAMES
                                               and not _ALL_CAPS.match(run[0].text))))
                    or run[0].text in _CONNECTORS or run[0].text in _PARTICLES):
@@ -652,6 +662,8 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
     # a whole run that is a known organisation or a place
     if surface in _KNOWN_MULTI_ORGS:
         return [_Cand(run[0].start, run[-1].end, words, "organisation", "known")]
+    if surface in _MULTI_PLACES:  # "Oval Office", "Saudi Arabia": a place, or a state when it acts
+        return [_Cand(run[0].start, run[-1].end, words, "place", "known")]
     head = _org_head_index(words)
     if head is not None:
         # "Secretary of State" style titles are not organisations; "Justice Department" is
@@ -738,8 +750,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             before = [c for c in _classify_run(text, run[:k], lowered, ()) if c.kind in ("organisation", "acronym")] \
                 if k else []
             return before + _person_from(text, name, "title", lowered)
-    surface = text[run[0].start:run[-1].end]
-    if surface in _MULTI_PLACES or (len(bare) > 1 and all(w in PLACES for w in bare)):
+    if len(bare) > 1 and all(w in PLACES for w in bare):
         return []
     if bare[-1] in NOT_ACTOR_HEADS or bare[-1] in _MONTH_DAY or all(w in _MONTH_DAY or w in COMMON for w in bare):
         return []
@@ -919,6 +930,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if all(_is_name_token(w, lowered) for w in key) and _strip_particle(key[-1]) in singles:
                 c.kind = "person"
     index = _Index()
+    states = {(m.start, m.end): m.actor for m in gaz if m.via != "demonym" and kind_of(m.actor) != "person"}
     initials_of: dict[str, _Cand] = {}
     for c in cands:  # full forms first
         if c.kind == "person" and len(c.toks) >= 2:
@@ -937,9 +949,11 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         if c.kind == "acronym":
             _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
         elif c.kind == "place":
-            person = index.person_named(w, c)
+            person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
                 index.attach(c, person, "person")
+            elif (c.start, c.end) in states and _STATE_ACTS.match(text, c.end):
+                index.org(c, "state:" + states[(c.start, c.end)])  # "Iran said": the gazetteer's state acts
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
                     and o.toks[-1].rstrip(".") == w and o.start < c.start]
