@@ -121,3 +121,7 @@ def test_event_actors_are_actors_never_fragments_or_datelines() -> None:
     by_date = {e.date: e for e in events}
     assert by_date["2024-02-20"].actor_id == "iraq" and by_date["2024-02-20"].action == "DISAPPROVE"
     assert by_date["2024-02-18"].actor_id == "kataib_hezbollah" and by_date["2024-02-18"].action == "THREATEN"
+    for dateline in ("BAGHDAD — ", "ERBIL, Iraq (AP) — "):
+        events = extract(dateline + "Gunmen attacked a checkpoint on Sunday, officials said.\n",
+                         document_date=dt.date(2024, 2, 20)).events
+        assert [(e.date, e.actor) for e in events] == [("2024-02-18", None)]
