@@ -4,7 +4,9 @@ Every command that takes a scenario calls :func:`load_scenario` with its ``--wor
 value; the resolution itself lives in :mod:`stratagem.store.scenarios`. A workspace given
 on the command line answers ``ID@VERSION`` and also a plain ``ID`` (its latest stored
 version). A workspace that is only a command's default (ensemble's ``stratagem.db``) answers
-``ID@VERSION`` only, so ``stratagem ensemble us-iraq-2020`` keeps meaning the built-in.
+``ID@VERSION`` only, so ``stratagem ensemble us-iraq-2020`` keeps meaning the built-in;
+``draft`` and ``ingest`` pass ``default_answers_plain_ids`` because their default workspace is
+the one they work in (drafts are made for the scenario as stored there).
 """
 
 from __future__ import annotations
