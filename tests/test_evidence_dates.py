@@ -125,3 +125,30 @@ def test_event_actors_are_actors_never_fragments_or_datelines() -> None:
         events = extract(dateline + "Gunmen attacked a checkpoint on Sunday, officials said.\n",
                          document_date=dt.date(2024, 2, 20)).events
         assert [(e.date, e.actor) for e in events] == [("2024-02-18", None)]
+
+
+# A story written for this test (tests/data/evidence_dates/pipeline_talks.txt): a publication line, a
+# dateline, relative dates in past and future tense, and actors outside the gazetteer. Gold events:
+# (date expression, date, accepted actor ids or names, accepted PLOVER actions).
+PIPELINE_GOLD = [
+    ("on Thursday", "2025-03-06", {"krg", "iraq"}, {"CONSULT"}),
+    ("last week", "2025-02", {None}, {"REJECT"}),
+    ("in February 2023", "2023-02", {"Federal Supreme Court"}, {"COERCE", "DISAPPROVE", "REJECT"}),
+    ("Earlier this month", "2025-03", {None}, {"DISAPPROVE"}),
+    ("on Monday", "2025-03-10", {"State Oil Marketing Organization"}, {"CONSULT"}),
+    ("yesterday", "2025-03-05", {"turkey"}, {"CONSULT", "DEMAND"}),
+]
+
+
+def test_relative_dates_in_a_dated_story() -> None:
+    doc = read_document(Path(__file__).parent / "data" / "evidence_dates" / "pipeline_talks.txt")
+    assert doc.date == dt.date(2025, 3, 6) and doc.date_source == "published"
+    events = extract(doc).events
+    found = {doc.cleaned[e.date_start : e.date_end]: e for e in events}
+    dated = [g for g in PIPELINE_GOLD if g[0] in found and found[g[0]].date == g[1]]
+    with_actor = [g for g in dated if (found[g[0]].actor_id or found[g[0]].actor) in g[2]]
+    with_action = [g for g in with_actor if found[g[0]].action in g[3]]
+    assert len(dated) >= 5 and len(with_actor) >= 5 and len(with_action) >= 5, [
+        (k, e.date, e.actor, e.action) for k, e in found.items()]
+    assert len(events) <= len(PIPELINE_GOLD)  # nothing dated that the story does not date
+    assert not any(e.date_estimated for e in events)

@@ -2,8 +2,9 @@
 
 A sentence with a date expression (day or month precision; see
 :mod:`stratagem.evidence.dates`) and an action verb from the lexicon below gives
-an event. The verb is a past-tense verb right before the date ("threatened on
-Monday to resume attacks": THREATEN, not the later noun), else the first action
+an event. The verb is a past-tense verb right before the date, or before it and a
+short object ("threatened on Monday to resume attacks": THREATEN, not the later noun;
+"visited Baghdad yesterday"), else the first action
 word after the date up to the next date, else the first one before it.
 
 The actor is an actor, never a text fragment: the subject of the verb's clause
@@ -62,6 +63,7 @@ DATELINE = re.compile(
     r"^\s*[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}(?:,[^–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s+"
 )
 #: verb forms that, right before a date, are the action it dates ("threatened on Monday to resume attacks")
+_OBJECT_WORDS = 3
 _PAST_IRREGULAR = frozenset({"met", "struck", "froze", "withdrew", "held", "sent", "shot down", "cut off"})
 #: a subordinate clause or adjunct right after a date: the date belongs to the verb before it
 _SUBORDINATE = re.compile(r"[\s,]*(?:after|before|following|when|as|because|amid|despite|in response to)\b", re.I)
@@ -85,14 +87,23 @@ def _action(text: str, start: int, end: int) -> tuple[str, int, str] | None:
 
 
 def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, str] | None:
-    """A past-tense action verb ending right before the date expression at ``date_at``, or None."""
-    lo = max(start, date_at - 40)
+    """A past-tense action verb right before the date expression at ``date_at`` (at most a short object
+    between: "visited Baghdad yesterday", "condemned the attack on Feb. 19"), or None."""
+    lo = max(start, date_at - 60)
+    best: tuple[str, int, str] | None = None
     for cat, rx in _LEXICON:
         for m in rx.finditer(text, lo, date_at):
             word = m.group(0).lower()
-            if text[m.end() : date_at].strip() == "" and (word.endswith("ed") or word in _PAST_IRREGULAR):
-                return cat, m.start(), m.group(0)
-    return None
+            gap = text[m.end() : date_at]
+            if not (word.endswith("ed") or word in _PAST_IRREGULAR) or len(gap.split()) > _OBJECT_WORDS:
+                continue
+            if gap.strip() and (re.search(r"[,;:()“”\"]|\b(?:after|before|following|when|since|because|amid|despite|while)\b", gap)
+                                or _action(text, m.end(), date_at) is not None
+                                or re.search(r"\b(?:was|were|been|being|is|are|be)\s+$", text[lo : m.start()])):
+                continue  # another clause or action word between, or a passive ("was appointed as ...")
+            if best is None or m.start() > best[1]:
+                best = (cat, m.start(), m.group(0))
+    return best
 
 
 def _no_dateline(sentence: Sentence) -> Sentence:
