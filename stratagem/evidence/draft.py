@@ -197,8 +197,8 @@ class DirectionRules:
       a stance verb ("demanded", "rejected", "called for", "wants" ...; ``frame_needed``), since an
       action or a mere mention says little about what an actor wants; ``claims_lean`` and
       ``events_lean`` switch those two kinds off altogether;
-    * a span leans, for its actor, on one issue only: the one it is linked to most strongly
-      (``one_issue_per_span``);
+    * a span leans, for its actor, on one issue only: the one it leans on most strongly, then the one
+      it is linked to most strongly (``one_issue_per_span``);
     * a draft gives a direction when its leaning citations agree (``min_agreement`` of their weight on
       one side, at least ``min_weight`` of it and ``min_citations`` of them) and, with
       ``quote_needed``, at least one of them is the actor's own words; otherwise "no direction".
@@ -528,17 +528,18 @@ def draft_stances(
 
 
 def _lean_on_one_issue(piles: Mapping[tuple[str, str], _Pile]) -> None:
-    """A span leans, for its actor, only on the issue its sentence is linked to most strongly (the first in
-    the scenario's order on a tie): words that lean on several issues at once are about none in particular."""
-    best: dict[tuple[str, str, int, int], tuple[float, str]] = {}
+    """A span leans, for its actor, only on the issue it leans on most strongly, then the one its sentence is
+    linked to most strongly (the first in the scenario's order on a tie): words that lean on several
+    issues at once are about none in particular."""
+    best: dict[tuple[str, str, int, int], tuple[float, float, str]] = {}
     for (actor, issue), pile in piles.items():
         for c, strength in zip(pile.citations, pile.strength, strict=True):
             key = (actor, c.document, c.start, c.end)
-            if c.direction != NO_DIRECTION and (key not in best or strength > best[key][0]):
-                best[key] = (strength, issue)
+            if c.direction != NO_DIRECTION and (key not in best or (c.weight, strength) > best[key][:2]):
+                best[key] = (c.weight, strength, issue)
     for (actor, issue), pile in piles.items():
         pile.citations = [
-            c if c.direction == NO_DIRECTION or best[(actor, c.document, c.start, c.end)][1] == issue
+            c if c.direction == NO_DIRECTION or best[(actor, c.document, c.start, c.end)][2] == issue
             else replace(c, direction=NO_DIRECTION, weight=round(WEIGHTS[c.kind] * 0.05, 4))
             for c in pile.citations
         ]
