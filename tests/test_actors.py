@@ -157,6 +157,13 @@ def test_gazetteer_aliases_give_the_gazetteer_id_and_kinds_must_agree() -> None:
     assert len(jordan.mentions) == 2
 
 
+def test_a_gazetteer_person_named_alone_is_an_entity_with_the_gazetteer_id() -> None:
+    text = "Polls show Trump ahead in Florida. Nathan Deal spoke later, and Mr. Deal left."
+    ents = _by_name(_entities(text))
+    assert ents["Trump"].gazetteer_id == "trump" and ents["Trump"].kind == "person"
+    assert len(ents["Nathan Deal"].mentions) == 2  # a surname that is also a common head word ("Deal")
+
+
 # --- never actors ------------------------------------------------------------------------------
 
 def test_datelines_bylines_and_photo_credits_are_not_actors() -> None:

@@ -24,6 +24,7 @@ Everything is a regular expression or a set lookup; one pass over the tokens, so
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -410,6 +411,7 @@ _BYLINE = re.compile(
 _CREDIT_PAREN = re.compile(r"\([^()\n]{0,160}\)")
 _CREDIT_WORDS = re.compile(r"(?i)photo|getty|images|\bafp\b|reuters/|/reuters|credit|reporting by|editing by|"
                            r"writing by|courtesy")
+_BYLINE_SURE = re.compile(r"\s*(?:[Bb]y\s+[A-Z]|Follow\s.*\bon\s+(?:Twitter|Facebook|Instagram)|Contact\s)")
 _QUOTED = re.compile(r"“([^”\n]{1,80})”|\"([^\"\n]{1,80})\"|''([^'\n]{1,80})''|‘([^’\n]{1,60})’")
 _TITLE_FUNCTION = _words("a an the of and or in on at to for with by from is are was be as vs. vs")
 
@@ -424,8 +426,7 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in _AGENCY_PAREN.finditer(text)]
     for m in _BYLINE.finditer(text):
         line = m.group(0)
-        if (len(line) <= 160 and not re.search(r"[.!?][”\"]?\s*$", line.rstrip())) or (re.match(r"\s*[Bb]y\s+[A-Z]", line) \
-                and len(line) <= 100):
+        if (len(line) <= 160 and not _SENTENCE_END.search(line)) or (len(line) <= 100 and _BYLINE_SURE.match(line)):
             spans.append((m.start(), m.end()))
     if "(" in text:
         spans += [(m.start(), m.end()) for m in _CREDIT_PAREN.finditer(text) if _CREDIT_WORDS.search(m.group(0))]
@@ -534,7 +535,7 @@ def extract_actor_entities(
     lowered = set(_LOWER_WORD.findall(text))
     headline = _headline_offsets(text)
     cands = _runs(text, starts, blocked, lowered, headline)
-    return _merge(text, cands, gaz_mentions, lowered, gaz.kind_of)
+    return _merge(text, cands, gaz_mentions, lowered, gaz.kind_of, blocked)
 
 
 def _headline_offsets(text: str) -> list[tuple[int, int]]:
@@ -752,6 +753,9 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             return before + _person_from(text, name, "title", lowered)
     if len(bare) > 1 and all(w in PLACES for w in bare):
         return []
+    if bare[-1] in NOT_ACTOR_HEADS and len(bare) == 2 and bare[0] in GIVEN_NAMES:
+        # "Nathan Deal", "Jim Crow": a person only if the document names that person otherwise
+        return [_Cand(run[0].start, run[-1].end, words, "?", "head-surname")]
     if bare[-1] in NOT_ACTOR_HEADS or bare[-1] in _MONTH_DAY or all(w in _MONTH_DAY or w in COMMON for w in bare):
         return []
     # leading descriptors ("Republican Ted Cruz")
@@ -908,7 +912,7 @@ class _Index:
 
 
 def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[str],
-           kind_of: Callable[[str], str]) -> list[ActorEntity]:
+           kind_of: Callable[[str], str], blocked: Sequence[tuple[int, int]]) -> list[ActorEntity]:
     cands.sort(key=lambda c: (c.start, -c.end))
     # acronyms defined in the text: "Full Name (ACR)"
     defined: dict[int, str] = {}
@@ -930,7 +934,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if all(_is_name_token(w, lowered) for w in key) and _strip_particle(key[-1]) in singles:
                 c.kind = "person"
     index = _Index()
-    states = {(m.start, m.end): m.actor for m in gaz if m.via != "demonym" and kind_of(m.actor) != "person"}
+    states = {(m.start, m.end): m.actor for m in gaz if m.via != "demonym" and kind_of(m.actor) == "state"}
+    _add_gazetteer_mentions(cands, gaz, kind_of, blocked)
     initials_of: dict[str, _Cand] = {}
     for c in cands:  # full forms first
         if c.kind == "person" and len(c.toks) >= 2:
@@ -976,12 +981,43 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 elif ctx == "organisation":
                     index.org(c)
         else:
+            if _person_key(c.toks) in index.people:  # the same name as a person found elsewhere
+                index.person(c)
+                continue
             ctx = c.kind if c.kind in ("person", "organisation") else _context_kind(text, c)
+            if ctx == "person" and c.reason == "head-surname" and not _HONORIFIC_BEFORE.search(text, 0, c.start):
+                continue
             if ctx == "person":
                 index.person(c)
             elif ctx == "organisation":
                 index.org(c)
     return _finish(text, index.ents, gaz, kind_of)
+
+
+_ENTITY_KINDS = frozenset({"person", "organisation", "party", "militia", "faction", "government"})
+
+
+def _add_gazetteer_mentions(cands: list[_Cand], gaz: Sequence[Mention], kind_of: Callable[[str], str],
+                            blocked: Sequence[tuple[int, int]]) -> None:
+    """Gazetteer people and bodies the rules above missed ("Trump" alone) become candidates, so that every
+    person or organisation named has an entity (states only when they act, see "place")."""
+    cands.sort(key=lambda c: (c.start, -c.end))
+    starts = [c.start for c in cands]
+    added: list[_Cand] = []
+    for m in gaz:
+        kind = kind_of(m.actor)
+        if m.via == "demonym" or kind not in _ENTITY_KINDS or _inside(blocked, m.start, m.end):
+            continue
+        kind = "person" if kind == "person" else "organisation"
+        k = bisect.bisect_right(starts, m.start)
+        near = [c for c in cands[max(0, k - 2):k + 2] if c.start < m.end and m.start < c.end]
+        for c in near:
+            if c.kind == "?":  # a shape the rules left undecided: the gazetteer decides
+                c.kind = kind
+        if not near:
+            added.append(_Cand(m.start, m.end, m.surface.split(), kind, "gazetteer"))
+    cands.extend(added)
+    cands.sort(key=lambda c: (c.start, -c.end))
 
 
 def _acronym(text: str, c: _Cand, acr: str, index: _Index, initials_of: dict[str, _Cand]) -> None:
