@@ -193,9 +193,9 @@ GIVEN_NAMES = _words("""
     Sheldon Shirley Sidney Stacey Stanley Stephanie Stephen Steve Steven Stuart Susan Suzanne Tammy Tara Ted
     Teresa Terry Theresa Thomas Tim Timothy Tina Todd Tom Tommy Tony Tracy Travis Trey Tulsi Valerie Vanessa
     Victor Victoria Vincent Vladimir Walter Wayne Wendy Will William Willie Xi Yasser Yusuf Zach Zachary Zaid
-    Zainab Jalal Barham Latif Nawaf Muhsin Ammar Akram Jaafar Hoshiyar Kamal Karzan Kurdistan_ Rudaw_ Bafel
+    Zainab Jalal Barham Latif Nawaf Muhsin Ammar Akram Jaafar Hoshiyar Kamal Karzan Bafel
     Qubad Shaswar Hemin Hiwa Sirwan Mahmoud Mahmud Hamza Yousef Youssef Khaled Walid Hisham Osama Usama
-    Abu Ayatollah_ Ebrahim Hassan Hossein Javad Mohsen Reza Ali-Akbar Esmail Qasem Mehdi Ahmadinejad_ Recep
+    Abu Ebrahim Hassan Hossein Javad Mohsen Reza Ali-Akbar Esmail Qasem Mehdi Recep
     Mevlut Hakan Ibrahim Binali Ahmet Mehmet Kemal Bulent Devlet Selahattin Benjamin Benny Naftali Yair
     Avigdor Ehud Ariel Shimon Yitzhak Moshe Vladimir Sergei Dmitry Alexei Boris Mikhail Emmanuel Angela Olaf
     Boris Theresa Keir Rishi Liz Jens Ursula Narendra Justin Shinzo Fumio Moon Kim Jinping Wang Li
@@ -208,7 +208,7 @@ GIVEN_NAMES = _words("""
     Ron Gavin Greg Glenn Brian Doug Phil Larry Dan Henry Condoleezza Colin Madeleine Hillary Rex Mike Antony
     Warren Gerald Ronald Jimmy Lyndon Dwight Franklin Woodrow Theodore Abraham Ulysses Grover Calvin Herbert
     Harry Richard Bashar Hafez Vladimir Recep Hassan Ebrahim Ali Mahmoud Abdel Fattah Mohammed Salman Tamim
-    Khalifa Sultan Qaboos Haitham Tamim Emir_""")
+    Khalifa Sultan Qaboos Haitham Tamim""")
 COMMON = _words("""
     A About Above Across After Afterward Afterwards Again Against Ago Ahead Al All Almost Along Already Also
     Although Always Among Amid An And Another Any Anyone Anything Anyway Apart Are Around As At Away Back Be
@@ -268,7 +268,7 @@ PLACES = _words("""
     London Paris Berlin Brussels Geneva Vienna Rome Madrid Tokyo Kabul Islamabad Delhi Ceyhan Washington
     Chicago Boston Houston Dallas Atlanta Miami Seattle Denver Phoenix Philadelphia Detroit Baltimore
     Cleveland Pittsburgh Manhattan Brooklyn Queens Bronx Harlem Hollywood Hong Kong Iowa Vegas Orlando
-    Tampa Charlotte Nashville Memphis Austin_ Portland Sacramento Oakland Columbus Indianapolis Milwaukee
+    Tampa Charlotte Nashville Memphis Portland Sacramento Oakland Columbus Indianapolis Milwaukee
     Minneapolis Cincinnati Richmond Raleigh Charleston Des Moines Concord Manchester Selma Ferguson Newtown
     Charlottesville Benghazi Aleppo Idlib Raqqa Homs Sinjar Halabja Zakho Kobani Afrin Manbij Golan Sinai
     Levant Mesopotamia Caucasus Balkans Scandinavia Latin Midwest""")
