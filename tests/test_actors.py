@@ -58,6 +58,12 @@ def test_the_subject_of_a_speech_verb_is_a_person_even_with_an_unknown_name() ->
     assert ents["Brafwick"].kind == "person" and ents["Caddelmore"].kind == "person"
 
 
+def test_a_compound_suffix_is_not_part_of_the_name() -> None:
+    text = "Lindsey Graham spoke. He is no Lindsey Graham-type hawk, and Iranian-backed groups agreed."
+    ents = _entities(text)
+    assert [(e.name, _surfaces(text, e)) for e in ents] == [("Lindsey Graham", ["Lindsey Graham", "Lindsey Graham"])]
+
+
 def test_an_apposition_makes_a_person_or_an_organisation() -> None:
     text = ("Hadi Nourwani, a lawyer for the companies, warned of lawsuits. Zentrix, the engineering company, "
             "declined to comment.")

@@ -336,6 +336,8 @@ _ALL_CAPS = re.compile(r"^[A-Z][A-Z0-9&.\-]+$")
 _DESCRIPTOR_COMPOUND = re.compile(r"^[A-Z][\w'’]*-(?:maker|backed|based|born|led|owned|run|funded|allied|aligned|"
                                   r"affiliated|linked|controlled|dominated|style|era|elect|turned)$")
 _NOT_A_NAME = re.compile(r"['’](?:ve|m|ll|d|re)$|^I['’]|-(?:born|based|backed|led|style|era|old)$")
+_COMPOUND_TAIL = re.compile(r"-(?:type|style|like|esque|era|led|backed|based|born|owned|run|funded|allied|aligned|"
+                            r"linked|controlled|dominated|appointed|affiliated|supporting|endorsed|friendly)$")
 _CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|La|Le|Van)[A-Z][a-z]+[A-Z][A-Za-z]+$")
 _PLACE_PREFIXES = _words("Fort Ft Lake Mount Mt Port Saint San Santa Los Las Cape North South East West Upper Lower")
 _INITIALS = re.compile(r"[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]")
@@ -384,6 +386,9 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
             t, e, possessive = t[:-2], e - 2, True
         elif t.endswith(("'", "’")) and len(t) > 1:
             t, e, possessive = t[:-1], e - 1, True
+        suffix = _COMPOUND_TAIL.search(t)
+        if suffix and suffix.start() > 0:  # "Graham-type", "Trump-backed": the name, then nothing more
+            t, e, possessive = t[:suffix.start()], s + suffix.start(), True
         if s in sentence_starts and segments[-1]:
             segments.append([])
         if s == base:
