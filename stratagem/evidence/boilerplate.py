@@ -276,6 +276,9 @@ def clean_plain_text(text: str) -> CleanResult:
         "link": "navigation",
         "name": "byline",
     }
+    if not any(keep[i] for i in range(n)):
+        # nothing looked like an article (a two-line brief, say): keep the lines that are sentences, if any
+        keep = [_words(lines[i]) >= 8 and re.search(r"[a-z].*[.!?”\"]\s*$", lines[i]) is not None for i in range(n)]
     removed: list[RemovedLine] = []
     after_body = False
     for i, ln in enumerate(lines):

@@ -53,6 +53,8 @@ _PERSON_PRONOUNS = {"he", "she"}
 #: Words after which a cue in -ing continues the clause's subject ("..., saying", "while also underscoring").
 _PARTICIPLE_LEAD = {",", "while", "also", "by", "when", "after", "before", "without", "and", "—", "–", "in"}
 _COORDINATORS = {",", "and", "but", "while", "whereas", ";"}
+_SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", "if", "where", "although", "though",
+                  "until", "referring", "adding", "noting", "citing"}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
     "on", "went", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
@@ -130,6 +132,7 @@ _REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
 _CITATION_AFTER = re.compile(r"\s*[,.]\s*(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s*,\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
 #: Quoted fragments of a mixed quote shorter than this are not counted as the speaker's words.
 _MIN_FRAGMENT_WORDS = 1
+_NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
 _MAX_SUBJECT_TOKENS = 14
 
 
@@ -303,7 +306,14 @@ def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
             boundary = nxt.capitalised or nxt.is_quote or nxt.text[:1].isdigit() or nxt.text in {"(", "["}
         elif t.is_quote and t.region is not None and re.search(r"[.?!…]$", text[t.region.inner_start:t.region.inner_end]):
             if text[t.region.inner_end - 1] in ".…" and (nxt.capitalised or nxt.is_quote):
-                boundary = True  # a quotation ending with a full stop ends its sentence
+                # a quotation ending with a full stop ends its sentence, unless a short frame follows
+                # ('"... missing." Trump said.')
+                stop = next((m for m in range(i + 1, min(len(toks), i + 8)) if toks[m].text in {".", "!", "?"}
+                             or toks[m].is_quote), None)
+                short_frame = stop is not None and toks[stop].text == "." and (
+                    stop + 1 >= len(toks) or toks[stop + 1].capitalised or toks[stop + 1].is_quote) and any(
+                    toks[m].lower in cues for m in range(i + 1, stop))
+                boundary = not short_frame
             elif nxt.capitalised or nxt.is_quote:
                 window = toks[i + 1 : i + 6]
                 frame = False
@@ -347,6 +357,10 @@ class _Reader:
             return None
         if len(words) == 1 and words[0].lower in _SUBJECT_PRONOUNS:
             return _Speaker(None, None, pronoun=words[0].lower, start=words[0].start, end=words[0].end)
+        while words and words[0].lower in {"and", "but", "so", "yet", "or", "then", "also"}:
+            words = words[1:]
+        if not words or not _plausible_subject(words):
+            return None
         a, b = words[0].start, words[-1].end
         surface = self.text[a:b].strip(" ,")
         if not _WORD.search(surface):
@@ -447,13 +461,19 @@ class _Reader:
             low.endswith("ed") or low in {"told", "said", "known", "shown", "seen", "found", "thought", "written"}
         ):
             return None  # a passive ("was asked", "is known") names no source
-        if i + 1 < len(toks) and toks[i + 1].lower in {"of", "'s", "’s"} and low not in {"said", "says"}:
-            return None
+        if i + 1 < len(toks) and toks[i + 1].lower in {"of", "'s", "’s"} and low in AMBIGUOUS:
+            return None  # "the report of", "claims of": nouns
+        if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
+                prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
+            return None  # "a video posted by CBN": a reduced relative, not the video speaking
         if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
             return None  # "the Hashd, known as the PMF": a name, not an attribution
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
         if low in AMBIGUOUS and (prev is None or not (
-                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ",")):
+                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ","
+                or (content_follows and prev.is_word))):
             return None
         if low.endswith("ing") and (prev is None or (
                 prev.lower not in _PARTICIPLE_LEAD and prev.lower not in _PROGRESSIVE_AUX
@@ -485,6 +505,11 @@ class _Reader:
             or (toks[j].lower.endswith("ly") and not toks[j].capitalised and toks[j].lower not in {"only", "family"})
         ):
             j -= 1
+        if j - 1 >= lo and toks[j].lower == "and" and toks[j - 1].is_word and not toks[j - 1].capitalised \
+                and re.search(r"(?:ed|s)$", toks[j - 1].lower):
+            j -= 2  # "Ms. Sherry smiled and said": the subject of the first verb
+            while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
+                j -= 1
         j = _skip_time_adjunct(toks, j, lo)
         if j < lo:
             return None
@@ -494,9 +519,15 @@ class _Reader:
         k = j
         while k >= lo:
             t = toks[k]
+            if t.text == ")":
+                opening = next((m for m in range(k - 1, max(lo - 1, k - 8), -1) if toks[m].text == "("), None)
+                if opening is None or opening == lo:
+                    break
+                k = opening - 1  # "Sen. John Cornyn (R-Texas) told": the parenthesis is part of the phrase
+                continue
             if t.is_quote:
                 break
-            if not t.is_word and t.text not in {"'", "’", "-", "&", ".", "’s", "'s"}:
+            if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
             if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or low in _OBJECT_PRONOUNS:
@@ -553,7 +584,7 @@ class _Reader:
         end = comma
         k = comma - 1
         while k >= lo and toks[k].is_word and toks[k].lower not in _CLAUSE_WORDS | _VERBISH | _STOP_PREPS \
-                and end - k <= 8:
+                and end - k <= 12:
             k -= 1
         start = k + 1
         for m in range(end - 1, start - 1, -1):
@@ -568,7 +599,7 @@ class _Reader:
         k = start
         while k < hi:
             t = toks[k]
-            if not t.is_word and t.text not in {"'", "’", "-", "&", ".", "’s", "'s"}:
+            if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
             if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or (low in self.cues and k > start):
@@ -833,6 +864,21 @@ def _frames(
     return out
 
 
+def _plausible_subject(words: list[_Tok]) -> bool:
+    """Whether tokens can name a speaker: some content word, no gerund or contraction at the head,
+    not ending in a possessive ("Sanders’" is the possessor of the speaker, not the speaker)."""
+    first, last = words[0], words[-1]
+    if first.is_word and not first.capitalised and first.lower.endswith(("ing", "ly")):
+        return False
+    if re.search(r"['’](?:d|ll|re|ve|m)$", first.lower) or re.search(r"['’]$", last.text):
+        return False
+    stop = _FUNCTION | _TEMPORAL | _AUX_ADVERBS | _CLAUSE_WORDS | _DETERMINERS | _STOP_PREPS | _VERBISH
+    content = [w for w in words if w.is_word and w.lower not in stop]
+    if not content:
+        return False
+    return not (len(words) == 1 and first.lower in {"back", "first", "here", "there", "now", "instead", "meanwhile"})
+
+
 def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
     """Step left over a time adjunct before a verb ("Khamenei on May 17 predicted", "Trump on Monday said")."""
     k = j
@@ -849,12 +895,24 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
 def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
     """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
     k = lo
-    if toks[k].is_word and (toks[k].lower in _STOP_PREPS or toks[k].lower in _CLAUSE_WORDS
-                            or toks[k].lower in _TEMPORAL or toks[k].lower.endswith("ly")):
-        comma = next((m for m in range(lo, hi) if toks[m].text == ","), None)
-        if comma is None:
+    low = toks[k].lower
+    participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
+        and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
+    if toks[k].is_word and (low in _STOP_PREPS or low in _NP_PREPS or low in _CLAUSE_WORDS or low in _TEMPORAL
+                            or participial or low in {"each", "every", "last", "this", "next", "and", "but", "so",
+                                                      "yet", "back"}):
+        # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
+        commas = [m for m in range(lo, hi) if toks[m].text == ","]
+        for comma in commas:
+            nxt = next((m for m in range(comma + 1, min(hi, comma + 10)) if toks[m].is_word
+                        and not toks[m].capitalised and toks[m].lower not in _DETERMINERS | _NP_PREPS | _TITLE_WORDS),
+                       None)
+            if nxt is not None and nxt > comma + 1 and all(toks[m].is_word or toks[m].text in {".", "-", "’s", "'s"}
+                                                           for m in range(comma + 1, nxt)):
+                k = comma + 1
+                break
+        else:
             return None
-        k = comma + 1
     start = k
     depth = 0
     while k < hi:
@@ -903,6 +961,13 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
         t = toks[k]
         if t.is_quote or t.text in {",", ".", ";", ":", "?", "!"}:
             return k
+        if k - lo >= 9:
+            return k  # too long for an adjunct: a clause follows the cue
+        if t.lower in _SUBORDINATORS:
+            return hi  # '..., Christie said when asked whether ...': the rest is an adjunct clause
+        if t.lower in reader.cues and k + 1 < hi and toks[k + 1].lower in {"by", "on", "in", "to", "at"}:
+            k += 1  # 'said in a video posted by CBN'
+            continue
         if t.lower in _STOP_PREPS or t.lower in _TEMPORAL or t.lower in _DETERMINERS or t.lower in _NP_PREPS \
                 or t.capitalised or t.lower in {"last", "this", "next", "reporters", "interview", "statement",
                                                  "told", "him", "her", "them", "us", "me", "news", "conference",
@@ -1011,9 +1076,14 @@ def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sent
     sp = att.speaker
     name = sp.name if sp is not None else None
     actor = sp.actor if sp is not None else None
+    frame = cue_table().get(att.cue.lower(), ("", "speech"))
+    # after "praised"/"vowed" the quoted words name what was praised, not necessarily the speaker's words;
+    # after "said", "warned" or "called ... a" they are the speaker's
+    own_words = frame[1] in {"speech", "according"} or frame[0] in _NAMING_LEMMAS
     quoted = tuple(sorted({(r.inner_start, r.inner_end) for r in regions
                            if any(a <= r.inner_start and r.inner_end <= b for a, b in parts)
-                           and (direct or (len(_words(r, text)) >= _MIN_FRAGMENT_WORDS and not _is_title(r, text)))}))
+                           and (direct or (own_words and len(_words(r, text)) >= _MIN_FRAGMENT_WORDS
+                                           and not _is_title(r, text)))}))
     return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
                  sentence=_sentence_index(sentences, start) if sentences else 0,
                  parts=tuple(parts), cue=att.cue, quoted=quoted)
