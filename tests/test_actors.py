@@ -152,6 +152,16 @@ def test_oil_ministry_is_the_ministry_of_oil_and_corporate_suffixes_merge() -> N
     assert _surfaces(text, _by_name(ents)["Pfizer Inc."]) == ["Pfizer Inc.", "Pfizer"]
 
 
+def test_the_office_is_the_office_just_named_and_nothing_far_away() -> None:
+    filler = " ".join(["The weather stayed dry for days."] * 15)
+    text = (f"The Prime Minister's Media Office said the talks were over. The office added that ministers would "
+            f"meet again. {filler} The office was empty.")
+    ents = _entities(text)
+    office = _by_name(ents)["Media Office"]
+    assert _surfaces(text, office) == ["Media Office", "office"]
+    assert office.mentions[1][0] == text.index("office added")
+
+
 def test_gazetteer_aliases_give_the_gazetteer_id_and_kinds_must_agree() -> None:
     text = ("Prime Minister Mohammed Shia al-Sudani met Jim Jordan in Baghdad. Sudani said the talks went well. "
             "Jordan said little.")

@@ -996,7 +996,37 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.person(c)
             elif ctx == "organisation":
                 index.org(c)
+    _definite_references(text, cands, index, blocked)
     return _finish(text, index.ents, gaz, kind_of)
+
+
+_DEFINITE = re.compile(r"\b[Tt]he\s+(office|ministry|committee|court|council|agency|department|commission|bank|"
+                       r"association|organization|organisation|command|university|party|company|corporation|bureau|"
+                       r"authority|board|institute|foundation|campaign)(?![\w-])(?!\s+(?:of|for)\b)")
+_DEFINITE_WINDOW = 400  # characters back to the organisation a definite reference may mean
+
+
+def _definite_references(text: str, cands: list[_Cand], index: _Index, blocked: Sequence[tuple[int, int]]) -> None:
+    """'the ministry' after 'the Oil Ministry': the nearest organisation with that head word just before.
+
+    Only when that organisation was named within a few sentences, so a generic "the company" far
+    from any company stays unlinked.
+    """
+    orgs = sorted((c for c in cands if id(c) in index.of and index.ents[index.of[id(c)]].kind == "organisation"),
+                  key=lambda c: c.start)
+    if not orgs:
+        return
+    for m in _DEFINITE.finditer(text):
+        head = m.group(1)
+        a, b = m.start(1), m.end(1)
+        if _inside(blocked, a, b):
+            continue
+        near = [c for c in orgs if a - _DEFINITE_WINDOW <= c.end <= m.start()
+                and any(t.rstrip(".").lower() == head for t in c.toks)]
+        if near:
+            ref = _Cand(a, b, [head], "organisation", "definite")
+            cands.append(ref)
+            index.attach(ref, near[-1], "organisation")
 
 
 _ENTITY_KINDS = frozenset({"person", "organisation", "party", "militia", "faction", "government"})
