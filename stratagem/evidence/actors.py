@@ -104,13 +104,11 @@ TITLES = _words("""
     Chief Ambassador Speaker Leader Chairman Chairwoman Chairperson Chair Director Spokesman Spokeswoman
     Spokesperson Mayor Dr Prof Professor Mr Mrs Ms Miss Messrs Sir Dame Lord Lady King Queen Prince Princess
     Sheikh Shaikh Sheik Ayatollah Grand Imam Cleric Rev Reverend Father Pope Cardinal Bishop Archbishop Rabbi
-    Emir Amir Sultan Crown Deputy Acting Attorney Counsel Commissioner Superintendent Sheriff Officer
+    Emir Amir Sultan Deputy Attorney Counsel Commissioner Superintendent Sheriff Officer
     Detective Candidate Nominee President-elect Treasurer Pastor Sayyid Sayed Mullah Hajji Haji Gens
     Chancellor Premier Councilman Councilwoman Alderman Assemblyman Assemblywoman Delegate Del Trustee
-    Dean Provost Commander-in-Chief Marshal Marshall Field Private Specialist Spc Pvt Cpl Corporal
-    Ret Former Lawmaker Legislator Envoy Adviser Advisor Aide Secretary-General Undersecretary
-    Under Assistant Associate Executive Managing Senior Minority Majority Whip Solicitor Inspector
-    Surgeon Pres""")
+    Provost Commander-in-Chief Marshal Spc Pvt Cpl Corporal Lawmaker Legislator Envoy Adviser Advisor
+    Aide Secretary-General Undersecretary Whip Solicitor Inspector Surgeon Pres""")
 # lowercase words that, just before a name, make it a person ("press secretary Josh Earnest")
 LOWER_TITLES = _words("""
     spokesman spokeswoman spokesperson spokesmen secretary adviser advisor aide director minister commander
@@ -245,7 +243,9 @@ COMMON = _words("""
     Yes No Not Oops Wow Hey Hi Hello Okay Ah Um Uh Look Listen Imagine Consider Remember Note Take Make
     Go Get Put Keep Stop Start Try Give Tell Ask Think Let's Lets Let Whoever Whatever Sorry Cheers Wait
     Aides Authorities Significantly Importantly Notably Interestingly Ironically Unfortunately Fortunately
-    Clearly Obviously Apparently Reportedly Allegedly Basically Frankly Honestly Seriously Crooked""")
+    Clearly Obviously Apparently Reportedly Allegedly Basically Frankly Honestly Seriously Crooked
+    Texan Texans Iowan Iowans Floridian Floridians Californian Californians Virginian Virginians Vermonter
+    Ohioan Ohioans Arizonan Minnesotan Kentuckian Tennessean Bostonian Chicagoan Millennials Boomers Xers""")
 _MONTH_DAY = _words("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
 PLACES = _words("""
@@ -701,7 +701,10 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
             return []
         out = []
         for p in parts:
-            out.extend(_classify_run(text, p, lowered, ()))
+            for c in _classify_run(text, p, lowered, ()):
+                if c.kind == "?" and len(c.toks) == 1 and p is not parts[0]:
+                    c.kind = "weak"  # "Sciences, Engineering and Medicine": a surname at most
+                out.append(c)
         return out
     return _person_or_other(text, run, lowered)
 
@@ -712,9 +715,15 @@ def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) ->
     # "Speaker of the House Rep. Paul Ryan": the name is what follows the last title
     last = max((k for k, t in enumerate(name[:-1]) if t.text.rstrip(".") in TITLES), default=-1)
     name = _after_descriptors(name[last + 1:], lowered)
-    if not name or len(name) > 5 or all(t.text.rstrip(".") in TITLES for t in name):
+    if not name or len(name) > 5 or all(t.text.rstrip(".") in TITLES or t.text.rstrip(".") in _NAME_SUFFIXES
+                                        for t in name):
         return []
     words = [t.text for t in name]
+    honorific = bool(_HONORIFIC_BEFORE.search(text, 0, name[0].start))  # "Mr. Camp", "Mr. Deal"
+    if len(name) == 1 and not honorific and (words[0] in ORG_HEADS or words[0] in NOT_ACTOR_HEADS or
+                                             words[0] in _NOT_ACRONYMS or _NOT_A_NAME.search(words[0]) or
+                                             words[0].lower() in LOWER_TITLES):
+        return []  # "Grand Hotel", "Chairman and CEO"
     if all(w in PLACES or w in COMMON or w in _MONTH_DAY for w in words) and reason != "title":
         return []
     if len(name) == 1 and (words[0] in PLACES or words[0] in _MONTH_DAY or words[0] in COMMON):
@@ -746,6 +755,12 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         return _person_or_other(text, rest, lowered)
     last_title = max((k for k, w in enumerate(bare) if (w in TITLES or w.lower() in LOWER_TITLES)
                       and k + 1 < len(bare)), default=-1)
+    if last_title > 0 and bare[0] in GIVEN_NAMES and not any(w in TITLES for w in bare[:last_title]):
+        last_title = -1  # "Martin Luther King Jr.": a title word inside a name
+    if last_title >= 0 and bare[last_title] not in TITLES and len(run) - last_title == 2 and \
+            bare[-1] not in GIVEN_NAMES:
+        # "Voter Vault", "Actor Howard": a capitalised common noun before one word is weak evidence
+        return [_Cand(run[-1].start, run[-1].end, [words[-1]], "weak", "single")]
     if last_title >= 0:
         name = run[last_title + 1:]
         if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
@@ -783,6 +798,8 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             return [_Cand(run[0].start, run[0].end, words, "company", "known")]
         if w in PLACES:  # a place, unless a person of that surname is named ("Jim Jordan" ... "Jordan")
             return [_Cand(run[0].start, run[0].end, words, "place", "single")]
+        if "-" in w and not _PARTICLE_TOKEN.match(w):  # "Trump-Clinton", "Cobb-Hunter": a known surname at most
+            return [_Cand(run[0].start, run[0].end, words, "weak", "single")]
         if w in COMMON or w in _MONTH_DAY or w in _DESCRIPTORS or w in TITLES:
             return []
         if w in ORG_HEADS:  # "the Post", "the Committee": the organisation named just before, if any
@@ -958,6 +975,10 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
         if c.kind == "acronym":
             _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
+        elif c.kind == "weak":
+            person = index.person_named(w, c) if w else None
+            if person is not None:
+                index.attach(c, person, "person")
         elif c.kind == "place":
             person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
@@ -986,7 +1007,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 elif ctx == "organisation":
                     index.org(c)
         else:
-            if _person_key(c.toks) in index.people:  # the same name as a person found elsewhere
+            if _person_key(c.toks) in index.people or (c.reason == "head-surname" and _person_key(c.toks)[1] in
+                                                       index.surname):  # the same name as a person found elsewhere
                 index.person(c)
                 continue
             ctx = c.kind if c.kind in ("person", "organisation") else _context_kind(text, c)
