@@ -55,6 +55,10 @@ _PARTICIPLE_LEAD = {",", "while", "also", "by", "when", "after", "before", "with
 _COORDINATORS = {",", "and", "but", "while", "whereas", ";"}
 _SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", "if", "where", "although", "though",
                   "until", "referring", "adding", "noting", "citing"}
+#: Capitalised words that open a sentence but never a name ("While Clinton", "But Trump").
+_NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", "then", "also", "while", "when", "if",
+                  "as", "after", "before", "because", "since", "though", "although", "in", "on", "at", "for", "from",
+                  "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however"}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
     "on", "went", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
@@ -413,7 +417,7 @@ class _Reader:
             else:
                 break
         run.reverse()
-        while run and run[0].lower() in _TITLE_WORDS | {"mr.", "mrs.", "ms.", "dr."}:
+        while run and run[0].lower() in _TITLE_WORDS | _NAME_RUN_STOP:
             run.pop(0)
         if not run or len(run) > 4:
             return None
@@ -477,7 +481,7 @@ class _Reader:
             return None
         if low.endswith("ing") and (prev is None or (
                 prev.lower not in _PARTICIPLE_LEAD and prev.lower not in _PROGRESSIVE_AUX
-                and prev.lower not in _SUBJECT_PRONOUNS)):
+                and prev.lower not in _SUBJECT_PRONOUNS and not (content_follows or (nxt is not None and nxt.text == ",")))):
             return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
         lemma = entry[0]
         if low in self.findings and self._document_subject(toks, i, lo):
@@ -540,6 +544,12 @@ class _Reader:
                 break
             k -= 1
         start = k + 1
+        who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower == "who"
+                    or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
+        if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and toks[who - 1].is_word:
+            rng = self._phrase_before(toks, who, lo)  # "the groups who wrote to her on Thursday say ..."
+            if rng is not None:
+                return rng
         if start >= end:
             return None
         # drop opening adverbials and time words inside the phrase ("Tuesday night Trump")
@@ -563,7 +573,7 @@ class _Reader:
         k = comma - 1
         while k >= lo and k > comma - 30:
             t = toks[k]
-            if t.text in {";", ":", "(", ")"} or (t.is_quote and toks[comma].text == ","):
+            if t.text in {";", ":"} or (t.is_quote and toks[comma].text == ","):
                 return None
             if t.text == toks[comma].text or (t.text in {",", "–", "—"} and toks[comma].text in {",", "–", "—"}):
                 seg = toks[k + 1 : comma]
@@ -801,11 +811,15 @@ def _frames(
     sentence_subject: tuple[int, int] | None = None
     for n, (i, (lemma, frame)) in enumerate(cues):
         cue_word = toks[i].text
+        if i > lo and toks[i - 1].lower in {"who", "which"} and any(
+                left is not None and left[0] < i for left in lefts[n + 1:]):
+            continue  # "the groups who wrote to her say ...": the relative clause is not the attribution
         nxt_cue = hi
         if n + 1 < len(cues):
             # the next frame's subject ends this content ("X demanded A, and Y predicted B")
             nxt_left = lefts[n + 1]
-            if nxt_left is not None and nxt_left[0] > i + 1 and toks[nxt_left[0] - 1].lower in _COORDINATORS:
+            if nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
+                                                                  or toks[nxt_left[0] - 1].is_quote):
                 nxt_cue = nxt_left[0]
                 while nxt_cue - 1 > i and toks[nxt_cue - 1].lower in _COORDINATORS:
                     nxt_cue -= 1
@@ -1006,7 +1020,8 @@ def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
     """After "told"/"said": skip an indirect object and adjuncts up to a nearby "that"."""
     for m in range(k, min(hi, k + 12)):
         if toks[m].is_quote:
-            if m - k <= 6 and all(t.is_word or t.text == "," for t in toks[k:m]):
+            limit = 12 if toks[k].text == "," else 6  # 'joked, again using an accent, "..."'
+            if m - k <= limit and all(t.is_word or t.text == "," for t in toks[k:m]):
                 return m  # 'told him, "..."': the quotation is the content
             break
         if toks[m].text in {".", ";"}:
