@@ -306,6 +306,7 @@ _KNOWN_MULTI_ORGS = frozenset({
     "Federal Reserve", "Capitol Police",
 })
 _KNOWN_STARTS = _MULTI_PLACES | _KNOWN_MULTI_ORGS
+_NEVER_ALONE = (COMMON | _DETERMINERS | _MONTH_DAY) - PLACES - KNOWN_ORGS
 # all-capital words that are not organisations
 _NOT_ACRONYMS = _words("""US USA UK U.S. U.K. TV AM PM ET EST EDT PST PDT GMT UTC CEO CFO COO CTO GDP GNP OK ID FAQ
     PDF HTML URL DC D.C. NYC LA II III IV VI VII VIII IX XI AIDS HIV COVID SARS MERS LGBT LGBTQ ISO VIP DNA RNA
@@ -328,7 +329,6 @@ _TRANSCRIPT_STOP = _words("""Q A QUESTION ANSWER MODERATOR ANNOUNCER UNIDENTIFIE
 
 _ABBREV_DOT = _words("Jr Sr Mr Mrs Ms Dr Sen Sens Rep Reps Gov Gen Gens Lt Col Maj Capt Sgt Adm Cmdr Brig Prof Rev "
                      "Corp Inc Co Ltd St Spc Pvt Cpl Del Ret Pres Messrs Ave Dept")
-_POSSESSIVE = re.compile(r"['’]s$")
 _QUOTE_OPENERS = "“\"‘'«(—–-:["
 _PARTICLE_TOKEN = re.compile(r"^(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu|Abu|Al|El)-[A-Z]")
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,7}|[A-Z](?:[a-z]?[A-Z]){1,4}[a-z]?)$")
@@ -382,11 +382,11 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
             if not (stem in _ABBREV_DOT or _INITIALS.fullmatch(stem)):
                 t, e, cut_after = stem, e - 1, True
         possessive = False
-        if len(t) > 2 and _POSSESSIVE.search(t):
+        if len(t) > 2 and t.endswith(("'s", "’s")):
             t, e, possessive = t[:-2], e - 2, True
         elif t.endswith(("'", "’")) and len(t) > 1:
             t, e, possessive = t[:-1], e - 1, True
-        suffix = _COMPOUND_TAIL.search(t)
+        suffix = _COMPOUND_TAIL.search(t) if "-" in t else None
         if suffix and suffix.start() > 0:  # "Graham-type", "Trump-backed": the name, then nothing more
             t, e, possessive = t[:suffix.start()], s + suffix.start(), True
         if s in sentence_starts and segments[-1]:
@@ -568,6 +568,8 @@ def _runs(text: str, sentence_starts: set[int], blocked: list[tuple[int, int]], 
     """Maximal runs of capitalised tokens (with connectors), classified into candidates."""
     cands: list[_Cand] = []
     for m in _RUN.finditer(text):
+        if m.group(0) in _NEVER_ALONE:
+            continue  # a lone "The", "He", "Monday": the commonest runs, decided without tokenising
         if blocked and _inside(blocked, m.start(), m.end()):
             segments = [[t for t in seg if not _inside(blocked, t.start, t.end)]
                         for seg in _run_tokens(text, m, sentence_starts)]
@@ -747,7 +749,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
     words = [t.text for t in run]
     bare = [w.rstrip(".") for w in words]
     # titles: the name is what follows the last title word
-    if len(run) >= 2 and _DESCRIPTOR_COMPOUND.match(bare[0]):  # "Botox-maker Allergan", "Iranian-backed Kataib"
+    if len(run) >= 2 and "-" in bare[0] and _DESCRIPTOR_COMPOUND.match(bare[0]):  # "Botox-maker Allergan"
         kind = "organisation" if bare[0].endswith("-maker") else None
         rest = run[1:]
         if kind:
@@ -786,7 +788,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         run, words, bare = run[k:], words[k:], bare[k:]
     if len(run) == 1:
         w = bare[0]
-        if _NOT_A_NAME.search(w) or w.lower() in LOWER_TITLES:
+        if (("'" in w or "’" in w or "-" in w) and _NOT_A_NAME.search(w)) or w.lower() in LOWER_TITLES:
             return []
         if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "")):
             if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS:
