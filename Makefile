@@ -41,6 +41,7 @@ bench: $(STAMP)  ## benchmarks (not timed tests): engine rounds at several sizes
 	$(BIN)/python benchmarks/bench_ktab.py
 	$(BIN)/python benchmarks/bench_ensemble.py
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_extract_polnear.py
 	$(BIN)/python benchmarks/bench_web.py
 
 clean:

@@ -33,6 +33,7 @@ by general rules (no models, no list of speakers):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -341,6 +342,7 @@ class _Reader:
     def __init__(self, text: str, mentions: Sequence[Mention], gazetteer: Gazetteer) -> None:
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: m.start)
+        self.mention_starts = [m.start for m in self.mentions]
         self.gaz = gazetteer
         self.cues = cue_table()
         self.findings = finding_forms()
@@ -352,7 +354,9 @@ class _Reader:
 
     # --- noun phrases -----------------------------------------------------------------------
     def _mentions_in(self, a: int, b: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start >= a and m.end <= b]
+        lo = bisect.bisect_left(self.mention_starts, a)
+        hi = bisect.bisect_left(self.mention_starts, b)
+        return [m for m in self.mentions[lo:hi] if m.end <= b]
 
     def speaker(self, toks: list[_Tok], lo: int, hi: int) -> _Speaker | None:
         """The speaker named by tokens ``toks[lo:hi]`` (a subject phrase)."""
@@ -640,8 +644,8 @@ class _Reader:
             if sp.pronoun == "def-doc" and self.last_actor is not None and sp.start - self.last_actor_at < 600:
                 found = self.last_actor  # "the statement said": the last organisation that spoke
             if found is None:
-                m = next((m for m in reversed(self.mentions) if m.end <= sp.start and sp.start - m.end < 600
-                          and self.gaz.kind_of(m.actor) in _ORGANISATION_KINDS), None)
+                m = next((m for m in reversed(self._mentions_in(max(0, sp.start - 700), sp.start))
+                          if sp.start - m.end < 600 and self.gaz.kind_of(m.actor) in _ORGANISATION_KINDS), None)
                 if m is not None:
                     found = _Speaker(m.name, m.actor)
             if found is None:
@@ -1107,10 +1111,13 @@ def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sent
 def _dedupe(quotes: list[Quote]) -> list[Quote]:
     """Drop a quote whose span lies inside another quote of the same speaker (one attribution, read twice)."""
     out: list[Quote] = []
+    reach = -1  # the furthest end of the quotes kept so far (sorted by start)
     for q in quotes:
-        if any(o.start <= q.start and q.end <= o.end and o.speaker == q.speaker and o is not q for o in out):
+        if q.end <= reach and any(o.start <= q.start and q.end <= o.end and o.speaker == q.speaker
+                                  for o in out[-20:]):
             continue
         out.append(q)
+        reach = max(reach, q.end)
     return out
 
 
