@@ -180,6 +180,21 @@ def test_a_gazetteer_person_named_alone_is_an_entity_with_the_gazetteer_id() -> 
     assert len(ents["Nathan Deal"].mentions) == 2  # a surname that is also a common head word ("Deal")
 
 
+def test_a_relative_with_a_gazetteer_surname_is_not_the_gazetteer_person() -> None:
+    text = ("Melania Trump spoke first. Polls show Trump ahead in Florida. Donald Trump spoke last, "
+            "and Trump thanked Melania.")
+    ents = _by_name(_entities(text))
+    melania, donald = ents["Melania Trump"], ents["Donald Trump"]
+    assert melania.gazetteer_id is None and _surfaces(text, melania) == ["Melania Trump", "Melania"]
+    assert donald.gazetteer_id == "trump" and _surfaces(text, donald) == ["Trump", "Donald Trump", "Trump"]
+
+
+def test_an_organisation_name_ends_at_a_title() -> None:
+    text = "Council on Foreign Relations Executive Director Nihad Awdeh said the talks would go on."
+    ents = _by_name(_entities(text))
+    assert ents["Council on Foreign Relations"].kind == "organisation" and ents["Nihad Awdeh"].kind == "person"
+
+
 # --- never actors ------------------------------------------------------------------------------
 
 def test_datelines_bylines_and_photo_credits_are_not_actors() -> None:

@@ -284,6 +284,7 @@ _MULTI_PLACES = frozenset({
     "Eastern Europe", "Kurdistan Region", "Iraqi Kurdistan", "Green Zone", "Oval Office", "Camp David",
     "Mar-a-Lago", "Fort Worth", "Palm Beach", "Long Island", "Staten Island", "Ground Zero", "Main Street",
     "Pennsylvania Avenue", "Foggy Bottom", "Beltway", "Washington D.C.", "District of Columbia",
+    "United States of America", "Caesars Palace", "Times Square", "Union Station", "Grand Central",
 })
 # well-known institutions and organisations that carry no head word
 KNOWN_ORGS = _words("""Pentagon Kremlin Congress Senate Parliament Knesset Majlis Duma Politico Breitbart Axios Reuters
@@ -547,14 +548,18 @@ def _headline_offsets(text: str) -> list[tuple[int, int]]:
     """Lines in title case (headlines, section heads): every token there gets the common-word test."""
     out: list[tuple[int, int]] = []
     pos = 0
+    first = True
     for line in text.split("\n"):
         if len(line) <= 200:
             words = _WORD.findall(line)
             long_words = [w for w in words if len(w) >= 4]
             if long_words and len(words) <= 25:
                 share = sum(w[0].isupper() for w in long_words) / len(long_words)
-                if share >= 0.6 and not _SENTENCE_END.search(line):
+                # the first line is the title even when it ends in "!" or "."
+                title = first and len(words) <= 20 and pos + len(line) < len(text.rstrip())
+                if (share >= 0.6 and not _SENTENCE_END.search(line)) or (title and share >= 0.8):
                     out.append((pos, pos + len(line)))
+            first = first and not line.strip()
         pos += len(line) + 1
     return out
 
@@ -686,6 +691,16 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
                 return []
             if len(sub) == 1 and sub[0].text.rstrip(".") not in _BARE_HEADS and sub[0].text not in KNOWN_ORGS:
                 return [_Cand(sub[0].start, sub[0].end, [sub[0].text], "headref", "single")]
+            # "Council on American-Islamic Relations Executive Director Nihad Awad": a title ends the name
+            k = next((i for i in range(head - start_k + 1, len(sub) - 1) if sub[i].text.rstrip(".") in TITLES), None)
+            if k is not None:
+                org = sub[:k]
+                while org and (org[-1].text in _CONNECTORS or org[-1].text in _DESCRIPTORS or
+                               org[-1].text in ("National", "Executive", "Senior")):
+                    org = org[:-1]
+                person = _person_or_other(text, sub[k:], lowered)
+                return [_Cand(org[0].start, org[-1].end, [t.text for t in org], "organisation", "head"), *person] \
+                    if org else person
             return [_Cand(sub[0].start, sub[-1].end, [t.text for t in sub], "organisation", "head")]
     # split at connectors (no organisation holds them together)
     parts = _split_connectors(run)
@@ -698,7 +713,8 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
                     rest[k].text not in GIVEN_NAMES:
                 k += 1
             name = rest[k:]
-            if name and name[0].text not in _PORTFOLIO:
+            if name and name[0].text not in _PORTFOLIO and not any(t.text in PLACES for t in name) and \
+                    text[name[0].start:name[-1].end] not in _MULTI_PLACES:
                 return _person_from(text, name, "title", lowered)
             return []
         out = []
@@ -775,6 +791,8 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
             return before + _person_from(text, name, "title", lowered)
     if len(bare) > 1 and all(w in PLACES for w in bare):
         return []
+    if len(run) >= 4 and text[run[-2].start:run[-1].end] in _MULTI_PLACES:  # "Ted Cruz South Carolina"
+        return _person_or_other(text, run[:-2], lowered)
     if bare[-1] in NOT_ACTOR_HEADS and len(bare) == 2 and bare[0] in GIVEN_NAMES:
         # "Nathan Deal", "Jim Crow": a person only if the document names that person otherwise
         return [_Cand(run[0].start, run[-1].end, words, "?", "head-surname")]
@@ -929,10 +947,16 @@ class _Index:
         for k in (key, *keys):
             self.orgs.setdefault(k, c)
 
-    def person_named(self, token: str, c: _Cand) -> _Cand | None:
+    def person_named(self, token: str, c: _Cand, first_name: str | None = None) -> _Cand | None:
+        """The full name a one-word mention refers to; ``first_name`` (of the gazetteer person the word is an
+        alias of) keeps "Trump" from joining "Melania Trump" when it is Donald Trump's alias."""
         base = _strip_particle(token)
-        return (_nearest(self.surname.get(base, []), c) or _nearest(self.middle.get(base, []), c)
-                or _nearest(self.first.get(token, []), c))
+        found = (_nearest(self.surname.get(base, []), c) or _nearest(self.middle.get(base, []), c)
+                 or _nearest(self.first.get(token, []), c))
+        if found is not None and first_name is not None and _person_key(found.toks)[0] not in ("", first_name):
+            named = [o for o in self.surname.get(base, []) if _person_key(o.toks)[0] == first_name]
+            return _nearest(named, c)
+        return found
 
 
 def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[str],
@@ -959,6 +983,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 c.kind = "person"
     index = _Index()
     states = {(m.start, m.end): m.actor for m in gaz if m.via != "demonym" and kind_of(m.actor) == "state"}
+    gaz_first = {(m.start, m.end): m.name.split()[0] for m in gaz
+                 if kind_of(m.actor) == "person" and " " in m.name and " " not in m.surface}
     _add_gazetteer_mentions(cands, gaz, kind_of, blocked)
     initials_of: dict[str, _Cand] = {}
     for c in cands:  # full forms first
@@ -997,7 +1023,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if company in index.orgs or _agentive(text, c):
                 index.org(c, company)
         elif len(c.toks) == 1:
-            target = index.person_named(w, c)
+            target = index.person_named(w, c, gaz_first.get((c.start, c.end)))
             if target is not None:
                 index.attach(c, target, "person")
             elif _org_key(c.toks) in index.orgs:
@@ -1159,8 +1185,9 @@ def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], ki
         for m in gaz:
             if m.start >= b:
                 break
-            if m.end <= a or m.via == "demonym" or not ((m.start <= a and m.end >= b) or m.end == b):
-                continue
+            covers = m.start <= a and m.end >= b
+            if m.end <= a or m.via == "demonym" or not (covers or (m.end == b and kind != "person")):
+                continue  # a person only by an alias covering the name: "Melania Trump" is not Donald Trump
             if (kind_of(m.actor) == "person") == (kind == "person"):
                 return m.actor
     return None
