@@ -45,6 +45,13 @@ def test_titles_before_a_name_make_a_person_and_stay_out_of_the_name() -> None:
     assert not any("Secretary" in n or "Sen." in n or "Gen." in n for n in ents)
 
 
+def test_a_portfolio_may_span_connectors_and_what_follows_the_name_is_not_the_name() -> None:
+    text = ("He challenged former Secretary of State Hillary Clinton for the Democratic nomination. "
+            "Secretary of Health and Human Services Alex Azar agreed.")
+    names = [e.name for e in _entities(text)]
+    assert names == ["Hillary Clinton", "Alex Azar"]
+
+
 def test_name_shapes_particles_initials_and_suffixes() -> None:
     text = ("Osama bin Laden was named in the report. Ursula von der Leyen answered. John G. Roberts Jr. "
             "presided, and Mark van Dijk took notes.")

@@ -154,7 +154,8 @@ _SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:sai
 _STATE_ACTS = re.compile(r"\s+(?:has\s+|had\s+|have\s+|also\s+|later\s+|then\s+|would\s+|will\s+)?(?:said|says|told|"
                          r"warned|announced|demanded|rejected|accused|threatened|agreed|signed|launched|sent|"
                          r"imposed|denied|vowed|urged|called|condemned|insisted|responded|replied|blamed|"
-                         r"refused|offered|proposed|pledged|promised|declared|confirmed)\b")
+                         r"refused|offered|proposed|pledged|promised|declared|confirmed|detained|arrested|released|"
+                         r"attacked|struck|seized|executed|expelled|recalled|summoned|welcomed|backed|opposed)\b")
 _SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
                           r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
 _APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
@@ -707,16 +708,24 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
     if len(parts) > 1:
         # "Secretary of State Mike Pompeo": a title, a portfolio, then the name
         if parts[0][-1].text.rstrip(".") in TITLES:
-            rest = [t for p in parts[1:] for t in p]
+            # the portfolio may span parts ("of Health and Human Services"); the name is in the first part
+            # that is not all portfolio, and what follows it ("for the Democratic ...") is not the name
+            n = 1
+            while n < len(parts) - 1 and all(t.text in _PORTFOLIO or t.text in TITLES for t in parts[n]):
+                n += 1
+            rest = parts[n]
             k = 0
             while k < len(rest) - 1 and (rest[k].text in _PORTFOLIO or rest[k].text in TITLES) and \
                     rest[k].text not in GIVEN_NAMES:
                 k += 1
             name = rest[k:]
+            out: list[_Cand] = []
             if name and name[0].text not in _PORTFOLIO and not any(t.text in PLACES for t in name) and \
                     text[name[0].start:name[-1].end] not in _MULTI_PLACES:
-                return _person_from(text, name, "title", lowered)
-            return []
+                out = _person_from(text, name, "title", lowered)
+            for p in parts[n + 1:]:
+                out.extend(_classify_run(text, p, lowered, ()))
+            return out
         out = []
         for p in parts:
             for c in _classify_run(text, p, lowered, ()):
