@@ -840,7 +840,11 @@ def _frames(
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
             continue
         left = lefts[n]
-        participle = toks[i].lower.endswith("ing") and i > lo and toks[i - 1].lower in _PARTICIPLE_LEAD
+        participle = toks[i].lower.endswith("ing") and i > lo and (
+            toks[i - 1].lower in _PARTICIPLE_LEAD
+            # "X talked about a role in Iraq saying: ..." is X's; "with one of her ads asking" is the ad's
+            or (toks[i - 1].lower not in _PROGRESSIVE_AUX and toks[i - 1].lower not in _SUBJECT_PRONOUNS
+                and not (left is not None and left[0] > lo and toks[left[0] - 1].lower == "with")))
         if participle:
             subj = sentence_subject or _first_subject(reader, toks, lo, i)
             sp = reader.speaker(toks, *subj) if subj else None
@@ -922,12 +926,8 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
-            nxt = next((m for m in range(comma + 1, min(hi, comma + 10)) if toks[m].is_word
-                        and not toks[m].capitalised and toks[m].lower not in _DETERMINERS | _NP_PREPS | _TITLE_WORDS),
-                       None)
-            if nxt is not None and nxt > comma + 1 and all(toks[m].is_word or toks[m].text in {".", "-", "’s", "'s"}
-                                                           for m in range(comma + 1, nxt)):
-                k = comma + 1
+            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in {"the", "a", "an"}):
+                k = comma + 1  # "On April 18, Hassan Kazemi Qomi, another officer, talked ..."
                 break
         else:
             return None
