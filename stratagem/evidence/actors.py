@@ -13,8 +13,11 @@ document and links an entity to a gazetteer actor when one of its mentions is a 
   "the X of Y" shapes ("Ministry of Oil", "Coordinating Body of the Iraqi Resistance"),
   acronyms defined in the text ("State Oil Marketing Organization (SOMO)"), all-capital acronyms
   used as agents ("SOMO said") and a short list of well-known institutions;
-* **merging**: "Pat Ryder" ... "Ryder" / "Pat" / "Mr. Ryder" / "Ryder's"; an acronym and its
-  full name; "Oil Ministry" = "Ministry of Oil";
+* **gazetteer**: a state the gazetteer knows is an entity when it acts ("Iran said"), gazetteer
+  people and bodies named alone ("Trump") are entities too, each with its ``gazetteer_id``;
+* **merging**: "Pat Ryder" ... "Ryder" / "Pat" / "Mr. Ryder" / "Ryder's" / "PENCE:" in a
+  transcript; an acronym and its full name; "Oil Ministry" = "Ministry of Oil"; "Pfizer Inc." =
+  "Pfizer"; "the Post", "the ministry" = the organisation with that head word named just before;
 * **never actors**: datelines, bylines and photo credits, sentence-initial common words
   ("Several weeks ago"), days and months, places used as places, titles of shows and books in
   quotation marks, laws, streets and events ("Affordable Care Act", "Election Day").
@@ -321,7 +324,7 @@ KNOWN_ACRONYMS = _words("""FBI CIA NSA DHS DOJ DOD DOE EPA IRS FDA CDC NIH NASA 
     FEC NLRB OMB GAO CBO NATO UN EU IMF OPEC GOP DNC RNC NRA ACLU NAACP AIPAC CAIR CPAC SPLC CNN NBC ABC CBS MSNBC
     NPR PBS BBC CNBC HBO ESPN NYT WSJ KRG KDP PUK PMF IRGC CENTCOM ISIS ISIL IS SOMO APIKUR OPEC INOC NOC
     IAEA WHO WTO ICC ICJ OSCE ASEAN AU ANC PLO PKK YPG SDF HTS AQAP AQI USAID UNHCR UNAMI UNSC NSC JSOC
-    SOCOM DIA NGA NRO USCIS CBP DHS HHS HUD VA DOT DOL USDA SBA SSA OPM OSHA DOS MOD MOO MOF""")
+    SOCOM DIA NGA NRO USCIS CBP DHS HHS HUD VA DOT DOL USDA SBA SSA OPM OSHA DOS MOD MOO MOF AARP SEIU NEA AFT""")
 _NOT_ACRONYMS_OR_KNOWN = _NOT_ACRONYMS - KNOWN_ACRONYMS
 _TRANSCRIPT_STOP = _words("""Q A QUESTION ANSWER MODERATOR ANNOUNCER UNIDENTIFIED MALE FEMALE CROWD AUDIENCE
     REPORTER REPORTERS VOICE NARRATOR HOST ANCHOR NOTE EDITOR UPDATE CORRECTION CLARIFICATION SOURCE BACKGROUND
