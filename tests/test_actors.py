@@ -218,6 +218,12 @@ def test_datelines_bylines_and_photo_credits_are_not_actors() -> None:
     assert "Kamal Hosseini" in surfaces
 
 
+def test_a_sentence_opening_with_by_is_not_a_byline() -> None:
+    text = "Talks resume\n\nBy Sunday morning, Kamal Hosseini had won.\n\nFollow Jane Doemore On Twitter @jd.\n"
+    surfaces = _all_surfaces(text, _entities(text))
+    assert "Kamal Hosseini" in surfaces and not any("Doemore" in s for s in surfaces)
+
+
 def test_sentence_initial_words_days_months_and_places_are_not_actors() -> None:
     text = ("Several weeks ago, the talks failed. In a Facebook message, officials blamed each other. "
             "On Monday, Baghdad hosted the delegations. In May the weather was hot in Texas and Iraq. "

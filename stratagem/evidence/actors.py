@@ -421,7 +421,8 @@ _BYLINE = re.compile(
 _CREDIT_PAREN = re.compile(r"\([^()\n]{0,160}\)")
 _CREDIT_WORDS = re.compile(r"(?i)photo|getty|images|\bafp\b|reuters/|/reuters|credit|reporting by|editing by|"
                            r"writing by|courtesy")
-_BYLINE_SURE = re.compile(r"\s*(?:[Bb]y\s+[A-Z]|Follow\s.*\bon\s+(?:Twitter|Facebook|Instagram)|Contact\s)")
+_BYLINE_SURE = re.compile(r"\s*(?:[Bb]y\s+(?:[A-Z][\w.'’-]*\s*(?:,|and\b|&)?\s*){1,8}(?:$|\||—|-|\bfor\b)|"
+                          r"Follow\s.*\b[Oo]n\s+(?:Twitter|Facebook|Instagram)|Contact\s)")
 _QUOTED = re.compile(r"“([^”\n]{1,80})”|\"([^\"\n]{1,80})\"|''([^'\n]{1,80})''|‘([^’\n]{1,60})’")
 _TITLE_FUNCTION = _words("a an the of and or in on at to for with by from is are was be as vs. vs")
 
