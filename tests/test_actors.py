@@ -143,6 +143,12 @@ def test_surname_first_name_honorific_and_possessive_refer_to_the_full_name() ->
     assert entity_at(ents, text.index("Ryder's"), text.index("Ryder's") + 5) is ryder
 
 
+def test_a_sentence_initial_surname_that_is_also_a_common_word_still_refers_to_the_person() -> None:
+    text = "Susan Rice met the press. She ate rice. Rice said the talks failed. Rice is cheap."
+    rice = _by_name(_entities(text))["Susan Rice"]
+    assert _surfaces(text, rice) == ["Susan Rice", "Rice", "Rice"]
+
+
 def test_a_surname_goes_to_the_latest_full_name_before_it() -> None:
     text = ("Bill Clinton spoke first. Hillary Clinton spoke next. Clinton then left the stage. "
             "Bill Clinton returned. Clinton waved.")

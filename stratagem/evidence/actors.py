@@ -665,6 +665,10 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
                    (run[0].text in COMMON or (run[0].text.lower() in lowered and run[0].text not in GIVEN_NAMES
                                               and not _ALL_CAPS.match(run[0].text))))
                    or run[0].text in _CONNECTORS or run[0].text in _PARTICLES):
+        if len(run) == 1 and run[0].text not in COMMON and run[0].text not in _DETERMINERS and \
+                run[0].text not in _CONNECTORS and run[0].text not in _PARTICLES:
+            # "Rice said" where the text also writes "rice": the surname of someone named in full, or nothing
+            return [_Cand(run[0].start, run[0].end, [run[0].text], "weak", "lowered")]
         if len(run) > 1 and run[0].text not in _DETERMINERS and run[0].text not in _CONNECTORS \
                 and run[0].text not in _PARTICLES:
             run[1].initial = True  # "But Several ..." the next word is still at the start
