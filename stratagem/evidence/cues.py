@@ -37,7 +37,7 @@ SPEECH = _lemmas(
     "threaten urge demand recommend propose continue describe characterize characterise dismiss mock "
     "declare concede acknowledge cite explain elaborate clarify specify summarize summarise chime "
     "interject begin point underscore highlight reaffirm affirm opine react read exclaim sneer scoff snap "
-    "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter"
+    "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter remember"
 )
 BELIEF = _lemmas(
     "think believe feel fear hope expect know worry doubt suspect assume suppose guess figure reckon "

@@ -523,7 +523,10 @@ class _Reader:
             return None
         end = j + 1
         if toks[j].text in {",", "–", "—"}:
-            return self._appositive_subject(toks, j, lo)
+            rng = self._appositive_subject(toks, j, lo)
+            if rng is not None or not (j - 1 >= lo and toks[j - 1].text == ")"):
+                return rng
+            j, end = j - 1, j  # "Gov. John Kasich (R-OH), said": a stray comma after the name
         k = j
         while k >= lo:
             t = toks[k]
@@ -581,7 +584,8 @@ class _Reader:
                 return None
             if t.text == toks[comma].text or (t.text in {",", "–", "—"} and toks[comma].text in {",", "–", "—"}):
                 seg = toks[k + 1 : comma]
-                if not seg or any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma)):
+                relative = bool(seg) and seg[0].lower in {"who", "which", "whose"}
+                if not seg or (not relative and any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma))):
                     return None
                 rng = self._phrase_before(toks, k, lo)
                 if rng is None:
@@ -648,10 +652,11 @@ class _Reader:
                           if sp.start - m.end < 600 and self.gaz.kind_of(m.actor) in _ORGANISATION_KINDS), None)
                 if m is not None:
                     found = _Speaker(m.name, m.actor)
-            if found is None:
+            if found is None or not found.actor:
                 return _Speaker(sp.name, None, start=sp.start, end=sp.end)
-            resolved = _Speaker(found.name, found.actor, start=sp.start, end=sp.end)
-            self.last_actor, self.last_actor_at = resolved, sp.start
+            # "the statement said": the words stay as written, the actor is the one who issued it
+            resolved = _Speaker(sp.name, found.actor, start=sp.start, end=sp.end)
+            self.last_actor, self.last_actor_at = _Speaker(found.name, found.actor), sp.start
             return resolved
         if sp.pronoun in _PERSON_PRONOUNS and self.last_person is not None \
                 and paragraph - self.last_person_paragraph <= 1:
@@ -823,6 +828,8 @@ def _frames(
             # the next frame's subject ends this content ("X demanded A, and Y predicted B")
             nxt_left = lefts[n + 1]
             if nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
+                                                                  or toks[nxt_left[0] - 1].lower in _SUBORDINATORS
+                                                                  or toks[nxt_left[0] - 1].lower == "which"
                                                                   or toks[nxt_left[0] - 1].is_quote):
                 nxt_cue = nxt_left[0]
                 while nxt_cue - 1 > i and toks[nxt_cue - 1].lower in _COORDINATORS:
@@ -871,8 +878,9 @@ def _frames(
                 c_lo = _skip_object(toks, c_lo, hi)
             _add(out, reader, sp, toks, c_lo, _clause_end(toks, c_lo, nxt_cue, hi), text, cue_word, paragraph)
             continue
-        # no subject before the cue: inverted ("..., said Caddell") or nothing
-        right = reader.right_subject(toks, i, hi)
+        # no subject before the cue: inverted ("..., said Caddell") or nothing; after "told" the phrase
+        # is the one told ("..., told reporters"), never the speaker
+        right = reader.right_subject(toks, i, hi) if lemma not in _TELL_VERBS else None
         if right is None:
             continue
         before = i - 1
