@@ -925,12 +925,14 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
 def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
     """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
     k = lo
+    while k < hi - 1 and toks[k].lower in {"and", "but", "so", "then", "yet", "or"}:
+        k += 1  # "And then Trump went on the attack, saying ..."
     low = toks[k].lower
     participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
-    if toks[k].is_word and (low in _STOP_PREPS or low in _NP_PREPS or low in _CLAUSE_WORDS or low in _TEMPORAL
-                            or participial or low in {"each", "every", "last", "this", "next", "and", "but", "so",
-                                                      "yet", "back"}):
+    if toks[k].is_word and (low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
+                            or low in _TEMPORAL or participial or low in {"each", "every", "last", "this", "next",
+                                                                          "back"}):
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
@@ -940,6 +942,14 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         else:
             return None
     start = k
+    if toks[k].lower in {"the", "a", "an"}:
+        # "The retired neurosurgeon has provided ...": a described subject runs to its verb
+        m = k + 1
+        while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
+                and toks[m].lower not in reader.cues and toks[m].lower not in _CLAUSE_WORDS | _STOP_PREPS:
+            m += 1
+        if m > k + 1 and m < hi and (toks[m].lower in _VERBISH or toks[m].lower in reader.cues):
+            return (k, m)
     depth = 0
     while k < hi:
         t = toks[k]
