@@ -521,6 +521,8 @@ def _org_key(toks: Sequence[str]) -> str:
 
 
 def _strip_particle(t: str) -> str:
+    if "-" not in t:
+        return t.rstrip(".")
     return re.sub(r"^(?:al|el|ad|as|ash|an|ar|at|az)-", "", t.rstrip("."), flags=re.IGNORECASE)
 
 
