@@ -131,7 +131,7 @@ def _doc(name: str) -> Any:
 
 
 def test_statement_quote_in_straight_quotes_resolves_to_the_group() -> None:
-    """'"...," the statement said' after 'The group vowed revenge in a statement' (a gap until 0.2)."""
+    """'"...," the statement said' after 'The group vowed revenge in a statement' (once a known gap)."""
     quotes = [q for q in extract(_doc("news_report")).quotes if q.direct]
     assert any(q.text.startswith("The occupiers") and q.speaker_actor == "kataib_hezbollah" for q in quotes)
 

@@ -2,7 +2,7 @@
 
 Paragraphs (blank-line separated) are split first, then each paragraph by our own rules
 (abbreviations such as U.S., Gen., Dr., initials, decimals, never inside an open quotation).
-pysbd was used until 0.2: on the five seeds, the three held-out texts and PolNeAR it gave the same
+pysbd was used before: on the five seeds, the three held-out texts and PolNeAR it gave the same
 extraction scores, at three times the cost (it recompiles regular expressions per paragraph).
 """
 
