@@ -6,6 +6,7 @@ number comes from the library. Input and usage errors print one line and exit 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -29,6 +30,16 @@ def parse_options(pairs: Sequence[str]) -> dict[str, str]:
             raise click.BadParameter(f"'{pair}' is not KEY=VALUE", param_hint="--option")
         options[key.strip()] = value.strip()
     return options
+
+
+def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
+    """An ISO date option (YYYY-MM-DD), or a usage error naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=option) from None
 
 
 def fmt(value: float | None, digits: int = 1) -> str:

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import click
 
-from stratagem.cli.app import cli, console
+from stratagem.cli.app import cli, console, parse_date
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
 
 _WORKSPACE = click.Path(dir_okay=False, path_type=Path)
 
-
-def _date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--date") from None
 
 
 @cli.group("document")
@@ -73,7 +64,7 @@ def set_cmd(document_id: str, workspace: Path, date_s: str | None, title: str | 
     from stratagem.store.documents import correct_document
     from stratagem.store.workspace import Workspace
 
-    meta = DocumentMeta(date=_date(date_s), title=title, url=url, publisher=publisher, date_source="corrected")
+    meta = DocumentMeta(date=parse_date(date_s), title=title, url=url, publisher=publisher, date_source="corrected")
     if not workspace.exists():
         raise StratagemError(f"{workspace}: no workspace here (run `stratagem ingest` first)")
     sc = load_scenario(scenario_ref, workspace, default_answers_plain_ids=True) if scenario_ref else None

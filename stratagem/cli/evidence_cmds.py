@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stratagem.cli.app import cli, console, err_console
+from stratagem.cli.app import cli, console, err_console, parse_date
 from stratagem.cli.scenario_ref import load_scenario, resolve
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
@@ -19,14 +18,6 @@ if TYPE_CHECKING:
     from stratagem.store.scenarios import ResolvedScenario
     from stratagem.store.workspace import Workspace
 
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--date") from None
 
 
 _DATE_HELP = "Publication date (YYYY-MM-DD) for documents whose metadata and dateline give none."
@@ -47,7 +38,7 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
     """
     from stratagem.evidence.extract import extract_file
 
-    supplied = _parse_date(date_s)
+    supplied = parse_date(date_s)
     sc = resolve_scenario(scenario_ref) if scenario_ref else None
     document, extraction = extract_file(path, gazetteer_files=gazetteer_files, scenario=sc, document_date=supplied)
     if as_json:
@@ -114,7 +105,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
     from stratagem.evidence.metadata import read_manifest
     from stratagem.store.workspace import IngestInterrupted, IngestOutcome, Workspace
 
-    supplied = _parse_date(date_s)
+    supplied = parse_date(date_s)
     if not paths and manifest is None:
         raise StratagemError("ingest: give document files or directories, or --manifest FILE")
     entries = read_manifest(manifest) if manifest is not None else None

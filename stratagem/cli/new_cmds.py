@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from stratagem.cli.app import cli, console, err_console
+from stratagem.cli.app import cli, console, err_console, parse_date
 from stratagem.model.errors import StratagemError
-
-
-def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--as-of") from None
 
 
 @cli.command("new")
@@ -47,7 +37,7 @@ def new_cmd(scenario_id: str, workspace: Path, output: Path | None, force: bool,
     from stratagem.store.drafting import new_skeleton, write_new_file
     from stratagem.store.workspace import Workspace
 
-    as_of = _as_of(as_of_s)
+    as_of = parse_date(as_of_s, "--as-of")
     if include_later and as_of is None:
         raise click.BadParameter("--include-after-as-of needs --as-of", param_hint="--include-after-as-of")
     if not workspace.is_file():
