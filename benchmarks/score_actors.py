@@ -58,8 +58,34 @@ def polnear_dir(explicit: str | None) -> Path | None:
     return None
 
 
+def extraction_system(text: str) -> list[ActorEntity]:
+    """What ``stratagem extract`` reports as actors: the open-vocabulary entities, plus the gazetteer
+    mentions no entity covers (grouped by gazetteer actor, joined to the entity linked to it)."""
+    from stratagem.evidence.extract import extract
+
+    gaz = default_gazetteer()
+    ex = extract(text, gazetteer=gaz)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for e in ex.entities:
+        key = e.gazetteer_id or e.id
+        spans.setdefault(key, []).extend(e.mentions)
+        names.setdefault(key, (e.name, e.kind))
+    covered = [span for group in spans.values() for span in group]
+    for m in ex.mentions:
+        if any(a < m.end and m.start < b for a, b in covered):
+            continue
+        spans.setdefault(m.actor, []).append((m.start, m.end))
+        kind = "person" if gaz.kind_of(m.actor) == "person" else "organisation"
+        names.setdefault(m.actor, (gaz.name_of(m.actor), kind))
+    return [ActorEntity(name=names[k][0], kind=names[k][1], mentions=tuple(sorted(v))) for k, v in spans.items()]
+
+
 def pick_system(which: str = "auto") -> tuple[str, System]:
-    """The dedicated actor extractor when it exists (or ``which="gazetteer"``), else the gazetteer mentions."""
+    """The dedicated actor extractor when it exists (or ``which="gazetteer"``), else the gazetteer mentions;
+    ``which="extraction"`` scores what ``stratagem extract`` reports (entities and gazetteer mentions)."""
+    if which == "extraction":
+        return "stratagem.evidence.extract.extract: entities + gazetteer mentions", extraction_system
     try:
         if which == "gazetteer":
             raise ModuleNotFoundError(name="stratagem.evidence.actors")
@@ -143,7 +169,7 @@ def report(name: str, score: ActorScore) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", choices=("all", *GOLD_SETS), default="all")
-    parser.add_argument("--system", choices=("auto", "actors", "gazetteer"), default="auto",
+    parser.add_argument("--system", choices=("auto", "actors", "gazetteer", "extraction"), default="auto",
                         help="auto: the actors module when present, else the gazetteer mentions")
     parser.add_argument("--polnear", help="PolNeAR directory (with dev/text/)")
     parser.add_argument("--details", action="store_true", help="per-document figures in the JSON output")
