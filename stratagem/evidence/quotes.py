@@ -60,6 +60,10 @@ _SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", 
 _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", "then", "also", "while", "when", "if",
                   "as", "after", "before", "because", "since", "though", "although", "in", "on", "at", "for", "from",
                   "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however"}
+#: Verbs that report speech only right before their content or a frame's end ("he continued: ...",
+#: "“...,” she countered."); elsewhere they name actions.
+_SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object", "charge", "question", "counter",
+                               "send", "add"}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
     "on", "went", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
@@ -488,6 +492,9 @@ class _Reader:
                 and prev.lower not in _SUBJECT_PRONOUNS and not (content_follows or (nxt is not None and nxt.text == ",")))):
             return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
         lemma = entry[0]
+        if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
+                nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}):
+            return None  # "they protested in the streets", "continued to rise": actions, not speech
         if low in self.findings and self._document_subject(toks, i, lo):
             return (lemma, "finding")
         return entry
@@ -876,7 +883,14 @@ def _frames(
             c_lo = i + 1
             if lemma in _TELL_VERBS or frame == "speech":
                 c_lo = _skip_object(toks, c_lo, hi)
-            _add(out, reader, sp, toks, c_lo, _clause_end(toks, c_lo, nxt_cue, hi), text, cue_word, paragraph)
+            c_hi = _clause_end(toks, c_lo, nxt_cue, hi)
+            if left[0] - 1 >= lo and toks[left[0] - 1].lower in _SUBORDINATORS | {"although", "though"}:
+                # "Although it criticized X, the government has continued ...": the clause ends at its comma
+                c_hi = next((k for k in range(c_lo, c_hi) if toks[k].text == ","), c_hi)
+            negator = next((k for k in range(left[1], i) if toks[k].lower in {"not", "n't", "’t", "never"}), None)
+            if negator is not None and frame in {"intent", "belief"}:
+                c_lo = negator  # "do not want to be seen pulling back": the content keeps its negation
+            _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph)
             continue
         # no subject before the cue: inverted ("..., said Caddell") or nothing; after "told" the phrase
         # is the one told ("..., told reporters"), never the speaker
