@@ -137,7 +137,3 @@ def cue_table() -> dict[str, tuple[str, str]]:
 def finding_forms() -> frozenset[str]:
     """Forms of the ``finding`` verbs (an attribution only after a document or poll subject)."""
     return frozenset(f for lemma in FINDING for f in forms(lemma))
-
-
-#: Participles that continue the previous clause's subject ("..., saying ...").
-PARTICIPLE_SUFFIX = "ing"

@@ -139,8 +139,6 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2
 _REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
 #: After a quoted title: ", Publisher" or ". Publisher, date" (a citation).
 _CITATION_AFTER = re.compile(r"\s*[,.]\s*(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s*,\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
-#: Quoted fragments of a mixed quote shorter than this are not counted as the speaker's words.
-_MIN_FRAGMENT_WORDS = 1
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
 _MAX_SUBJECT_TOKENS = 14
 
@@ -1133,8 +1131,7 @@ def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sent
     own_words = frame[1] in {"speech", "according"} or frame[0] in _NAMING_LEMMAS
     quoted = tuple(sorted({(r.inner_start, r.inner_end) for r in regions
                            if any(a <= r.inner_start and r.inner_end <= b for a, b in parts)
-                           and (direct or (own_words and len(_words(r, text)) >= _MIN_FRAGMENT_WORDS
-                                           and not _is_title(r, text)))}))
+                           and (direct or (own_words and bool(_words(r, text)) and not _is_title(r, text)))}))
     return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
                  sentence=_sentence_index(sentences, start) if sentences else 0,
                  parts=tuple(parts), cue=att.cue, quoted=quoted)
