@@ -10,10 +10,10 @@ by general rules (no models, no list of speakers):
 * **cues**: the lexicon of :mod:`stratagem.evidence.cues` (speech, belief, intention,
   evaluation, findings of polls and reports, "according to"), counted only where the
   form is used as a verb (not after a determiner, not as a passive);
-* **frames** around a cue: the subject before it ("Trump said ...", "White House press
-  secretary Josh Earnest said ...", "Shen Xincheng, a doctoral candidate, urged ..."),
-  inverted after it ("..., said Caddell"; "..., the mayor said"), parenthetical
-  ("The plan, he said, is dead"), post-posed ("The economy is strong, Obama said"),
+* **frames** around a cue: the subject before it ("Ortiz said ...", "the ministry's press
+  secretary Lina Haddad said ...", "Omar Sayed, a graduate student, urged ..."),
+  inverted after it ("..., said Haddad"; "..., the mayor said"), parenthetical
+  ("The plan, he said, is dead"), post-posed ("The economy is strong, the governor said"),
   participial ("..., saying ..." continues the clause's subject), "according to X",
   a colon before a quotation or a quoted paragraph, and transcript lines ("PENCE: ...");
 * **content**: a quotation next to the cue (several pieces around one frame are one
@@ -27,7 +27,7 @@ by general rules (no models, no list of speakers):
   spokesman, but a gazetteer person inside it is the actor); a surname alone takes the
   full name given earlier in the document; "he"/"she" resolve to the last named person
   speaking or acting in the same or the previous paragraph; "they", "it", "we" and "I"
-  stay unresolved; datelines and opening adverbials ("In a Facebook message",
+  stay unresolved; datelines and opening adverbials ("In a radio interview",
   "Several weeks ago") are never speakers.
 """
 
@@ -56,7 +56,7 @@ _PARTICIPLE_LEAD = {",", "while", "also", "by", "when", "after", "before", "with
 _COORDINATORS = {",", "and", "but", "while", "whereas", ";"}
 _SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", "if", "where", "although", "though",
                   "until", "referring", "adding", "noting", "citing"}
-#: Capitalised words that open a sentence but never a name ("While Clinton", "But Trump").
+#: Capitalised words that open a sentence but never a name ("While Ortiz", "But Haddad").
 _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", "then", "also", "while", "when", "if",
                   "as", "after", "before", "because", "since", "though", "although", "in", "on", "at", "for", "from",
                   "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however"}
@@ -314,7 +314,7 @@ def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
         elif t.is_quote and t.region is not None and re.search(r"[.?!…]$", text[t.region.inner_start:t.region.inner_end]):
             if text[t.region.inner_end - 1] in ".…" and (nxt.capitalised or nxt.is_quote):
                 # a quotation ending with a full stop ends its sentence, unless a short frame follows
-                # ('"... missing." Trump said.')
+                # ('"... over." Haddad said.')
                 stop = next((m for m in range(i + 1, min(len(toks), i + 8)) if toks[m].text in {".", "!", "?"}
                              or toks[m].is_quote), None)
                 short_frame = stop is not None and toks[stop].text == "." and (
@@ -415,7 +415,7 @@ class _Reader:
         return _Speaker(surface, None, start=a, end=b)
 
     def _name_run(self, words: list[_Tok]) -> str | None:
-        """The person's name ending a subject phrase ("press secretary Josh Earnest" -> "Josh Earnest")."""
+        """The person's name ending a subject phrase ("press secretary Lina Haddad" -> "Lina Haddad")."""
         run: list[str] = []
         for w in reversed(words):
             if (w.capitalised and w.lower.rstrip(".") not in {"the", "a", "an"}) or w.text in {"-", "’s", "'s"} or (w.lower in {"al", "bin", "de", "van", "von", "la", "del"} and run):
@@ -475,7 +475,7 @@ class _Reader:
             return None  # "the report of", "claims of": nouns
         if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
-            return None  # "a video posted by CBN": a reduced relative, not the video speaking
+            return None  # "a video posted by the campaign": a reduced relative, not the video speaking
         if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
             return None  # "the Hashd, known as the PMF": a name, not an attribution
@@ -492,7 +492,7 @@ class _Reader:
         lemma = entry[0]
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
                 nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}):
-            return None  # "they protested in the streets", "continued to rise": actions, not speech
+            return None  # "they protested outside the embassy", "continued to rise": actions, not speech
         if low in self.findings and self._document_subject(toks, i, lo):
             return (lemma, "finding")
         return entry
@@ -520,7 +520,7 @@ class _Reader:
             j -= 1
         if j - 1 >= lo and toks[j].lower == "and" and toks[j - 1].is_word and not toks[j - 1].capitalised \
                 and re.search(r"(?:ed|s)$", toks[j - 1].lower):
-            j -= 2  # "Ms. Sherry smiled and said": the subject of the first verb
+            j -= 2  # "Ms. Ortiz smiled and said": the subject of the first verb
             while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
                 j -= 1
         j = _skip_time_adjunct(toks, j, lo)
@@ -531,7 +531,7 @@ class _Reader:
             rng = self._appositive_subject(toks, j, lo)
             if rng is not None or not (j - 1 >= lo and toks[j - 1].text == ")"):
                 return rng
-            j, end = j - 1, j  # "Gov. John Kasich (R-OH), said": a stray comma after the name
+            j, end = j - 1, j  # "Gov. Ray Hollis (R-OH), said": a stray comma after the name
         k = j
         while k >= lo:
             t = toks[k]
@@ -539,7 +539,7 @@ class _Reader:
                 opening = next((m for m in range(k - 1, max(lo - 1, k - 8), -1) if toks[m].text == "("), None)
                 if opening is None or opening == lo:
                     break
-                k = opening - 1  # "Sen. John Cornyn (R-Texas) told": the parenthesis is part of the phrase
+                k = opening - 1  # "Sen. Ray Hollis (R-Texas) told": the parenthesis is part of the phrase
                 continue
             if t.is_quote:
                 break
@@ -559,12 +559,12 @@ class _Reader:
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower == "who"
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
         if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and toks[who - 1].is_word:
-            rng = self._phrase_before(toks, who, lo)  # "the groups who wrote to her on Thursday say ..."
+            rng = self._phrase_before(toks, who, lo)  # "the aides who wrote to her on Friday say ..."
             if rng is not None:
                 return rng
         if start >= end:
             return None
-        # drop opening adverbials and time words inside the phrase ("Tuesday night Trump")
+        # drop opening adverbials and time words inside the phrase ("Tuesday night Ortiz")
         for m in range(end - 1, start - 1, -1):
             if toks[m].lower in _TEMPORAL and m < end - 1:
                 start = m + 1
@@ -580,8 +580,8 @@ class _Reader:
         return (start, end)
 
     def _appositive_subject(self, toks: list[_Tok], comma: int, lo: int) -> tuple[int, int] | None:
-        """The subject before a parenthetical: "Shen Xincheng, a doctoral candidate, urged ...",
-        "Powell's office, when contacted by Reuters, said ...", "Priebus, in the wake of a poll, told ..."."""
+        """The subject before a parenthetical: "Omar Sayed, a graduate student, urged ...",
+        "Haddad's office, when reached by phone, said ...", "Ortiz, after a new poll, told ..."."""
         k = comma - 1
         while k >= lo and k > comma - 30:
             t = toks[k]
@@ -617,7 +617,7 @@ class _Reader:
         return (start, end) if start < end else None
 
     def right_subject(self, toks: list[_Tok], cue: int, hi: int) -> tuple[int, int] | None:
-        """Token range of an inverted subject after the cue ("said Caddell", "said the mayor")."""
+        """Token range of an inverted subject after the cue ("said Haddad", "said the mayor")."""
         start = cue + 1
         k = start
         while k < hi:
@@ -795,7 +795,7 @@ def extract_quotes(
                 subject = _first_subject(reader, toks, *own)
                 candidate = reader.speaker(toks, *subject) if subject else None
                 if candidate is not None and (candidate.person or candidate.actor):
-                    speaker = candidate  # 'Trump issued a statement, "..."': the sentence's subject
+                    speaker = candidate  # 'Ortiz issued a statement, "..."': the sentence's subject
             if speaker is None and (i == 0 or pending_colon is not None):
                 speaker = pending_colon or last_speaker
             if speaker is None and i > 0 and toks[i - 1].text == ":":
@@ -827,7 +827,7 @@ def _frames(
         cue_word = toks[i].text
         if i > lo and toks[i - 1].lower in {"who", "which"} and any(
                 left is not None and left[0] < i for left in lefts[n + 1:]):
-            continue  # "the groups who wrote to her say ...": the relative clause is not the attribution
+            continue  # "the aides who wrote to her say ...": the relative clause is not the attribution
         nxt_cue = hi
         if n + 1 < len(cues):
             # the next frame's subject ends this content ("X demanded A, and Y predicted B")
@@ -854,7 +854,7 @@ def _frames(
         left = lefts[n]
         participle = toks[i].lower.endswith("ing") and i > lo and (
             toks[i - 1].lower in _PARTICIPLE_LEAD
-            # "X talked about a role in Iraq saying: ..." is X's; "with one of her ads asking" is the ad's
+            # "X spoke about the talks saying: ..." is X's; "with one of its ads asking" is the ad's
             or (toks[i - 1].lower not in _PROGRESSIVE_AUX and toks[i - 1].lower not in _SUBJECT_PRONOUNS
                 and not (left is not None and left[0] > lo and toks[left[0] - 1].lower == "with")))
         if participle:
@@ -890,7 +890,7 @@ def _frames(
                 c_lo = negator  # "do not want to be seen pulling back": the content keeps its negation
             _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph)
             continue
-        # no subject before the cue: inverted ("..., said Caddell") or nothing; after "told" the phrase
+        # no subject before the cue: inverted ("..., said Haddad") or nothing; after "told" the phrase
         # is the one told ("..., told reporters"), never the speaker
         right = reader.right_subject(toks, i, hi) if lemma not in _TELL_VERBS else None
         if right is None:
@@ -908,7 +908,7 @@ def _frames(
 
 def _plausible_subject(words: list[_Tok]) -> bool:
     """Whether tokens can name a speaker: some content word, no gerund or contraction at the head,
-    not ending in a possessive ("Sanders’" is the possessor of the speaker, not the speaker)."""
+    not ending in a possessive ("Haddad’" is the possessor of the speaker, not the speaker)."""
     first, last = words[0], words[-1]
     if first.is_word and not first.capitalised and first.lower.endswith(("ing", "ly")):
         return False
@@ -922,7 +922,7 @@ def _plausible_subject(words: list[_Tok]) -> bool:
 
 
 def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
-    """Step left over a time adjunct before a verb ("Khamenei on May 17 predicted", "Trump on Monday said")."""
+    """Step left over a time adjunct before a verb ("Ortiz on May 7 predicted", "Haddad on Monday said")."""
     k = j
     while k >= lo and (toks[k].lower in _TEMPORAL or toks[k].text[:1].isdigit() or toks[k].lower in {"the", "this",
                                                                                                      "last", "next"}):
@@ -938,7 +938,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
     """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
     k = lo
     while k < hi - 1 and toks[k].lower in {"and", "but", "so", "then", "yet", "or"}:
-        k += 1  # "And then Trump went on the attack, saying ..."
+        k += 1  # "And then Ortiz went on the attack, saying ..."
     low = toks[k].lower
     participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
@@ -949,13 +949,13 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
             if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in {"the", "a", "an"}):
-                k = comma + 1  # "On April 18, Hassan Kazemi Qomi, another officer, talked ..."
+                k = comma + 1  # "On April 8, Omar Sayed, another officer, spoke ..."
                 break
         else:
             return None
     start = k
     if toks[k].lower in {"the", "a", "an"}:
-        # "The retired neurosurgeon has provided ...": a described subject runs to its verb
+        # "The former governor has said ...": a described subject runs to its verb
         m = k + 1
         while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
                 and toks[m].lower not in reader.cues and toks[m].lower not in _CLAUSE_WORDS | _STOP_PREPS:
@@ -1012,9 +1012,9 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
         if k - lo >= 9:
             return k  # too long for an adjunct: a clause follows the cue
         if t.lower in _SUBORDINATORS:
-            return hi  # '..., Christie said when asked whether ...': the rest is an adjunct clause
+            return hi  # '..., Hollis said when asked whether ...': the rest is an adjunct clause
         if t.lower in reader.cues and k + 1 < hi and toks[k + 1].lower in {"by", "on", "in", "to", "at"}:
-            k += 1  # 'said in a video posted by CBN'
+            k += 1  # 'said in a video posted by the campaign'
             continue
         if t.lower in _STOP_PREPS or t.lower in _TEMPORAL or t.lower in _DETERMINERS or t.lower in _NP_PREPS \
                 or t.capitalised or t.lower in {"last", "this", "next", "reporters", "interview", "statement",
@@ -1037,7 +1037,7 @@ def _has_clause_after(toks: list[_Tok], k: int, hi: int) -> bool:
     if toks[k].text == ":":
         return True
     if rest[0].is_word and (rest[0].lower.endswith("ing") or rest[0].lower in _STOP_PREPS):
-        return False  # "..., Reeves wrote, citing precedent": an adjunct, not the content
+        return False  # "..., the judge wrote, citing precedent": an adjunct, not the content
     return not rest[0].is_quote and toks[k].text != "."
 
 
@@ -1074,14 +1074,14 @@ def _add(
     span = _content_span(toks, lo, hi, text)
     if span is None and not extra:
         if lo < hi and toks[lo].text == ":" and all(not t.is_word and not t.is_quote for t in toks[lo:hi]):
-            # "Cruz continued:" at a paragraph's end: the speaker of the quotation that follows
+            # "Haddad continued:" at a paragraph's end: the speaker of the quotation that follows
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         return
     quote_tokens = {k for k in range(lo, hi) if toks[k].is_quote} | set(extra)
     regions = [r for k in sorted(quote_tokens) if (r := toks[k].region) is not None]
     if span is not None and all(_is_title(r, text) for r in regions) and regions \
             and len(re.findall(r"\w+", text[span[0]:span[1]])) <= len(_words(regions[0], text)) + 1:
-        return  # 'told "Fox News Sunday"': a title, not content
+        return  # 'told "Morning Report"': a title, not content
     parts: list[tuple[int, int]] = [span] if span is not None else []
     for k in extra:
         r = toks[k].region
