@@ -183,11 +183,15 @@ def match_entities(gold: Sequence[ActorEntity], system: Sequence[ActorEntity]) -
                         first = gm[0] if first < 0 else min(first, gm[0])
             if pairs:
                 candidates.append((-pairs, -chars, first, gi, si))
-    candidates.sort()
+    return _one_to_one(sorted(candidates))
+
+
+def _one_to_one(candidates: Sequence[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs from candidates sorted best first, each ending in (gold index, system index)."""
     used_g: set[int] = set()
     used_s: set[int] = set()
     out: list[tuple[int, int]] = []
-    for _, _, _, gi, si in candidates:
+    for *_, gi, si in candidates:
         if gi not in used_g and si not in used_s:
             used_g.add(gi)
             used_s.add(si)
@@ -201,15 +205,7 @@ def match_mentions(gold: Sequence[Span], system: Sequence[Span]) -> list[tuple[i
         (-_overlap(g, s), g[0], s[0], gi, si)
         for gi, g in enumerate(gold) for si, s in enumerate(system) if _overlap(g, s)
     )
-    used_g: set[int] = set()
-    used_s: set[int] = set()
-    out: list[tuple[int, int]] = []
-    for _, _, _, gi, si in candidates:
-        if gi not in used_g and si not in used_s:
-            used_g.add(gi)
-            used_s.add(si)
-            out.append((gi, si))
-    return sorted(out)
+    return _one_to_one(candidates)
 
 
 def _kind_of(kind: str) -> str:
