@@ -9,6 +9,9 @@ import pytest
 
 from stratagem.cli import main
 
+#: the in-process web client fixture (`client`) shared by the web app's tests
+pytest_plugins = ("tests.webclient",)
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from stratagem.analysis.forecast import forecast
 from stratagem.model.builtin import load_builtin
 from stratagem.web.app import MAX_UPLOAD_BYTES, create_app, highlight_segments
 from stratagem.web.server import allowed_hosts, is_loopback
+from tests.webclient import token
 
 SID = "us-iraq-2020"
 HOSTILE_HTML = (
@@ -32,20 +32,6 @@ HOSTILE_TEXT = (
     "Officials said the talks would continue next month, and that the future of the U.S. troop presence "
     "in Iraq would be the main question on the table for both governments.\n"
 )
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "ws.db", allowed_hosts=["testserver", "127.0.0.1"])
-    with TestClient(app) as c:
-        c.get("/")  # sets the CSRF cookie
-        yield c
-
-
-def token(c: TestClient) -> str:
-    value = c.cookies.get("stratagem_csrf")
-    assert value
-    return str(value)
 
 
 def form_post(c: TestClient, url: str, data: dict[str, str] | None = None, **kw: Any) -> Any:

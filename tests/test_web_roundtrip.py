@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from fastapi.testclient import TestClient
 
 from stratagem.model.builtin import load_builtin
 from stratagem.model.io import load_scenario, parse_yaml
-from stratagem.web.app import create_app
 from stratagem.web.roundtrip import base_of
+from tests.webclient import token
 
 SID = "us-iraq-2020"
 ORIGINAL_NAME = "name: U.S.-Iraq Strategic Dialogue, June 2020"
-
-
-@pytest.fixture
-def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(tmp_path / "ws.db", allowed_hosts=["testserver", "127.0.0.1"])
-    with TestClient(app) as c:
-        c.get("/")  # sets the CSRF cookie
-        yield c
-
-
-def token(c: TestClient) -> str:
-    value = c.cookies.get("stratagem_csrf")
-    assert value
-    return str(value)
 
 
 def headers(c: TestClient) -> dict[str, str]:
