@@ -613,38 +613,6 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
 
     actor_intro = "Who takes part, how strong they are, and the names the documents call them by."
 
-    @app.get("/scenarios/{sid}/new-actor", response_class=HTMLResponse, include_in_schema=False)
-    def new_actor_form(request: Request, sid: IdParam) -> HTMLResponse:
-        return show(request, sid, "Add an actor", actor_intro, _actor_fields(True), {"kind": "other"})
-
-    @app.post("/scenarios/{sid}/new-actor", include_in_schema=False, dependencies=csrf)
-    async def new_actor_submit(request: Request, sid: IdParam) -> Response:
-        values = await form_of(request)
-        try:
-            actor_id = _new_id(values)
-            with open_ws() as ws:
-                version = put_actor(ws, sid, actor_id, parse_actor_form(values), create=True)
-        except state.FieldErrors as exc:
-            return show(request, sid, "Add an actor", actor_intro, _actor_fields(True), values, exc.errors, 422)
-        return saved(sid, version, f"actor-{actor_id}")
-
-    @app.get("/scenarios/{sid}/actors/{actor}", response_class=HTMLResponse, include_in_schema=False)
-    def actor_form(request: Request, sid: IdParam, actor: IdParam) -> HTMLResponse:
-        with open_ws() as ws:
-            sc, _ = state.current(ws, sid)
-        return show(request, sid, f"Edit actor {actor}", actor_intro, _actor_fields(False), actor_values(sc, actor))
-
-    @app.post("/scenarios/{sid}/actors/{actor}", include_in_schema=False, dependencies=csrf)
-    async def actor_submit(request: Request, sid: IdParam, actor: IdParam) -> Response:
-        values = await form_of(request)
-        try:
-            with open_ws() as ws:
-                version = put_actor(ws, sid, actor, parse_actor_form(values))
-        except state.FieldErrors as exc:
-            return show(request, sid, f"Edit actor {actor}", actor_intro, _actor_fields(False), values,
-                        exc.errors, 422)
-        return saved(sid, version, f"actor-{actor}")
-
     # issues
     def issue_values(sc: Scenario, issue_id: str) -> dict[str, str]:
         try:
@@ -657,38 +625,46 @@ def install(app: FastAPI, *, open_ws: Callable[[], AbstractContextManager[Worksp
 
     issue_intro = "A question bargained over, on a numeric scale whose anchors say in words what the numbers mean."
 
-    @app.get("/scenarios/{sid}/new-issue", response_class=HTMLResponse, include_in_schema=False)
-    def new_issue_form(request: Request, sid: IdParam) -> HTMLResponse:
-        return show(request, sid, "Add an issue", issue_intro, _issue_fields(True),
-                    {"scale_min": "0", "scale_max": "100", "anchors": "0: \n50: \n100: "})
+    def item_forms(noun: str, plural: str, intro: str, fields: Callable[[bool], list[dict[str, Any]]],
+                   values_of: Callable[[Scenario, str], dict[str, str]], parse: Callable[[Mapping[str, str]], Any],
+                   put: Callable[..., int], new_values: Mapping[str, str]) -> None:
+        """The add and edit forms of one kind of scenario item (actors, issues): the same four routes."""
 
-    @app.post("/scenarios/{sid}/new-issue", include_in_schema=False, dependencies=csrf)
-    async def new_issue_submit(request: Request, sid: IdParam) -> Response:
-        values = await form_of(request)
-        try:
-            issue_id = _new_id(values)
+        @app.get(f"/scenarios/{{sid}}/new-{noun}", response_class=HTMLResponse, include_in_schema=False)
+        def new_form(request: Request, sid: IdParam) -> HTMLResponse:
+            return show(request, sid, f"Add an {noun}", intro, fields(True), new_values)
+
+        @app.post(f"/scenarios/{{sid}}/new-{noun}", include_in_schema=False, dependencies=csrf)
+        async def new_submit(request: Request, sid: IdParam) -> Response:
+            values = await form_of(request)
+            try:
+                item_id = _new_id(values)
+                with open_ws() as ws:
+                    version = put(ws, sid, item_id, parse(values), create=True)
+            except state.FieldErrors as exc:
+                return show(request, sid, f"Add an {noun}", intro, fields(True), values, exc.errors, 422)
+            return saved(sid, version, f"{noun}-{item_id}")
+
+        @app.get(f"/scenarios/{{sid}}/{plural}/{{item}}", response_class=HTMLResponse, include_in_schema=False)
+        def edit_form(request: Request, sid: IdParam, item: IdParam) -> HTMLResponse:
             with open_ws() as ws:
-                version = put_issue(ws, sid, issue_id, parse_issue_form(values), create=True)
-        except state.FieldErrors as exc:
-            return show(request, sid, "Add an issue", issue_intro, _issue_fields(True), values, exc.errors, 422)
-        return saved(sid, version, f"issue-{issue_id}")
+                sc, _ = state.current(ws, sid)
+            return show(request, sid, f"Edit {noun} {item}", intro, fields(False), values_of(sc, item))
 
-    @app.get("/scenarios/{sid}/issues/{issue}", response_class=HTMLResponse, include_in_schema=False)
-    def issue_form(request: Request, sid: IdParam, issue: IdParam) -> HTMLResponse:
-        with open_ws() as ws:
-            sc, _ = state.current(ws, sid)
-        return show(request, sid, f"Edit issue {issue}", issue_intro, _issue_fields(False), issue_values(sc, issue))
+        @app.post(f"/scenarios/{{sid}}/{plural}/{{item}}", include_in_schema=False, dependencies=csrf)
+        async def edit_submit(request: Request, sid: IdParam, item: IdParam) -> Response:
+            values = await form_of(request)
+            try:
+                with open_ws() as ws:
+                    version = put(ws, sid, item, parse(values))
+            except state.FieldErrors as exc:
+                return show(request, sid, f"Edit {noun} {item}", intro, fields(False), values, exc.errors, 422)
+            return saved(sid, version, f"{noun}-{item}")
 
-    @app.post("/scenarios/{sid}/issues/{issue}", include_in_schema=False, dependencies=csrf)
-    async def issue_submit(request: Request, sid: IdParam, issue: IdParam) -> Response:
-        values = await form_of(request)
-        try:
-            with open_ws() as ws:
-                version = put_issue(ws, sid, issue, parse_issue_form(values))
-        except state.FieldErrors as exc:
-            return show(request, sid, f"Edit issue {issue}", issue_intro, _issue_fields(False), values,
-                        exc.errors, 422)
-        return saved(sid, version, f"issue-{issue}")
+    item_forms("actor", "actors", actor_intro, _actor_fields, actor_values, parse_actor_form, put_actor,
+               {"kind": "other"})
+    item_forms("issue", "issues", issue_intro, _issue_fields, issue_values, parse_issue_form, put_issue,
+               {"scale_min": "0", "scale_max": "100", "anchors": "0: \n50: \n100: "})
 
     # capabilities
     def capability_fields(sc: Scenario) -> list[dict[str, Any]]:
