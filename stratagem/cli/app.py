@@ -7,18 +7,52 @@ number comes from the library. Input and usage errors print one line and exit 2.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.console import Console
+from rich.style import Style
+from rich.text import Text
 
 from stratagem import __version__
 from stratagem.model.errors import StratagemError
 
-console = Console()
-err_console = Console(stderr=True)
+# C0 and C1 control characters (ESC starts terminal escape sequences) other than newline and tab,
+# and the bidirectional overrides that reorder what a terminal shows
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes (``\\x1b``), so names cannot drive the terminal."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", text)
+
+
+class LiteralConsole(Console):
+    """A Rich console that prints every string literally: names, ids, quotes and paths come from users.
+
+    Rich markup (``[/b]`` would raise, ``[note]`` would vanish), emoji codes (``:100:``) and
+    highlighting are off whatever a call asks for, and control characters are neutralised;
+    styling is done with ``style=`` or :func:`styled` instead of markup.
+    """
+
+    def render_str(self, text: str, *, style: str | Style = "", justify: Any = None, overflow: Any = None,
+                   emoji: bool | None = None, markup: bool | None = None, highlight: bool | None = None,
+                   highlighter: Any = None) -> Text:
+        return super().render_str(printable(text), style=style, justify=justify, overflow=overflow,
+                                  emoji=False, markup=False, highlight=False, highlighter=highlighter)
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """One line from plain strings and ``(string, style)`` pairs, every string printed literally."""
+    return Text.assemble(*(printable(p) if isinstance(p, str) else (printable(p[0]), p[1]) for p in parts))
+
+
+console = LiteralConsole(markup=False, emoji=False, highlight=False)
+err_console = LiteralConsole(stderr=True, markup=False, emoji=False, highlight=False)
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stratagem.cli.app import cli, console, err_console, parse_date
+from stratagem.cli.app import cli, console, err_console, parse_date, styled
 from stratagem.cli.scenario_ref import load_scenario, resolve
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
@@ -188,8 +188,7 @@ def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: st
         return
     for ev, text in rows:
         who = ev.speaker or ev.actor or ""
-        console.print(f"[bold]{ev.id}[/bold] {ev.kind} {who} {ev.date or ''} {ev.document}:{ev.start}-{ev.end}",
-                      highlight=False)
+        console.print(styled((ev.id, "bold"), f" {ev.kind} {who} {ev.date or ''} {ev.document}:{ev.start}-{ev.end}"))
         if text:
             console.print(f"  “{' '.join(text.split())}”", highlight=False, markup=False)
 

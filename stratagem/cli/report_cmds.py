@@ -51,7 +51,7 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
     def progress(what: str, fraction: float) -> None:
         if not quiet and what != last[0]:
             last[0] = what
-            err_console.print(f"[dim]{what}…[/dim]", highlight=False)
+            err_console.print(f"{what}…", style="dim")
 
     ws = Workspace(workspace) if workspace is not None else None
     try:

@@ -14,7 +14,7 @@ from rich.table import Table
 from stratagem.analysis.ensemble import EnsembleResult, run_ensemble
 from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
-from stratagem.cli.app import cli, console, err_console, fmt, parse_options
+from stratagem.cli.app import cli, console, err_console, fmt, parse_options, styled
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
@@ -272,7 +272,7 @@ def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: 
             "persuade": [p.__dict__ for p in persuade],
         }, indent=2))
         return
-    console.print(f"[bold]{sc.name}[/bold]: {engine}, {run.rounds} rounds", highlight=False)
+    console.print(styled((sc.name, "bold"), f": {engine}, {run.rounds} rounds"))
     if moves:
         table = Table(title="Who moved (first 40 moves)")
         for col in ("round", "issue", "actor", "because of", "kind", "from", "to"):

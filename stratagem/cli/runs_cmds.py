@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from stratagem.cli.app import cli, console, fmt
+from stratagem.cli.app import cli, console, fmt, styled
 from stratagem.model.errors import StratagemError
 
 if TYPE_CHECKING:
@@ -66,8 +66,7 @@ def runs_show(run_id: str, workspace: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(run.to_dict(), indent=2))
         return
-    console.print(f"[bold]{run.id}[/bold] {run.scenario_name} ({run.scenario_id}), saved {run.created_at}",
-                  highlight=False)
+    console.print(styled((run.id, "bold"), f" {run.scenario_name} ({run.scenario_id}), saved {run.created_at}"))
     console.print(f"{run.draws} draws, engines {', '.join(run.engines)}, seed {run.seed}, inputs "
                   f"{run.distribution}, inputs hash {run.inputs_hash[:12]}, stratagem {run.stratagem_version}",
                   style="dim", highlight=False)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.table import Table
 
-from stratagem.cli.app import cli, console, fmt
+from stratagem.cli.app import cli, console, fmt, printable, styled
 from stratagem.cli.scenario_ref import load_scenario, resolve, workspace_option
 from stratagem.engines.registry import ENGINES
 from stratagem.model.builtin import builtin_ids, load_builtin
@@ -45,7 +45,7 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
     """
     sc = load_scenario(str(path), workspace)
     click.echo(
-        f"{path}: valid scenario '{sc.id}': {len(sc.actors)} actors, {len(sc.issues)} issues, "
+        f"{printable(str(path))}: valid scenario '{sc.id}': {len(sc.actors)} actors, {len(sc.issues)} issues, "
         f"{len(sc.stances)} stances, {len(sc.evidence)} evidence records, {len(sc.shocks)} shocks"
     )
     waiting = sc.issues_without_stances()
@@ -63,7 +63,7 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
     click.echo(f"citations: {found}/{len(cited)} found in their documents, {checked} checked against their "
                f"words, {len(problems)} do not match")
     for c in problems:
-        click.echo(f"citation does not match: {c.problem}")
+        click.echo(f"citation does not match: {printable(c.problem)}")
     if problems:
         sys.exit(1)
 
@@ -73,7 +73,7 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
 def engines_cmd(verbose: bool) -> None:
     """List the bargaining engines."""
     for spec in ENGINES.values():
-        console.print(f"[bold]{spec.name:<11}[/bold] {spec.summary}", highlight=False)
+        console.print(styled((f"{spec.name:<11}", "bold"), f" {spec.summary}"))
         if verbose:
             if not spec.parameters:
                 console.print("    (no parameters)", style="dim")
@@ -89,8 +89,7 @@ def scenarios_cmd() -> None:
         sc = load_builtin(sid)
         when = f" (as of {sc.as_of})" if sc.as_of else ""
         console.print(
-            f"[bold]{sid}[/bold]: {sc.name}{when}; {len(sc.actors)} actors, {len(sc.issues)} issues",
-            highlight=False,
+            styled((sid, "bold"), f": {sc.name}{when}; {len(sc.actors)} actors, {len(sc.issues)} issues")
         )
 
 
@@ -105,8 +104,7 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
     resolved = resolve(scenario, workspace)
     sc = resolved.scenario
     stored = f", version {resolved.version} from {workspace}" if resolved.version is not None else ""
-    console.print(f"[bold]{sc.name}[/bold] ({sc.id}{stored})" + (f", as of {sc.as_of}" if sc.as_of else ""),
-                  highlight=False)
+    console.print(styled((sc.name, "bold"), f" ({sc.id}{stored})" + (f", as of {sc.as_of}" if sc.as_of else "")))
     if sc.description:
         console.print(sc.description, highlight=False)
     actors = Table(title="Actors")
@@ -117,7 +115,7 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
         actors.add_row(a.id, a.name, a.kind, f"{a.capability:g}", rng)
     console.print(actors)
     for issue in sc.issues:
-        console.print(f"\n[bold]{issue.name}[/bold] ({issue.id}), status quo {fmt(issue.status_quo, 0)}")
+        console.print(styled("\n", (issue.name, "bold"), f" ({issue.id}), status quo {fmt(issue.status_quo, 0)}"))
         for anchor in issue.anchors:
             console.print(f"  {anchor.value:>5g}  {anchor.label}", highlight=False)
     stances = Table(title="Stances")
@@ -132,7 +130,7 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
         return
     missing = 0
     cited = _cited(sc, workspace, documents)
-    console.print("\n[bold]Evidence[/bold]")
+    console.print("\nEvidence", style="bold")
     for ev in sc.evidence:
         c = cited[ev.id]
         if c.words is None and not c.problem:
@@ -140,7 +138,7 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
             continue
         who = ev.speaker or ev.actor or ""
         date = f"{c.date}{' (guessed from the latest date in the text)' if c.date_guessed else ''}" if c.date else ""
-        console.print(f"[bold]{ev.id}[/bold] {ev.document}:{ev.start}-{ev.end} {who} {date}", highlight=False)
+        console.print(styled((ev.id, "bold"), f" {ev.document}:{ev.start}-{ev.end} {who} {date}"))
         if c.problem:
             console.print(f"  DOES NOT MATCH: {c.problem}", style="bold red", highlight=False, markup=False)
         else:
