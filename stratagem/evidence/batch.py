@@ -20,7 +20,7 @@ from pathlib import Path
 
 from stratagem.analysis.executor import default_workers, run_tasks
 from stratagem.evidence.errors import DocumentError
-from stratagem.evidence.extract import evidence_records, extract, issue_links
+from stratagem.evidence.extract import document_evidence
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import read_document
 from stratagem.evidence.metadata import DocumentMeta, apply_metadata
@@ -72,10 +72,8 @@ def prepare_file(
     except DocumentError as exc:
         return Prepared(path=str(path), document=None, error=str(exc))
     gaz = gazetteer or load_gazetteer(scenario=scenario)
-    extraction = extract(document, gazetteer=gaz)
-    links = issue_links(extraction, scenario.issues) if scenario is not None else []
     return Prepared(path=str(path), document=document,
-                    evidence=tuple(evidence_records(extraction, document.cleaned, links)))
+                    evidence=tuple(document_evidence(document, gazetteer=gaz, scenario=scenario)))
 
 
 def _run(task: _Task) -> list[Prepared]:

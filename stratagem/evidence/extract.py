@@ -90,6 +90,19 @@ def issue_links(
                        quotes=extraction.quotes, keywords=keywords)
 
 
+def document_evidence(
+    document: IngestedDocument, *, gazetteer: Gazetteer, scenario: Scenario | None = None
+) -> list[Evidence]:
+    """The one ingestion pipeline after reading: extract, link to the scenario's issues, make records.
+
+    The batch reader, the workspace and the web upload all call this, so a document gives the same
+    evidence however it arrived.
+    """
+    extraction = extract(document, gazetteer=gazetteer)
+    links = issue_links(extraction, scenario.issues) if scenario is not None else []
+    return evidence_records(extraction, document.cleaned, links)
+
+
 def evidence_records(
     extraction: Extraction, text: str, links: Iterable[IssueLink] = ()
 ) -> list[Evidence]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from stratagem.evidence.asof import AsOf, EvidenceAsOf, documents_as_of, evidence_as_of
 from stratagem.evidence.errors import DocumentError
-from stratagem.evidence.extract import evidence_records, extract, issue_links
+from stratagem.evidence.extract import document_evidence
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import ingest_bytes
 from stratagem.evidence.metadata import DocumentMeta, apply_metadata, extraction_options
@@ -47,9 +47,8 @@ def correct_document(
         raise WorkspaceError(f"cannot re-read document '{document_id}': {exc}", path=workspace.path) from exc
     document = apply_metadata(document, merged)
     gaz = gazetteer or load_gazetteer(scenario=scenario)
-    extraction = extract(document, gazetteer=gaz)
-    links = issue_links(extraction, scenario.issues) if scenario is not None else []
-    return workspace.replace_extraction(document_id, document, evidence_records(extraction, document.cleaned, links),
+    return workspace.replace_extraction(document_id, document,
+                                        document_evidence(document, gazetteer=gaz, scenario=scenario),
                                         options=extraction_options(gaz, scenario, None), meta=merged)
 
 

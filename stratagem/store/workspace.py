@@ -34,7 +34,7 @@ from stratagem.evidence.asof import EvidenceAsOf, evidence_as_of
 from stratagem.evidence.batch import ProgressCallback, prepare_files
 from stratagem.evidence.citations import DocumentText, resolve_citation
 from stratagem.evidence.draft import DraftStance, draft_stances, with_decision
-from stratagem.evidence.extract import evidence_records, extract, issue_links
+from stratagem.evidence.extract import document_evidence
 from stratagem.evidence.gazetteer import Gazetteer, load_gazetteer
 from stratagem.evidence.ingest import iter_document_paths, read_document
 from stratagem.evidence.metadata import DocumentMeta, apply_metadata, extraction_options
@@ -442,10 +442,8 @@ class Workspace:
             if options == stored_options and meta == stored_meta:
                 return AddResult(existing, created=False, n_evidence=self._count_evidence(existing))
         document = apply_metadata(document, meta)
-        extraction = extract(document, gazetteer=gaz)
-        links = issue_links(extraction, scenario.issues) if scenario is not None else []
-        return self.add_document(document, evidence_records(extraction, document.cleaned, links), options=options,
-                                 meta=meta)
+        return self.add_document(document, document_evidence(document, gazetteer=gaz, scenario=scenario),
+                                 options=options, meta=meta)
 
     def ingest_path(
         self,

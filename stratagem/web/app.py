@@ -30,7 +30,7 @@ from stratagem import __version__
 from stratagem.engines.registry import ENGINES
 from stratagem.evidence.citations import resolve_citation
 from stratagem.evidence.errors import DocumentError
-from stratagem.evidence.extract import evidence_records, extract, issue_links
+from stratagem.evidence.extract import document_evidence
 from stratagem.evidence.gazetteer import load_gazetteer
 from stratagem.evidence.ingest import ingest_bytes
 from stratagem.evidence.metadata import extraction_options
@@ -443,9 +443,8 @@ def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] |
                 if ws.document_meta(existing)[1] == options and stored is not None:
                     return UploadOut(kind="document", id=existing, created=False, n_evidence=stored.n_evidence)
                 doc = dataclasses.replace(doc, id=existing)
-            extraction = extract(doc, gazetteer=gazetteer)
-            links = issue_links(extraction, linked.issues) if linked is not None else []
-            result = ws.add_document(doc, evidence_records(extraction, doc.cleaned, links), options=options)
+            result = ws.add_document(doc, document_evidence(doc, gazetteer=gazetteer, scenario=linked),
+                                     options=options)
         return UploadOut(kind="document", id=result.document_id, created=result.created,
                          n_evidence=result.n_evidence, updated=result.updated)
 
