@@ -54,7 +54,8 @@ def test_deu_file_has_the_documented_counts(proposals) -> None:  # type: ignore[
 def test_capabilities_follow_the_treaty_regime() -> None:
     import datetime as dt
 
-    assert regime_for(dt.date(2004, 10, 31)) == "pre-nice"
+    assert regime_for(dt.date(2004, 4, 30)) == "pre-nice"
+    assert regime_for(dt.date(2004, 5, 1)) == regime_for(dt.date(2004, 10, 31)) == "accession-2004"
     assert regime_for(dt.date(2004, 11, 1)) == "nice"
     assert regime_for(dt.date(2014, 11, 1)) == "lisbon"
     pre = capabilities("pre-nice")

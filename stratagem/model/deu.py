@@ -12,10 +12,13 @@ Conventions (fixed before any score was looked at; docs/backtest.md):
   such actors.
 * Capability is the Council voting weight of the treaty regime in force on the
   final act's date (the proposal's introduction date when no final act was
-  recorded): pre-Nice before 1 November 2004, Nice until 31 October 2014,
-  Lisbon afterwards, where population stands in for the weight. The
-  Commission and the Parliament each get the largest member-state weight of
-  that regime.
+  recorded): pre-Nice (EU-15) before 1 May 2004; from 1 May to 31 October 2004
+  the Act of Accession's transitional votes (the EU-15 keep their pre-Nice
+  votes, the ten new states get Poland 8, Czech Republic and Hungary 5, the
+  Baltic states, Slovakia and Slovenia 3, Cyprus and Malta 2); Nice until
+  31 October 2014; Lisbon afterwards, where population stands in for the
+  weight. The Commission and the Parliament each get the largest member-state
+  weight of that regime.
 * The status quo is the reference point ``rp``; an issue without one has none.
 """
 
@@ -46,6 +49,10 @@ ACTOR_NAMES = {
 # Council votes under the Treaty of Amsterdam (EU-15), in force until 31 October 2004.
 PRE_NICE_WEIGHTS = {"de": 10, "fr": 10, "it": 10, "uk": 10, "es": 8, "be": 5, "el": 5, "nl": 5, "pt": 5,
                     "at": 4, "se": 4, "dk": 3, "ie": 3, "fi": 3, "lu": 2}
+# Act of Accession 2003, Article 26: from accession (1 May 2004) to 31 October 2004 the EU-15 kept their
+# votes and the ten new member states had these (124 votes in all).
+ACCESSION_2004_WEIGHTS = {**PRE_NICE_WEIGHTS, "pl": 8, "cz": 5, "hu": 5, "ee": 3, "lv": 3, "lt": 3, "sk": 3,
+                          "si": 3, "cy": 2, "mt": 2}
 # Council votes under the Treaty of Nice (with the 2004, 2007 and 2013 accessions), 1 Nov 2004 - 31 Oct 2014.
 NICE_WEIGHTS = {"de": 29, "fr": 29, "it": 29, "uk": 29, "es": 27, "pl": 27, "ro": 14, "nl": 13, "be": 12,
                 "cz": 12, "el": 12, "hu": 12, "pt": 12, "at": 10, "bu": 10, "se": 10, "dk": 7, "ie": 7,
@@ -55,6 +62,7 @@ LISBON_POPULATION = {"de": 81.2, "fr": 66.4, "uk": 64.9, "it": 60.8, "es": 46.4,
                      "nl": 16.9, "be": 11.3, "el": 10.9, "cz": 10.5, "pt": 10.4, "hu": 9.9, "se": 9.7,
                      "at": 8.6, "bu": 7.2, "dk": 5.7, "fi": 5.5, "sk": 5.4, "ie": 4.6, "cr": 4.2, "lt": 2.9,
                      "si": 2.1, "lv": 2.0, "ee": 1.3, "cy": 0.8, "lu": 0.6, "mt": 0.4}
+ACCESSION_2004 = dt.date(2004, 5, 1)
 NICE_START = dt.date(2004, 11, 1)
 LISBON_START = dt.date(2014, 11, 1)
 MIN_ACTORS = 3
@@ -69,7 +77,7 @@ class DeuProposal:
     scenario: Scenario
     procedure: str  # COD (co-decision) or CNS (consultation)
     voting_rule: str  # QMV or Unan as recorded
-    regime: str  # pre-nice, nice or lisbon: which capability table applies
+    regime: str  # pre-nice, accession-2004, nice or lisbon: which capability table applies
     scored: tuple[str, ...]  # issue ids that meet the scoring convention
 
     @property
@@ -79,8 +87,10 @@ class DeuProposal:
 
 def regime_for(day: dt.date) -> str:
     """The Council voting regime in force on ``day``."""
-    if day < NICE_START:
+    if day < ACCESSION_2004:
         return "pre-nice"
+    if day < NICE_START:
+        return "accession-2004"
     return "nice" if day < LISBON_START else "lisbon"
 
 
@@ -88,6 +98,7 @@ def capabilities(regime: str) -> dict[str, float]:
     """Capability per actor id under a regime: states' weights, institutions the largest of them."""
     table: dict[str, float] = {
         "pre-nice": {k: float(v) for k, v in PRE_NICE_WEIGHTS.items()},
+        "accession-2004": {k: float(v) for k, v in ACCESSION_2004_WEIGHTS.items()},
         "nice": {k: float(v) for k, v in NICE_WEIGHTS.items()},
         "lisbon": dict(LISBON_POPULATION),
     }[regime]
@@ -166,7 +177,8 @@ def _proposal(pid: str, rows: list[tuple[int, dict[str, str]]], source: str) -> 
                 continue
             if actor not in caps:
                 raise ScenarioError(f"{here}: {ACTOR_NAMES[actor]} has a position but no Council weight "
-                                    f"under the {regime} regime")
+                                    f"under the {regime} regime in force on {day.isoformat()} "
+                                    "(it was not yet a member state)")
             stances.append(Stance(actor=actor, issue=iid, position=position, salience=salience))
             present.add(actor)
             taking_part += 1
