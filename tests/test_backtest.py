@@ -89,10 +89,17 @@ def test_compromise_model_reproduces_the_published_convention(result) -> None:  
     assert abs(s.mae - 23.0) < 1.0
 
 
-def test_weighted_median_is_about_29_to_30(result) -> None:  # type: ignore[no-untyped-def]
+def test_weighted_median_agrees_with_the_published_figure(result) -> None:  # type: ignore[no-untyped-def]
+    s = result.scores["median"]
+    assert s.mae_ci95[0] <= 28.6 <= s.mae_ci95[1]
+    assert abs(s.mae - 28.6) < 2.0
+
+
+# -- regression pins (stratagem's own measured output, not outside references) ----------
+def test_pin_weighted_median_dev_file_figures(result) -> None:  # type: ignore[no-untyped-def]
+    """PIN: the dev file's median MAE and hit10 as measured by stratagem; a change here needs a reason."""
     s = result.scores["median"]
     assert 29.0 <= s.mae <= 30.5
-    assert s.mae_ci95[0] <= 28.6 <= s.mae_ci95[1]
     assert s.hit10 == pytest.approx(0.38, abs=0.01)
 
 

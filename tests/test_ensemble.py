@@ -150,11 +150,39 @@ def test_shock_actions() -> None:
         apply_shock(sc, shock({"action": "set_capability", "actor": "zz", "value": 1}))
 
 
-def test_builtin_shocks_apply() -> None:
+def test_builtin_shocks_apply_every_change_they_declare() -> None:
+    """Each change of each built-in shock is visible after it, checked against the state before it."""
+    checked = 0
     for sid in ("us-iraq-2020", "us-iraq-2024"):
         sc = load_builtin(sid)
         for sh in sc.shocks:
-            apply_shock(sc, sh)
+            before = sc
+            for k, ch in enumerate(sh.changes):
+                after = apply_shock(sc, sh.model_copy(update={"changes": sh.changes[: k + 1]}))
+                actors = {a.id: a for a in after.actors}
+                if ch.action == "remove_actor":
+                    assert ch.actor not in actors and all(st.actor != ch.actor for st in after.stances)
+                elif ch.action == "add_actor":
+                    assert ch.new_actor is not None and ch.new_actor.id in actors
+                elif ch.action in ("set_capability", "scale_capability"):
+                    assert ch.value is not None
+                    old = next(a for a in before.actors if a.id == ch.actor).capability
+                    want = ch.value if ch.action == "set_capability" else old * ch.value
+                    assert actors[ch.actor].capability == pytest.approx(max(want, 0.0))
+                else:
+                    assert ch.value is not None
+                    issue = next(i for i in sc.issues if i.id == ch.issue)
+                    old_st = next(st for st in before.stances if st.actor == ch.actor and st.issue == ch.issue)
+                    new_st = next(st for st in after.stances if st.actor == ch.actor and st.issue == ch.issue)
+                    if ch.action in ("set_position", "shift_position"):
+                        raw = ch.value if ch.action == "set_position" else old_st.position + ch.value
+                        assert new_st.position == pytest.approx(min(max(raw, issue.scale_min), issue.scale_max))
+                    else:
+                        raw = ch.value if ch.action == "set_salience" else old_st.salience + ch.value
+                        assert new_st.salience == pytest.approx(min(max(raw, 0.0), 100.0))
+                before = after
+                checked += 1
+    assert checked >= 4, "the built-in scenarios declare shocks with changes to check"
 
 
 def test_explanations() -> None:

@@ -33,6 +33,14 @@ HOSTILE_TEXT = (
     "in Iraq would be the main question on the table for both governments.\n"
 )
 
+# Dated before the scenario's as_of (2020-06-10), so drafting may use it; invented for this test.
+STANCE_TEXT = (
+    "Talks on the troop presence\n\n"
+    "BAGHDAD, June 2, 2020. Iraqi Prime Minister Mustafa al-Kadhimi said on Tuesday that all U.S. troops "
+    "must leave Iraq by the end of the year, and that Baghdad would reject any extension of the U.S. "
+    "military presence in the country.\n"
+)
+
 
 def form_post(c: TestClient, url: str, data: dict[str, str] | None = None, **kw: Any) -> Any:
     return c.post(url, data={**(data or {}), "csrf_token": token(c)}, follow_redirects=False, **kw)
@@ -216,14 +224,13 @@ def test_host_header_is_checked(tmp_path: Path) -> None:
 
 def test_drafts_can_be_made_accepted_and_rejected(client: TestClient) -> None:
     h = {"X-CSRF-Token": token(client)}
-    client.post("/api/documents", files={"file": ("talks.html", HOSTILE_HTML, "text/html")}, data={"scenario": SID},
-                headers=h)
+    client.post("/api/documents", files={"file": ("stance.txt", STANCE_TEXT.encode(), "text/plain")},
+                data={"scenario": SID}, headers=h)
     assert form_post(client, f"/scenarios/{SID}/drafts").status_code == 303
     drafts = client.get(f"/api/scenarios/{SID}/drafts").json()
     page = client.get(f"/scenarios/{SID}/drafts").text
     assert "Drafted stances" in page
-    if not drafts:
-        pytest.skip("the drafting rules found nothing to draft in the test document")
+    assert drafts, "a document dated before as_of with a stated stance gives at least one draft"
     first = drafts[0]["id"]
     r = client.post(f"/api/scenarios/{SID}/drafts/{first}/decision", json={"accepted": True}, headers=h)
     assert r.status_code == 200 and r.json()["status"] == "accepted"
