@@ -10,6 +10,7 @@ import click
 from stratagem.cli.app import cli, console, parse_date
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
+from stratagem.store import DEFAULT_WORKSPACE
 
 _WORKSPACE = click.Path(dir_okay=False, path_type=Path)
 
@@ -21,7 +22,7 @@ def document_group() -> None:
 
 
 @document_group.command("list")
-@click.option("--workspace", type=_WORKSPACE, default=Path("stratagem.db"), show_default=True)
+@click.option("--workspace", type=_WORKSPACE, default=Path(DEFAULT_WORKSPACE), show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def list_cmd(workspace: Path, as_json: bool) -> None:
     """Every stored document with its date (and how it was found), title and evidence count."""
@@ -46,7 +47,7 @@ def list_cmd(workspace: Path, as_json: bool) -> None:
 
 @document_group.command("set")
 @click.argument("document_id", metavar="ID")
-@click.option("--workspace", type=_WORKSPACE, default=Path("stratagem.db"), show_default=True)
+@click.option("--workspace", type=_WORKSPACE, default=Path(DEFAULT_WORKSPACE), show_default=True)
 @click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD",
               help="The publication date (replaces the one found in the document; events are re-dated).")
 @click.option("--title", default=None)

@@ -13,6 +13,7 @@ from stratagem.cli.app import cli, console, err_console, parse_date, styled
 from stratagem.cli.scenario_ref import load_scenario, resolve
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
+from stratagem.store import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from stratagem.store.scenarios import ResolvedScenario
@@ -77,7 +78,7 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
 
 @cli.command("ingest")
 @click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True, help="The workspace database (created if missing).")
 @click.option("--scenario", "scenario_ref", default=None, help="Add this scenario's actor aliases to the gazetteer.")
 @click.option("--date", "date_s", default=None, metavar="YYYY-MM-DD", help=_DATE_HELP)
@@ -149,7 +150,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
 
 
 @cli.command("evidence")
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True)
 @click.option("--actor", default=None)
 @click.option("--issue", default=None)
@@ -195,7 +196,7 @@ def evidence_cmd(workspace: Path, actor: str | None, issue: str | None, kind: st
 
 @cli.command("draft")
 @click.argument("scenario_ref", metavar="SCENARIO")
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True)
 @click.option("--accept", "accept_ids", multiple=True, metavar="DRAFT_ID", help="Accept a draft (repeatable).")
 @click.option("--reject", "reject_ids", multiple=True, metavar="DRAFT_ID", help="Reject a draft (repeatable).")

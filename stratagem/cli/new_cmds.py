@@ -8,11 +8,12 @@ import click
 
 from stratagem.cli.app import cli, console, err_console, parse_date
 from stratagem.model.errors import StratagemError
+from stratagem.store import DEFAULT_WORKSPACE
 
 
 @cli.command("new")
 @click.argument("scenario_id", metavar="ID")
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True, help="The workspace whose documents to read.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the skeleton to this file (default: print it).")

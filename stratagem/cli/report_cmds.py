@@ -11,6 +11,7 @@ from stratagem.cli.app import err_console
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.shocks import resolve_shocks
+from stratagem.store import DEFAULT_WORKSPACE
 
 
 @cli_group.command("report")
@@ -79,7 +80,7 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
 @cli_group.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (keep it local).")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True, help="Workspace for documents and scenario versions (created if missing).")
 @click.option("--documents", multiple=True, type=click.Path(path_type=Path),
               help="Directory with the documents built-in scenarios cite.")

@@ -20,6 +20,7 @@ from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
 from stratagem.model.shocks import resolve_shocks
+from stratagem.store import DEFAULT_WORKSPACE
 
 
 @cli.command("forecast")
@@ -176,7 +177,7 @@ def _with_ensemble_options(fn: Callable[..., None]) -> Callable[..., None]:
 @click.argument("scenario", required=False)
 @_with_ensemble_options
 @click.option("--save", is_flag=True, help="Save the run in the workspace (list, reopen, compare: `stratagem runs`).")
-@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path("stratagem.db"),
+@click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path), default=Path(DEFAULT_WORKSPACE),
               show_default=True, help="Workspace database for --save (and for SCENARIO as ID@VERSION).")
 @click.option("--label", default="", help="A note stored with a saved run.")
 def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rounds: int | None, seed: int,

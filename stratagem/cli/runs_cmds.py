@@ -11,12 +11,13 @@ from rich.table import Table
 
 from stratagem.cli.app import cli, console, fmt, styled
 from stratagem.model.errors import StratagemError
+from stratagem.store import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:
     from stratagem.store.workspace import Workspace
 
 _workspace_option = click.option("--workspace", type=click.Path(dir_okay=False, path_type=Path),
-                                 default=Path("stratagem.db"), show_default=True)
+                                 default=Path(DEFAULT_WORKSPACE), show_default=True)
 
 
 def _open(workspace: Path) -> Workspace:

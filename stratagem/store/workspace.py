@@ -41,9 +41,9 @@ from stratagem.evidence.metadata import DocumentMeta, apply_metadata, extraction
 from stratagem.evidence.records import IngestedDocument, RemovedLine
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Evidence, Scenario
+from stratagem.store import DEFAULT_WORKSPACE
 
 SCHEMA_VERSION = 1
-DEFAULT_WORKSPACE = "stratagem.db"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -39,6 +39,7 @@ from stratagem.model.schema import Evidence, Scenario
 from stratagem.report import build, charts
 from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
+from stratagem.store import DEFAULT_WORKSPACE
 from stratagem.store.workspace import Workspace
 from stratagem.web import editing, roundtrip, state
 from stratagem.web.runs import (
@@ -176,7 +177,7 @@ def highlight_segments(text: str, spans: list[tuple[int, int, str, str]]) -> lis
 _KIND_ORDER = {"quote": 0, "event": 1, "claim": 2}
 
 
-def create_app(workspace: str | Path = "stratagem.db", *, documents: list[str] | None = None,
+def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str] | None = None,
                allowed_hosts: list[str] | None = None, job_workers: int = 2, max_draws: int = MAX_DRAWS) -> FastAPI:
     """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check."""
     ws_path = Path(workspace)

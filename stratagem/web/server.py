@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
+from stratagem.store import DEFAULT_WORKSPACE
+
 
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost)."""
@@ -23,7 +25,7 @@ def allowed_hosts(host: str) -> list[str] | None:
     return None
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8000, workspace: str | Path = "stratagem.db",
+def serve(*, host: str = "127.0.0.1", port: int = 8000, workspace: str | Path = DEFAULT_WORKSPACE,
           documents: list[str] | None = None) -> None:
     import uvicorn
 
