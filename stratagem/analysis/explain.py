@@ -45,16 +45,24 @@ class Sensitivity:
     position: float  # forecast points per position point
     salience: float  # forecast points per salience point (0-100 scale)
     capability: float  # forecast points per 10% more capability
+    # the forecast jumps or kinks here (its one-sided differences disagree), so the central
+    # difference above is no slope: the forecast is piecewise constant or switches cycle phase
+    discontinuous: bool = False
 
 
 def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,
                         rounds: int | None = None) -> list[Sensitivity]:
-    """Central differences around the point inputs, one batched call for all actors."""
+    """Central differences around the point inputs, one batched call for all actors.
+
+    A difference across a discontinuity (a jump, a kink or a switch between the phases
+    of a cycle) is flagged ``discontinuous``: the two one-sided differences disagree by
+    more than half the larger, which no smooth response does at these step sizes.
+    """
     a = to_arrays(scenario)
     spec = get_engine(engine)
     p = spec.resolve(params or {})
     n, m = a.n_actors, a.n_issues
-    batch_X, batch_S, batch_C = [], [], []
+    batch_X, batch_S, batch_C = [a.X], [a.S], [a.C]
     h_pos, h_sal, f_cap = 1.0, 0.05, 1.1
     for i in range(n):
         for sign in (1.0, -1.0):
@@ -76,7 +84,9 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
             batch_S.append(a.S)
             batch_C.append(C)
     values = evaluate(a, engine, np.array(batch_X), np.array(batch_S), np.array(batch_C), p, rounds)
-    values = values.reshape(n, 3, 2, m)
+    base, values = values[0], values[1:].reshape(n, 3, 2, m)
+    up, down = values[:, :, 0, :] - base, base - values[:, :, 1, :]  # (n, 3, m) one-sided changes
+    kinked = np.abs(up - down) > 0.5 * np.maximum(np.abs(up), np.abs(down)) + 1e-9
     out = []
     for i, actor in enumerate(a.actor_ids):
         for k, issue in enumerate(a.issue_ids):
@@ -85,7 +95,8 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
             d_pos = (values[i, 0, 0, k] - values[i, 0, 1, k]) / (2 * h_pos)
             d_sal = (values[i, 1, 0, k] - values[i, 1, 1, k]) / (2 * h_sal * 100)
             d_cap = (values[i, 2, 0, k] - values[i, 2, 1, k]) / 2
-            out.append(Sensitivity(actor, issue, float(d_pos), float(d_sal), float(d_cap)))
+            out.append(Sensitivity(actor, issue, float(d_pos), float(d_sal), float(d_cap),
+                                   bool(kinked[i, :, k].any())))
     return out
 
 

@@ -40,6 +40,7 @@ class IssueForecast:
     stop_reason: str
     cycle: tuple[int, int] | None
     distribution: tuple[tuple[float, float], ...] | None = None
+    cycle_range: tuple[float, float] | None = None  # lowest and highest forecast over the cycle
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -51,7 +52,12 @@ class IssueForecast:
             "status_quo": self.status_quo,
             "label": self.label,
             "stop_reason": self.stop_reason,
-            "cycle": None if self.cycle is None else {"start": self.cycle[0], "period": self.cycle[1]},
+            "cycle": None if self.cycle is None else {
+                "start": self.cycle[0], "period": self.cycle[1],
+                "low": None if self.cycle_range is None else self.cycle_range[0],
+                "high": None if self.cycle_range is None else self.cycle_range[1],
+                "forecast": "mean of the per-round forecasts over one period",
+            },
         }
         if self.distribution is not None:
             out["distribution"] = [{"position": p, "probability": q} for p, q in self.distribution]
@@ -139,11 +145,17 @@ def forecast(
 
 
 def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueForecast, ...]:
-    """Each issue's final forecast with its label, stop reason and (ktab) distribution."""
+    """Each issue's final forecast with its label, stop reason and (ktab) distribution.
+
+    Where the run ends in a cycle the forecast is the cycle summary
+    (:attr:`Trajectory.final_forecast`) and ``cycle_range`` its range.
+    """
     distributions = trajectory.extras.get("distribution")
+    finals, ranges = trajectory.final_forecast, trajectory.forecast_range
     issues = []
     for k, issue in enumerate(scenario.issues):
-        value = float(trajectory.forecast[-1, k])
+        value = float(finals[k])
+        cycle = trajectory.cycle[k] if trajectory.cycle else None
         dist = None
         if distributions is not None:
             dist = tuple((float(p), float(q)) for p, q in distributions[k])
@@ -157,8 +169,9 @@ def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueFo
                 status_quo=issue.status_quo,
                 label=issue.label_for(value),
                 stop_reason=trajectory.stop_reason[k] if trajectory.stop_reason else "",
-                cycle=trajectory.cycle[k] if trajectory.cycle else None,
+                cycle=cycle,
                 distribution=dist,
+                cycle_range=None if cycle is None else (float(ranges[k, 0]), float(ranges[k, 1])),
             )
         )
     return tuple(issues)

@@ -78,10 +78,14 @@ def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
     for name in results:
         table.add_column(name[:6], justify="right", no_wrap=True)
     for k, issue in enumerate(sc.issues):
-        table.add_row(issue.id, fmt(issue.status_quo), *[fmt(r.issues[k].forecast) for r in results.values()])
+        table.add_row(issue.id, fmt(issue.status_quo),
+                      *[fmt(r.issues[k].forecast) + ("*" if r.issues[k].cycle else "") for r in results.values()])
     console.print(table)
     console.print("sq = status quo; engine names cut to 6 letters (stratagem engines lists them)", style="dim",
                   highlight=False)
+    if any(i.cycle for r in results.values() for i in r.issues):
+        console.print("* the run ends in a cycle: the forecast is the mean of the per-round forecasts over one "
+                      "period (range below)", style="dim", highlight=False)
     if any(issue.anchors for issue in sc.issues):
         console.print("What the numbers mean (nearest anchor to the middle engine's forecast):")
         for k, issue in enumerate(sc.issues):
@@ -96,7 +100,9 @@ def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
             for i in r.issues:
                 if i.cycle is not None:
                     console.print(
-                        f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}",
+                        f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}"
+                        + ("" if i.cycle_range is None else
+                           f"; forecast over the cycle {fmt(i.cycle_range[0])}-{fmt(i.cycle_range[1])}"),
                         style="dim",
                         highlight=False,
                     )
@@ -287,8 +293,12 @@ def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: 
         table.add_column(col)
     ranked = sorted(sens, key=lambda s: -(abs(s.position) * 10 + abs(s.salience) * 10 + abs(s.capability)))
     for s in ranked[:15]:
-        table.add_row(s.issue, s.actor, f"{s.position:+.2f}", f"{s.salience:+.2f}", f"{s.capability:+.2f}")
+        table.add_row(s.issue + ("!" if s.discontinuous else ""), s.actor, f"{s.position:+.2f}",
+                      f"{s.salience:+.2f}", f"{s.capability:+.2f}")
     console.print(table)
+    if any(s.discontinuous for s in ranked[:15]):
+        console.print("! the forecast jumps here (a threshold or a switch between cycle phases): the figure is a "
+                      "difference across the jump, not a slope", style="dim", highlight=False)
     if indices:
         table = Table(title=f"Variance explained over the input ranges ({draws} draws)")
         for col in ("issue", "input", "share of variance"):

@@ -7,7 +7,7 @@ mask; they return a :class:`Trajectory`. Nothing here reads files or prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +57,42 @@ class Trajectory:
 
     @property
     def final_forecast(self) -> FloatArray:
-        return self.forecast[-1]
+        """The forecast per issue: the last round's, or the cycle summary where the run cycles.
+
+        A run that ends in a cycle has no last state worth the name: the round limit
+        picks a phase. Its forecast is then the mean of the engine's per-round forecast
+        over one period of the cycle (each phase counts as often as the run visits it),
+        which does not depend on the round limit (:func:`cycle_summary`).
+        """
+        return cycle_summary(self.forecast, self.cycle)[0]
+
+    @property
+    def forecast_range(self) -> FloatArray:
+        """(m, 2): per issue the lowest and highest per-round forecast over the cycle (both the
+        forecast where the run does not cycle)."""
+        _, lo, hi = cycle_summary(self.forecast, self.cycle)
+        return np.stack([lo, hi], axis=-1)
+
+
+def cycle_summary(
+    forecast: FloatArray, cycle: Sequence[tuple[int, int] | None]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Per issue (value, low, high) from per-round forecasts (rounds + 1, m) and cycles.
+
+    Where issue k cycles with (start, period) the states of rounds start .. start +
+    period - 1 repeat for ever; the value is the mean of their forecasts and low/high
+    their range. Elsewhere all three are the last round's forecast.
+    """
+    last = np.array(forecast[-1], dtype=float)
+    value, low, high = last.copy(), last.copy(), last.copy()
+    for k, c in enumerate(cycle):
+        if c is None or c[1] < 2:
+            continue
+        start, period = c
+        phases = forecast[start : start + period, k]
+        value[k] = float(np.mean(phases))
+        low[k], high[k] = float(phases.min()), float(phases.max())
+    return value, low, high
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
+    cycle_summary,
     round_summaries,
     weighted_median,
 )
@@ -731,6 +732,15 @@ def bdm_final_batch(
             hi = min(B, lo + step)
             runs = run_issue_batch(X[lo:hi, idx, k], C[lo:hi, idx], S[lo:hi, idx, k], rounds=rounds, opts=opts)
             w = C[lo:hi, idx] * S[lo:hi, idx, k]
-            out[lo:hi, k] = weighted_median(runs.final()[:, :, None], w[:, :, None],
-                                            np.ones((hi - lo, len(idx), 1), bool))[:, 0]
+            out[lo:hi, k] = _median_of(runs.final(), w)
+            for b in np.flatnonzero(runs.cycle_period > 1):
+                # the cycle summary of Trajectory.final_forecast, game by game
+                start, period = int(runs.cycle_start[b]), int(runs.cycle_period[b])
+                phases = _median_of(runs.history[start : start + period, b], np.broadcast_to(w[b], (period, len(idx))))
+                out[lo + b, k] = cycle_summary(phases[:, None], [(0, period)])[0][0]
     return out
+
+
+def _median_of(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted median of each row of x (B, n) with weights w (B, n): the forecast of a state."""
+    return weighted_median(x[:, :, None], w[:, :, None], np.ones((*x.shape, 1), bool))[:, 0]

@@ -91,6 +91,7 @@ _MIN_SIGNIFICANT_GAIN = 1e-5  # SMPState::bestChallenge
 _POSITION_TOLERANCE = 1e-3  # SMPModel::posTol, on the [0, 1] scale
 _MARKOV_MAX_ITER = 1000
 _STOP_MIN_TURNS, _STOP_MAX_TURNS, _STOP_RATIO, _STOP_DELTA = 2, 100, 0.02, 1e-4
+_CYCLE_TOLERANCE = 1e-12  # on the [0, 1] scale: states this close are the same state
 _BLOCK_ELEMENTS = 131_072  # bound on temporary 3-D blocks (1 MB each: they stay in cache)
 
 
@@ -928,6 +929,8 @@ def run_ktab(
     reason = f"fixed number of turns ({rounds})" if rounds is not None else "turn limit (100)"
     d01 = 0.0
     t = 0
+    cycle: tuple[int, int] | None = None
+    repeats = opts.state_transitions == "Deterministic"  # a drawn transition may leave a state it revisited
     while t < limit:
         t += 1
         P, G = _all_challenges(state, Cx, stot, opts)
@@ -944,6 +947,16 @@ def run_ktab(
         outcomes.append(_outcome(state, Sx, Cx, opts))
         if t == 1:
             d01 = dist
+        if repeats and cycle is None:
+            for earlier in range(t - 1, -1, -1):
+                past = states[earlier]
+                if (np.abs(past.X - state.X).max() <= _CYCLE_TOLERANCE
+                        and np.abs(past.ideals - state.ideals).max() <= _CYCLE_TOLERANCE):
+                    cycle = (earlier, t - earlier)
+                    break
+            if cycle is not None and cycle[1] > 1 and rounds is None and not opts.compat:
+                reason = f"cycle of period {cycle[1]} from turn {cycle[0]}"
+                break  # the run repeats from here on (KTAB itself runs on: compat mode does too)
         if rounds is None and t >= _STOP_MIN_TURNS and dist / (d01 + _STOP_DELTA) < _STOP_RATIO:
             reason = f"converged: turn {t} moved less than 2% of turn 1"
             break
@@ -971,7 +984,7 @@ def run_ktab(
         mean=mean,
         median=median,
         stop_reason=(reason,) * m,
-        cycle=(None,) * m,
+        cycle=(cycle if cycle is not None and cycle[1] > 1 else None,) * m,
         moves=tuple(moves),
         risk=np.stack([s.R for s in states]),
         extras=extras,

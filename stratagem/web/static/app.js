@@ -46,7 +46,7 @@
     var head = ["issue", "status quo"].concat(r.engines);
     var rows = r.issues.map(function (issue, k) {
       return [issue.name, fmt(issue.status_quo)].concat(r.engines.map(function (e) {
-        var value = fmt(r.forecasts[e].issues[k].forecast);
+        var value = fmt(r.forecasts[e].issues[k].forecast) + (r.forecasts[e].issues[k].cycle ? "*" : "");
         if (r.baseline) { value += " (" + (r.forecasts[e].issues[k].forecast - r.baseline[e].issues[k].forecast >= 0 ? "+" : "") +
           fmt(r.forecasts[e].issues[k].forecast - r.baseline[e].issues[k].forecast) + ")"; }
         return value;
@@ -54,6 +54,19 @@
     });
     results.appendChild(table(head, rows, "forecast-table"));
     if (r.baseline) { results.appendChild(el("p", "In brackets: change against the baseline without the shocks.", "note")); }
+    r.engines.forEach(function (e) {
+      var f = r.forecasts[e];
+      if (!f.rounds) { return; }
+      var reasons = f.issues.map(function (i) { return i.stop_reason; }).filter(function (v, i, a) { return a.indexOf(v) === i; });
+      var text = e + ": " + f.rounds + " rounds (" + reasons.join(", ") + ")";
+      f.issues.forEach(function (i) {
+        if (i.cycle) {
+          text += "; " + i.id + " cycles with period " + i.cycle.period + " from round " + i.cycle.start +
+            ": forecast* = mean over the cycle, range " + fmt(i.cycle.low) + "-" + fmt(i.cycle.high) + " (" + i.label + ")";
+        }
+      });
+      results.appendChild(el("p", text, "note"));
+    });
     chart("engines", r.figures.engines);
     r.issues.forEach(function (issue) { chart("map-" + issue.id, r.figures["map-" + issue.id]); });
     r.issues.forEach(function (issue) { chart("trajectory-" + issue.id, r.figures["trajectory-" + issue.id]); });
