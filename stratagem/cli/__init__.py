@@ -1,15 +1,9 @@
-"""The ``stratagem`` command line: importing this package registers every command."""
+"""The ``stratagem`` command line: the group, and its commands imported only when they run.
 
-from stratagem.cli import (  # noqa: F401  (registers commands)
-    backtest_cmds,
-    document_cmds,
-    evidence_cmds,
-    new_cmds,
-    report_cmds,
-    run_cmds,
-    runs_cmds,
-    scenario_cmds,
-)
+Each command lives in a ``*_cmds`` module that parses and prints; :mod:`stratagem.cli.lazy`
+lists them so ``stratagem --help`` needs none of the library.
+"""
+
 from stratagem.cli.app import cli, main
 
 __all__ = ["cli", "main"]

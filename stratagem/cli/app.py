@@ -10,14 +10,12 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from rich.console import Console
-from rich.style import Style
-from rich.text import Text
 
 from stratagem import __version__
+from stratagem.cli.lazy import LazyGroup
 from stratagem.model.errors import StratagemError
 
 # C0 and C1 control characters (ESC starts terminal escape sequences) other than newline and tab,
@@ -31,28 +29,22 @@ def printable(text: str) -> str:
                             else f"\\u{ord(m.group()):04x}", text)
 
 
-class LiteralConsole(Console):
-    """A Rich console that prints every string literally: names, ids, quotes and paths come from users.
+if TYPE_CHECKING:
+    from stratagem.cli.output import LiteralConsole as LiteralConsole
+    from stratagem.cli.output import console as console
+    from stratagem.cli.output import err_console as err_console
+    from stratagem.cli.output import styled as styled
 
-    Rich markup (``[/b]`` would raise, ``[note]`` would vanish), emoji codes (``:100:``) and
-    highlighting are off whatever a call asks for, and control characters are neutralised;
-    styling is done with ``style=`` or :func:`styled` instead of markup.
-    """
-
-    def render_str(self, text: str, *, style: str | Style = "", justify: Any = None, overflow: Any = None,
-                   emoji: bool | None = None, markup: bool | None = None, highlight: bool | None = None,
-                   highlighter: Any = None) -> Text:
-        return super().render_str(printable(text), style=style, justify=justify, overflow=overflow,
-                                  emoji=False, markup=False, highlight=False, highlighter=highlighter)
+_CONSOLE_NAMES = ("LiteralConsole", "console", "err_console", "styled")
 
 
-def styled(*parts: str | tuple[str, str]) -> Text:
-    """One line from plain strings and ``(string, style)`` pairs, every string printed literally."""
-    return Text.assemble(*(printable(p) if isinstance(p, str) else (printable(p[0]), p[1]) for p in parts))
+def __getattr__(name: str) -> Any:
+    """The consoles and ``styled`` from :mod:`stratagem.cli.output`, imported (with Rich) on first use."""
+    if name not in _CONSOLE_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from stratagem.cli import output
 
-
-console = LiteralConsole(markup=False, emoji=False, highlight=False)
-err_console = LiteralConsole(stderr=True, markup=False, emoji=False, highlight=False)
+    return getattr(output, name)
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, str]:
@@ -81,7 +73,7 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="stratagem")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
@@ -92,7 +84,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    __getattr__("err_console").print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
     sys.exit(code)
 
 

@@ -5,22 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich import box
 from rich.table import Table
 
-from stratagem.analysis.ensemble import EnsembleResult, run_ensemble
-from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
 from stratagem.cli.app import cli, console, err_console, fmt, parse_options, styled
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
-from stratagem.model.schema import Scenario
 from stratagem.model.shocks import resolve_shocks
 from stratagem.store import DEFAULT_WORKSPACE
+
+if TYPE_CHECKING:  # the ensemble and explain modules are imported by the commands that use them
+    from stratagem.analysis.ensemble import EnsembleResult
+    from stratagem.model.schema import Scenario
 
 
 @cli.command("forecast")
@@ -126,6 +127,8 @@ def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, d
 
 def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> EnsembleResult:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from stratagem.analysis.ensemble import run_ensemble
 
     if quiet:
         return run_ensemble(sc, **kwargs)
@@ -262,6 +265,8 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
 def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,
                 seed: int, as_json: bool, workspace: Path | None) -> None:
     """Who moved and why, pivotal actors, and whom to persuade."""
+    from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
+
     sc = load_scenario(scenario, workspace)
     opts = parse_options(options)
     run = forecast(sc, engine, rounds=rounds, seed=seed, options=opts)

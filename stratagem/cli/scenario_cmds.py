@@ -11,7 +11,6 @@ from rich.table import Table
 
 from stratagem.cli.app import cli, console, fmt, printable, styled
 from stratagem.cli.scenario_ref import load_scenario, resolve, workspace_option
-from stratagem.engines.registry import ENGINES
 from stratagem.model.builtin import builtin_ids, load_builtin
 from stratagem.model.schema import Scenario
 
@@ -72,6 +71,8 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
 @click.option("--verbose", "-v", is_flag=True, help="List each engine's parameters and defaults.")
 def engines_cmd(verbose: bool) -> None:
     """List the bargaining engines."""
+    from stratagem.engines.registry import ENGINES
+
     for spec in ENGINES.values():
         console.print(styled((f"{spec.name:<11}", "bold"), f" {spec.summary}"))
         if verbose:

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from click.core import ParameterSource
 
-from stratagem.model.schema import Scenario
-from stratagem.store.scenarios import ResolvedScenario, parse_version_ref, resolve_scenario_ref
+if TYPE_CHECKING:  # imported when a command resolves a scenario, not when the CLI starts
+    from stratagem.model.schema import Scenario
+    from stratagem.store.scenarios import ResolvedScenario
 
 F = TypeVar("F", bound=Callable[..., None])
 
@@ -35,6 +36,8 @@ def workspace_option(fn: F) -> F:
 def resolve(reference: str | None, workspace: Path | None, *, default_answers_plain_ids: bool = False
             ) -> ResolvedScenario:
     """Resolve SCENARIO with the command's ``--workspace`` (see the module docstring for defaults)."""
+    from stratagem.store.scenarios import parse_version_ref, resolve_scenario_ref
+
     ctx = click.get_current_context(silent=True)
     if workspace is not None and ctx is not None and not default_answers_plain_ids:
         source = ctx.get_parameter_source("workspace")

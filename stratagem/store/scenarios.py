@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stratagem.model.builtin import resolve_scenario as resolve_model_scenario
 from stratagem.model.errors import ScenarioError
-from stratagem.model.schema import Scenario
-from stratagem.store.workspace import Workspace
+
+if TYPE_CHECKING:
+    from stratagem.model.schema import Scenario
 
 #: ``ID@VERSION`` (VERSION a positive integer, or ``latest``).
 VERSION_REF = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})@(?P<version>[1-9][0-9]{0,8}|latest)$")
@@ -57,6 +59,8 @@ def resolve_scenario_ref(reference: str | None, workspace: str | Path | None = N
             raise ScenarioError(f"{path}: no such workspace (for '{reference}')")
         return ResolvedScenario(resolve_model_scenario(reference), str(reference) if reference else "built-in")
     if reference is not None:
+        from stratagem.store.workspace import Workspace  # the evidence layer, only for a real workspace
+
         sid, version = parsed if parsed is not None else (reference, None)
         with Workspace(path) as ws:
             versions = ws.scenario_versions(sid)
