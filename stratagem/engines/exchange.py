@@ -23,6 +23,12 @@ voting positions until a round makes no exchange or the round limit is hit;
 the default is one round, the original model.
 Ties between equally good exchanges go to the lowest (i, j, p, q) in scenario
 order, so runs are deterministic.
+
+Memory and time: the best exchange of every ordered issue pair is kept, and after an
+exchange on p and q only the pairs touching p or q are re-examined (the others' inputs did
+not change), a block of cells at a time; nothing of size n^2 m^2 is ever built. The
+numbers are those of a full search at every step. :func:`check_size` refuses runs whose
+worst case is too large before they start.
 """
 
 from __future__ import annotations
@@ -39,46 +45,138 @@ from stratagem.engines.base import (
     round_summaries,
     weights,
 )
+from stratagem.model.errors import EngineError
 
 GAIN_TOLERANCE = 1e-9
+BLOCK = 1 << 16  # (issue pair, i, j) cells examined at once: bounds the temporary arrays to a few MB
+# The size check: the worst case makes about n*m/2 exchanges per round, and each re-examines the
+# ~4m issue pairs that touch the two issues it moved, over about n^2/4 actor pairs each.
+MAX_WORK = 1e9  # estimated evaluations; 100 actors x 20 issues (2e8) takes about 25 s on one core
 
 
-def _best_exchange(
-    V: FloatArray, S: FloatArray, W: FloatArray, active: BoolArray, used: BoolArray
-) -> tuple[float, int, int, int, int, float, float] | None:
-    """The highest-gain feasible exchange: (gain, i, j, p, q, move of i on p, move of j on q)."""
-    total = W.sum(axis=0)
-    safe_total = np.where(total > 0, total, 1.0)
-    outcome = (W * V).sum(axis=0) / safe_total
-    side = np.sign(V - outcome) * active  # +1 above, -1 below, 0 at the outcome or no stance
-    share = W / safe_total  # how far O moves per unit of an actor's move
-    n, m = V.shape
-    i_idx, j_idx, p_idx, q_idx = np.meshgrid(np.arange(n), np.arange(n), np.arange(m), np.arange(m),
-                                             indexing="ij")
-    sip, sjp = S[i_idx, p_idx], S[j_idx, p_idx]
-    siq, sjq = S[i_idx, q_idx], S[j_idx, q_idx]
-    feasible = (
-        (i_idx != j_idx) & (p_idx != q_idx)
-        & (side[i_idx, p_idx] * side[j_idx, p_idx] < 0)
-        & (side[i_idx, q_idx] * side[j_idx, q_idx] < 0)
-        & (sip * sjq < sjp * siq)
-        & ~used[i_idx, p_idx] & ~used[j_idx, q_idx]
-        & (share[i_idx, p_idx] > 0) & (share[j_idx, q_idx] > 0)
-    )
+def check_size(n_actors: int, n_issues: int, rounds: int) -> None:
+    """Refuse, before any work, a run too large to finish in reasonable time (EngineError, one line)."""
+    work = estimated_work(n_actors, n_issues, rounds)
+    if work > MAX_WORK:
+        raise EngineError(
+            f"exchange: {n_actors} actors x {n_issues} issues x {rounds} round(s) is too large for the exchange "
+            f"engine (about {work:.0e} trade evaluations, the limit is {MAX_WORK:.0e}): use fewer actors, "
+            "issues or rounds, or another engine")
+
+
+def estimated_work(n_actors: int, n_issues: int, rounds: int) -> float:
+    """Worst-case (actor pair x issue pair) evaluations: the first scan plus ~4m pairs per exchange."""
+    n, m = float(n_actors), float(n_issues)
+    if m < 2 or n < 2:
+        return 0.0
+    pairs = n * n / 4
+    return max(1, rounds) * (m * m * pairs + (n * m / 2) * 4 * m * pairs)
+
+
+Candidate = tuple[float, int, int, float, float]  # gain, i, j, a (dO_p), b (dO_q)
+
+
+class _Market:
+    """Outcomes, sides and shares of the current voting positions (recomputed whole after each exchange,
+    so every number is the one a full recomputation gives)."""
+
+    def __init__(self, V: FloatArray, S: FloatArray, W: FloatArray, active: BoolArray) -> None:
+        total = W.sum(axis=0)
+        safe_total = np.where(total > 0, total, 1.0)
+        self.outcome = (W * V).sum(axis=0) / safe_total
+        self.side = np.sign(V - self.outcome) * active  # +1 above, -1 below, 0 at the outcome or no stance
+        self.share = W / safe_total  # how far O moves per unit of an actor's move
+        # quadrant of each actor on each issue pair (3*(side_p+1) + side_q+1); only the corners 0, 2, 6, 8 trade
+        sides = self.side.astype(np.int8) + 1
+        code = 3 * sides[:, :, None] + sides[:, None, :]
+        corner = (code == 0) | (code == 2) | (code == 6) | (code == 8)
+        self.code = np.where(corner, code, 100).astype(np.int8)
+        self.can_supply = self.share > 0
+        self.Vt, self.St, self.sharet = (np.ascontiguousarray(A.T).ravel() for A in (V, S, self.share))
+
+
+def _best_of_pairs(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray,
+                   pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Candidate | None]:
+    """The best exchange of each issue pair (p, q), i supplying on p and j on q: highest gain, then the
+    lowest (i, j). Pairs are evaluated a block at a time, so temporaries stay under ``BLOCK`` cells."""
+    n = V.shape[0]
+    out: dict[tuple[int, int], Candidate | None] = dict.fromkeys(pairs)
+    per_block = max(1, BLOCK // (n * n))
+    for start in range(0, len(pairs), per_block):
+        chunk = pairs[start:start + per_block]
+        P = np.array([p for p, _ in chunk])[:, None, None]
+        Q = np.array([q for _, q in chunk])[:, None, None]
+        for rows in range(0, n, max(1, BLOCK // n)):
+            ii = np.arange(rows, min(n, rows + max(1, BLOCK // n)))[None, :, None]
+            jj = np.arange(n)[None, None, :]
+            _block_best(V, S, mk, used, chunk, P, Q, ii, jj, out)
+    return out
+
+
+def _block_best(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, chunk: list[tuple[int, int]],
+                P: Any, Q: Any, ii: Any, jj: Any, out: dict[tuple[int, int], Candidate | None]) -> None:
+    outcome = mk.outcome
+    # Opposite sides on both issues, as one comparison: the quadrant code of j must mirror i's.
+    code_i = np.where(mk.can_supply[ii, P] & ~used[ii, P], mk.code[ii, P, Q], -1)
+    code_j = np.where(mk.can_supply[jj, Q] & ~used[jj, Q], 8 - mk.code[jj, P, Q], -2)
+    feasible = code_i == code_j
     if not feasible.any():
-        return None
-    ii, jj, pp, qq = i_idx[feasible], j_idx[feasible], p_idx[feasible], q_idx[feasible]
-    a_max = np.minimum(np.abs(V[ii, pp] - V[jj, pp]) * share[ii, pp], np.abs(outcome[pp] - V[jj, pp]))
-    b_max = np.minimum(np.abs(V[jj, qq] - V[ii, qq]) * share[jj, qq], np.abs(outcome[qq] - V[ii, qq]))
-    rate = (S[ii, pp] + S[jj, pp]) / (S[ii, qq] + S[jj, qq])  # dO_q per unit dO_p for equal gains
+        return
+    k, i, j = np.nonzero(feasible)  # C order: by pair, then i, then j
+    i, j = ii[0, i, 0], jj[0, 0, j]
+    n = V.shape[0]
+    p_at, q_at = P[k, 0, 0] * n, Q[k, 0, 0] * n  # flat offsets into the issue-major copies
+    ip, jp, iq, jq = p_at + i, p_at + j, q_at + i, q_at + j
+    St = mk.St
+    sip, sjp, siq, sjq = St.take(ip), St.take(jp), St.take(iq), St.take(jq)
+    keep = np.flatnonzero(sip * sjq < sjp * siq)  # i values p relative to q less than j does
+    if keep.size == 0:
+        return
+    k, i, j, ip, jp, iq, jq = k[keep], i[keep], j[keep], ip[keep], jp[keep], iq[keep], jq[keep]
+    sip, sjp, siq, sjq = sip[keep], sjp[keep], siq[keep], sjq[keep]
+    Vt, sharet = mk.Vt, mk.sharet
+    vjp, viq = Vt.take(jp), Vt.take(iq)
+    a_max = np.minimum(np.abs(Vt.take(ip) - vjp) * sharet.take(ip), np.abs(outcome.take(P[k, 0, 0]) - vjp))
+    b_max = np.minimum(np.abs(Vt.take(jq) - viq) * sharet.take(jq), np.abs(outcome.take(Q[k, 0, 0]) - viq))
+    rate = (sip + sjp) / (siq + sjq)  # dO_q per unit dO_p for equal gains
     a = np.minimum(a_max, b_max / rate)
     b = a * rate
-    gain = S[ii, qq] * b - S[ii, pp] * a
-    best = int(np.argmax(gain))  # first maximum: lowest (i, j, p, q) in C order
-    if gain[best] <= GAIN_TOLERANCE:
-        return None
-    i, j, p, q = int(ii[best]), int(jj[best]), int(pp[best]), int(qq[best])
-    return (float(gain[best]), i, j, p, q, float(a[best] / share[i, p]), float(b[best] / share[j, q]))
+    gain = siq * b - sip * a
+    top = np.full(len(chunk), -np.inf)
+    np.maximum.at(top, k, gain)
+    at_top = np.flatnonzero(gain == top[k])
+    _, first = np.unique(k[at_top], return_index=True)  # the first maximum of each pair: its lowest (i, j)
+    for idx in at_top[first]:
+        pair = chunk[int(k[idx])]
+        found = (float(gain[idx]), int(i[idx]), int(j[idx]), float(a[idx]), float(b[idx]))
+        held = out[pair]
+        if held is None or found[0] > held[0] or (found[0] == held[0] and found[1:3] < held[1:3]):
+            out[pair] = found
+
+
+class _Book:
+    """The best exchange of every ordered issue pair, re-examined only where an exchange changed something."""
+
+    def __init__(self, V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray) -> None:
+        m = V.shape[1]
+        self.best = _best_of_pairs(V, S, mk, used, [(p, q) for p in range(m) for q in range(m) if p != q])
+
+    def refresh(self, V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, issues: set[int]) -> None:
+        self.best.update(_best_of_pairs(V, S, mk, used, [(p, q) for p, q in self.best
+                                                          if p in issues or q in issues]))
+
+    def top(self) -> tuple[float, int, int, int, int, float, float] | None:
+        """Highest gain; ties to the lowest (i, j, p, q) in scenario order."""
+        chosen: tuple[float, int, int, int, int, float, float] | None = None
+        for (p, q), c in self.best.items():
+            if c is None:
+                continue
+            gain, i, j, a, b = c
+            if chosen is None or gain > chosen[0] or (gain == chosen[0] and (i, j, p, q) < chosen[1:5]):
+                chosen = (gain, i, j, p, q, a, b)
+        if chosen is None or chosen[0] <= GAIN_TOLERANCE:
+            return None
+        return chosen
 
 
 def exchange_positions(
@@ -93,8 +191,11 @@ def exchange_positions(
     for r in range(1, max_rounds + 1):
         used = np.zeros(V.shape, dtype=bool)
         traded = False
-        while (found := _best_exchange(V, S, W, active, used)) is not None:
-            _, i, j, p, q, move_i, move_j = found
+        market = _Market(V, S, W, active)
+        book = _Book(V, S, market, used)
+        while (found := book.top()) is not None:
+            _, i, j, p, q, a, b = found
+            move_i, move_j = a / market.share[i, p], b / market.share[j, q]
             before_i, before_j = V[i, p], V[j, q]
             V[i, p] += np.sign(V[j, p] - V[i, p]) * move_i
             V[j, q] += np.sign(V[i, q] - V[j, q]) * move_j
@@ -102,6 +203,8 @@ def exchange_positions(
             traded = True
             moves.append(Move(r, p, i, j, "exchange: supplies", float(before_i), float(V[i, p])))
             moves.append(Move(r, q, j, i, "exchange: supplies", float(before_j), float(V[j, q])))
+            market = _Market(V, S, W, active)
+            book.refresh(V, S, market, used, {p, q})
         if not traded:
             break
         states.append(V.copy())
@@ -114,6 +217,7 @@ def run_exchange(
 ) -> Trajectory:
     """The exchange model's trajectory; ``rounds`` fixes the number of rounds exactly."""
     limit = rounds if rounds is not None else max_rounds
+    check_size(X.shape[0], X.shape[1], limit)
     states, moves = exchange_positions(X, S, C, mask, max_rounds=limit)
     reason = "round limit" if len(states) - 1 == limit and limit > 0 else "no exchange left"
     if rounds is not None:
