@@ -8,6 +8,7 @@ needs the CSRF token; see :mod:`stratagem.web.security` for the other protection
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import re
@@ -20,6 +21,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
@@ -29,10 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from stratagem import __version__
 from stratagem.engines.registry import ENGINES
 from stratagem.evidence.citations import resolve_citation
-from stratagem.evidence.errors import DocumentError
-from stratagem.evidence.extract import document_evidence
 from stratagem.evidence.gazetteer import load_gazetteer
-from stratagem.evidence.ingest import ingest_bytes
 from stratagem.evidence.metadata import extraction_options
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Evidence, Scenario
@@ -41,17 +40,10 @@ from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
 from stratagem.store import DEFAULT_WORKSPACE
 from stratagem.store.workspace import Workspace
-from stratagem.web import editing, roundtrip, state
-from stratagem.web.runs import (
-    MAX_DRAWS,
-    JobManager,
-    RunRequest,
-    check_request,
-    clean,
-    run_ensemble_job,
-    run_forecast,
-)
+from stratagem.web import editing, roundtrip, state, tasks
+from stratagem.web.runs import MAX_DRAWS, JobManager, RunRequest, check_request, clean
 from stratagem.web.security import CSRF_FIELD, SecurityMiddleware, csrf_token, require_csrf
+from stratagem.web.workers import DEFAULT_MEMORY_BYTES, Busy, JobFailed, Lane, WorkerPool
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024
@@ -177,13 +169,37 @@ def highlight_segments(text: str, spans: list[tuple[int, int, str, str]]) -> lis
 _KIND_ORDER = {"quote": 0, "event": 1, "claim": 2}
 
 
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Seconds a task may run in its worker before it is stopped, by kind."""
+
+    forecast: float = 300.0
+    ensemble: float = 1800.0
+    upload: float = 300.0
+
+
 def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str] | None = None,
-               allowed_hosts: list[str] | None = None, job_workers: int = 2, max_draws: int = MAX_DRAWS) -> FastAPI:
-    """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check."""
+               allowed_hosts: list[str] | None = None, job_workers: int = 2, max_draws: int = MAX_DRAWS,
+               time_limits: Limits = Limits(), worker_memory: int | None = DEFAULT_MEMORY_BYTES) -> FastAPI:
+    """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check.
+
+    Engines, ensembles and upload parsing run in ``job_workers`` worker processes (each limited to
+    ``worker_memory`` bytes and its kind's time limit), so the server answers while they work."""
     ws_path = Path(workspace)
     Workspace(ws_path).close()  # create it now, and fail early on a bad path
     doc_dirs = list(documents or [])
-    jobs = JobManager(workers=job_workers)
+    pool = WorkerPool(job_workers, memory_limit=worker_memory)
+    jobs = JobManager(pool)
+
+    async def in_worker(fn: Any, *args: Any, lane: Lane = "short", time_limit: float) -> Any:
+        """Run ``fn`` in the pool and wait without blocking the event loop; a dropped request cancels it."""
+        task = pool.submit(fn, *args, lane=lane, time_limit=time_limit)
+        try:
+            return await asyncio.wrap_future(task.future)
+        except asyncio.CancelledError:
+            pool.cancel(task)
+            raise
+
     env = Environment(loader=ChoiceLoader([PackageLoader("stratagem.web", "templates"),
                                            PackageLoader("stratagem.report", "templates")]),
                       autoescape=True, undefined=StrictUndefined)
@@ -200,6 +216,7 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
                               "header equal to the stratagem_csrf cookie.")
     app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
     app.state.jobs = jobs
+    app.state.pool = pool
 
     @contextmanager
     def open_ws() -> Iterator[Workspace]:
@@ -227,6 +244,18 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
     @app.exception_handler(state.FieldErrors)
     async def _field_errors(request: Request, exc: state.FieldErrors) -> Response:
         return JSONResponse({"detail": str(exc), "errors": exc.errors}, status_code=422)
+
+    @app.exception_handler(Busy)
+    async def _busy(request: Request, exc: Busy) -> Response:
+        if wants_html(request):
+            return page(request, "error.html", 503, title="Busy", message=str(exc))
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"retry-after": "5"})
+
+    @app.exception_handler(JobFailed)
+    async def _job_failed(request: Request, exc: JobFailed) -> Response:
+        if wants_html(request):
+            return page(request, "error.html", exc.status, title="Cannot do that", message=str(exc))
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
 
     @app.exception_handler(StratagemError)
     async def _user_error(request: Request, exc: StratagemError) -> Response:
@@ -423,31 +452,43 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
         if len(raw) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"file larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB")
         if suffix in SCENARIO_SUFFIXES:  # never buries an edit: see stratagem.web.roundtrip
-            sc, text = roundtrip.parse_upload(raw, name)
-            with open_ws() as ws:
-                out = roundtrip.import_scenario(ws, sc, text, name or "upload.yaml",
-                                                "keep-both" if on_conflict == "keep-both" else "ask")
+            sc, text = await in_worker(tasks.parse_scenario, raw, name, time_limit=time_limits.upload)
+
+            def import_it() -> roundtrip.ImportOutcome:
+                with open_ws() as ws:
+                    return roundtrip.import_scenario(ws, sc, text, name or "upload.yaml",
+                                                     "keep-both" if on_conflict == "keep-both" else "ask")
+
+            out = await run_in_threadpool(import_it)
             return UploadOut(kind="scenario", id=out.scenario, created=out.created, version=out.version, kept=out.kept)
-        try:
-            stem = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(name).stem).strip("-.")[:60] or "upload"
-            doc = ingest_bytes(raw, path=name or "upload", media_type=DOCUMENT_SUFFIXES[suffix],
-                               document_id=f"{stem}-{hashlib.sha256(raw).hexdigest()[:12]}")
-        except DocumentError as exc:
-            raise StratagemError(str(exc)) from None
-        with open_ws() as ws:
-            linked = state.current(ws, scenario_id)[0] if scenario_id else None
-            gazetteer = load_gazetteer(scenario=linked)
-            options = extraction_options(gazetteer, linked, None)
-            existing = ws.document_id_for_hash(doc.content_hash)
-            if existing is not None:  # the same bytes again: re-extract only when the scenario link changed
-                stored = ws.document(existing)
-                if ws.document_meta(existing)[1] == options and stored is not None:
-                    return UploadOut(kind="document", id=existing, created=False, n_evidence=stored.n_evidence)
-                doc = dataclasses.replace(doc, id=existing)
-            result = ws.add_document(doc, document_evidence(doc, gazetteer=gazetteer, scenario=linked),
-                                     options=options)
-        return UploadOut(kind="document", id=result.document_id, created=result.created,
-                         n_evidence=result.n_evidence, updated=result.updated)
+        stem = re.sub(r"[^A-Za-z0-9_.\-]+", "-", Path(name).stem).strip("-.")[:60] or "upload"
+        doc = await in_worker(tasks.ingest, raw, name, DOCUMENT_SUFFIXES[suffix],
+                              f"{stem}-{hashlib.sha256(raw).hexdigest()[:12]}", time_limit=time_limits.upload)
+
+        def prepare() -> tuple[Scenario | None, str, str, UploadOut | None]:
+            with open_ws() as ws:
+                linked = state.current(ws, scenario_id)[0] if scenario_id else None
+                options = extraction_options(load_gazetteer(scenario=linked), linked, None)
+                existing = ws.document_id_for_hash(doc.content_hash)
+                if existing is not None:  # the same bytes again: re-extract only when the scenario link changed
+                    stored = ws.document(existing)
+                    if ws.document_meta(existing)[1] == options and stored is not None:
+                        return linked, options, existing, UploadOut(kind="document", id=existing, created=False,
+                                                                    n_evidence=stored.n_evidence)
+                return linked, options, existing or doc.id, None
+
+        linked, options, doc_id, unchanged = await run_in_threadpool(prepare)
+        if unchanged is not None:
+            return unchanged
+        records = await in_worker(tasks.extract_evidence, doc, linked, doc_id, time_limit=time_limits.upload)
+
+        def store() -> UploadOut:
+            with open_ws() as ws:
+                result = ws.add_document(dataclasses.replace(doc, id=doc_id), records, options=options)
+            return UploadOut(kind="document", id=result.document_id, created=result.created,
+                             n_evidence=result.n_evidence, updated=result.updated)
+
+        return await run_in_threadpool(store)
 
     # -- JSON API ----------------------------------------------------------------------
     @app.get("/api/engines", tags=["engines"])
@@ -494,26 +535,35 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
 
     @app.post("/api/scenarios/{sid}/forecast", tags=["runs"], responses=_ERRORS,
               dependencies=[Depends(require_csrf)])
-    def api_forecast(sid: IdParam, req: RunRequest | None = None) -> dict[str, Any]:
-        """Run every requested engine once, synchronously (a fraction of a second)."""
+    async def api_forecast(sid: IdParam, req: RunRequest | None = None) -> dict[str, Any]:
+        """Run every requested engine once and answer with the result (in a worker: the server stays free)."""
         req = req or RunRequest()
-        with open_ws() as ws:
-            sc, _ = state.current(ws, sid)
-        return run_forecast(sc, req.model_copy(update={"kind": "forecast"}))
+
+        def load() -> Scenario:
+            with open_ws() as ws:
+                sc, _ = state.current(ws, sid)
+            check_request(sc, req)
+            return sc
+
+        sc = await run_in_threadpool(load)
+        result: dict[str, Any] = await in_worker(tasks.forecast, sc, req.model_copy(update={"kind": "forecast"}),
+                                                 time_limit=time_limits.forecast)
+        return result
 
     @app.post("/api/scenarios/{sid}/jobs", tags=["runs"], status_code=202, responses=_ERRORS,
               dependencies=[Depends(require_csrf)])
     def api_submit_job(sid: IdParam, req: RunRequest) -> JobOut:
-        """Start a forecast or an ensemble in the background; poll /api/jobs/{id} for progress."""
+        """Start a forecast or an ensemble in the background; poll /api/jobs/{id} for progress,
+        DELETE it to cancel. Forecasts go in a lane of their own, so they are not stuck behind ensembles."""
         with open_ws() as ws:
             sc, _ = state.current(ws, sid)
         check_request(sc, req)
         if req.draws > max_draws:
             raise StratagemError(f"draws: at most {max_draws} on this server")
         if req.kind == "forecast":
-            job = jobs.submit("forecast", sc, lambda progress: run_forecast(sc, req))
+            job = jobs.submit("forecast", sc, tasks.forecast, sc, req, lane="short", time_limit=time_limits.forecast)
         else:
-            job = jobs.submit("ensemble", sc, lambda progress: run_ensemble_job(sc, req, progress))
+            job = jobs.submit("ensemble", sc, tasks.ensemble, sc, req, lane="long", time_limit=time_limits.ensemble)
         return JobOut(**job.to_dict(with_result=False))
 
     @app.get("/api/jobs/{job_id}", tags=["runs"], responses=_ERRORS)
@@ -522,6 +572,15 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
         if job is None:
             raise state.NotFound(f"no job '{job_id}'")
         return JobOut(**job.to_dict(with_result=job.state == "done"))
+
+    @app.delete("/api/jobs/{job_id}", tags=["runs"], responses=_ERRORS, dependencies=[Depends(require_csrf)])
+    def api_cancel_job(job_id: JobIdParam) -> JobOut:
+        """Cancel a queued or running job (a running one's worker is stopped and replaced);
+        a finished job is removed from the server's store."""
+        job = jobs.cancel(job_id)
+        if job is None:
+            raise state.NotFound(f"no job '{job_id}'")
+        return JobOut(**job.to_dict(with_result=False))
 
     @app.get("/api/documents", tags=["documents"])
     def api_documents() -> list[DocumentOut]:

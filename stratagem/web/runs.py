@@ -1,7 +1,8 @@
 """Forecasts and ensembles for the web app, as JSON-ready dicts with the report's chart specs.
 
-Background jobs run in a small thread pool and report progress; finished jobs are kept
-in memory (the oldest are dropped beyond a limit), so the app holds no unbounded state.
+Background jobs run in the app's worker processes (:mod:`stratagem.web.workers`) and report
+progress; jobs are kept in memory up to a limit (the oldest finished ones are dropped first),
+so the app holds no unbounded state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -25,6 +26,7 @@ from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
 from stratagem.model.shocks import apply_shock
 from stratagem.report import build, charts
+from stratagem.web.workers import Busy, JobCancelled, Lane, Task, WorkerPool
 
 MAX_DRAWS = 20000
 MAX_JOBS_KEPT = 200
@@ -124,72 +126,110 @@ def run_ensemble_job(scenario: Scenario, req: RunRequest, progress: Progress | N
     return clean(out)
 
 
+JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
 @dataclass
 class Job:
     id: str
     kind: str
     scenario: str
-    state: str = "queued"  # queued, running, done, failed
+    state: JobState = "queued"
     progress: float = 0.0
     message: str = ""
     result: dict[str, Any] | None = None
     error: str | None = None
     created: float = field(default_factory=time.monotonic)
     finished: float | None = None
+    task: Task | None = None
+
+    def current_state(self) -> JobState:
+        if self.state == "queued" and self.task is not None and self.task.started is not None:
+            return "running"
+        return self.state
 
     def to_dict(self, with_result: bool = True) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "scenario": self.scenario, "state": self.state,
-                               "progress": round(self.progress, 4), "message": self.message, "error": self.error}
+        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "scenario": self.scenario,
+                               "state": self.current_state(), "progress": round(self.progress, 4),
+                               "message": self.message, "error": self.error}
         if with_result:
             out["result"] = self.result
         return out
 
 
 class JobManager:
-    """Runs jobs in a thread pool; jobs are looked up by unguessable ids."""
+    """Background jobs in the worker pool, looked up by unguessable ids, at most ``max_kept`` at a time
+    (the oldest finished ones are dropped to make room; when every kept job is unfinished, new ones
+    are refused with :class:`Busy`)."""
 
-    def __init__(self, workers: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="stratagem-job")
+    def __init__(self, pool: WorkerPool, *, max_kept: int = MAX_JOBS_KEPT) -> None:
+        self.pool = pool
+        self.max_kept = max_kept
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
 
-    def submit(self, kind: str, scenario: Scenario, work: Callable[[Progress], dict[str, Any]]) -> Job:
+    def submit(self, kind: str, scenario: Scenario, fn: Callable[..., Any], *args: Any, lane: Lane,
+               time_limit: float) -> Job:
         job = Job(id=f"{next(self._counter)}-{secrets.token_hex(6)}", kind=kind, scenario=scenario.id)
         with self._lock:
+            self._trim(room=1)
             self._jobs[job.id] = job
-            self._trim()
 
         def progress(fraction: float, message: str) -> None:
             job.progress = max(job.progress, min(1.0, fraction))
             job.message = message
 
-        def run() -> None:
-            job.state = "running"
-            try:
-                job.result = work(progress)
-                job.progress = 1.0
-                job.state = "done"
-            except StratagemError as exc:
-                job.error, job.state = str(exc), "failed"
-            except Exception as exc:  # a job failing must not take the server down; the page shows why
-                job.error, job.state = f"internal error: {type(exc).__name__}: {exc}", "failed"
-            finally:
-                job.finished = time.monotonic()
+        def finished(future: Future[Any]) -> None:
+            job.finished = time.monotonic()
+            if job.state == "cancelled":
+                return
+            exc = future.exception()
+            if exc is None:
+                job.result, job.progress, job.state = future.result(), 1.0, "done"
+            elif isinstance(exc, JobCancelled):
+                job.state, job.error = "cancelled", str(exc)
+            else:
+                job.state, job.error = "failed", str(exc)
 
-        self._pool.submit(run)
+        try:
+            job.task = self.pool.submit(fn, *args, lane=lane, time_limit=time_limit, on_progress=progress)
+        except Busy:
+            with self._lock:
+                self._jobs.pop(job.id, None)
+            raise
+        job.task.future.add_done_callback(finished)
         return job
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def _trim(self) -> None:
-        while len(self._jobs) > MAX_JOBS_KEPT:
-            oldest = next((k for k, j in self._jobs.items() if j.state in ("done", "failed")), None)
+    def cancel(self, job_id: str) -> Job | None:
+        """Cancel a queued or running job (its worker is freed); a finished job is dropped from the store."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                return None
+            if job.state in ("done", "failed", "cancelled"):
+                del self._jobs[job_id]
+                return job
+            job.state, job.error, job.finished = "cancelled", "cancelled", time.monotonic()
+        if job.task is not None:
+            self.pool.cancel(job.task)
+        return job
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._jobs)
+
+    def _trim(self, room: int = 0) -> None:
+        while len(self._jobs) + room > self.max_kept:
+            oldest = next((k for k, j in self._jobs.items() if j.state in ("done", "failed", "cancelled")), None)
             if oldest is None:
-                break
+                raise Busy(f"the server already holds {len(self._jobs)} unfinished jobs: wait for some to finish "
+                           "or cancel them")
             del self._jobs[oldest]
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self.pool.shutdown()
