@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
+from stratagem.analysis.limits import check_ensemble, check_scheduler, check_seed
 from stratagem.analysis.timeline import Timeline, prepare_timeline, run_timeline
 from stratagem.engines.base import BatchFunction, FloatArray
 from stratagem.engines.registry import get_engine
@@ -287,6 +288,10 @@ def run_ensemble(
     ``workers`` defaults to the machine's cores; ``scheduler`` (``tcp://host:port``)
     sends the chunks to a Dask cluster instead. Results are identical either way.
     """
+    check_seed(seed, "seed")
+    scheduler = check_scheduler(scheduler, "scheduler")
+    check_ensemble(draws, len(scenario.actors), len(scenario.issues), chunk_size=chunk_size,
+                   workers=None if scheduler else workers, rounds=rounds)  # before anything is allocated
     tasks = plan_chunks(scenario, draws=draws, engines=engines, seed=seed, rounds=rounds, options=options,
                         distribution=distribution, chunk_size=chunk_size, shocks=shocks)
     results: dict[int, FloatArray] = {}

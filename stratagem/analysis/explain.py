@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.analysis.ensemble import batched_runner, sample_inputs
+from stratagem.analysis.limits import check_batch, check_seed
 from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
@@ -127,6 +128,8 @@ def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed
     """The inputs that explain most of each forecast's variance over the scenario's ranges."""
     a = to_arrays(scenario)
     p = get_engine(engine).resolve(params or {})
+    check_batch(draws, a.n_actors, a.n_issues, what="the variance indices")  # before the draws are allocated
+    check_seed(seed, "seed")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
     X, S, C = sample_inputs(a, draws, rng, scenario.uncertainty)
     values = evaluate(a, engine, X, S, C, p, rounds)

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from stratagem.analysis.limits import check_rounds, check_seed
 from stratagem.analysis.timeline import prepare_timeline, run_timeline
 from stratagem.engines.base import Trajectory
 from stratagem.engines.registry import ENGINES, get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
-from stratagem.model.errors import EngineError
 from stratagem.model.io import atomic_writer
 from stratagem.model.schema import Scenario, Shock
 
@@ -119,8 +119,8 @@ def forecast(
     """
     spec = get_engine(engine)
     params = spec.resolve(options or {})
-    if rounds is not None and rounds < 0:
-        raise EngineError(f"rounds must be >= 0, got {rounds}")
+    check_rounds(rounds, "rounds")
+    check_seed(seed, "seed")
     rng = np.random.default_rng(seed)
     if shocks:
         timeline = prepare_timeline(scenario, shocks)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
 from stratagem import __version__
+from stratagem.analysis.limits import MAX_DRAWS, MAX_ROUNDS, MAX_SEED, MAX_WORKERS, check_scheduler
 from stratagem.cli.lazy import LazyGroup
 from stratagem.model.errors import StratagemError
 
@@ -30,6 +32,8 @@ def printable(text: str) -> str:
 
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from stratagem.cli.output import LiteralConsole as LiteralConsole
     from stratagem.cli.output import console as console
     from stratagem.cli.output import err_console as err_console
@@ -45,6 +49,31 @@ def __getattr__(name: str) -> Any:
     from stratagem.cli import output
 
     return getattr(output, name)
+
+
+# Run options with their documented bounds (stratagem.analysis.limits), checked by the option parser
+ROUNDS = click.IntRange(0, MAX_ROUNDS)
+DRAWS = click.IntRange(1, MAX_DRAWS)
+DRAWS_OR_NONE = click.IntRange(0, MAX_DRAWS)
+WORKERS = click.IntRange(1, MAX_WORKERS)
+SEED = click.IntRange(0, MAX_SEED)
+
+
+def progress_bar(*columns: Any, disable: bool = False) -> Progress:
+    """A transient progress bar on stderr, shown only on a terminal (elsewhere it would leave a blank line)."""
+    from rich.progress import Progress
+
+    from stratagem.cli.output import err_console
+
+    return Progress(*columns, console=err_console, transient=True, disable=disable or not err_console.is_terminal)
+
+
+def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: a Dask scheduler address (tcp://HOST:PORT), refused in one line otherwise."""
+    try:
+        return check_scheduler(value, f"--{param.name}")
+    except StratagemError as exc:
+        raise click.BadParameter(str(exc).removeprefix(f"--{param.name} "), ctx=ctx, param=param) from None
 
 
 def parse_options(pairs: Sequence[str]) -> dict[str, str]:
@@ -88,16 +117,36 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """A warning (numpy's overflow, say) as one line on stderr instead of Python's two-line report."""
+    text = " ".join(str(message).split())
+    if issubclass(category, RuntimeWarning):
+        text = f"numerical problem in the computation ({text}); results may be unreliable: check for extreme inputs"
+    __getattr__("err_console").print(f"warning: {text}", soft_wrap=True)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the CLI, turning user-facing errors into one line and exit status 2."""
+    """Entry point: run the CLI, turning user-facing errors into one line and exit status 2.
+
+    Ctrl-C ends with one line and status 130; outputs are written atomically, so nothing is
+    left half-written (an ensemble interrupted after some chunks prints their summary).
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
+    with warnings.catch_warnings():
+        if not debug:
+            warnings.showwarning = _warning_line
+        _run(args, debug)
+
+
+def _run(args: list[str], debug: bool) -> None:
     try:
         cli.main(args=args, prog_name="stratagem", standalone_mode=False)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _fail("aborted", 130)
+        _fail("interrupted", 130)
     except click.exceptions.NoArgsIsHelpError as exc:
         click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         sys.exit(0)

@@ -10,7 +10,7 @@ import click
 from rich.table import Table
 
 from stratagem.analysis.backtest import RECOMMENDED, BacktestResult, run_backtest
-from stratagem.cli.app import cli, console, err_console
+from stratagem.cli.app import SEED, WORKERS, cli, console, progress_bar, scheduler_address
 from stratagem.model.deu import load_deu
 from stratagem.model.io import atomic_writer
 
@@ -23,15 +23,15 @@ DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
               show_default=True, help="The DEU CSV file.")
 @click.option("--engine", "-e", "engines", multiple=True,
               help="Engine(s) to score (default: every engine and the learned forecasters).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for engines, folds and bootstrap.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for engines, folds and bootstrap.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write isnr,engine,forecast,p10,p90 CSV.")
 @click.option("--calibration", is_flag=True, help="Also print the reliability of the forecast intervals.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write a self-contained HTML report (scores and reliability diagram).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores).")
+@click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
+@click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores).")
 def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, as_json: bool, out: Path | None,
                  calibration: bool, report_path: Path | None, scheduler: str | None, workers: int | None) -> None:
     """Forecast every recorded issue of DATASET and score each engine against the outcomes."""
@@ -39,10 +39,10 @@ def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, 
     if as_json:
         result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler)
     else:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
-        with Progress(TextColumn("backtest {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=err_console, transient=True) as bar:
+        with progress_bar(TextColumn("backtest {task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn()) as bar:
             task = bar.add_task(data.name, total=len(proposals))
             result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler,
                                   progress=lambda done, total: bar.update(task, completed=done, total=total))

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stratagem.cli.app import cli, console, err_console, parse_date, styled
+from stratagem.cli.app import (
+    WORKERS,
+    cli,
+    console,
+    err_console,
+    parse_date,
+    progress_bar,
+    scheduler_address,
+    styled,
+)
 from stratagem.cli.scenario_ref import load_scenario, resolve
 from stratagem.model.builtin import resolve_scenario
 from stratagem.model.errors import StratagemError
@@ -87,9 +96,9 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
 @click.option("--gazetteer", "gazetteer_files", multiple=True, type=click.Path(path_type=Path),
               help="Extra gazetteer YAML (repeatable).")
 @click.option("--reextract", is_flag=True, help="Re-extract documents already stored even if nothing changed.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
+@click.option("--workers", type=WORKERS, default=None,
               help="Local worker processes for extraction (default: one per core; 1 = no workers).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Extract on a Dask cluster.")
+@click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Extract on a Dask cluster.")
 @click.option("--json", "as_json", is_flag=True)
 def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | None, date_s: str | None,
                manifest: Path | None, gazetteer_files: tuple[Path, ...], reextract: bool,
@@ -100,7 +109,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
     A document already stored is re-extracted when the options (date, scenario, gazetteer)
     or its manifest metadata changed, and left as it is otherwise.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
     from stratagem.evidence.gazetteer import load_gazetteer
     from stratagem.evidence.metadata import read_manifest
@@ -118,8 +127,7 @@ def ingest_cmd(paths: tuple[Path, ...], workspace: Path, scenario_ref: str | Non
     outcomes: list[IngestOutcome] = []
     interrupted = False
     columns = (TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Workspace(workspace) as ws, Progress(*columns, console=err_console, transient=True,
-                                              disable=as_json) as bar:
+    with Workspace(workspace) as ws, progress_bar(*columns, disable=as_json) as bar:
         task = bar.add_task("ingest", total=None)
 
         def update(done: int, total: int) -> None:

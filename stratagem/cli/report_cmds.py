@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from stratagem.cli.app import DRAWS, SEED, WORKERS, err_console
 from stratagem.cli.app import cli as cli_group
-from stratagem.cli.app import err_console
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
 from stratagem.model.shocks import resolve_shocks
@@ -18,9 +18,9 @@ from stratagem.store import DEFAULT_WORKSPACE
 @click.argument("scenario", required=False)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="HTML file to write (default: SCENARIO-ID.html).")
-@click.option("--draws", "-n", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--draws", "-n", type=DRAWS, default=1000, show_default=True,
               help="Ensemble draws (and the same again per shock).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same bytes).")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed (same seed, same bytes).")
 @click.option("--engine", "-e", "engines", multiple=True,
               help="Ensemble engine(s) (default: compromise, bdm, nash). Every engine runs once for the forecasts.")
 @click.option("--shock", "shocks", multiple=True, metavar="NAME|FILE",
@@ -32,7 +32,7 @@ from stratagem.store import DEFAULT_WORKSPACE
               help="Directory with the cited documents (default: $STRATAGEM_DOCUMENTS, ../shared/seeds).")
 @click.option("--png", "png_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write static PNG charts (Matplotlib) into this directory.")
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores).")
+@click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress messages.")
 def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int, engines: tuple[str, ...],
                shocks: tuple[str, ...], no_shocks: bool, workspace: Path | None, documents: tuple[Path, ...],

@@ -12,7 +12,21 @@ from rich import box
 from rich.table import Table
 
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
-from stratagem.cli.app import cli, console, err_console, fmt, parse_options, styled
+from stratagem.cli.app import (
+    DRAWS,
+    DRAWS_OR_NONE,
+    ROUNDS,
+    SEED,
+    WORKERS,
+    cli,
+    console,
+    err_console,
+    fmt,
+    parse_options,
+    progress_bar,
+    scheduler_address,
+    styled,
+)
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
@@ -27,8 +41,8 @@ if TYPE_CHECKING:  # the ensemble and explain modules are imported by the comman
 @cli.command("forecast")
 @click.argument("scenario", required=False)
 @click.option("--engine", "-e", "engine", default=None, help="Engine to run (default: every engine).")
-@click.option("--rounds", type=click.IntRange(min=0), default=None, help="Exact number of rounds for iterative engines.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--rounds", type=ROUNDS, default=None, help="Exact number of rounds for iterative engines.")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed.")
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Engine parameter (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--trajectory", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -126,7 +140,7 @@ def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, d
 
 
 def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> EnsembleResult:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
     from stratagem.analysis.ensemble import run_ensemble
 
@@ -134,7 +148,7 @@ def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> 
         return run_ensemble(sc, **kwargs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    with progress_bar(*columns) as bar:
         task = bar.add_task(f"ensemble {sc.id}", total=int(kwargs.get("draws", 0) or 0), rate="-")
 
         def update(done: int, total: int) -> None:
@@ -165,13 +179,13 @@ def _print_ensemble(result: EnsembleResult, title: str) -> None:
 
 
 _ensemble_options = [
-    click.option("--draws", "-n", type=click.IntRange(min=1), default=1000, show_default=True),
+    click.option("--draws", "-n", type=DRAWS, default=1000, show_default=True),
     click.option("--engine", "-e", "engines", multiple=True, help="Engine(s); draws are split among them (default: bdm)."),
-    click.option("--rounds", type=click.IntRange(min=0), default=None, help="Exact rounds for iterative engines."),
-    click.option("--seed", type=int, default=0, show_default=True),
+    click.option("--rounds", type=ROUNDS, default=None, help="Exact rounds for iterative engines."),
+    click.option("--seed", type=SEED, default=0, show_default=True),
     click.option("--option", "options", multiple=True, metavar="[ENGINE.]KEY=VALUE", help="Engine parameter."),
-    click.option("--scheduler", default=None, metavar="tcp://HOST:PORT", help="Run the chunks on a Dask cluster."),
-    click.option("--workers", type=click.IntRange(min=1), default=None, help="Local processes (default: cores)."),
+    click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the chunks on a Dask cluster."),
+    click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores)."),
     click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
 ]
 
@@ -255,11 +269,11 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
 @cli.command("explain")
 @click.argument("scenario", required=False)
 @click.option("--engine", "-e", default="bdm", show_default=True)
-@click.option("--rounds", type=click.IntRange(min=0), default=None)
+@click.option("--rounds", type=ROUNDS, default=None)
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE")
-@click.option("--draws", type=click.IntRange(min=0), default=1000, show_default=True,
+@click.option("--draws", type=DRAWS_OR_NONE, default=1000, show_default=True,
               help="Draws for the variance-based indices (0 skips them).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @workspace_option
 def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,

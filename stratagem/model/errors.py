@@ -34,3 +34,16 @@ class ScenarioError(StratagemError):
 
 class EngineError(StratagemError):
     """An engine asked for something it cannot do (unknown option, bad value)."""
+
+
+class OutputPathError(StratagemError):
+    """An output path that must not be written (a device, a FIFO, a symlink) or cannot be (full, read-only)."""
+
+    def __init__(self, message: str, *, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else None
+        self.reason = message
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class LimitError(StratagemError):
+    """A run option above its documented bound, or a run that would need more memory than allowed."""

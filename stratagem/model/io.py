@@ -1,58 +1,37 @@
 """Loaders and writers: native YAML, single-issue CSV and KTAB CSV.
 
 Every loader returns a validated :class:`Scenario` or raises :class:`ScenarioError`
-naming the file, the line and the field. Writers write to a temporary file and
-rename it, so a failure never leaves a half-written file behind.
+naming the file, the line and the field. Files are read and written through
+:mod:`stratagem.model.files` (regular files only, bounded reads; writes to a
+temporary file renamed when complete, so a failure never leaves a half-written file).
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
-import os
 import re
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+import typing
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from stratagem.model.errors import ScenarioError
-from stratagem.model.schema import Actor, Issue, Scenario, Stance
+from stratagem.model.files import atomic_writer as atomic_writer  # re-exported: writers import it from here
+from stratagem.model.files import read_text as read_text
+from stratagem.model.files import require_regular_file
+from stratagem.model.schema import MAX_CAPABILITY, MAX_SCALE, Actor, Issue, Scenario, Stance
+from stratagem.model.strict_yaml import load_yaml_strict
 
 SINGLE_ISSUE_HEADER = ("name", "capability", "position", "salience")
-_MAX_BYTES = 50 * 1024 * 1024
 
 
 # -- reading -----------------------------------------------------------------
-def read_text(path: str | Path) -> str:
-    """Read a text file, with one-line errors for missing, directory, binary or huge files."""
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError("no such file", path=p)
-    if p.is_dir():
-        raise ScenarioError("is a directory, not a scenario file", path=p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"cannot read: {exc.strerror}", path=p) from None
-    if len(raw) > _MAX_BYTES:
-        raise ScenarioError(f"file is larger than {_MAX_BYTES // 2**20} MiB", path=p)
-    if b"\x00" in raw[:8192]:
-        raise ScenarioError("binary file, expected text (YAML or CSV)", path=p)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"not UTF-8 text (byte {exc.start})", path=p) from None
-    if not text.strip():
-        raise ScenarioError("empty file", path=p)
-    return text
-
-
 def load_scenario(path: str | Path) -> Scenario:
     """Load a scenario from .yaml/.yml (native) or .csv (single-issue or KTAB)."""
     p = Path(path)
@@ -70,8 +49,7 @@ def load_scenario(path: str | Path) -> Scenario:
                 f"header must be {','.join(SINGLE_ISSUE_HEADER)}", path=p, line=1
             )
         return parse_ktab_csv(text, path=p)
-    if not p.exists():
-        raise ScenarioError("no such file", path=p)
+    require_regular_file(p)
     raise ScenarioError("unknown file type; expected .yaml, .yml or .csv", path=p)
 
 
@@ -81,44 +59,96 @@ def load_yaml(path: str | Path) -> Scenario:
 
 
 def parse_yaml(text: str, *, path: str | Path = "<yaml>") -> Scenario:
-    """Parse and validate a native scenario, mapping schema errors to YAML lines."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(f"malformed YAML: {exc.problem}", path=path, line=line) from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"malformed YAML: {exc}", path=path) from None
+    """Parse and validate a native scenario, mapping schema errors to YAML lines.
+
+    The YAML is read by :func:`stratagem.model.strict_yaml.load_yaml_strict`: duplicate
+    keys, deep nesting, alias bombs and impossible dates are errors with their line.
+    """
+    data, root = load_yaml_strict(text, path=path)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario file must be a YAML mapping", path=path, line=1)
     return validate_data(data, path=path, root=root)
 
 
 _PATH_IN_MESSAGE = re.compile(r"^([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*): (.*)$", re.S)
+_FIRST_AT = re.compile(r"\(first: ([a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)*)\)")
 
 
 def validate_data(
     data: dict[str, Any], *, path: str | Path, root: yaml.Node | None = None
 ) -> Scenario:
-    """Validate a plain mapping into a Scenario, raising the first error as one line."""
+    """Validate a plain mapping into a Scenario, raising the most useful error as one line.
+
+    An unknown key is reported before anything else (with a "did you mean" from the
+    fields allowed there: a misspelt key also makes the right one "missing"), then the
+    first error pydantic found; each names its line.
+    """
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc: list[str | int] = list(err["loc"])
-        message = str(err["msg"]).removeprefix("Value error, ")
-        match = _PATH_IN_MESSAGE.match(message)
-        if match:
-            loc = [*loc, *_parse_loc(match.group(1))]
-            message = match.group(2)
-        field = _format_loc(loc)
-        line = _line_of(root, loc) if root is not None else None
-        more = len(exc.errors()) - 1
+        errors = exc.errors()
+        located = [_locate(err, root) for err in errors]
+        first = min(range(len(errors)), key=lambda n: (errors[n]["type"] != "extra_forbidden", n))
+        err = errors[first]
+        loc, message, line = located[first]
+        consequences = 0
+        if err["type"] == "extra_forbidden" and loc:
+            hint, suggestion = _did_you_mean(loc)
+            message = f"unknown key '{loc[-1]}'" + hint
+            # the misspelt key's right spelling is then "missing": the same mistake, not one more
+            consequences = sum(1 for e in errors if e["type"] == "missing" and list(e["loc"]) == [*loc[:-1], suggestion])
+        if root is not None:
+            message = _FIRST_AT.sub(lambda m: f"(first at line {line_of(root, _parse_loc(m.group(1)))})", message)
+        more = len(errors) - 1 - consequences
         if more:
             message += f" (and {more} more error{'s' if more > 1 else ''})"
-        raise ScenarioError(message, path=path, line=line, field=field or None) from None
+        raise ScenarioError(message, path=path, line=line, field=_format_loc(loc) or None) from None
+
+
+def _locate(err: Any, root: yaml.Node | None) -> tuple[list[str | int], str, int | None]:
+    """The error's location (with any path the message starts with), its message and its line."""
+    loc: list[str | int] = list(err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    match = _PATH_IN_MESSAGE.match(message)
+    if match:
+        loc = [*loc, *_parse_loc(match.group(1))]
+        message = match.group(2)
+    return loc, message, line_of(root, loc) if root is not None else None
+
+
+def _did_you_mean(loc: Sequence[str | int]) -> tuple[str, str | None]:
+    """`` (did you mean 'x'?)`` for an unknown key at ``loc`` (and 'x'), from the fields allowed where it is."""
+    fields = _fields_at(loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean '{close[0]}'?)", close[0]
+    return (f" (allowed: {', '.join(fields)})" if fields else ""), None
+
+
+def _fields_at(loc: Sequence[str | int]) -> list[str]:
+    """The field names of the schema model that ``loc`` (a path into a scenario) points into."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return list(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside ``tuple[M, ...]``, ``M | None`` or ``M``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _parse_loc(text: str) -> list[str | int]:
@@ -143,7 +173,7 @@ def _format_loc(loc: Sequence[str | int]) -> str:
     return out
 
 
-def _line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
+def line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
     """The 1-based line of the deepest YAML node that ``loc`` reaches."""
     if node is None:
         return None
@@ -176,6 +206,18 @@ def _number(cell: str, *, path: str | Path, line: int, column: str) -> float:
     return value
 
 
+def _csv_rows(text: str, *, path: str | Path) -> list[list[str]]:
+    """The rows of a CSV text; a malformed one (a NUL, an over-long field) is an error with its line."""
+    reader = csv.reader(io.StringIO(text))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+    except csv.Error as exc:
+        raise ScenarioError(f"malformed CSV: {exc}", path=path, line=reader.line_num or None) from None
+    return rows
+
+
 def slug(name: str) -> str:
     """A stable identifier from a display name (used for CSV actors and issues)."""
     text = re.sub(r"[^A-Za-z0-9]+", "-", name.strip()).strip("-").lower()
@@ -201,8 +243,8 @@ def parse_single_issue_csv(text: str, *, path: str | Path) -> Scenario:
     Salience in [0, 1] throughout the file is a probability (as in data/bdm/) and
     is stored as 0-100; values above 1 are read as a 0-100 scale already.
     """
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [c.strip().lower() for c in rows[0]]
+    rows = _csv_rows(text, path=path)
+    header = [c.strip().lower() for c in rows[0]] if rows else []
     if tuple(header) != SINGLE_ISSUE_HEADER:
         raise ScenarioError(f"header must be {','.join(SINGLE_ISSUE_HEADER)}", path=path, line=1)
     names: list[str] = []
@@ -225,6 +267,12 @@ def parse_single_issue_csv(text: str, *, path: str | Path) -> Scenario:
             raise ScenarioError(f"negative capability {cap:g}", path=path, line=n, field="capability")
         if sal < 0 or sal > 100:
             raise ScenarioError(f"salience {sal:g} outside 0-1 or 0-100", path=path, line=n, field="salience")
+        if abs(pos) > MAX_SCALE:
+            raise ScenarioError(f"{pos:g} is beyond the largest accepted scale, -{MAX_SCALE:g} to "
+                                f"{MAX_SCALE:g}", path=path, line=n, field="position")
+        if cap > MAX_CAPABILITY:
+            raise ScenarioError(f"{cap:g} is above the largest accepted, {MAX_CAPABILITY:g}", path=path,
+                                line=n, field="capability")
         names.append(name)
         values.append((cap, pos, sal))
         lines.append(n)
@@ -237,8 +285,8 @@ def parse_single_issue_csv(text: str, *, path: str | Path) -> Scenario:
     lo, hi = min(positions), max(positions)
     if lo >= 0 and hi <= 100:
         lo, hi = 0.0, 100.0
-    elif lo == hi:
-        lo, hi = lo - 1, hi + 1
+    elif lo == hi:  # one position only: a scale of width 2 around it, within the accepted range
+        lo, hi = max(lo - 1, -MAX_SCALE), min(hi + 1, MAX_SCALE)
     issue_id = slug(Path(path).stem)
     ids = _unique_ids(names)
     actors = tuple(
@@ -256,8 +304,8 @@ def parse_single_issue_csv(text: str, *, path: str | Path) -> Scenario:
     issue = Issue(id=issue_id, name=Path(path).stem, scale_min=lo, scale_max=hi)
     try:
         return Scenario(id=issue_id, name=Path(path).stem, actors=actors, issues=(issue,), stances=stances)
-    except ValidationError as exc:  # pragma: no cover - guarded by the checks above
-        raise ScenarioError(str(exc.errors()[0]["msg"]), path=path) from None
+    except ValidationError as exc:  # e.g. every salience 0
+        raise ScenarioError(_message(exc), path=path) from None
 
 
 def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
@@ -266,7 +314,7 @@ def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
     Line 1: scenario name, description, number of actors, number of dimensions.
     Line 2: ``Actor,Description,Power,<pos 1>,<sal 1>,...``; trailing commas are ignored.
     """
-    rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    rows = [[c.strip() for c in row] for row in _csv_rows(text, path=path)]
     rows = [_trim(row) for row in rows]
     if len(rows) < 2:
         raise ScenarioError("KTAB CSV needs a title line and a header line", path=path, line=1)
@@ -279,7 +327,7 @@ def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
         )
     try:
         n_actors, n_dims = int(float(title[2])), int(float(title[3]))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: inf
         raise ScenarioError(
             "number of actors and of dimensions must be integers", path=path, line=1
         ) from None
@@ -315,6 +363,9 @@ def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
         cap = _number(row[2], path=path, line=n, column=header[2])
         if cap < 0:
             raise ScenarioError(f"negative capability {cap:g}", path=path, line=n, field=header[2])
+        if cap > MAX_CAPABILITY:
+            raise ScenarioError(f"{cap:g} is above the largest accepted, {MAX_CAPABILITY:g}", path=path,
+                                line=n, field=header[2])
         p_row, s_row = [], []
         for k in range(n_dims):
             p = _number(row[3 + 2 * k], path=path, line=n, column=header[3 + 2 * k])
@@ -350,14 +401,24 @@ def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
         for k in range(n_dims)
     )
     scenario_id = slug(title[0]) or slug(Path(path).stem)
-    return Scenario(
-        id=scenario_id,
-        name=title[0] or Path(path).stem,
-        description=title[1],
-        actors=actors,
-        issues=issues,
-        stances=stances,
-    )
+    try:
+        return Scenario(
+            id=scenario_id,
+            name=title[0] or Path(path).stem,
+            description=title[1],
+            actors=actors,
+            issues=issues,
+            stances=stances,
+        )
+    except ValidationError as exc:  # e.g. a dimension where every salience is 0
+        raise ScenarioError(_message(exc), path=path) from None
+
+
+def _message(exc: ValidationError) -> str:
+    """The first validation error as words, without pydantic's prefix or our path prefix."""
+    message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+    match = _PATH_IN_MESSAGE.match(message)
+    return match.group(2) if match else message
 
 
 def _trim(row: list[str]) -> list[str]:
@@ -372,34 +433,6 @@ def _dimension_name(header: str, k: int) -> str:
 
 
 # -- writing -----------------------------------------------------------------
-@contextmanager
-def atomic_writer(path: str | Path) -> Iterator[TextIO]:
-    """Write a text file via a temporary file in the same directory and rename it.
-
-    If anything fails, the temporary file is removed and the target is untouched.
-    """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ScenarioError("directory does not exist", path=directory)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.chmod(tmp, 0o644)  # mkstemp makes files owner-only; outputs are meant to be shared and opened
-        os.replace(tmp, target)
-    except BaseException:
-        with _suppress_oserror():
-            os.unlink(tmp)
-        raise
-
-
-@contextmanager
-def _suppress_oserror() -> Iterator[None]:
-    with suppress(OSError):
-        yield
-
-
 def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
     """Plain data for YAML, leaving out defaults so files stay short."""
     data: dict[str, Any] = scenario.model_dump(mode="json", exclude_defaults=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,8 +26,30 @@ EvidenceKind = Literal["quote", "event", "claim"]
 OffsetSpace = Literal["cleaned", "source"]
 
 
+#: largest capability accepted: capabilities are relative, and larger ones overflow the engines' products
+MAX_CAPABILITY = 1e12
+#: largest magnitude of an issue's scale ends (and so of positions, anchors and status quo)
+MAX_SCALE = 1e9
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied and validated again, so an edit can never give an invalid model.
+
+        (pydantic's own ``model_copy`` skips validation: a position of 150 would pass.)
+        Nested models already validated are reused as they are.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        unknown = set(update) - set(data)
+        if unknown:
+            raise ValueError(f"{type(self).__name__} has no field {', '.join(sorted(unknown))}")
+        data.update(update)
+        copy = type(self).model_validate(data)
+        return copy.model_copy(deep=True) if deep else copy
 
 
 def _finite(value: float, what: str) -> float:
@@ -80,9 +103,14 @@ class Actor(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Actor:
         _finite(self.capability, "capability")
+        if self.capability > MAX_CAPABILITY:
+            raise ValueError(f"capability: {self.capability:g} is above the largest accepted, {MAX_CAPABILITY:g} "
+                             "(capabilities are relative: divide them all by the same number)")
         if self.capability_range is not None:
             if self.capability_range.low < 0:
                 raise ValueError("capability_range.low must be >= 0")
+            if self.capability_range.high > MAX_CAPABILITY:
+                raise ValueError(f"capability_range.high: above the largest accepted capability, {MAX_CAPABILITY:g}")
             if not self.capability_range.low <= self.capability <= self.capability_range.high:
                 raise ValueError("capability: lies outside capability_range")
         return self
@@ -111,6 +139,9 @@ class Issue(_Strict):
     def _check(self) -> Issue:
         _finite(self.scale_min, "scale_min")
         _finite(self.scale_max, "scale_max")
+        for name, end in (("scale_min", self.scale_min), ("scale_max", self.scale_max)):
+            if abs(end) > MAX_SCALE:
+                raise ValueError(f"{name}: {end:g} is beyond the largest accepted scale, -{MAX_SCALE:g} to {MAX_SCALE:g}")
         if self.scale_min >= self.scale_max:
             raise ValueError("scale_min must be below scale_max")
         for anchor in self.anchors:
@@ -299,17 +330,17 @@ class Scenario(_Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
-        _unique([a.id for a in self.actors], "actor id")
-        _unique([a.name for a in self.actors], "actor name")
-        _unique([i.id for i in self.issues], "issue id")
-        _unique([e.id for e in self.evidence], "evidence id")
-        _unique([s.id for s in self.shocks], "shock id")
+        _unique([a.id for a in self.actors], "actors", "id", "actor id")
+        _unique([a.name for a in self.actors], "actors", "name", "actor name")
+        _unique([i.id for i in self.issues], "issues", "id", "issue id")
+        _unique([e.id for e in self.evidence], "evidence", "id", "evidence id")
+        _unique([s.id for s in self.shocks], "shocks", "id", "shock id")
         actors = {a.id for a in self.actors}
         issues = {i.id: i for i in self.issues}
         evidence = {e.id for e in self.evidence}
         if sum(a.capability for a in self.actors) <= 0:
             raise ValueError("every actor has zero capability; at least one must be positive")
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], int] = {}
         for n, stance in enumerate(self.stances):
             where = f"stances[{n}]"
             if stance.actor not in actors:
@@ -317,8 +348,9 @@ class Scenario(_Strict):
             if stance.issue not in issues:
                 raise ValueError(f"{where}: unknown issue '{stance.issue}'")
             if (stance.actor, stance.issue) in seen:
-                raise ValueError(f"{where}: a second stance of '{stance.actor}' on '{stance.issue}'")
-            seen.add((stance.actor, stance.issue))
+                raise ValueError(f"{where}: a second stance of '{stance.actor}' on '{stance.issue}' "
+                                 f"(first: stances[{seen[(stance.actor, stance.issue)]}])")
+            seen[(stance.actor, stance.issue)] = n
             issue = issues[stance.issue]
             for label, value in (("position", stance.position),) + (
                 (("position_range.low", stance.position_range.low),
@@ -331,6 +363,13 @@ class Scenario(_Strict):
                         f"{issue.scale_min:g}-{issue.scale_max:g} of issue '{issue.id}'"
                     )
             _known(stance.evidence, evidence, where)
+        cared = {s.issue for s in self.stances if s.salience > 0}
+        for k, issue in enumerate(self.issues):
+            if any(s.issue == issue.id for s in self.stances) and issue.id not in cared:
+                raise ValueError(
+                    f"issues[{k}]: every stance on issue '{issue.id}' has salience 0, so no actor cares about it "
+                    "and no engine can forecast it; give at least one stance a salience above 0"
+                )
         for n, actor in enumerate(self.actors):
             _known(actor.evidence, evidence, f"actors[{n}]")
         for n, issue in enumerate(self.issues):
@@ -372,12 +411,13 @@ class Scenario(_Strict):
         return {e.id: e for e in self.evidence}
 
 
-def _unique(values: list[str], what: str) -> None:
-    seen: set[str] = set()
-    for value in values:
+def _unique(values: list[str], where: str, field: str, what: str) -> None:
+    """Refuse a repeated value, pointing at the repeat (``actors[3].id``) and at the first one."""
+    seen: dict[str, int] = {}
+    for n, value in enumerate(values):
         if value in seen:
-            raise ValueError(f"duplicate {what} '{value}'")
-        seen.add(value)
+            raise ValueError(f"{where}[{n}].{field}: duplicate {what} '{value}' (first: {where}[{seen[value]}])")
+        seen[value] = n
 
 
 def _known(ids: tuple[str, ...], known: set[str], where: str) -> None:

@@ -17,8 +17,9 @@ from pydantic import ValidationError
 
 from stratagem.model.arrays import BoolArray, FloatArray, ScenarioArrays
 from stratagem.model.errors import ScenarioError
-from stratagem.model.io import read_text
+from stratagem.model.io import line_of, read_text
 from stratagem.model.schema import Actor, Scenario, Shock, Stance
+from stratagem.model.strict_yaml import load_yaml_strict
 
 
 def _clip(value: float, lo: float, hi: float) -> float:
@@ -117,18 +118,19 @@ def resolve_shocks(scenario: Scenario, references: Sequence[str]) -> list[Shock]
         if not path.exists():
             names = ", ".join(known) or "none"
             raise ScenarioError(f"'{ref}' is neither a shock of '{scenario.id}' ({names}) nor a file")
-        try:
-            data = yaml.safe_load(read_text(path))
-        except yaml.YAMLError as exc:
-            raise ScenarioError(f"malformed YAML: {exc}", path=path) from None
+        data, root = load_yaml_strict(read_text(path), path=path)
         items = data if isinstance(data, list) else [data]
         for n, item in enumerate(items):
             try:
                 shocks.append(Shock.model_validate(item))
             except ValidationError as exc:
                 err = exc.errors()[0]
-                field = ".".join(str(p) for p in err["loc"])
-                raise ScenarioError(str(err["msg"]), path=path, field=f"[{n}].{field}" if field else None) from None
+                loc = list(err["loc"])
+                field = ".".join(str(p) for p in loc)
+                node = root.value[n] if isinstance(data, list) and isinstance(root, yaml.SequenceNode) else root
+                message = str(err["msg"]).removeprefix("Value error, ")
+                raise ScenarioError(message, path=path, line=line_of(node, loc),
+                                    field=(f"[{n}].{field}" if isinstance(data, list) else field) or None) from None
     return shocks
 
 
