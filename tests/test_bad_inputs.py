@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from stratagem.analysis.limits import MAX_DRAWS, MAX_ROUNDS, MAX_WORKERS
 from stratagem.model.builtin import load_builtin
 from stratagem.model.files import MAX_SCENARIO_BYTES
+from stratagem.model.limits import MAX_DRAWS, MAX_ROUNDS, MAX_WORKERS
 from stratagem.model.strict_yaml import MAX_YAML_DEPTH
 
 GOOD = """\

@@ -19,12 +19,12 @@ from typing import Any, Literal
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
-from stratagem.analysis.limits import check_ensemble, check_scheduler, check_seed
 from stratagem.analysis.timeline import Timeline, prepare_timeline, run_timeline
 from stratagem.engines.base import BatchFunction, FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
+from stratagem.model.limits import check_ensemble, check_scheduler, check_seed
 from stratagem.model.schema import Scenario, Shock
 from stratagem.model.shocks import shock_arrays
 

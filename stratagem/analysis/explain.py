@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 
 from stratagem.analysis.ensemble import batched_runner, sample_inputs
-from stratagem.analysis.limits import check_batch, check_seed
 from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.limits import check_batch, check_seed
 from stratagem.model.schema import Issue, Scenario
 
 

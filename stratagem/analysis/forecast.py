@@ -17,12 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.limits import check_rounds, check_seed
 from stratagem.analysis.timeline import prepare_timeline, run_timeline
 from stratagem.engines.base import Trajectory
 from stratagem.engines.registry import ENGINES, get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.io import atomic_writer
+from stratagem.model.limits import check_rounds, check_seed
 from stratagem.model.schema import Scenario, Shock
 
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from stratagem import __version__
-from stratagem.analysis.limits import MAX_DRAWS, MAX_ROUNDS, MAX_SEED, MAX_WORKERS, check_scheduler
 from stratagem.cli.lazy import LazyGroup
 from stratagem.model.errors import StratagemError
+from stratagem.model.limits import MAX_DRAWS, MAX_ROUNDS, MAX_SEED, MAX_WORKERS, check_scheduler
 
 # C0 and C1 control characters (ESC starts terminal escape sequences) other than newline and tab,
 # and the bidirectional overrides that reorder what a terminal shows
@@ -51,7 +51,7 @@ def __getattr__(name: str) -> Any:
     return getattr(output, name)
 
 
-# Run options with their documented bounds (stratagem.analysis.limits), checked by the option parser
+# Run options with their documented bounds (stratagem.model.limits), checked by the option parser
 ROUNDS = click.IntRange(0, MAX_ROUNDS)
 DRAWS = click.IntRange(1, MAX_DRAWS)
 DRAWS_OR_NONE = click.IntRange(0, MAX_DRAWS)
