@@ -19,12 +19,11 @@ from hypothesis import strategies as st
 
 from stratagem.analysis.backtest import (
     IssueRow,
-    cross_validate_blend,
-    cross_validate_focal,
     fold_of,
     forecast_proposal,
     run_backtest,
 )
+from stratagem.analysis.learned import LEARNERS, cross_validate
 from stratagem.analysis.metrics import bootstrap_mae_ci, crps_discrete, crps_samples
 from stratagem.engines.exchange import exchange_positions, run_exchange
 from stratagem.engines.focal import distribution_quantile, focal_distribution
@@ -41,7 +40,7 @@ def proposals():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def result(proposals):  # type: ignore[no-untyped-def]
-    return run_backtest(proposals, ["compromise", "median", "exchange", "blend", "focal"], workers=1)
+    return run_backtest(proposals, ["compromise", "median", "exchange", *LEARNERS], workers=1)
 
 
 # -- the data conventions ------------------------------------------------------------
@@ -104,7 +103,7 @@ def test_pin_weighted_median_dev_file_figures(result) -> None:  # type: ignore[n
 
 
 def test_learned_forecasters_give_intervals_that_are_scored(result) -> None:  # type: ignore[no-untyped-def]
-    for name in ("blend", "focal"):
+    for name in LEARNERS:
         s = result.scores[name]
         assert s.coverage80 is not None and 0.6 < s.coverage80 < 0.95
         assert s.crps is not None and 0 < s.crps < s.mae
@@ -116,18 +115,20 @@ def _rows(result):  # type: ignore[no-untyped-def]
     return list(result.rows)
 
 
-@pytest.mark.parametrize("validate", [cross_validate_blend, cross_validate_focal])
-def test_held_out_forecasts_do_not_depend_on_held_out_outcomes(result, validate) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("name", sorted(LEARNERS))
+def test_held_out_forecasts_do_not_depend_on_held_out_outcomes(result, name: str) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(result)
     fold = fold_of([r.proposal for r in rows])
-    before = validate(rows)
+    before = cross_validate(LEARNERS[name], rows)
     scrambled = [dataclasses.replace(r, outcome=100.0 - r.outcome) if fold[r.proposal] == 0 else r for r in rows]
-    after = validate(scrambled)
+    after = cross_validate(LEARNERS[name], scrambled)
     held = np.array([fold[r.proposal] == 0 for r in rows])
-    assert held.any()
+    assert held.any() and before.low is not None and after.low is not None
     np.testing.assert_array_equal(before.point[held], after.point[held])
+    np.testing.assert_array_equal(before.low[held], after.low[held])
     # ...while changing training outcomes does change something, so the test can fail.
-    assert not np.array_equal(before.point[~held], after.point[~held])
+    assert not (np.array_equal(before.point[~held], after.point[~held])
+                and np.array_equal(before.low[~held], after.low[~held]))
 
 
 def test_folds_group_whole_proposals() -> None:
@@ -248,7 +249,12 @@ def test_backtest_command_json_and_forecast_csv(run_cli, tmp_path: Path) -> None
     payload = json.loads(res.out)
     assert payload["n"] == 212
     assert set(payload["engines"]) == {"compromise", "focal"}
-    assert set(payload["engines"]["focal"]) == {"mae", "rmse", "hit10", "coverage80", "crps", "mae_ci95"}
+    assert set(payload["engines"]["focal"]) == {"mae", "rmse", "hit10", "coverage80", "crps", "mae_ci95",
+                                                "mae_per_seed", "vs_compromise"}
+    assert len(payload["engines"]["focal"]["mae_per_seed"]) == len(payload["fold_seeds"]) == 5
+    vs = payload["engines"]["focal"]["vs_compromise"]
+    assert vs["mae_diff_ci95"][0] <= vs["mae_diff"] <= vs["mae_diff_ci95"][1]
+    assert "vs_compromise" not in payload["engines"]["compromise"]
     rows = list(csv.DictReader(out.open()))
     assert rows[0].keys() == {"isnr", "engine", "forecast", "p10", "p90"}
     assert len(rows) == 2 * 212

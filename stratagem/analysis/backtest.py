@@ -2,39 +2,62 @@
 
 The DEU conventions (which issues count, capabilities, status quo) live in
 :mod:`stratagem.model.deu`; this module runs the engines on each proposal through
-the shared executor (local processes or Dask), then scores them. The learned
-``blend`` forecaster is cross-validated: five folds grouped by proposal, its
-weights and its interval quantiles fitted on the training folds only
-(docs/backtest.md).
+the shared executor (local processes or Dask), then scores them. Every learned
+forecaster registered in :mod:`stratagem.analysis.learned` is cross-validated:
+five folds grouped by proposal, repeated over several fold seeds, its
+parameters fitted on the training folds only. ``selected`` is the forecaster a
+user would get by picking the best on inner cross-validation, scored by nested
+cross-validation. Each forecaster is compared with the compromise model by a
+paired bootstrap over proposals. :func:`run_frozen` instead fits on one file and
+scores another with the parameters frozen (docs/backtest.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from itertools import product
 from typing import Any
 
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
 from stratagem.analysis.forecast import forecast
-from stratagem.analysis.metrics import bootstrap_mae_ci, coverage, crps_discrete, hit_rate, mae, rmse
+from stratagem.analysis.learned import (
+    FOLDS,
+    LEARNERS,
+    IssueRow,
+    Prediction,
+    cross_validate,
+    fold_of,
+)
+from stratagem.analysis.metrics import (
+    bootstrap_mae_ci,
+    coverage,
+    crps_discrete,
+    hit_rate,
+    mae,
+    paired_bootstrap,
+    rmse,
+)
 from stratagem.engines.base import FloatArray, weights
 from stratagem.engines.blend import binary_issues
-from stratagem.engines.focal import distribution_quantile, focal_distribution
+from stratagem.engines.focal import distribution_quantile
 from stratagem.engines.registry import ENGINES, get_engine
 from stratagem.model.arrays import to_arrays
 from stratagem.model.deu import DeuProposal
-from stratagem.model.errors import StratagemError
+from stratagem.model.errors import EngineError, StratagemError
+from stratagem.model.schema import Scenario
 
-BASE_ENGINES = ("compromise", "median", "nash", "bdm", "ktab", "exchange")
-LEARNED = ("blend", "focal")
+__all__ = ["BASE_ENGINES", "RECOMMENDED", "SELECTED", "BacktestResult", "EngineScore", "IssueRow", "Prediction",
+           "ProposalTask", "fold_of", "forecast_proposal", "issue_rows", "run_backtest", "run_frozen",
+           "score_rows"]
+
+BASE_ENGINES = tuple(name for name in ENGINES if name not in LEARNERS)  # every registered engine not learned
 RECOMMENDED = "focal"
-FOCAL_GRID = tuple((a, t, b) for a in (0.0, 0.5, 1.0, 2.0) for t in (5.0, 10.0, 20.0, 40.0, 80.0, 160.0)
-                   for b in (0.0, 0.1, 0.25, 0.5, 1.0))
-FOLDS = 5
-GRID_STEP = 0.05
+BASELINE = "compromise"
+SELECTED = "selected"  # the forecaster chosen by inner cross-validation, scored by nested cross-validation
+FOLD_SEEDS = 5
+INNER_FOLDS = 4
 
 
 @dataclass(frozen=True)
@@ -46,36 +69,22 @@ class ProposalTask:
     seed: int
 
 
-@dataclass(frozen=True)
-class IssueRow:
-    """One scored issue: its outcome, the inputs the blend needs and every engine's forecast."""
-
-    proposal: str
-    issue: str
-    outcome: float
-    status_quo: float  # NaN where none
-    binary: bool
-    unanimity: bool
-    forecasts: dict[str, float]
-    positions: tuple[float, ...] = ()  # taking-part actors' positions, for the focal distribution
-    weights: tuple[float, ...] = ()  # their capability x salience
-
-
-def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
-    """Every requested engine's forecast of each scored issue of one proposal (runs in a worker)."""
-    sc = task.proposal.scenario
-    arrays = to_arrays(sc)
+def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored: Sequence[str] | None = None,
+               group: str | None = None, unanimity: bool = False) -> list[IssueRow]:
+    """Every engine's forecast of each scored issue (default: every issue with an outcome) of one scenario."""
+    arrays = to_arrays(scenario)
     binary = binary_issues(arrays.X, arrays.Q, arrays.mask)
     W = weights(arrays.S, arrays.C, arrays.mask)
-    by_engine = {name: forecast(sc, name, seed=task.seed).issues for name in task.engines}
-    outcomes = {o.issue: o.value for o in sc.outcomes}
+    by_engine = {name: forecast(scenario, name, seed=seed).issues for name in engines}
+    outcomes = {o.issue: o.value for o in scenario.outcomes}
+    wanted = set(outcomes) if scored is None else set(scored)
     rows = []
-    for k, issue in enumerate(sc.issues):
-        if issue.id not in task.proposal.scored:
+    for k, issue in enumerate(scenario.issues):
+        if issue.id not in wanted or issue.id not in outcomes:
             continue
         rows.append(IssueRow(
-            proposal=task.proposal.id, issue=issue.id, outcome=outcomes[issue.id],
-            status_quo=float(arrays.Q[k]), binary=bool(binary[k]), unanimity=task.proposal.unanimity,
+            proposal=group or scenario.id, issue=issue.id, outcome=outcomes[issue.id],
+            status_quo=float(arrays.Q[k]), binary=bool(binary[k]), unanimity=unanimity,
             forecasts={name: float(results[k].forecast) for name, results in by_engine.items()},
             positions=tuple(float(v) for v in arrays.X[arrays.mask[:, k], k]),
             weights=tuple(float(v) for v in W[arrays.mask[:, k], k]),
@@ -83,135 +92,11 @@ def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
     return rows
 
 
-# -- the learned blend -----------------------------------------------------------
-def _grid(step: float = GRID_STEP) -> FloatArray:
-    """(compromise, median) weight pairs on the simplex, the status quo taking the rest."""
-    ticks = np.round(np.arange(0.0, 1.0 + step / 2, step), 10)
-    pairs = [(c, m) for c, m in product(ticks, ticks) if c + m <= 1.0 + 1e-9]
-    return np.array(pairs)
-
-
-def _components(rows: Sequence[IssueRow]) -> FloatArray:
-    """(issues, 3): compromise, median, status quo (compromise where there is none)."""
-    comp = np.array([r.forecasts["compromise"] for r in rows])
-    med = np.array([r.forecasts["median"] for r in rows])
-    sq = np.array([r.status_quo for r in rows])
-    return np.stack([comp, med, np.where(np.isnan(sq), comp, sq)], axis=1)
-
-
-def fit_blend(rows: Sequence[IssueRow]) -> dict[str, float]:
-    """Blend weights minimising mean absolute error on ``rows``, per issue type (grid search)."""
-    grid = _grid()
-    out: dict[str, float] = {}
-    for kind in ("binary", "graded"):
-        subset = [r for r in rows if r.binary == (kind == "binary")]
-        if not subset:
-            out[f"{kind}_compromise"], out[f"{kind}_median"] = 1.0, 0.0
-            continue
-        parts = _components(subset)
-        y = np.array([r.outcome for r in subset])
-        weights = np.column_stack([grid, 1.0 - grid.sum(axis=1)])
-        preds = parts @ weights.T  # (issues, grid)
-        scores = np.mean(np.abs(preds - y[:, None]), axis=0)
-        best = int(np.argmin(scores))  # first minimum in grid order: deterministic
-        out[f"{kind}_compromise"], out[f"{kind}_median"] = float(grid[best, 0]), float(grid[best, 1])
-    return out
-
-
-def blend_predict(rows: Sequence[IssueRow], weights: Mapping[str, float]) -> FloatArray:
-    """The blend's point forecasts for ``rows`` with the given weights."""
-    parts = _components(rows)
-    kinds = ["binary" if r.binary else "graded" for r in rows]
-    w = np.array([[weights[f"{k}_compromise"], weights[f"{k}_median"],
-                   1.0 - weights[f"{k}_compromise"] - weights[f"{k}_median"]] for k in kinds])
-    result: FloatArray = np.sum(parts * w, axis=1)
-    return result
-
-
-def fold_of(proposals: Sequence[str], folds: int = FOLDS, seed: int = 0) -> dict[str, int]:
-    """Fold of each proposal: a seeded permutation of the sorted ids, dealt round-robin."""
-    names = sorted(set(proposals))
-    order = np.random.default_rng(seed).permutation(len(names))
-    return {names[j]: pos % folds for pos, j in enumerate(order)}
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """A forecaster's cross-validated forecasts: point, 80% interval and predictive distribution."""
-
-    point: FloatArray
-    low: FloatArray | None = None
-    high: FloatArray | None = None
-    distributions: list[tuple[FloatArray, FloatArray]] | None = None  # (values, probabilities) per issue
-
-
-def cross_validate_blend(rows: Sequence[IssueRow], folds: int = FOLDS, seed: int = 0) -> Prediction:
-    """Held-out blend forecasts with split-conformal 80% intervals and residual distributions."""
-    fold = fold_of([r.proposal for r in rows], folds, seed)
-    n = len(rows)
-    point = np.empty(n)
-    low = np.empty(n)
-    high = np.empty(n)
-    dists: list[tuple[FloatArray, FloatArray]] = [(np.empty(0), np.empty(0))] * n
-    for f in range(folds):
-        train = [r for r in rows if fold[r.proposal] != f]
-        test_idx = [i for i, r in enumerate(rows) if fold[r.proposal] == f]
-        if not test_idx:
-            continue
-        weights = fit_blend(train)
-        train_resid = np.array([r.outcome for r in train]) - blend_predict(train, weights)
-        train_binary = np.array([r.binary for r in train])
-        test_rows = [rows[i] for i in test_idx]
-        pred = blend_predict(test_rows, weights)
-        for i, r, p in zip(test_idx, test_rows, pred, strict=True):
-            resid = train_resid[train_binary == r.binary]
-            if resid.size == 0:
-                resid = train_resid
-            lo_q, hi_q = np.quantile(resid, [0.10, 0.90])
-            point[i] = p
-            low[i] = float(np.clip(p + lo_q, 0.0, 100.0))
-            high[i] = float(np.clip(p + hi_q, 0.0, 100.0))
-            dists[i] = (np.clip(p + resid, 0.0, 100.0), np.full(resid.size, 1.0 / resid.size))
-    return Prediction(point=point, low=low, high=high, distributions=dists)
-
-
-# -- the focal distribution ---------------------------------------------------------
-def _focal(row: IssueRow, params: tuple[float, float, float]) -> tuple[FloatArray, FloatArray]:
-    alpha, tau, beta = params
-    return focal_distribution(np.array(row.positions), np.array(row.weights), row.forecasts["compromise"],
-                              alpha=alpha, tau=tau, beta=beta)
-
-
-def fit_focal(rows: Sequence[IssueRow]) -> tuple[float, float, float]:
-    """(alpha, tau, beta) minimising mean absolute error of the focal median on ``rows`` (grid search)."""
-    y = np.array([r.outcome for r in rows])
-    best, best_score = FOCAL_GRID[0], np.inf
-    for params in FOCAL_GRID:  # first minimum in grid order: deterministic
-        pred = np.array([distribution_quantile(*_focal(r, params), 0.5) for r in rows])
-        value = float(np.mean(np.abs(pred - y)))
-        if value < best_score - 1e-12:
-            best, best_score = params, value
-    return best
-
-
-def cross_validate_focal(rows: Sequence[IssueRow], folds: int = FOLDS, seed: int = 0) -> Prediction:
-    """Held-out focal forecasts: medians, 10-90% quantiles and distributions, parameters fit per fold."""
-    fold = fold_of([r.proposal for r in rows], folds, seed)
-    n = len(rows)
-    point, low, high = np.empty(n), np.empty(n), np.empty(n)
-    dists: list[tuple[FloatArray, FloatArray]] = [(np.empty(0), np.empty(0))] * n
-    for f in range(folds):
-        train = [r for r in rows if fold[r.proposal] != f]
-        if len(train) == n:
-            continue
-        params = fit_focal(train)
-        for i, r in enumerate(rows):
-            if fold[r.proposal] == f:
-                dists[i] = _focal(r, params)
-                point[i] = distribution_quantile(*dists[i], 0.5)
-                low[i] = distribution_quantile(*dists[i], 0.1)
-                high[i] = distribution_quantile(*dists[i], 0.9)
-    return Prediction(point=point, low=low, high=high, distributions=dists)
+def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
+    """Every requested engine's forecast of each scored issue of one proposal (runs in a worker)."""
+    p = task.proposal
+    return issue_rows(p.scenario, task.engines, seed=task.seed, scored=p.scored, group=p.id,
+                      unanimity=p.unanimity)
 
 
 # -- scoring ---------------------------------------------------------------------
@@ -231,61 +116,137 @@ def reliability(rows: Sequence[IssueRow], prediction: Prediction,
     out = []
     for level in levels:
         tail = (1.0 - level) / 2.0
-        inside = [
-            distribution_quantile(*_sorted(v, p), tail) <= y[i] <= distribution_quantile(*_sorted(v, p), 1 - tail)
-            for i, (v, p) in enumerate(prediction.distributions)
-        ]
+        inside = [distribution_quantile(v, p, tail) <= y[i] <= distribution_quantile(v, p, 1 - tail)
+                  for i, (v, p) in enumerate(prediction.distributions)]
         out.append((float(level), float(np.mean(inside))))
     return out
 
 
-def _sorted(values: FloatArray, prob: FloatArray) -> tuple[FloatArray, FloatArray]:
-    order = np.argsort(values, kind="stable")
-    return values[order], prob[order]
+@dataclass(frozen=True)
+class Comparison:
+    """A forecaster minus the compromise model, per issue, averaged: MAE and CRPS, with bootstrap intervals."""
+
+    mae_diff: float
+    mae_diff_ci95: tuple[float, float]
+    crps_diff: float
+    crps_diff_ci95: tuple[float, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mae_diff": round(self.mae_diff, 4), "mae_diff_ci95": [round(v, 4) for v in self.mae_diff_ci95],
+                "crps_diff": round(self.crps_diff, 4), "crps_diff_ci95": [round(v, 4) for v in self.crps_diff_ci95]}
 
 
 @dataclass(frozen=True)
 class EngineScore:
+    """Scores of one forecaster; with repeated fold seeds, each is the mean over the repeats."""
+
     mae: float
     rmse: float
     hit10: float
     coverage80: float | None
     crps: float | None
     mae_ci95: tuple[float, float]
+    mae_per_seed: tuple[float, ...] = ()
+    vs_compromise: Comparison | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mae": round(self.mae, 4), "rmse": round(self.rmse, 4), "hit10": round(self.hit10, 4),
-                "coverage80": None if self.coverage80 is None else round(self.coverage80, 4),
-                "crps": None if self.crps is None else round(self.crps, 4),
-                "mae_ci95": [round(self.mae_ci95[0], 4), round(self.mae_ci95[1], 4)]}
+        out: dict[str, Any] = {
+            "mae": round(self.mae, 4), "rmse": round(self.rmse, 4), "hit10": round(self.hit10, 4),
+            "coverage80": None if self.coverage80 is None else round(self.coverage80, 4),
+            "crps": None if self.crps is None else round(self.crps, 4),
+            "mae_ci95": [round(self.mae_ci95[0], 4), round(self.mae_ci95[1], 4)],
+        }
+        if len(self.mae_per_seed) > 1:
+            out["mae_per_seed"] = [round(v, 4) for v in self.mae_per_seed]
+        if self.vs_compromise is not None:
+            out["vs_compromise"] = self.vs_compromise.to_dict()
+        return out
+
+
+def _losses(rows: Sequence[IssueRow], prediction: Prediction) -> tuple[FloatArray, FloatArray]:
+    """Per issue: absolute error and CRPS (a point forecast's CRPS is its absolute error)."""
+    y = np.array([r.outcome for r in rows])
+    abs_err = np.abs(prediction.point - y)
+    if prediction.distributions is None:
+        return abs_err, abs_err
+    return abs_err, np.array([crps_discrete(v, p, float(y[i])) for i, (v, p) in enumerate(prediction.distributions)])
+
+
+def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed: int = 0,
+               baseline: Sequence[Prediction] | None = None) -> EngineScore:
+    """Scores of one forecaster over ``rows``, averaged over repeated predictions (e.g. fold seeds).
+
+    The MAE interval and the paired comparison with ``baseline`` bootstrap whole
+    groups (proposals), on each issue's loss averaged over the repeats.
+    """
+    y = np.array([r.outcome for r in rows])
+    groups = [r.proposal for r in rows]
+    maes, rmses, hits, covs, crpss = [], [], [], [], []
+    abs_sum, crps_sum = np.zeros(len(rows)), np.zeros(len(rows))
+    for pred in repeats:
+        errors = pred.point - y
+        maes.append(mae(errors))
+        rmses.append(rmse(errors))
+        hits.append(hit_rate(errors))
+        if pred.low is not None and pred.high is not None:
+            covs.append(coverage(y, pred.low, pred.high))
+        a, c = _losses(rows, pred)
+        abs_sum += a
+        crps_sum += c
+        if pred.distributions is not None:
+            crpss.append(float(np.mean(c)))
+    abs_mean, crps_mean = abs_sum / len(repeats), crps_sum / len(repeats)
+    comparison = None
+    if baseline is not None:
+        base_abs, base_crps = np.zeros(len(rows)), np.zeros(len(rows))
+        for pred in baseline:
+            a, c = _losses(rows, pred)
+            base_abs += a
+            base_crps += c
+        base_abs, base_crps = base_abs / len(baseline), base_crps / len(baseline)
+        d_mae, lo_mae, hi_mae = paired_bootstrap(abs_mean, base_abs, groups, seed=seed)
+        d_crps, lo_crps, hi_crps = paired_bootstrap(crps_mean, base_crps, groups, seed=seed)
+        comparison = Comparison(d_mae, (lo_mae, hi_mae), d_crps, (lo_crps, hi_crps))
+    return EngineScore(
+        mae=float(np.mean(maes)), rmse=float(np.mean(rmses)), hit10=float(np.mean(hits)),
+        coverage80=float(np.mean(covs)) if covs else None, crps=float(np.mean(crpss)) if crpss else None,
+        mae_ci95=bootstrap_mae_ci(abs_mean, groups, seed=seed), mae_per_seed=tuple(maes),
+        vs_compromise=comparison,
+    )
 
 
 def score(rows: Sequence[IssueRow], prediction: Prediction, *, seed: int = 0) -> EngineScore:
     """Scores of one forecaster over the rows (bootstrap by proposal)."""
-    y = np.array([r.outcome for r in rows])
-    errors = prediction.point - y
-    cov = crps = None
-    if prediction.low is not None and prediction.high is not None:
-        cov = coverage(y, prediction.low, prediction.high)
-    if prediction.distributions is not None:
-        crps = float(np.mean([crps_discrete(v, p, float(y[i])) for i, (v, p) in enumerate(prediction.distributions)]))
-    return EngineScore(mae=mae(errors), rmse=rmse(errors), hit10=hit_rate(errors), coverage80=cov, crps=crps,
-                       mae_ci95=bootstrap_mae_ci(errors, [r.proposal for r in rows], seed=seed))
+    return score_rows(rows, [prediction], seed=seed)
 
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Scores per engine, the rows behind them and the blend weights fitted on all rows."""
+    """Scores per forecaster, the rows behind them and the learned forecasters' fitted parameters."""
 
     n: int
     proposals: int
     scores: dict[str, EngineScore]
     rows: tuple[IssueRow, ...]
-    predictions: dict[str, Prediction]
-    fitted: dict[str, dict[str, float]] = field(default_factory=dict)  # learned engines' all-data parameters
+    predictions: dict[str, Prediction]  # the first fold seed's (cross-validated) or the frozen forecasts
+    fitted: dict[str, dict[str, Any]] = field(default_factory=dict)  # all-data (or development-file) parameters
+    mode: str = "cross-validated"
+    fold_seeds: tuple[int, ...] = (0,)
+    chosen: tuple[str, ...] = ()  # the forecaster ``selected`` picked, per outer fold and seed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "engines": {name: s.to_dict() for name, s in self.scores.items()}}
+        out: dict[str, Any] = {"n": self.n, "proposals": self.proposals, "mode": self.mode,
+                               "engines": {name: s.to_dict() for name, s in self.scores.items()}}
+        if self.mode == "cross-validated":
+            out["folds"], out["fold_seeds"] = FOLDS, list(self.fold_seeds)
+        if self.chosen:
+            out["selected_chose"] = list(self.chosen)
+        return out
+
+    def fitted_summary(self) -> dict[str, dict[str, float]]:
+        """The fitted parameters that are numbers (residual lists left out), rounded for printing."""
+        return {name: {k: round(float(v), 4) for k, v in params.items() if isinstance(v, int | float)}
+                for name, params in self.fitted.items()}
 
     def calibration(self) -> dict[str, list[tuple[float, float]]]:
         """Reliability points (nominal, observed coverage) of every forecaster with a distribution."""
@@ -305,8 +266,128 @@ class BacktestResult:
 ProgressCallback = Callable[[int, int], None]
 
 
+def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(forecasters to score, engines to run on each proposal)."""
+    wanted = tuple(engines) if engines else (*BASE_ENGINES, *LEARNERS, SELECTED)
+    for name in wanted:
+        if name not in LEARNERS and name != SELECTED:
+            get_engine(name)
+    learned = [n for n in wanted if n in LEARNERS] or ([*LEARNERS] if SELECTED in wanted else [])
+    needs = {n for n in wanted if n not in LEARNERS and n != SELECTED} | {BASELINE}
+    for name in learned:
+        needs |= set(LEARNERS[name].needs)
+    return wanted, tuple(name for name in ENGINES if name in needs)
+
+
+def _rows(proposals: Sequence[DeuProposal], run_names: tuple[str, ...], seed: int, workers: int | None,
+          scheduler: str | None, progress: ProgressCallback | None) -> tuple[tuple[IssueRow, ...], int]:
+    tasks = [ProposalTask(p, run_names, seed) for p in proposals if p.scored]
+    if not tasks:
+        raise StratagemError("no issue meets the scoring convention (an outcome and 3+ actors with "
+                             "position and salience)")
+    by_task: dict[int, list[IssueRow]] = {}
+    for done, (i, issue_rows_) in enumerate(run_tasks(forecast_proposal, tasks, workers=workers,
+                                                      scheduler=scheduler), start=1):
+        by_task[i] = issue_rows_
+        if progress is not None:
+            progress(done, len(tasks))
+    return tuple(row for i in range(len(tasks)) for row in by_task[i]), len(tasks)
+
+
+def _fixed(rows: Sequence[IssueRow], name: str) -> Prediction:
+    return Prediction(point=np.array([r.forecasts[name] for r in rows]))
+
+
+def _selection_candidates(wanted: Sequence[str]) -> list[str]:
+    learned = [n for n in wanted if n in LEARNERS] or list(LEARNERS)
+    return [BASELINE, *learned]
+
+
+def choose(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = INNER_FOLDS,
+           seed: int = 0) -> str:
+    """The candidate with the lowest cross-validated MAE on ``rows`` (first in order on ties)."""
+    y = np.array([r.outcome for r in rows])
+    best, best_mae = candidates[0], np.inf
+    for name in candidates:
+        pred = cross_validate(LEARNERS[name], rows, folds, seed) if name in LEARNERS else _fixed(rows, name)
+        value = mae(pred.point - y)
+        if value < best_mae - 1e-12:
+            best, best_mae = name, value
+    return best
+
+
+def _fit_predict(name: str, train: Sequence[IssueRow], test: Sequence[IssueRow]) -> Prediction:
+    if name in LEARNERS:
+        return LEARNERS[name].predict(test, LEARNERS[name].fit(train))
+    return _fixed(test, name)
+
+
+def nested_selection(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = FOLDS,
+                     seed: int = 0) -> tuple[Prediction, list[str]]:
+    """Nested cross-validation of "pick the best candidate by inner CV, fit it on the training folds".
+
+    Returns the held-out forecasts of the whole procedure and the candidate
+    chosen in each outer fold: the honest score of choosing a model.
+    """
+    fold = fold_of([r.proposal for r in rows], folds, seed)
+    chosen: list[str] = []
+    points = np.empty(len(rows))
+    for f in range(folds):
+        test_idx = [i for i, r in enumerate(rows) if fold[r.proposal] == f]
+        if not test_idx:
+            continue
+        train = [r for r in rows if fold[r.proposal] != f]
+        name = choose(train, candidates, seed=seed)
+        chosen.append(name)
+        points[test_idx] = _fit_predict(name, train, [rows[i] for i in test_idx]).point
+    return Prediction(point=points), chosen
+
+
 def run_backtest(
     proposals: Sequence[DeuProposal],
+    engines: Sequence[str] | None = None,
+    *,
+    seed: int = 0,
+    fold_seeds: int = 1,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> BacktestResult:
+    """Forecast every scored issue with each engine, cross-validate the learned ones, and score them all.
+
+    Learned forecasters are cross-validated with ``fold_seeds`` fold assignments
+    (seeds ``seed``, ``seed + 1``, ...); scores are the means over them.
+    """
+    if fold_seeds < 1:
+        raise EngineError("fold_seeds must be at least 1")
+    wanted, run_names = _plan(engines)
+    rows, n_props = _rows(proposals, run_names, seed, workers, scheduler, progress)
+    seeds = tuple(seed + k for k in range(fold_seeds))
+    repeats: dict[str, list[Prediction]] = {}
+    chosen: list[str] = []
+    for name in wanted:
+        if name in LEARNERS:
+            repeats[name] = [cross_validate(LEARNERS[name], rows, FOLDS, s) for s in seeds]
+        elif name == SELECTED:
+            repeats[name] = []
+            for s in seeds:
+                pred, picks = nested_selection(rows, _selection_candidates(wanted), seed=s)
+                repeats[name].append(pred)
+                chosen.extend(picks)
+        else:
+            repeats[name] = [_fixed(rows, name)]
+    baseline = [_fixed(rows, BASELINE)]
+    scores = {name: score_rows(rows, preds, seed=seed, baseline=None if name == BASELINE else baseline)
+              for name, preds in repeats.items()}
+    fitted = {name: LEARNERS[name].fit(rows) for name in wanted if name in LEARNERS}
+    return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows,
+                          predictions={name: preds[0] for name, preds in repeats.items()}, fitted=fitted,
+                          fold_seeds=seeds, chosen=tuple(chosen))
+
+
+def run_frozen(
+    development: Sequence[DeuProposal],
+    held_out: Sequence[DeuProposal],
     engines: Sequence[str] | None = None,
     *,
     seed: int = 0,
@@ -314,38 +395,32 @@ def run_backtest(
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> BacktestResult:
-    """Forecast every scored issue with each engine (``blend`` cross-validated) and score them."""
-    wanted = tuple(engines) if engines else (*BASE_ENGINES, *LEARNED)
-    for name in wanted:
-        get_engine(name)
-    needs = set(wanted) - set(LEARNED)
-    if set(LEARNED) & set(wanted):
-        needs |= {"compromise", "median"}
-    run_names = tuple(name for name in ENGINES if name in needs)
-    tasks = [ProposalTask(p, run_names, seed) for p in proposals if p.scored]
-    if not tasks:
-        raise StratagemError("no issue meets the scoring convention (an outcome and 3+ actors with "
-                             "position and salience)")
-    by_task: dict[int, list[IssueRow]] = {}
-    for done, (i, issue_rows) in enumerate(run_tasks(forecast_proposal, tasks, workers=workers, scheduler=scheduler),
-                                     start=1):
-        by_task[i] = issue_rows
-        if progress is not None:
-            progress(done, len(tasks))
-    all_rows = tuple(row for i in range(len(tasks)) for row in by_task[i])
+    """Fit every learned forecaster on ``development`` and score all forecasters on ``held_out`` unchanged.
+
+    ``selected`` is chosen by cross-validation on the development file only.
+    Proposals present in both files are an error: the held-out file must be new.
+    """
+    overlap = sorted({p.id for p in development} & {p.id for p in held_out})
+    if overlap:
+        raise StratagemError(f"the held-out file repeats {len(overlap)} development proposal(s), e.g. {overlap[0]}")
+    wanted, run_names = _plan(engines)
+    dev_rows, _ = _rows(development, run_names, seed, workers, scheduler, None)
+    rows, n_props = _rows(held_out, run_names, seed, workers, scheduler, progress)
+    fitted = {name: LEARNERS[name].fit(dev_rows) for name in wanted if name in LEARNERS}
     predictions: dict[str, Prediction] = {}
-    fitted: dict[str, dict[str, float]] = {}
+    chosen: list[str] = []
     for name in wanted:
-        if name == "blend":
-            predictions[name] = cross_validate_blend(all_rows, seed=seed)
-            fitted[name] = fit_blend(all_rows)
-        elif name == "focal":
-            predictions[name] = cross_validate_focal(all_rows, seed=seed)
-            fitted[name] = dict(zip(("alpha", "tau", "beta"), fit_focal(all_rows), strict=True))
+        if name in LEARNERS:
+            predictions[name] = LEARNERS[name].predict(rows, fitted[name])
+        elif name == SELECTED:
+            pick = choose(dev_rows, _selection_candidates(wanted), folds=FOLDS, seed=seed)
+            chosen.append(pick)
+            predictions[name] = _fit_predict(pick, dev_rows, rows)
         else:
-            predictions[name] = Prediction(point=np.array([r.forecasts[name] for r in all_rows]))
-    scores = {name: score(all_rows, predictions[name], seed=seed) for name in wanted}
-    return BacktestResult(
-        n=len(all_rows), proposals=len(tasks), scores=scores, rows=all_rows, predictions=predictions,
-        fitted=fitted,
-    )
+            predictions[name] = _fixed(rows, name)
+    baseline = [_fixed(rows, BASELINE)]
+    scores = {name: score_rows(rows, [pred], seed=seed, baseline=None if name == BASELINE else baseline)
+              for name, pred in predictions.items()}
+    return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows, predictions=predictions,
+                          fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
+

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.table import Table
 
-from stratagem.analysis.backtest import RECOMMENDED, BacktestResult, run_backtest
+from stratagem.analysis.backtest import FOLD_SEEDS, RECOMMENDED, BacktestResult, run_backtest, run_frozen
 from stratagem.cli.app import SEED, WORKERS, cli, console, progress_bar, scheduler_address
 from stratagem.model.deu import load_deu
 from stratagem.model.io import atomic_writer
@@ -24,6 +25,12 @@ DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
 @click.option("--engine", "-e", "engines", multiple=True,
               help="Engine(s) to score (default: every engine and the learned forecasters).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for engines, folds and bootstrap.")
+@click.option("--fold-seeds", type=click.IntRange(min=1, max=100), default=FOLD_SEEDS, show_default=True,
+              help="Repeat the cross-validation with this many fold assignments (seed, seed+1, ...).")
+@click.option("--fit-on", "fit_on", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fit the learned forecasters on this DEU file and score --score with them frozen.")
+@click.option("--score", "score_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --fit-on: the held-out DEU file to score (no refitting, no cross-validation).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write isnr,engine,forecast,p10,p90 CSV.")
@@ -32,20 +39,38 @@ DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
               help="Write a self-contained HTML report (scores and reliability diagram).")
 @click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
 @click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores).")
-def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, as_json: bool, out: Path | None,
+def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, fold_seeds: int,
+                 fit_on: Path | None, score_path: Path | None, as_json: bool, out: Path | None,
                  calibration: bool, report_path: Path | None, scheduler: str | None, workers: int | None) -> None:
-    """Forecast every recorded issue of DATASET and score each engine against the outcomes."""
-    proposals = load_deu(data)
+    """Forecast every recorded issue of DATASET and score each engine against the outcomes.
+
+    By default the learned forecasters are cross-validated on --data; with
+    --fit-on DEV --score HELDOUT they are fitted on DEV and HELDOUT is scored
+    with those parameters frozen.
+    """
+    if (fit_on is None) != (score_path is None):
+        raise click.UsageError("--fit-on and --score go together")
+    dev = load_deu(fit_on) if fit_on is not None else None
+    scored_file = score_path if score_path is not None else data
+    proposals = load_deu(scored_file)
+
+    def run(progress: Callable[[int, int], None] | None) -> BacktestResult:
+        if dev is not None:
+            return run_frozen(dev, proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler,
+                              progress=progress)
+        return run_backtest(proposals, engines or None, seed=seed, fold_seeds=fold_seeds, workers=workers,
+                            scheduler=scheduler, progress=progress)
+
     if as_json:
-        result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler)
+        result = run(None)
     else:
         from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 
         with progress_bar(TextColumn("backtest {task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeRemainingColumn()) as bar:
-            task = bar.add_task(data.name, total=len(proposals))
-            result = run_backtest(proposals, engines or None, seed=seed, workers=workers, scheduler=scheduler,
-                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
+            task = bar.add_task(scored_file.name, total=len(proposals))
+            result = run(lambda done, total: bar.update(task, completed=done, total=total))
+    data = scored_file
     if out is not None:
         _write_forecasts(result, out)
     if report_path is not None:
@@ -54,7 +79,7 @@ def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, 
         write_backtest_report(result, report_path, f"Backtest on {data.name}")
     if as_json:
         payload = result.to_dict()
-        payload["fitted"] = result.fitted
+        payload["fitted"] = result.fitted_summary()
         if calibration:
             payload["calibration"] = {k: [list(p) for p in v] for k, v in result.calibration().items()}
         click.echo(json.dumps(payload, indent=2))
@@ -74,18 +99,26 @@ def _write_forecasts(result: BacktestResult, path: Path) -> None:
 
 
 def _print_scores(result: BacktestResult, data: Path) -> None:
-    table = Table(title=f"{data.name}: {result.n} issues of {result.proposals} proposals "
-                        "(learned forecasters cross-validated by proposal)")
-    for col in ("engine", "MAE (95% CI)", "RMSE", "hit10", "coverage80", "CRPS"):
+    how = ("learned forecasters fitted on the development file, frozen" if result.mode == "frozen" else
+           f"learned forecasters cross-validated by proposal, {len(result.fold_seeds)} fold seed(s)")
+    table = Table(title=f"{data.name}: {result.n} issues of {result.proposals} proposals ({how})")
+    for col in ("engine", "MAE (95% CI)", "RMSE", "hit10", "coverage80", "CRPS", "MAE vs compromise (95% CI)"):
         table.add_column(col, justify="left" if col == "engine" else "right")
     for name, s in sorted(result.scores.items(), key=lambda kv: kv[1].mae):
         label = f"{name} (recommended)" if name == RECOMMENDED else name
+        vs = s.vs_compromise
         table.add_row(label, f"{s.mae:.1f} ({s.mae_ci95[0]:.1f}-{s.mae_ci95[1]:.1f})", f"{s.rmse:.1f}",
                       f"{s.hit10:.2f}", "-" if s.coverage80 is None else f"{s.coverage80:.2f}",
-                      "-" if s.crps is None else f"{s.crps:.1f}")
+                      "-" if s.crps is None else f"{s.crps:.1f}",
+                      "-" if vs is None else f"{vs.mae_diff:+.1f} ({vs.mae_diff_ci95[0]:+.1f} to "
+                      f"{vs.mae_diff_ci95[1]:+.1f})")
     console.print(table)
-    console.print("hit10 = share within 10 points; coverage80 = share of outcomes in the 80% interval",
+    console.print("hit10 = share within 10 points; coverage80 = share of outcomes in the 80% interval; "
+                  "MAE vs compromise: paired bootstrap over proposals (negative = better)",
                   style="dim", highlight=False)
+    if result.chosen:
+        picks = ", ".join(f"{name} {result.chosen.count(name)}x" for name in dict.fromkeys(result.chosen))
+        console.print(f"selected (nested cross-validation) chose: {picks}", highlight=False)
 
 
 def _print_calibration(result: BacktestResult) -> None:

@@ -1,0 +1,462 @@
+"""Learned forecasters: one fit/predict contract, so backtests fit whatever is registered here.
+
+A :class:`Learner` turns scored issues (:class:`IssueRow`: the stances that
+take part, the status quo, the engines' forecasts, the outcome) into fitted
+parameters (``fit``) and forecasts new issues from them (``predict``): a point,
+an 80% interval and a predictive distribution. ``defaults`` are the parameters
+shipped with the engine (fitted once on the DEU development file), used when a
+scenario is scored without fitting. The engines themselves stay pure functions
+in :mod:`stratagem.engines`; the fitting lives here.
+
+Registered: ``blend`` and ``focal`` (earlier forecasters), ``anchor`` (a
+conditional-logit distribution over anchor points, fitted by maximum
+likelihood) and ``conformal`` (the compromise model with split-conformal
+residuals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+import numpy as np
+
+from stratagem.engines import anchor as anchor_engine
+from stratagem.engines.base import FloatArray
+from stratagem.engines.blend import DEFAULT_WEIGHTS as BLEND_DEFAULTS
+from stratagem.engines.focal import DEFAULTS as FOCAL_DEFAULTS
+from stratagem.engines.focal import distribution_quantile, focal_distribution
+
+FOLDS = 5
+Params = dict[str, Any]
+Distribution = tuple[FloatArray, FloatArray]  # (sorted values, probabilities)
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """One scored issue: its outcome, the inputs the learned forecasters need and every engine's forecast."""
+
+    proposal: str
+    issue: str
+    outcome: float
+    status_quo: float  # NaN where none
+    binary: bool
+    unanimity: bool
+    forecasts: dict[str, float]
+    positions: tuple[float, ...] = ()  # taking-part actors' positions
+    weights: tuple[float, ...] = ()  # their capability x salience
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A forecaster's forecasts: point, 80% interval and predictive distribution per issue."""
+
+    point: FloatArray
+    low: FloatArray | None = None
+    high: FloatArray | None = None
+    distributions: list[Distribution] | None = None
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A forecaster fitted from scored issues: ``predict(rows, fit(train))`` never sees ``rows``' outcomes."""
+
+    name: str
+    summary: str
+    fit: Callable[[Sequence[IssueRow]], Params]
+    predict: Callable[[Sequence[IssueRow], Mapping[str, Any]], Prediction]
+    defaults: Callable[[], Params]
+    needs: tuple[str, ...] = ("compromise",)  # engines whose forecasts the rows must carry
+    shipped_distribution: bool = False  # do ``defaults`` alone give a predictive distribution?
+
+
+LEARNERS: dict[str, Learner] = {}
+
+
+def register_learner(learner: Learner) -> Learner:
+    """Add a learned forecaster; backtests fit and score every one registered."""
+    LEARNERS[learner.name] = learner
+    return learner
+
+
+def fold_of(proposals: Sequence[str], folds: int = FOLDS, seed: int = 0) -> dict[str, int]:
+    """Fold of each proposal: a seeded permutation of the sorted ids, dealt round-robin."""
+    names = sorted(set(proposals))
+    order = np.random.default_rng(seed).permutation(len(names))
+    return {names[j]: pos % folds for pos, j in enumerate(order)}
+
+
+def cross_validate(learner: Learner, rows: Sequence[IssueRow], folds: int = FOLDS, seed: int = 0) -> Prediction:
+    """Held-out forecasts: each fold predicted from parameters fitted on the other folds only."""
+    fold = fold_of([r.proposal for r in rows], folds, seed)
+    parts: dict[int, Prediction] = {}
+    index: dict[int, list[int]] = {}
+    for f in range(folds):
+        test_idx = [i for i, r in enumerate(rows) if fold[r.proposal] == f]
+        if not test_idx:
+            continue
+        params = learner.fit([r for r in rows if fold[r.proposal] != f])
+        parts[f] = learner.predict([rows[i] for i in test_idx], params)
+        index[f] = test_idx
+    return _stitch(len(rows), parts, index)
+
+
+def _stitch(n: int, parts: Mapping[int, Prediction], index: Mapping[int, list[int]]) -> Prediction:
+    point = np.empty(n)
+    has_interval = all(p.low is not None and p.high is not None for p in parts.values())
+    has_dist = all(p.distributions is not None for p in parts.values())
+    low, high = np.empty(n), np.empty(n)
+    dists: list[Distribution] = [(np.empty(0), np.empty(0))] * n
+    for f, pred in parts.items():
+        idx = index[f]
+        point[idx] = pred.point
+        if has_interval:
+            assert pred.low is not None and pred.high is not None
+            low[idx], high[idx] = pred.low, pred.high
+        if has_dist:
+            assert pred.distributions is not None
+            for i, d in zip(idx, pred.distributions, strict=True):
+                dists[i] = d
+    return Prediction(point=point, low=low if has_interval else None, high=high if has_interval else None,
+                      distributions=dists if has_dist else None)
+
+
+def from_distributions(dists: list[Distribution], level: float = 0.8) -> Prediction:
+    """Median point and central ``level`` interval of each distribution."""
+    tail = (1.0 - level) / 2.0
+    return Prediction(
+        point=np.array([distribution_quantile(v, p, 0.5) for v, p in dists]),
+        low=np.array([distribution_quantile(v, p, tail) for v, p in dists]),
+        high=np.array([distribution_quantile(v, p, 1.0 - tail) for v, p in dists]),
+        distributions=dists,
+    )
+
+
+def _outcomes(rows: Sequence[IssueRow]) -> FloatArray:
+    return np.array([r.outcome for r in rows])
+
+
+def _compromise(rows: Sequence[IssueRow]) -> FloatArray:
+    return np.array([r.forecasts["compromise"] for r in rows])
+
+
+# -- maximum likelihood for a conditional logit with latent options ---------------------------------
+def fit_conditional_logit(
+    features: FloatArray, evidence: FloatArray, valid: np.ndarray, *, ridge: float = 1e-2,
+    max_iter: int = 200, tol: float = 1e-10,
+) -> FloatArray:
+    """Coefficients maximising sum_r log sum_k p_rk e_rk - ridge |theta|^2 (Newton with line search).
+
+    ``features[r, k, :]`` describes option k of case r (padded; ``valid[r, k]``
+    says which exist), ``p_rk`` is the softmax of ``features @ theta`` over the
+    valid options, and ``evidence[r, k]`` is the probability of what was observed
+    given option k: an indicator for the ordinary conditional logit (the chosen
+    option is known), a density for options whose outcome is spread out. The
+    log-likelihood of a plain conditional logit is concave and Newton converges
+    from 0; with spread-out options it need not be, so a step falls back to the
+    Fisher direction (the prior covariance, always negative definite with the
+    ridge) when the Hessian is not, and every step is halved until the
+    penalised likelihood does not fall.
+    """
+    dim = features.shape[2]
+    theta = np.zeros(dim)
+    penalty = 2.0 * ridge * np.eye(dim)
+
+    def evaluate(th: FloatArray) -> tuple[float, FloatArray, FloatArray, FloatArray]:
+        u = np.where(valid, features @ th, -np.inf)
+        u = u - u.max(axis=1, keepdims=True)
+        p = np.exp(u)
+        p = p / p.sum(axis=1, keepdims=True)
+        like = (p * evidence).sum(axis=1)
+        post = p * evidence / like[:, None]
+        mean_p = np.einsum("rk,rkd->rd", p, features)
+        mean_q = np.einsum("rk,rkd->rd", post, features)
+        cov_p = np.einsum("rk,rkd,rke->de", p, features, features) - mean_p.T @ mean_p
+        cov_q = np.einsum("rk,rkd,rke->de", post, features, features) - mean_q.T @ mean_q
+        value = float(np.log(like).sum() - ridge * th @ th)
+        grad = (mean_q - mean_p).sum(axis=0) - 2.0 * ridge * th
+        return value, grad, cov_q - cov_p - penalty, -cov_p - penalty
+
+    value, grad, hess, fisher = evaluate(theta)
+    for _ in range(max_iter):
+        try:
+            np.linalg.cholesky(-hess)
+            step = np.linalg.solve(-hess, grad)
+        except np.linalg.LinAlgError:
+            step = np.linalg.solve(-fisher, grad)
+        t = 1.0
+        while True:
+            new = evaluate(theta + t * step)
+            if new[0] >= value - 1e-12 or t < 1e-8:
+                break
+            t /= 2.0
+        theta = theta + t * step
+        improvement = new[0] - value
+        value, grad, hess, fisher = new
+        if abs(improvement) < tol and float(np.max(np.abs(grad))) < 1e-6:
+            break
+    return theta
+
+
+# -- anchor: the discrete-choice distribution over anchor points --------------------------------
+INTERVAL_LEVELS = tuple(round(x, 2) for x in np.arange(0.40, 0.995, 0.01))
+CALIBRATION_FOLDS = 3
+TARGET_COVERAGE = 0.8
+
+
+def _anchor_design(rows: Sequence[IssueRow], bias: float, spread: float) -> tuple[FloatArray, FloatArray, np.ndarray]:
+    """Padded options x (anchor features + elsewhere indicator), evidence of each outcome, validity."""
+    per_row = [anchor_engine.anchor_points(np.array(r.positions), np.array(r.weights), r.status_quo,
+                                           r.forecasts["compromise"]) for r in rows]
+    width = max(values.size for values, _ in per_row) + 1
+    nf = len(anchor_engine.FEATURES)
+    features = np.zeros((len(rows), width, nf + 1))
+    evidence = np.zeros((len(rows), width))
+    valid = np.zeros((len(rows), width), dtype=bool)
+    for i, (r, (values, feats)) in enumerate(zip(rows, per_row, strict=True)):
+        k = values.size
+        features[i, :k, :nf] = feats
+        features[i, width - 1, nf] = 1.0
+        valid[i, :k] = valid[i, width - 1] = True
+        evidence[i, :k] = np.abs(values - r.outcome) <= anchor_engine.MATCH
+        spread_mass = anchor_engine.elsewhere_mass(r.forecasts["compromise"] + bias, spread)
+        evidence[i, width - 1] = spread_mass[int(np.clip(np.rint(r.outcome), 0, 100))]
+    return features, evidence, valid
+
+
+def _fit_anchor_coefficients(rows: Sequence[IssueRow]) -> Params:
+    resid = _outcomes(rows) - _compromise(rows)
+    bias, spread = float(resid.mean()), max(float(resid.std()), 1.0)
+    theta = fit_conditional_logit(*_anchor_design(rows, bias, spread))
+    params: Params = {f"w_{name}": float(v) for name, v in zip(anchor_engine.FEATURES, theta[:-1], strict=True)}
+    params.update(elsewhere=float(theta[-1]), bias=bias, spread=spread)
+    return params
+
+
+def _anchor_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> list[Distribution]:
+    chosen = {k: float(params[k]) for k in anchor_engine.DEFAULTS}
+    return [anchor_engine.anchor_distribution(np.array(r.positions), np.array(r.weights), r.status_quo,
+                                              r.forecasts["compromise"], chosen) for r in rows]
+
+
+def _covered(dists: Sequence[Distribution], y: FloatArray, level: float) -> float:
+    tail = (1.0 - level) / 2.0
+    return float(np.mean([distribution_quantile(v, p, tail) <= yi <= distribution_quantile(v, p, 1.0 - tail)
+                          for (v, p), yi in zip(dists, y, strict=True)]))
+
+
+def calibrated_level(dists: Sequence[Distribution], y: FloatArray, target: float = TARGET_COVERAGE) -> float:
+    """The smallest nominal central level whose intervals hold at least ``target`` of the outcomes.
+
+    Point masses make a discrete distribution's central intervals cover more
+    than their nominal level; this finds the level that covers ``target``.
+    """
+    for level in INTERVAL_LEVELS:
+        if _covered(dists, y, level) >= target:
+            return level
+    return INTERVAL_LEVELS[-1]
+
+
+def fit_anchor(rows: Sequence[IssueRow]) -> Params:
+    """Maximum-likelihood coefficients, the elsewhere spread and the interval level calibrated out of fold.
+
+    The level is chosen on out-of-fold distributions of ``rows`` itself (three
+    folds by proposal), so the calibration never uses issues outside ``rows``.
+    """
+    params = _fit_anchor_coefficients(rows)
+    fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
+    dists: list[Distribution] = []
+    ys: list[float] = []
+    for f in range(CALIBRATION_FOLDS):
+        train = [r for r in rows if fold[r.proposal] != f]
+        test = [r for r in rows if fold[r.proposal] == f]
+        if not test or not train:
+            continue
+        dists.extend(_anchor_distributions(test, _fit_anchor_coefficients(train)))
+        ys.extend(r.outcome for r in test)
+    params["level"] = float(calibrated_level(dists, np.array(ys))) if dists else TARGET_COVERAGE
+    return params
+
+
+def predict_anchor(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
+    """Median, calibrated central interval and distribution of each issue."""
+    return from_distributions(_anchor_distributions(rows, params), float(params.get("level", TARGET_COVERAGE)))
+
+
+register_learner(Learner(
+    name="anchor",
+    summary="conditional-logit distribution over anchor points (held positions, status quo, 0/50/100) and an "
+    "elsewhere option spread like the compromise's residuals; maximum likelihood",
+    fit=fit_anchor, predict=predict_anchor,
+    defaults=lambda: {**anchor_engine.DEFAULTS, "level": anchor_engine.INTERVAL_LEVEL},
+    shipped_distribution=True,
+))
+
+
+# -- conformal: the compromise model with split-conformal residuals ------------------------------
+def fit_conformal(rows: Sequence[IssueRow]) -> Params:
+    """The training residuals (outcome - compromise), sorted: the whole fitted model."""
+    return {"residuals": sorted(float(v) for v in _outcomes(rows) - _compromise(rows))}
+
+
+def conformal_interval(residuals: FloatArray, level: float = 0.8) -> tuple[float, float]:
+    """Split-conformal bounds on the residual: ranks floor((n+1) a/2) and ceil((n+1)(1 - a/2)), a = 1 - level."""
+    r = np.sort(residuals)
+    n = r.size
+    alpha = 1.0 - level
+    lo_rank = int(np.floor((n + 1) * alpha / 2.0 + 1e-9))  # the tolerance keeps 10 x 0.1 at 1
+    hi_rank = int(np.ceil((n + 1) * (1.0 - alpha / 2.0) - 1e-9))
+    low = -np.inf if lo_rank < 1 else float(r[lo_rank - 1])
+    high = np.inf if hi_rank > n else float(r[hi_rank - 1])
+    return low, high
+
+
+def predict_conformal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
+    """Point = the compromise; interval and distribution = compromise + training residuals, clipped to 0-100."""
+    resid = np.array(params["residuals"], dtype=float)
+    comp = _compromise(rows)
+    lo_r, hi_r = conformal_interval(resid)
+    dists = []
+    for c in comp:
+        values = np.clip(c + resid, 0.0, 100.0)
+        dists.append((np.sort(values), np.full(resid.size, 1.0 / resid.size)))
+    return Prediction(point=comp, low=np.clip(comp + lo_r, 0.0, 100.0), high=np.clip(comp + hi_r, 0.0, 100.0),
+                      distributions=dists)
+
+
+register_learner(Learner(
+    name="conformal",
+    summary="the compromise model's point with split-conformal residual intervals and distribution",
+    fit=fit_conformal, predict=predict_conformal,
+    defaults=lambda: {"residuals": []},
+))
+
+
+# -- blend: a learned mix of compromise, median and status quo -------------------------------------
+BLEND_STEP = 0.05
+
+
+def _simplex(step: float = BLEND_STEP) -> FloatArray:
+    """(compromise, median) weight pairs on the simplex, the status quo taking the rest."""
+    ticks = np.round(np.arange(0.0, 1.0 + step / 2, step), 10)
+    return np.array([(c, m) for c, m in product(ticks, ticks) if c + m <= 1.0 + 1e-9])
+
+
+def _blend_parts(rows: Sequence[IssueRow]) -> FloatArray:
+    """(issues, 3): compromise, median, status quo (compromise where there is none)."""
+    comp = _compromise(rows)
+    med = np.array([r.forecasts["median"] for r in rows])
+    sq = np.array([r.status_quo for r in rows])
+    return np.stack([comp, med, np.where(np.isnan(sq), comp, sq)], axis=1)
+
+
+def blend_points(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> FloatArray:
+    """The blend's point forecasts for ``rows`` with the given weights."""
+    kinds = ["binary" if r.binary else "graded" for r in rows]
+    w = np.array([[params[f"{k}_compromise"], params[f"{k}_median"],
+                   1.0 - params[f"{k}_compromise"] - params[f"{k}_median"]] for k in kinds])
+    result: FloatArray = np.sum(_blend_parts(rows) * w, axis=1)
+    return result
+
+
+def fit_blend(rows: Sequence[IssueRow]) -> Params:
+    """Weights minimising mean absolute error per issue type (grid), and the training residuals per type."""
+    grid = _simplex()
+    out: Params = {}
+    for kind in ("binary", "graded"):
+        subset = [r for r in rows if r.binary == (kind == "binary")]
+        if not subset:
+            out[f"{kind}_compromise"], out[f"{kind}_median"] = 1.0, 0.0
+            continue
+        simplex = np.column_stack([grid, 1.0 - grid.sum(axis=1)])
+        scores = np.mean(np.abs(_blend_parts(subset) @ simplex.T - _outcomes(subset)[:, None]), axis=0)
+        best = int(np.argmin(scores))  # first minimum in grid order: deterministic
+        out[f"{kind}_compromise"], out[f"{kind}_median"] = float(grid[best, 0]), float(grid[best, 1])
+    resid = _outcomes(rows) - blend_points(rows, out)
+    for kind in ("binary", "graded"):
+        chosen = [float(e) for e, r in zip(resid, rows, strict=True) if r.binary == (kind == "binary")]
+        out[f"{kind}_residuals"] = chosen or [float(e) for e in resid]
+    return out
+
+
+def predict_blend(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
+    """Blend points; 10-90% quantiles of the same type's training residuals; distribution = point + residuals."""
+    point = blend_points(rows, params)
+    low, high = np.empty(len(rows)), np.empty(len(rows))
+    dists: list[Distribution] = []
+    for i, (r, p) in enumerate(zip(rows, point, strict=True)):
+        resid = np.array(params["binary_residuals" if r.binary else "graded_residuals"] or [0.0], dtype=float)
+        lo_q, hi_q = np.quantile(resid, [0.10, 0.90])
+        low[i], high[i] = float(np.clip(p + lo_q, 0.0, 100.0)), float(np.clip(p + hi_q, 0.0, 100.0))
+        dists.append((np.clip(p + resid, 0.0, 100.0), np.full(resid.size, 1.0 / resid.size)))
+    return Prediction(point=point, low=low, high=high, distributions=dists)
+
+
+register_learner(Learner(
+    name="blend", summary="learned mix of compromise, median and status quo per issue type",
+    fit=fit_blend, predict=predict_blend,
+    defaults=lambda: {**BLEND_DEFAULTS, "binary_residuals": [], "graded_residuals": []},
+    needs=("compromise", "median"),
+))
+
+
+# -- focal: a distribution over held positions ------------------------------------------------------
+FOCAL_GRID = tuple((a, t, b) for a in (0.0, 0.5, 1.0, 2.0) for t in (5.0, 10.0, 20.0, 40.0, 80.0, 160.0)
+                   for b in (0.0, 0.1, 0.25, 0.5, 1.0))
+
+
+def _focal_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> list[Distribution]:
+    return [focal_distribution(np.array(r.positions), np.array(r.weights), r.forecasts["compromise"],
+                               alpha=float(params["alpha"]), tau=float(params["tau"]), beta=float(params["beta"]))
+            for r in rows]
+
+
+def _padded_focal(rows: Sequence[IssueRow]) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray, FloatArray]:
+    """Distinct held positions (padded), their weight shares, distances from the compromise, validity, compromise."""
+    uniq = [np.unique(np.array(r.positions), return_inverse=True) for r in rows]
+    width = max(v.size for v, _ in uniq)
+    values = np.zeros((len(rows), width))
+    share = np.zeros((len(rows), width))
+    valid = np.zeros((len(rows), width), dtype=bool)
+    comp = _compromise(rows)
+    for i, (r, (v, inv)) in enumerate(zip(rows, uniq, strict=True)):
+        mass = np.bincount(inv, weights=np.array(r.weights), minlength=v.size)
+        values[i, :v.size] = v
+        share[i, :v.size] = mass / mass.sum() if mass.sum() > 0 else 1.0 / v.size
+        valid[i, :v.size] = True
+    return values, share, np.abs(values - comp[:, None]), valid, comp
+
+
+def fit_focal(rows: Sequence[IssueRow]) -> Params:
+    """(alpha, tau, beta) minimising the mean absolute error of the focal median (grid, vectorised)."""
+    values, share, dist, valid, comp = _padded_focal(rows)
+    y = _outcomes(rows)
+    cand = np.concatenate([values, comp[:, None]], axis=1)
+    order = np.argsort(cand, axis=1, kind="stable")
+    sorted_cand = np.take_along_axis(cand, order, axis=1)
+    best, best_score = FOCAL_GRID[0], np.inf
+    for alpha, tau, beta in FOCAL_GRID:  # first minimum in grid order: deterministic
+        with np.errstate(divide="ignore"):
+            prior = np.where(valid & (share > 0), share ** alpha, 0.0)
+        prob = np.concatenate([prior * np.exp(-dist / max(tau, 1e-9)), np.full((len(rows), 1), beta)], axis=1)
+        empty = prob.sum(axis=1) <= 0
+        prob[empty, :-1], prob[empty, -1] = 0.0, 1.0
+        prob = np.take_along_axis(prob / prob.sum(axis=1, keepdims=True), order, axis=1)
+        at = np.minimum(np.argmax(np.cumsum(prob, axis=1) >= 0.5 - 1e-12, axis=1), cand.shape[1] - 1)
+        value = float(np.mean(np.abs(sorted_cand[np.arange(len(rows)), at] - y)))
+        if value < best_score - 1e-12:
+            best, best_score = (alpha, tau, beta), value
+    return dict(zip(("alpha", "tau", "beta"), best, strict=True))
+
+
+def predict_focal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
+    """Focal medians, 10-90% quantiles and distributions."""
+    return from_distributions(_focal_distributions(rows, params))
+
+
+register_learner(Learner(
+    name="focal", summary="distribution over held positions around the compromise (grid-fitted)",
+    fit=fit_focal, predict=predict_focal, defaults=lambda: dict(FOCAL_DEFAULTS), shipped_distribution=True,
+))

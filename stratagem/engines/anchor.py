@@ -1,0 +1,139 @@
+"""``anchor``: a discrete-choice distribution over the points a negotiation can land on.
+
+Recorded outcomes of real negotiations often sit exactly on an *anchor point*:
+a position some actor holds (a proposal, a large party's line), the status quo,
+or a round point of the scale (0, 50, 100). ``anchor`` turns that into a
+predictive distribution with a conditional-logit (discrete choice) model:
+
+* every distinct anchor point a of an issue gets the utility
+  ``u(a) = w . f(a)`` from its features ``f`` (see :data:`FEATURES`): its
+  distance from the compromise forecast c (the capability x salience weighted
+  mean) on the 0-100 scale divided by 100, the share of capability x salience
+  holding it, whether any actor holds it, whether it is the status quo, whether
+  it is an end of the scale (0 or 100) or its middle (50);
+* one more option, *elsewhere*, has the utility ``elsewhere``; when it is
+  chosen the outcome is spread around the compromise like the compromise
+  model's residuals: a logistic distribution with mean ``c + bias`` and
+  standard deviation ``spread``, on whole points of the scale (the mass beyond
+  0 or 100 piled on the end);
+* the probabilities are the softmax of the utilities, so the predictive
+  distribution is a mixture of point masses on the anchors and the elsewhere
+  spread.
+
+The point forecast is the distribution's median (the forecast that minimises
+expected absolute error); its quantiles give intervals. The defaults below were
+fitted by maximum likelihood on the DEU development file
+(:func:`stratagem.analysis.learned.fit_anchor`); ``stratagem backtest`` refits
+them on training folds only. Actors without a stance on an issue hold no anchor
+there. The function is pure: arrays in, arrays out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from stratagem.engines.base import BoolArray, FloatArray, Trajectory, static_trajectory, weights
+from stratagem.engines.closed_form import compromise_forecast
+from stratagem.engines.focal import distribution_quantile
+
+FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint")
+# Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted".
+DEFAULTS: dict[str, float] = {
+    "w_distance": -2.01, "w_share": 0.53, "w_held": 1.16, "w_status_quo": 0.94, "w_endpoint": -0.75,
+    "w_midpoint": -0.02, "elsewhere": 1.16, "bias": -1.59, "spread": 29.6,
+}
+# The nominal central level whose intervals held 80% of the development file's outcomes out of fold: the
+# point masses make nominal 80% intervals of this distribution cover more than 80%.
+INTERVAL_LEVEL = 0.65
+ROUND_POINTS = (0.0, 50.0, 100.0)
+GRID = np.arange(101.0)  # the elsewhere option's support: whole points of the scale
+MATCH = 0.5  # an outcome within half a point of an anchor lands on it (outcomes are recorded in whole points)
+LOGISTIC_SCALE = np.sqrt(3.0) / np.pi  # logistic scale per unit of standard deviation
+
+
+def coefficients(params: dict[str, float]) -> FloatArray:
+    """The anchor-feature weights in :data:`FEATURES` order."""
+    return np.array([float(params[f"w_{name}"]) for name in FEATURES])
+
+
+def anchor_points(
+    positions: FloatArray, weight: FloatArray, status_quo: float, compromise: float
+) -> tuple[FloatArray, FloatArray]:
+    """An issue's distinct anchor points (sorted) and their features (points x :data:`FEATURES`)."""
+    candidates = [positions, np.asarray(ROUND_POINTS)]
+    has_sq = not np.isnan(status_quo)
+    if has_sq:
+        candidates.append(np.array([status_quo]))
+    values = np.unique(np.concatenate(candidates))
+    holds = np.abs(positions[None, :] - values[:, None]) <= 1e-9
+    total = float(weight.sum())
+    share = (holds * weight[None, :]).sum(axis=1) / total if total > 0 else holds.mean(axis=1)
+    features = np.column_stack([
+        np.abs(values - compromise) / 100.0,
+        share,
+        holds.any(axis=1).astype(float),
+        (np.abs(values - status_quo) <= 1e-9).astype(float) if has_sq else np.zeros(values.size),
+        np.isin(values, (0.0, 100.0)).astype(float),
+        (values == 50.0).astype(float),
+    ])
+    return values, features
+
+
+def elsewhere_mass(centre: float, spread: float) -> FloatArray:
+    """Probabilities on :data:`GRID` of a logistic (mean ``centre``, sd ``spread``) rounded to whole points."""
+    scale = max(spread, 1e-6) * LOGISTIC_SCALE
+    edges = np.arange(0.5, 100.0, 1.0)
+    cdf = 1.0 / (1.0 + np.exp(-(edges - centre) / scale))
+    result: FloatArray = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
+    return result
+
+
+def choice_probabilities(features: FloatArray, coef: FloatArray, elsewhere: float) -> tuple[FloatArray, float]:
+    """Softmax over the anchors' utilities and the elsewhere option's: (anchor probabilities, elsewhere's)."""
+    utility = np.append(features @ coef, elsewhere)
+    utility = utility - utility.max()
+    prob = np.exp(utility)
+    prob = prob / prob.sum()
+    return prob[:-1], float(prob[-1])
+
+
+def anchor_distribution(
+    positions: FloatArray, weight: FloatArray, status_quo: float, compromise: float, params: dict[str, float]
+) -> tuple[FloatArray, FloatArray]:
+    """The predictive distribution of one issue: support (sorted) and probabilities."""
+    values, features = anchor_points(positions, weight, status_quo, compromise)
+    p_anchor, p_else = choice_probabilities(features, coefficients(params), float(params["elsewhere"]))
+    spread = elsewhere_mass(compromise + float(params["bias"]), float(params["spread"]))
+    support = np.concatenate([values, GRID])
+    prob = np.concatenate([p_anchor, p_else * spread])
+    order = np.argsort(support, kind="stable")
+    return support[order], prob[order]
+
+
+def anchor_forecast(
+    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **params: float
+) -> FloatArray:
+    """Median of the anchor distribution per issue; accepts leading batch axes (looped)."""
+    chosen = {**DEFAULTS, **{k: float(v) for k, v in params.items() if k in DEFAULTS}}
+    mask = np.broadcast_to(mask, X.shape)
+    W = weights(S, C, mask)
+    comp = compromise_forecast(X, S, C, mask)
+    Qb = np.broadcast_to(Q, comp.shape)
+    out = np.empty(comp.shape)
+    for idx in np.ndindex(comp.shape):
+        *batch, k = idx
+        m = mask[(*batch, slice(None), k)]
+        if not m.any():
+            out[idx] = comp[idx]
+            continue
+        support, prob = anchor_distribution(X[(*batch, slice(None), k)][m], W[(*batch, slice(None), k)][m],
+                                            float(Qb[idx]), float(comp[idx]), chosen)
+        out[idx] = distribution_quantile(support, prob, 0.5)
+    return out
+
+
+def run_anchor(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+               **params: Any) -> Trajectory:
+    return static_trajectory(X, S, C, mask, anchor_forecast(X, S, C, Q, mask, **params))

@@ -1,0 +1,186 @@
+"""The learned forecasters' fitting, checked where the answer is known: synthetic data with known
+parameters, and scores computed by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stratagem.analysis.backtest import SELECTED, issue_rows, run_frozen
+from stratagem.analysis.learned import (
+    LEARNERS,
+    IssueRow,
+    _anchor_design,
+    calibrated_level,
+    conformal_interval,
+    fit_conditional_logit,
+)
+from stratagem.analysis.metrics import coverage, crps_discrete, hit_rate, mae, paired_bootstrap, rmse
+from stratagem.engines import anchor
+from stratagem.engines.focal import distribution_quantile
+from stratagem.model.deu import load_deu
+from stratagem.model.errors import StratagemError
+
+DEU = Path(__file__).parent / "data" / "deu" / "deu_dev.csv"
+
+
+# -- maximum likelihood recovers known parameters --------------------------------------------
+def test_conditional_logit_recovers_known_coefficients() -> None:
+    rng = np.random.default_rng(7)
+    true = np.array([1.0, -0.5, 0.3])
+    cases, options = 4000, 4
+    features = rng.normal(size=(cases, options, 3))
+    utility = features @ true
+    prob = np.exp(utility) / np.exp(utility).sum(axis=1, keepdims=True)
+    picks = np.array([rng.choice(options, p=p) for p in prob])
+    evidence = np.zeros((cases, options))
+    evidence[np.arange(cases), picks] = 1.0
+    theta = fit_conditional_logit(features, evidence, np.ones((cases, options), dtype=bool))
+    np.testing.assert_allclose(theta, true, atol=0.1)
+
+
+def _synthetic_issue(rng: np.random.Generator, params: dict[str, float], k: int) -> IssueRow:
+    n = int(rng.integers(3, 8))
+    positions = rng.choice(np.arange(0.0, 101.0, 10.0), size=n)
+    w = rng.uniform(0.5, 3.0, n)
+    sq = float(rng.choice(np.arange(0.0, 101.0, 10.0))) if rng.random() < 0.7 else float("nan")
+    comp = float(w @ positions / w.sum())
+    values, prob = anchor.anchor_distribution(positions, w, sq, comp, params)
+    outcome = float(rng.choice(values, p=prob / prob.sum()))
+    return IssueRow(proposal=f"p{k}", issue="1", outcome=outcome, status_quo=sq, binary=False, unanimity=False,
+                    forecasts={"compromise": comp}, positions=tuple(positions), weights=tuple(w))
+
+
+def test_anchor_likelihood_recovers_known_utilities_with_the_elsewhere_spread() -> None:
+    true = {"w_distance": -3.0, "w_share": 1.5, "w_held": 1.0, "w_status_quo": 0.8, "w_endpoint": -0.5,
+            "w_midpoint": 0.4, "elsewhere": 1.0, "bias": 0.0, "spread": 20.0}
+    rng = np.random.default_rng(11)
+    rows = [_synthetic_issue(rng, true, k) for k in range(3000)]
+    theta = fit_conditional_logit(*_anchor_design(rows, true["bias"], true["spread"]))
+    expected = np.array([true[f"w_{f}"] for f in anchor.FEATURES] + [true["elsewhere"]])
+    np.testing.assert_allclose(theta, expected, atol=0.35)
+    # ...and the fit is not just the starting point: a wrong truth is rejected.
+    assert np.max(np.abs(theta)) > 1.0
+
+
+# -- the anchor distribution by hand ---------------------------------------------------------
+def test_anchor_distribution_with_equal_utilities_is_uniform_over_options() -> None:
+    params = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "elsewhere": 0.0, "bias": 0.0, "spread": 1e-6}
+    values, prob = anchor.anchor_distribution(np.array([20.0, 80.0]), np.array([1.0, 1.0]), float("nan"),
+                                              50.0, params)
+    mass = {float(v): 0.0 for v in values}
+    for v, p in zip(values, prob, strict=True):
+        mass[float(v)] += float(p)
+    # five anchors (0, 20, 50, 80, 100) and elsewhere, each 1/6; elsewhere is a point at the compromise, 50
+    assert {v: round(p, 9) for v, p in mass.items() if p > 1e-12} == pytest.approx(
+        {0.0: 1 / 6, 20.0: 1 / 6, 50.0: 2 / 6, 80.0: 1 / 6, 100.0: 1 / 6})
+    assert distribution_quantile(values, prob, 0.5) == 50.0
+
+
+def test_anchor_features_by_hand() -> None:
+    values, feats = anchor.anchor_points(np.array([20.0, 20.0, 70.0]), np.array([1.0, 2.0, 1.0]), 70.0, 40.0)
+    assert list(values) == [0.0, 20.0, 50.0, 70.0, 100.0]
+    by_value = dict(zip(values, feats, strict=True))
+    np.testing.assert_allclose(by_value[20.0], [0.2, 0.75, 1, 0, 0, 0])
+    np.testing.assert_allclose(by_value[70.0], [0.3, 0.25, 1, 1, 0, 0])
+    np.testing.assert_allclose(by_value[100.0], [0.6, 0.0, 0, 0, 1, 0])
+    np.testing.assert_allclose(by_value[50.0], [0.1, 0.0, 0, 0, 0, 1])
+
+
+# -- the scores by hand ------------------------------------------------------------------------
+def test_point_scores_by_hand() -> None:
+    errors = np.array([3.0, -4.0, 0.0])
+    assert mae(errors) == pytest.approx(7 / 3)
+    assert rmse(errors) == pytest.approx(np.sqrt(25 / 3))
+    assert hit_rate(np.array([5.0, 10.0, 10.5, -12.0])) == 0.5
+    assert coverage(np.array([1.0, 5.0, 9.0]), np.array([0.0, 6.0, 9.0]), np.array([2.0, 8.0, 10.0])) == pytest.approx(2 / 3)
+
+
+def test_crps_of_two_equal_masses_by_hand() -> None:
+    # F = 1/2 on [0, 100): integral of (F - 1{x >= 50})^2 = 50 * 1/4 + 50 * 1/4 = 25
+    assert crps_discrete(np.array([0.0, 100.0]), np.array([0.5, 0.5]), 50.0) == pytest.approx(25.0)
+    # outcome 120, beyond the support: E|X - 120| = (120 + 20) / 2 = 70 and E|X - X'| / 2 = 25, so 45
+    # (as an integral: 100 x 1/4 + 20 x 1 = 45)
+    assert crps_discrete(np.array([0.0, 100.0]), np.array([0.5, 0.5]), 120.0) == pytest.approx(45.0)
+
+
+def test_paired_bootstrap_by_hand() -> None:
+    diff, low, high = paired_bootstrap(np.array([1.0, 3.0, 10.0]), np.zeros(3), ["a", "a", "b"])
+    assert diff == pytest.approx(14 / 3)
+    # a resample of only "a" gives 2, of only "b" 10: every resample lies between
+    assert 2.0 <= low < 14 / 3 < high <= 10.0
+    same = paired_bootstrap(np.full(4, 5.0), np.full(4, 3.0), ["a", "b", "c", "d"])
+    assert same == pytest.approx((2.0, 2.0, 2.0))
+
+
+def test_split_conformal_ranks_by_hand() -> None:
+    assert conformal_interval(np.arange(9.0, 0.0, -1.0)) == (1.0, 9.0)  # ranks floor(10 x .1) = 1, ceil(9) = 9
+    assert conformal_interval(np.array([1.0, 2.0, 3.0, 4.0])) == (-np.inf, np.inf)  # too few for 80%
+
+
+def test_calibrated_level_finds_the_level_that_covers_the_target() -> None:
+    # four issues with the same three-point distribution; outcomes at 50, 50, 50 and 0
+    dist = (np.array([0.0, 50.0, 100.0]), np.array([0.2, 0.6, 0.2]))
+    y = np.array([50.0, 50.0, 50.0, 0.0])
+    # below a 60% level the interval is {50}: 3/4 covered; 0 enters once the lower tail (1 - L)/2 <= 0.2
+    assert calibrated_level([dist] * 4, y, target=0.75) == 0.40
+    assert calibrated_level([dist] * 4, y, target=1.0) == 0.60
+
+
+# -- frozen parameters on a held-out file ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def split():  # type: ignore[no-untyped-def]
+    if not DEU.exists():
+        pytest.skip(f"{DEU} is absent (the shared DEU data)")
+    proposals = load_deu(DEU)
+    return proposals[:50], proposals[50:]
+
+
+def test_frozen_mode_scores_with_the_development_parameters(split) -> None:  # type: ignore[no-untyped-def]
+    dev, held = split
+    result = run_frozen(dev, held, ["compromise", "anchor", SELECTED], workers=1)
+    dev_rows = [r for p in dev for r in issue_rows(p.scenario, ["compromise"], seed=0, scored=p.scored, group=p.id)]
+    params = LEARNERS["anchor"].fit(dev_rows)
+    assert result.fitted["anchor"] == params
+    expected = LEARNERS["anchor"].predict(list(result.rows), params)
+    np.testing.assert_array_equal(result.predictions["anchor"].point, expected.point)
+    assert {r.proposal for r in result.rows} == {p.id for p in held if p.scored}
+    assert result.mode == "frozen" and len(result.chosen) == 1
+    assert result.scores["anchor"].vs_compromise is not None
+
+
+def test_frozen_mode_refuses_a_held_out_file_that_repeats_development_proposals(split) -> None:  # type: ignore[no-untyped-def]
+    dev, _ = split
+    with pytest.raises(StratagemError, match="repeats"):
+        run_frozen(dev, dev[:3], ["compromise"], workers=1)
+
+
+def test_backtest_fit_on_score_command(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    if not DEU.exists():
+        pytest.skip(f"{DEU} is absent (the shared DEU data)")
+    with DEU.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        fields = reader.fieldnames or []
+    ids = sorted({r["prnr"] for r in rows})
+    files = {}
+    for name, keep in (("dev", set(ids[:50])), ("held", set(ids[50:]))):
+        files[name] = tmp_path / f"{name}.csv"
+        with files[name].open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(r for r in rows if r["prnr"] in keep)
+    res = run_cli("backtest", "deu", "--fit-on", str(files["dev"]), "--score", str(files["held"]), "-e", "compromise",
+                  "-e", "anchor", "--json", "--workers", "1")
+    assert res.code == 0, res.err
+    payload = json.loads(res.out)
+    assert payload["mode"] == "frozen" and "fold_seeds" not in payload
+    assert payload["engines"]["anchor"]["vs_compromise"]["mae_diff_ci95"][0] <= payload["engines"]["anchor"][
+        "vs_compromise"]["mae_diff_ci95"][1]
+    alone = run_cli("backtest", "deu", "--fit-on", str(files["dev"]), "-e", "compromise")
+    assert alone.code == 2 and "--fit-on and --score go together" in alone.err
