@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stratagem.engines.base import weights
-from stratagem.engines.exchange import GAIN_TOLERANCE, MAX_WORK, check_size, estimated_work, exchange_positions
+from stratagem.engines.exchange import (
+    GAIN_TOLERANCE,
+    MAX_WORK,
+    check_size,
+    estimated_work,
+    exchange_positions,
+)
 from stratagem.model.errors import EngineError
 
 
