@@ -59,13 +59,14 @@ WORKERS = click.IntRange(1, MAX_WORKERS)
 SEED = click.IntRange(0, MAX_SEED)
 
 
-def progress_bar(*columns: Any, disable: bool = False) -> Progress:
+def progress_bar(*columns: Any, disable: bool = False, auto_refresh: bool = True) -> Progress:
     """A transient progress bar on stderr, shown only on a terminal (elsewhere it would leave a blank line)."""
     from rich.progress import Progress
 
     from stratagem.cli.output import err_console
 
-    return Progress(*columns, console=err_console, transient=True, disable=disable or not err_console.is_terminal)
+    return Progress(*columns, console=err_console, transient=True, disable=disable or not err_console.is_terminal,
+                    auto_refresh=auto_refresh)
 
 
 def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -148,13 +148,14 @@ def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> 
         return run_ensemble(sc, **kwargs)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn())
-    with progress_bar(*columns) as bar:
+    # refreshed by the updates, not by a thread: local workers fork, and a fork is safest with one thread
+    with progress_bar(*columns, auto_refresh=False) as bar:
         task = bar.add_task(f"ensemble {sc.id}", total=int(kwargs.get("draws", 0) or 0), rate="-")
 
         def update(done: int, total: int) -> None:
             elapsed = bar.tasks[0].elapsed or 0.0
             rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
-            bar.update(task, completed=done, total=total, rate=rate)
+            bar.update(task, completed=done, total=total, rate=rate, refresh=True)
 
         return run_ensemble(sc, progress=update, **kwargs)
 
