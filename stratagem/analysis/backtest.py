@@ -15,7 +15,7 @@ scores another with the parameters frozen (docs/backtest.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -50,7 +50,7 @@ from stratagem.model.schema import Scenario
 
 __all__ = ["BASE_ENGINES", "RECOMMENDED", "SELECTED", "BacktestResult", "EngineScore", "IssueRow", "Prediction",
            "ProposalTask", "fold_of", "forecast_proposal", "issue_rows", "run_backtest", "run_frozen",
-           "score_rows"]
+           "score_rows", "score_scenarios"]
 
 BASE_ENGINES = tuple(name for name in ENGINES if name not in LEARNERS)  # every registered engine not learned
 RECOMMENDED = "focal"
@@ -424,3 +424,40 @@ def run_frozen(
     return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows, predictions=predictions,
                           fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
 
+
+
+# -- your own case: scenarios with recorded outcomes ---------------------------------------
+def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None = None, *,
+                    seed: int = 0) -> BacktestResult:
+    """Score engines against the ``outcomes`` recorded in scenarios, with the DEU backtest's metrics.
+
+    Every issue with a recorded outcome is scored. Nothing is fitted: learned
+    engines run with the parameters they ship with, and those whose defaults
+    define a distribution (``anchor``, ``focal``) are also scored on interval
+    coverage and CRPS. Bootstrap intervals resample scenarios when there are
+    several, else issues.
+    """
+    wanted = tuple(engines) if engines else tuple(ENGINES)
+    for name in wanted:
+        get_engine(name)
+    run_names = tuple(dict.fromkeys((*wanted, BASELINE)))
+    rows: list[IssueRow] = []
+    for sc in scenarios:
+        found = issue_rows(sc, run_names, seed=seed)
+        if not found:
+            raise StratagemError(f"scenario {sc.id}: no recorded outcomes to score (add an outcomes: list)")
+        rows.extend(found)
+    if len(scenarios) == 1:
+        rows = [replace(r, proposal=f"{r.proposal}/{r.issue}") for r in rows]
+    predictions: dict[str, Prediction] = {}
+    for name in wanted:
+        learner = LEARNERS.get(name)
+        if learner is not None and learner.shipped_distribution:
+            predictions[name] = learner.predict(rows, learner.defaults())
+        else:
+            predictions[name] = _fixed(rows, name)
+    baseline = [_fixed(rows, BASELINE)]
+    scores = {name: score_rows(rows, [pred], seed=seed, baseline=None if name == BASELINE else baseline)
+              for name, pred in predictions.items()}
+    return BacktestResult(n=len(rows), proposals=len(scenarios), scores=scores, rows=tuple(rows),
+                          predictions=predictions, mode="scenario", fold_seeds=())

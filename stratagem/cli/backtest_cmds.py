@@ -10,8 +10,16 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from stratagem.analysis.backtest import FOLD_SEEDS, RECOMMENDED, BacktestResult, run_backtest, run_frozen
-from stratagem.cli.app import SEED, WORKERS, cli, console, progress_bar, scheduler_address
+from stratagem.analysis.backtest import (
+    FOLD_SEEDS,
+    RECOMMENDED,
+    BacktestResult,
+    run_backtest,
+    run_frozen,
+    score_scenarios,
+)
+from stratagem.cli.app import SEED, WORKERS, cli, console, fmt, printable, progress_bar, scheduler_address
+from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.model.deu import load_deu
 from stratagem.model.io import atomic_writer
 
@@ -98,10 +106,13 @@ def _write_forecasts(result: BacktestResult, path: Path) -> None:
                              "" if high is None else f"{high:.4f}"])
 
 
-def _print_scores(result: BacktestResult, data: Path) -> None:
+def _print_scores(result: BacktestResult, data: Path | None, title: str | None = None) -> None:
     how = ("learned forecasters fitted on the development file, frozen" if result.mode == "frozen" else
            f"learned forecasters cross-validated by proposal, {len(result.fold_seeds)} fold seed(s)")
-    table = Table(title=f"{data.name}: {result.n} issues of {result.proposals} proposals ({how})")
+    if title is None:
+        assert data is not None
+        title = f"{data.name}: {result.n} issues of {result.proposals} proposals ({how})"
+    table = Table(title=title)
     for col in ("engine", "MAE (95% CI)", "RMSE", "hit10", "coverage80", "CRPS", "MAE vs compromise (95% CI)"):
         table.add_column(col, justify="left" if col == "engine" else "right")
     for name, s in sorted(result.scores.items(), key=lambda kv: kv[1].mae):
@@ -113,8 +124,9 @@ def _print_scores(result: BacktestResult, data: Path) -> None:
                       "-" if vs is None else f"{vs.mae_diff:+.1f} ({vs.mae_diff_ci95[0]:+.1f} to "
                       f"{vs.mae_diff_ci95[1]:+.1f})")
     console.print(table)
+    groups = "proposals" if result.mode != "scenario" else ("scenarios" if result.proposals > 1 else "issues")
     console.print("hit10 = share within 10 points; coverage80 = share of outcomes in the 80% interval; "
-                  "MAE vs compromise: paired bootstrap over proposals (negative = better)",
+                  f"MAE vs compromise: paired bootstrap over {groups} (negative = better)",
                   style="dim", highlight=False)
     if result.chosen:
         picks = ", ".join(f"{name} {result.chosen.count(name)}x" for name in dict.fromkeys(result.chosen))
@@ -130,4 +142,38 @@ def _print_calibration(result: BacktestResult) -> None:
     levels = [lvl for lvl, _ in next(iter(curves.values()))] if curves else []
     for k, level in enumerate(levels):
         table.add_row(f"{level:.0%}", *[f"{curves[name][k][1]:.0%}" for name in curves])
+    console.print(table)
+
+
+@cli.command("score")
+@click.argument("scenarios", nargs=-1, required=True, metavar="SCENARIO...")
+@click.option("--engine", "-e", "engines", multiple=True, help="Engine(s) to score (default: every engine).")
+@click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for stochastic engines and bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@workspace_option
+def score_cmd(scenarios: tuple[str, ...], engines: tuple[str, ...], seed: int, as_json: bool,
+              workspace: Path | None) -> None:
+    """Score every engine against the outcomes recorded in SCENARIO(s), with the DEU backtest's metrics."""
+    loaded = [load_scenario(ref, workspace) for ref in scenarios]
+    result = score_scenarios(loaded, engines or None, seed=seed)
+    if as_json:
+        payload = result.to_dict()
+        payload["issues"] = [
+            {"scenario": r.proposal.split("/")[0] if len(loaded) == 1 else r.proposal, "issue": r.issue,
+             "outcome": r.outcome,
+             "forecasts": {name: round(float(pred.point[i]), 4) for name, pred in result.predictions.items()}}
+            for i, r in enumerate(result.rows)]
+        click.echo(json.dumps(payload, indent=2))
+        return
+    names = ", ".join(sc.id for sc in loaded)
+    _print_scores(result, None, f"{printable(names)}: {result.n} issue(s) with recorded outcomes "
+                                "(engines with their shipped parameters, nothing fitted)")
+    table = Table(title="Forecast and outcome per issue")
+    table.add_column("issue")
+    table.add_column("outcome", justify="right")
+    for name in result.predictions:
+        table.add_column(name, justify="right")
+    for i, r in enumerate(result.rows):
+        table.add_row(printable(r.issue), fmt(r.outcome),
+                      *[fmt(float(pred.point[i])) for pred in result.predictions.values()])
     console.print(table)

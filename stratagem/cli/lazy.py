@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Write a self-contained HTML report of SCENARIO (opens offline; charts are interactive)."),
     "runs": ("runs_cmds", "Ensembles saved with `stratagem ensemble --save`."),
     "scenarios": ("scenario_cmds", "List the built-in scenarios."),
+    "score": ("backtest_cmds",
+              "Score every engine against the outcomes recorded in SCENARIO(s), with the DEU backtest's metrics."),
     "serve": ("report_cmds", "Run the local web app (browse, edit, forecast, documents) until Ctrl-C."),
     "show": ("scenario_cmds", "Print a scenario: actors, issues with anchors, stances and their cited words."),
     "validate": ("scenario_cmds", "Check a scenario file (or ID@VERSION with --workspace) and its citations; "

@@ -115,8 +115,12 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
         rng = f"{a.capability_range.low:g}-{a.capability_range.high:g}" if a.capability_range else ""
         actors.add_row(a.id, a.name, a.kind, f"{a.capability:g}", rng)
     console.print(actors)
+    outcomes = {o.issue: o for o in sc.outcomes}
     for issue in sc.issues:
-        console.print(styled("\n", (issue.name, "bold"), f" ({issue.id}), status quo {fmt(issue.status_quo, 0)}"))
+        recorded = outcomes.get(issue.id)
+        console.print(styled("\n", (issue.name, "bold"), f" ({issue.id}), status quo {fmt(issue.status_quo, 0)}"
+                             + ("" if recorded is None else f", recorded outcome {recorded.value:g}"
+                                + (f" ({recorded.date})" if recorded.date else ""))))
         for anchor in issue.anchors:
             console.print(f"  {anchor.value:>5g}  {anchor.label}", highlight=False)
     stances = Table(title="Stances")
@@ -127,6 +131,8 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
         sr = f" ({s.salience_range.low:g}-{s.salience_range.high:g})" if s.salience_range else ""
         stances.add_row(s.actor, s.issue, f"{s.position:g}{pr}", f"{s.salience:g}{sr}", ", ".join(s.evidence))
     console.print(stances)
+    if sc.outcomes:
+        _print_outcomes(sc)
     if no_evidence or not sc.evidence:
         return
     missing = 0
@@ -160,3 +166,17 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
             console.print(f"citation does not match: {c.problem}", highlight=False, markup=False, soft_wrap=True)
 
 
+
+
+def _print_outcomes(sc: Scenario) -> None:
+    """Recorded outcomes beside the compromise model's and the recommended forecaster's forecasts."""
+    from stratagem.analysis.backtest import BASELINE, RECOMMENDED, score_scenarios
+
+    result = score_scenarios([sc], [BASELINE, RECOMMENDED])
+    table = Table(title="Recorded outcomes beside the forecasts (stratagem score compares every engine)")
+    for col in ("issue", "outcome", *(f"{name} (error)" for name in result.predictions)):
+        table.add_column(col, justify="left" if col == "issue" else "right")
+    for i, r in enumerate(result.rows):
+        table.add_row(r.issue, f"{r.outcome:g}", *[f"{pred.point[i]:.1f} ({pred.point[i] - r.outcome:+.1f})"
+                                                   for pred in result.predictions.values()])
+    console.print(table)
