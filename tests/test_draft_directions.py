@@ -74,10 +74,6 @@ def seed_figures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[in
         return agreement(ws)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap: 12 of 18 directed drafts agree (0.67, target 0.75) since attribution was rewritten for news "
-    "in general: reported noun phrases (an announced waiver extension) and negations outside the content "
-    "('Nor do ... want') now lean drafts; 14 of 17 with the earlier, seed-tuned quotes"))
 def test_directed_drafts_agree_with_the_hand_set_stances(seed_figures: dict[str, tuple[int, int, int, int]]) -> None:
     agree = sum(v[0] for v in seed_figures.values())
     checked = sum(v[1] for v in seed_figures.values())
@@ -102,6 +98,40 @@ def test_negation_turns_a_term_around_and_labels_keep_their_own() -> None:
     assert lean("They want the presence to grow.", cues)[0] > 0  # a change of what the scale measures
 
 
+def _toy_drafts(tmp_path: Path, note: str) -> dict[str, DraftStance]:
+    path = tmp_path / "note.txt"
+    # unrelated sentences beside the one under test, so that it stands out as the one about the issue
+    filler = (" The weather in Baghdad was hot for the season. Markets were busy over the weekend. Officials "
+              "also met to discuss electricity prices and road repairs.")
+    path.write_text("Troop talks\n\n" + note + filler + "\n", encoding="utf-8")
+    with Workspace(tmp_path / "w.db") as ws:
+        ws.ingest_file(path)
+        sc = Scenario.model_validate_json(_toy_json_text(TOY))
+        return {d.actor: d for d in ws.draft_scenario(sc, save=False)}
+
+
+@pytest.mark.parametrize(("note", "direction"), [
+    # the content alone leans toward 0; a cue of opposition turns it around for the speaker
+    ("Kata'ib Hezbollah criticized the complete withdrawal of U.S. troops proposed by the envoy.", "toward_100"),
+    ("Kata'ib Hezbollah demanded the complete withdrawal of U.S. troops from the country.", "toward_0"),
+    ("Kata'ib Hezbollah refused to accept permanent bases for U.S. troops in the country.", "toward_0"),
+    # a negation that opens the sentence, before the speaker, negates what the speaker wants
+    ("Nor does Kata'ib Hezbollah want permanent bases for U.S. troops in the country.", "toward_0"),
+])
+def test_cues_of_opposition_and_a_leading_nor_turn_the_content_around(
+        tmp_path: Path, note: str, direction: str) -> None:
+    assert _toy_drafts(tmp_path, note)["kh"].direction == direction
+
+
+def test_an_announced_noun_phrase_reports_an_action_not_a_position(tmp_path: Path) -> None:
+    drafts = _toy_drafts(tmp_path, "Kata'ib Hezbollah announced a complete withdrawal of its fighters from the "
+                                   "border posts and the U.S. troops' old bases.")
+    assert drafts["kh"].direction == NO_DIRECTION
+    (tmp_path / "b").mkdir()
+    said = _toy_drafts(tmp_path / "b", "Kata'ib Hezbollah announced that it wants a complete withdrawal of U.S. troops.")
+    assert said["kh"].direction == "toward_0"  # a clause after the same cue is the group's position
+
+
 def test_cli_shows_abstentions_as_no_direction(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     scenario = tmp_path / "toy.yaml"
     scenario.write_text(TOY, encoding="utf-8")
@@ -124,11 +154,15 @@ def test_cli_shows_abstentions_as_no_direction(tmp_path: Path, run_cli) -> None:
 
 
 def _toy_json(path: Path) -> str:
+    return _toy_json_text(path.read_text(encoding="utf-8"))
+
+
+def _toy_json_text(text: str) -> str:
     import json
 
     import yaml
 
-    return json.dumps(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return json.dumps(yaml.safe_load(text))
 
 
 if __name__ == "__main__":

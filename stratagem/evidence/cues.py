@@ -37,7 +37,8 @@ SPEECH = _lemmas(
     "threaten urge demand recommend propose continue describe characterize characterise dismiss mock "
     "declare concede acknowledge cite explain elaborate clarify specify summarize summarise chime "
     "interject begin point underscore highlight reaffirm affirm opine react read exclaim sneer scoff snap "
-    "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter remember"
+    "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter remember answer chant "
+    "echo"
 )
 BELIEF = _lemmas(
     "think believe feel fear hope expect know worry doubt suspect assume suppose guess figure reckon "
@@ -53,6 +54,15 @@ EVALUATE = _lemmas(
     "blast attack applaud hail laud tout dismiss ridicule deride decry lambaste fault credit thank "
     "call describe characterize label brand dub"
 )
+#: Cues whose content the speaker is against ("criticized the strikes", "refused to leave", "denied that
+#: ..."): what the content says about a side of an issue is turned around for the speaker.
+AGAINST = frozenset(_lemmas(
+    "criticize criticise reject oppose condemn denounce slam blast attack ridicule deride decry lambaste "
+    "fault dismiss mock deny refuse decline protest object"
+))
+#: Cues whose noun-phrase content reports a fact or an action rather than a position ("announced a new
+#: fund", "confirmed the visit"): such a content tells no stance.
+REPORTING = frozenset(_lemmas("announce report confirm reveal disclose unveil cite mention note describe"))
 FINDING = _lemmas("find show suggest indicate reveal estimate conclude project predict say report")
 
 #: Subjects that make a ``finding`` verb an attribution (the head noun of the subject phrase).

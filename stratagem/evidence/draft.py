@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from stratagem.evidence.cues import AGAINST, REPORTING, cue_table
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 from stratagem.evidence.issues import _stem, evidence_id, link_issues, terms
 from stratagem.evidence.records import Mention
@@ -570,7 +571,15 @@ def _citation_direction(
 ) -> tuple[str | None, float]:
     """Which way one credited sentence leans for its actor (see :class:`DirectionRules`), and how strongly."""
     if kind == "quote" and record is not None:
-        return sentence_direction(text[record.start : record.end], cues, rules)
+        content = text[record.start : record.end]
+        lemma = _cue_lemma(record)
+        if lemma in REPORTING and _noun_phrase(content):
+            return None, 0.0  # "announced a 120-day extension": an action reported, not a position
+        direction, strength = sentence_direction(content, cues, rules)
+        if direction is not None and (lemma in AGAINST) != _opens_with_nor(text, record.start):
+            # "criticized the strikes", "Nor do the generals want to [leave]": the speaker is against it
+            direction = "toward_0" if direction == "toward_100" else "toward_100"
+        return direction, strength
     if (kind == "event" and not rules.events_lean) or (kind == "claim" and not rules.claims_lean):
         return None, 0.0
     spans = [(m.start, m.end) for m in mentions
@@ -578,6 +587,37 @@ def _citation_direction(
     if rules.frame_needed and not _states_stance(text, start, end, spans):
         return None, 0.0
     return sentence_direction(text[start:end], cues, rules)
+
+
+#: a sentence or clause end: not the stop of "U.S." (a lower-case letter or a digit before it)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9”\"’)])[.!?]\s+(?=[A-Z“\"])|\n|;\s")
+_CUE_IN_RATIONALE = re.compile(r"\(([^()]+)\)\s*$")
+_FINITE = frozenset(["is", "are", "was", "were", "be", "been", "will", "would", "can", "could", "should", "must", "may", "might", "has", "have", "had", "do", "does", "did", "shall", "that"])
+_NP_START = frozenset(["a", "an", "the", "its", "their", "his", "her", "our", "new", "this", "these", "another", "additional", "further"])
+
+
+def _cue_lemma(record: Evidence) -> str | None:
+    """The lemma of a quote record's cue (extraction writes it in the rationale: "indirect (criticized)")."""
+    m = _CUE_IN_RATIONALE.search(record.rationale)
+    if m is None:
+        return None
+    entry = cue_table().get(m.group(1).split()[0].lower())
+    return entry[0] if entry else None
+
+
+def _opens_with_nor(text: str, start: int) -> bool:
+    """Whether the sentence of a reported content opens with "Nor"/"Neither": a negation of the attribution
+    itself ("Nor do the generals want ..."), which lies outside the content's own words."""
+    before = text[max(0, start - 300) : start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
+    return re.match(r"\s*(?:nor|neither)\b", before[cut:], re.I) is not None
+
+
+def _noun_phrase(content: str) -> bool:
+    """Whether a reported content is a noun phrase (starts with a determiner, has no finite verb)."""
+    words = [w.lower() for _, w in _words(content)]
+    return bool(words) and (words[0] in _NP_START or content.lstrip()[:1].isdigit()) \
+        and not any(w in _FINITE for w in words)
 
 
 def pile_direction(citations: Sequence[Citation], rules: DirectionRules = DEFAULT_RULES) -> str:

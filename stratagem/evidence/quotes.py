@@ -66,7 +66,7 @@ _SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object"
                                "send", "add"}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
-    "on", "went", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
+    "on", "went", "goes", "go", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
     "decided", "began", "begins", "started", "tried", "tries", "appeared", "used", "proceeded", "chose", "had",
     "has", "have", "going", "seemed", "seems", "needs", "needed", "got", "would", "like",
 }
@@ -127,6 +127,8 @@ _PARTICIPLE_CUES = {
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 _MIN_CUELESS_WORDS = 4
+#: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
+_SIGNATURE = re.compile(r"\s*[-—–]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*(?:[,.][^\n]*)?$")
 #: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
 _DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "communiqué", "post", "announcement"}
 _DEFINITE = re.compile(
@@ -201,6 +203,7 @@ class _Attribution:
     parts: list[tuple[int, int]]  # content spans (char offsets)
     cue: str
     regions: list[QuoteRegion] = field(default_factory=list)
+    outer: bool = False  # a post-posed or inverted frame ("..., Ortiz said"): it owns the quotation before it
 
 
 _OPEN_DOUBLE = "“«„"
@@ -389,7 +392,17 @@ class _Reader:
         heads = [m for m in heads if not (re.match(r"['’]s\b", self.text[m.end:b])
                                           and any(o.start > m.end for o in inside))]  # "Iraq's Nujaba"
         persons = [m for m in heads if self.gaz.kind_of(m.actor) == "person"]
-        name_run = self._name_run(words)
+        prep = next((k for k, w in enumerate(words) if k >= 2 and w.lower in {"of", "from", "at", "with"}), None)
+        name_run = self._name_run(words[:prep]) if prep is not None else None
+        if name_run is not None and len(name_run.split()) >= 2 and not persons:
+            # "Ray Hollis of the University of Texas School of Law": the name before the complement
+            words = words[:prep]
+            b = words[-1].end
+            surface = self.text[a:b].strip(" ,")
+            inside = [m for m in inside if m.end <= b]
+            heads = [m for m in heads if m.end <= b]
+        else:
+            name_run = self._name_run(words)
         if persons:
             m = persons[-1]
             return _Speaker(m.name, m.actor, person=True, start=a, end=b)
@@ -455,6 +468,9 @@ class _Reader:
             return ("according to", "according")
         if t.text[0].isupper() and i > lo:
             return None
+        if low in {"put", "puts"} and i + 1 < len(toks) and toks[i + 1].lower == "it" and i > lo and (
+                i + 2 >= len(toks) or toks[i + 2].is_quote or toks[i + 2].text in {",", ":", ".", "—", "–"}):
+            return ("put it", "speech")  # "As Ortiz put it, ...": the words that follow are Ortiz's
         entry = self.cues.get(low)
         prev = toks[i - 1] if i > lo else None
         if prev is not None and prev.lower == "to" and not (
@@ -477,13 +493,14 @@ class _Reader:
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
             return None  # "a video posted by the campaign": a reduced relative, not the video speaking
         if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
-                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
-            return None  # "the Hashd, known as the PMF": a name, not an attribution
+                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)) and not (
+                i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
+            return None  # "the Hashd, known as the PMF": a name; "said as he left" is still speech
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
         if low in AMBIGUOUS and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ","
-                or (content_follows and prev.is_word))):
+                or (content_follows and prev.is_word) or _after_quote(toks, i, lo))):
             return None
         if low.endswith("ing") and (prev is None or (
                 prev.lower not in _PARTICIPLE_LEAD and prev.lower not in _PROGRESSIVE_AUX
@@ -491,7 +508,8 @@ class _Reader:
             return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
         lemma = entry[0]
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
-                nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}):
+                nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}
+                or _after_quote(toks, i, lo)):
             return None  # "they protested outside the embassy", "continued to rise": actions, not speech
         if low in self.findings and self._document_subject(toks, i, lo):
             return (lemma, "finding")
@@ -513,7 +531,7 @@ class _Reader:
                 j -= 1
             if j >= lo and toks[j + 1].lower == "on" and toks[j].lower in _CATENATIVE:
                 j -= 1
-        while j >= lo and toks[j].is_word and (
+        while j >= lo and toks[j].is_word and toks[j].text != "Will" and (
             toks[j].lower in _AUX_ADVERBS - {"in", "turn"}
             or (toks[j].lower.endswith("ly") and not toks[j].capitalised and toks[j].lower not in {"only", "family"})
         ):
@@ -546,7 +564,8 @@ class _Reader:
             if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
-            if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or low in _OBJECT_PRONOUNS:
+            if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
+                    low in _OBJECT_PRONOUNS and t.text != "US"):  # "US Senator ..." is the country
                 break
             if low in self.cues and k != j and not t.capitalised and self.cue_at(toks, k, lo) is not None:
                 break
@@ -589,24 +608,37 @@ class _Reader:
                 return None
             if t.text == toks[comma].text or (t.text in {",", "–", "—"} and toks[comma].text in {",", "–", "—"}):
                 seg = toks[k + 1 : comma]
-                relative = bool(seg) and seg[0].lower in {"who", "which", "whose"}
+                rel_at = next((m for m, w in enumerate(seg) if w.lower in {"who", "which", "whose"}), None)
+                # "Zeke Eman, an oncologist who advised the president, said": a cue inside a relative
+                # clause of the parenthetical is not the sentence's attribution
+                relative = rel_at is not None and not any(
+                    self.cue_at(toks, k + 1 + m, lo) is not None for m in range(rel_at))
                 if not seg or (not relative and any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma))):
                     return None
                 rng = self._phrase_before(toks, k, lo)
-                if rng is None:
-                    return None
+                if rng is not None and all(not toks[m].capitalised and not toks[m].lower.isalpha()
+                                           for m in range(*rng)):
+                    rng = None  # "Purn, 67, a nurse": an age is not the subject
                 # the phrase must start its clause: nothing but a sentence start, "and"/"but" or a comma before it
-                before = rng[0] - 1
-                if before >= lo and toks[before].is_word and toks[before].lower not in {"and", "but", "so", "yet"}:
-                    return None
-                return rng
+                before = rng[0] - 1 if rng is not None else lo
+                if rng is not None and not (before >= lo and toks[before].is_word
+                                            and toks[before].lower not in {"and", "but", "so", "yet", "as"}):
+                    return rng
+                # "Cecil Purn, 67, a retired nurse in Dayton, Ohio, said": the parenthetical has commas
+                # of its own, so try the comma before this one
             k -= 1
         return None
 
     def _phrase_before(self, toks: list[_Tok], comma: int, lo: int) -> tuple[int, int] | None:
         end = comma
         k = comma - 1
-        while k >= lo and toks[k].is_word and toks[k].lower not in _CLAUSE_WORDS | _VERBISH | _STOP_PREPS \
+        if k > lo and toks[k].text == ")":
+            # "Rep. Ray Hollis (R-Ohio), a member of ...": the parenthesis belongs to the name
+            opening = next((m for m in range(k - 1, max(lo - 1, k - 8), -1) if toks[m].text == "("), None)
+            if opening is not None and opening > lo:
+                k = opening - 1
+        while k >= lo and toks[k].is_word and toks[k].lower not in _CLAUSE_WORDS | _STOP_PREPS \
+                and not _verb_like(toks, k) \
                 and end - k <= 12:
             k -= 1
         start = k + 1
@@ -625,7 +657,7 @@ class _Reader:
             if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
-            if low in _CLAUSE_WORDS or low in _VERBISH or low in _STOP_PREPS or (low in self.cues and k > start):
+            if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (low in self.cues and k > start):
                 break
             if low in {"and", "&"} and not (k + 1 < hi and toks[k + 1].capitalised):
                 break
@@ -639,6 +671,35 @@ class _Reader:
         if toks[start].lower in {"that", "this", "it"}:
             return None
         return (start, k)
+
+    def colon_label(self, toks: list[_Tok], colon: int, lo: int) -> _Speaker | None:
+        """The speaker named right before a colon that opens a quotation with no cue: "Rep. Ray Hollis
+        (R-Ohio): “...”", "Turnout is up - Lina Haddad: “...”", "More from the report: “...”"."""
+        k = colon - 1
+        if k > lo and toks[k].text == ")":
+            opening = next((m for m in range(k - 1, max(lo - 1, k - 8), -1) if toks[m].text == "("), None)
+            if opening is None:
+                return None
+            k = opening - 1
+        end = k + 1
+        while k >= lo and end - k <= 6 and (toks[k].capitalised or (toks[k].text in {"-", "’s", "'s", "."}
+                                             and k > lo and toks[k - 1].capitalised)):
+            k -= 1
+        start = k + 1
+        boundary = k < lo or toks[k].text in {"-", "–", "—"} or toks[k].lower == "from"
+        if not boundary:
+            # "More from the report:": a short described source after "from"
+            m = next((m for m in range(end - 1, max(lo - 1, end - 5), -1) if toks[m].lower == "from"), None)
+            if m is not None and all(toks[x].is_word for x in range(m + 1, end)):
+                start, boundary = m + 1, True
+        if start >= end:
+            return None
+        sp = self.speaker(toks, start, end)
+        if sp is None or sp.pronoun in _SUBJECT_PRONOUNS:
+            return None
+        if not boundary and not (sp.person and end - start >= 2 and toks[k].lower not in _STOP_PREPS | _NP_PREPS):
+            return None  # "He arrived in Dayton: ...", "a message to Ortiz: ...": not the speaker
+        return self.resolve(sp, -10)
 
     # --- resolution -------------------------------------------------------------------------
     def resolve(self, sp: _Speaker | None, paragraph: int) -> _Speaker | None:
@@ -731,6 +792,7 @@ def extract_quotes(
     pending_colon: _Speaker | None = None
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
     attributions: list[_Attribution] = []
+    prev_found: list[_Attribution] = []
     all_regions: list[QuoteRegion] = []
     for p_index, para in enumerate(re.finditer(r"[^\n]+", text)):
         a, b = para.start(), para.end()
@@ -757,19 +819,36 @@ def extract_quotes(
             first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
             if first is not None and first < spans[0][1]:
                 spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
-        for lo, hi in spans:
+        signature = _SIGNATURE.match(text, a, b) if not regions and prev_found else None
+        for lo, hi in spans if signature is None else ():
             reader.note_subject(toks, lo, hi, p_index)
             frames = _frames(reader, toks, lo, hi, text, p_index)
-            for att, quote_tokens in frames:
-                if quote_tokens & used:
+            # 'They want to "...," Ortiz said': the post-posed frame owns the quotation, so it goes first
+            kept: set[int] = set()
+            for n in sorted(range(len(frames)), key=lambda n: not frames[n][0].outer):
+                if frames[n][1] & used:
                     continue
-                used |= quote_tokens
+                used |= frames[n][1]
+                kept.add(n)
+            for n, (att, _quote_tokens) in enumerate(frames):
+                if n not in kept:
+                    continue
                 found.append(att)
                 if att.speaker is not None and (att.speaker.name or att.speaker.pronoun):
                     paragraph_speaker = att.speaker
             if hi - lo >= 2 and toks[hi - 1].text == ":" and frames:
                 colon_speaker = frames[-1][0].speaker
         found = [f for f in found if f.parts or f.regions]
+        if signature is not None and prev_found:
+            # a quotation signed on the next line ("- Ray Hollis, at a rally"): the quotation is his
+            first = next((k for k, t in enumerate(toks) if t.start >= signature.start(1)), None)
+            name_end = signature.start(1) + len(signature.group(1).rstrip("."))
+            upto = next((k for k, t in enumerate(toks) if t.start >= name_end), len(toks))
+            signed = reader.speaker(toks, first, upto) if first is not None else None
+            if signed is not None and signed.pronoun is None and (signed.person or signed.actor):
+                for f in prev_found:
+                    if not f.cue and f.regions:
+                        f.speaker = reader.resolve(signed, p_index)
         # quotations with no cue of their own: a continuation of the paragraph's quotation, or of the
         # previous paragraph's when it was left open, else the paragraph's (or previous) speaker's
         reference = _REFERENCE_LINE.match(text, a) is not None
@@ -789,15 +868,23 @@ def extract_quotes(
                 host.parts.append(inner)
                 host.regions.append(t.region)
                 continue
-            speaker = paragraph_speaker
+            speaker = reader.colon_label(toks, i - 1, next((x for x, y in spans if x <= i - 1 < y), 0)) \
+                if i > 0 and toks[i - 1].text == ":" else None
+            speaker = speaker or (_headline_source(text, toks, i, b) if i > 0 and not found else None)
+            speaker = speaker or paragraph_speaker
             own = next(((x, y) for x, y in spans if x < i < y), None)
             if speaker is None and own is not None:
                 subject = _first_subject(reader, toks, *own)
                 candidate = reader.speaker(toks, *subject) if subject else None
                 if candidate is not None and (candidate.person or candidate.actor):
                     speaker = candidate  # 'Ortiz issued a statement, "..."': the sentence's subject
-            if speaker is None and (i == 0 or pending_colon is not None):
-                speaker = pending_colon or last_speaker
+            if speaker is None and pending_colon is not None:
+                speaker = pending_colon
+            if speaker is None and i == 0 and not any(
+                    reader.cue_at(toks, m, 0) is not None for m in range(i + 1, min(len(toks), i + 10))):
+                # a paragraph opening with a quotation continues the previous speaker, unless a frame of its
+                # own follows the quotation (one this reader could not parse is no reason to guess)
+                speaker = last_speaker
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
             found.append(_Attribution(speaker, [inner], "", [t.region]))
@@ -807,6 +894,7 @@ def extract_quotes(
         last = found[-1] if found else None
         carry = last if last is not None and last.regions and not last.regions[-1].closed else None
         attributions.extend(found)
+        prev_found = found
     for att in attributions:
         quote = _to_quote(att, text, all_regions, sentence_of, indirect)
         if quote is not None:
@@ -852,6 +940,9 @@ def _frames(
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
             continue
         left = lefts[n]
+        # 'They want to "...," Ortiz said': the post-posed frame owns the quotation, unless an earlier cue
+        # of speech already frames it ('As Ortiz claimed that "...," Haddad said ...')
+        speech_before = any(c[1] == "speech" for _, c in cues[:n])
         participle = toks[i].lower.endswith("ing") and i > lo and (
             toks[i - 1].lower in _PARTICIPLE_LEAD
             # "X spoke about the talks saying: ..." is X's; "with one of its ads asking" is the ad's
@@ -863,6 +954,9 @@ def _frames(
             _add(out, reader, sp, toks, i + 1, _clause_end(toks, i + 1, nxt_cue, hi), text, cue_word, paragraph)
             continue
         if left is not None:
+            quote_at = _quote_before(toks, i, lo)
+            if quote_at is not None and quote_at + 1 < left[0] and _open_ended(toks[quote_at], text):
+                left = (quote_at + 1, left[1])  # '"...," a voice-over in the ad states': the whole phrase
             sp = reader.speaker(toks, *left)
             if sentence_subject is None:
                 sentence_subject = left
@@ -870,18 +964,23 @@ def _frames(
             tail_end = _adjunct_end(reader, toks, i + 1, hi)
             post_posed = before >= lo and (toks[before].text == "," or toks[before].is_quote) and (
                 tail_end == hi or (toks[tail_end].text in {",", ".", ":", ";", "?", "!"} and not _has_clause_after(toks, tail_end, hi))
+                # '"...," Ortiz said at a rally, two hours after ...': a quotation ending in a comma
+                # before the subject is the content whatever follows
+                or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
+                    and not _following_quote(toks, tail_end, hi))
             )
             if post_posed:
                 c_hi = before + (1 if toks[before].is_quote else 0)
                 c_lo = _clause_start(toks, lo, c_hi)
                 parts_hi = hi
                 extra = _following_quote(toks, tail_end, parts_hi)
-                _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra)
+                _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra,
+                     outer=_open_ended(toks[before], text) and not speech_before)
                 continue
-            c_lo = i + 1
+            c_lo = i + 2 if lemma == "put it" else i + 1
             if lemma in _TELL_VERBS or frame == "speech":
                 c_lo = _skip_object(toks, c_lo, hi)
-            c_hi = _clause_end(toks, c_lo, nxt_cue, hi)
+            c_hi = _clause_end(toks, c_lo, nxt_cue, hi, text)
             if left[0] - 1 >= lo and toks[left[0] - 1].lower in _SUBORDINATORS | {"although", "though"}:
                 # "Although it criticized X, the government has continued ...": the clause ends at its comma
                 c_hi = next((k for k in range(c_lo, c_hi) if toks[k].text == ","), c_hi)
@@ -892,7 +991,8 @@ def _frames(
             continue
         # no subject before the cue: inverted ("..., said Haddad") or nothing; after "told" the phrase
         # is the one told ("..., told reporters"), never the speaker
-        right = reader.right_subject(toks, i, hi) if lemma not in _TELL_VERBS else None
+        right = reader.right_subject(toks, i, hi) if lemma not in _TELL_VERBS or (
+            i > lo and toks[i - 1].is_quote) else None  # '"Why?" asked Ortiz', '"...," warned Haddad
         if right is None:
             continue
         before = i - 1
@@ -902,8 +1002,64 @@ def _frames(
         c_hi = before + (1 if toks[before].is_quote else 0)
         c_lo = _clause_start(toks, lo, c_hi)
         extra = _following_quote(toks, _adjunct_end(reader, toks, right[1], hi), hi)
-        _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra)
+        _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra,
+             outer=_open_ended(toks[before], text) and not speech_before)
     return out
+
+
+_OUTLET_TAG = re.compile(r"\[([^\[\]\n]{2,60}?)\.?\]\s*$")
+
+
+def _headline_source(text: str, toks: list[_Tok], i: int, end: int) -> _Speaker | None:
+    """The source of an excerpt in a news round-up: a paragraph that opens with a headline in capitals and
+    goes on with a quotation from the story ("CITY VOTES ON BUDGET “The council voted ...” [Daily Post]").
+    The excerpt's source is that story: its headline, with the outlet named in brackets at the end."""
+    words = [t for t in toks[:i] if t.is_word]
+    if len(words) < 2 or any(not (t.is_word or t.text in {"’s", "'s", ":", ",", "-", "–", "—", "’", "‘", "?", "!"})
+                             for t in toks[:i] if not t.is_word):
+        return None
+    letters = [c for t in words for c in t.text if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.9 * len(letters):
+        return None
+    head = text[toks[0].start : toks[i - 1].end].strip(" :‘’'\"")
+    outlet = _OUTLET_TAG.search(text, toks[i].end, end)
+    name = f"{head} [{outlet.group(1).strip()}]" if outlet else head
+    return _Speaker(name, None, start=toks[0].start, end=toks[i - 1].end)
+
+
+def _after_quote(toks: list[_Tok], i: int, lo: int) -> bool:
+    """Whether the cue at ``i`` closes a post-posed frame: a quotation, then at most nine tokens of subject
+    ('"...," Kelly charged in a speech', '"...," a voice-over in the ad states')."""
+    return _quote_before(toks, i, lo) is not None
+
+
+def _quote_before(toks: list[_Tok], i: int, lo: int) -> int | None:
+    """The quotation token a few words of subject before the cue at ``i`` (see :func:`_after_quote`)."""
+    table = cue_table()
+    for k in range(i - 1, max(lo - 1, i - 11), -1):
+        if toks[k].is_quote:
+            return k if k < i - 1 else None
+        if not (toks[k].is_word or toks[k].text in {"-", "’s", "'s", "."}) or toks[k].lower in table:
+            return None  # '"...," Ortiz said in a conference call': "call" follows another cue
+    return None
+
+
+def _open_ended(tok: _Tok, text: str) -> bool:
+    """A quotation token whose words end in a comma or a dash: the sentence goes on (“...,” she said)."""
+    r = tok.region
+    if r is None:
+        return False
+    inner = text[r.inner_start:r.inner_end].rstrip()
+    return inner.endswith((",", "—", "–"))
+
+
+def _verb_like(toks: list[_Tok], k: int) -> bool:
+    """An auxiliary or light verb, except the first name or surname "Will" ("Will Ortiz said", "Will wrote")."""
+    t = toks[k]
+    if t.lower not in _VERBISH:
+        return False
+    return not (t.text == "Will" and k + 1 < len(toks) and (toks[k + 1].capitalised
+                                                            or toks[k + 1].lower in cue_table()))
 
 
 def _plausible_subject(words: list[_Tok]) -> bool:
@@ -915,7 +1071,7 @@ def _plausible_subject(words: list[_Tok]) -> bool:
     if re.search(r"['’](?:d|ll|re|ve|m)$", first.lower) or re.search(r"['’]$", last.text):
         return False
     stop = _FUNCTION | _TEMPORAL | _AUX_ADVERBS | _CLAUSE_WORDS | _DETERMINERS | _STOP_PREPS | _VERBISH
-    content = [w for w in words if w.is_word and w.lower not in stop]
+    content = [w for w in words if w.is_word and (w.lower not in stop or w.text == "Will")]
     if not content:
         return False
     return not (len(words) == 1 and first.lower in {"back", "first", "here", "there", "now", "instead", "meanwhile"})
@@ -991,12 +1147,15 @@ def _clause_start(toks: list[_Tok], lo: int, hi: int) -> int:
     return lo
 
 
-def _clause_end(toks: list[_Tok], lo: int, next_cue: int, hi: int) -> int:
+def _clause_end(toks: list[_Tok], lo: int, next_cue: int, hi: int, text: str = "") -> int:
     """End of a reported clause: the sentence end, a ``;``, or a following participial cue."""
     for k in range(lo, min(hi, next_cue)):
         t = toks[k]
         if t.text == ";":
             return k
+        if text and t.is_quote and k + 1 < hi and toks[k + 1].lower in _SUBORDINATORS \
+                and _open_ended(t, text):
+            return k + 1  # 'she was "going to win," while trying to ...': the adjunct is the writer's
         if t.text == "," and k + 1 < hi and toks[k + 1].lower in _PARTICIPLE_CUES:
             return k
     return min(hi, next_cue)
@@ -1022,7 +1181,7 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
                                                  "speech", "rally", "email", "emailed", "phone", "telephone"}:
             k += 1
             continue
-        if t.is_word and k - lo <= 8 and t.lower not in reader.cues:
+        if t.is_word and k - lo <= 8 and (t.lower not in reader.cues or t.lower in AMBIGUOUS):
             k += 1
             continue
         return k
@@ -1069,12 +1228,15 @@ def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
 
 def _add(
     out: list[tuple[_Attribution, set[int]]], reader: _Reader, sp: _Speaker | None, toks: list[_Tok], lo: int,
-    hi: int, text: str, cue: str, paragraph: int, *, extra: Sequence[int] = (),
+    hi: int, text: str, cue: str, paragraph: int, *, extra: Sequence[int] = (), outer: bool = False,
 ) -> None:
     span = _content_span(toks, lo, hi, text)
     if span is None and not extra:
         if lo < hi and toks[lo].text == ":" and all(not t.is_word and not t.is_quote for t in toks[lo:hi]):
             # "Haddad continued:" at a paragraph's end: the speaker of the quotation that follows
+            out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
+        elif lo < hi and any(t.is_quote for t in toks[lo:hi]) and sp is not None:
+            # '"Safety," said Grimm.': too short to report, but Grimm speaks the paragraph's quotations
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         return
     quote_tokens = {k for k in range(lo, hi) if toks[k].is_quote} | set(extra)
@@ -1088,7 +1250,7 @@ def _add(
         if r is not None:
             parts.append((r.inner_start, r.inner_end))
     resolved = reader.resolve(sp, paragraph)
-    out.append((_Attribution(resolved, parts, cue, regions), quote_tokens))
+    out.append((_Attribution(resolved, parts, cue, regions, outer), quote_tokens))
 
 
 def _sentence_lookup(sentences: Sequence[Sentence]) -> list[Sentence]:

@@ -1,0 +1,92 @@
+"""Speakers of quotations in the shapes news writes them: one invented example per rule of quotes.py.
+
+Each case is a short paragraph written for this test; the first paragraph is a headline, as in an
+article. The assertions are on the (speaker, words) of the quotes found.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stratagem.evidence.extract import extract
+
+
+def _quotes(body: str, *, direct_only: bool = False) -> list[tuple[str | None, str]]:
+    text = "A short story\n\n" + body + "\n"
+    return [(q.speaker, q.text) for q in extract(text).quotes if q.direct or not direct_only]
+
+
+def _direct(body: str) -> list[tuple[str | None, str]]:
+    return _quotes(body, direct_only=True)
+
+
+@pytest.mark.parametrize(("body", "speaker", "words"), [
+    # inverted frame after a one-word quotation: the speaker speaks the paragraph's next quotation too
+    ('"Rain," said Tomas Gruber, a farmer. "Rain for the whole valley, every week."',
+     "Tomas Gruber", "Rain for the whole valley"),
+    # "said as he ...": "as" opens a clause here, not a name ("known as")
+    ("“We stand ready to cast every vote for the next mayor!” Councillor Ana Ruiz said as she opened the session.",
+     "Councillor Ana Ruiz", "cast every vote"),
+    # a parenthesis after the name, then an appositive
+    ("Rep. Ray Hollis (D-Ohio), chair of the rules panel, said that it was “fully committed to an open process.”",
+     "Rep. Ray Hollis (D-Ohio)", "fully committed"),
+    # an appositive with commas of its own (age, place)
+    ("“I think the plan will hold,” Cecil Purn, 67, a retired nurse in Dayton, Ohio, said in an interview.",
+     "Cecil Purn", "the plan will hold"),
+    # "as X put it"
+    ("As Tom Hale, a former envoy, put it: “The wolves are no longer at the door. They are in the kitchen.”",
+     "Tom Hale", "wolves are no longer"),
+    # the first name Will is no auxiliary
+    ("“It is a costly model for everyone,” said Will Doyle, a professor at a state college.",
+     "Will Doyle", "costly model"),
+    # a complement after the name ("of the University ...") is not the speaker
+    ("“It would have been a long shot,” said Lina Vossberg of the University of Leeds School of Law.",
+     "Lina Vossberg", "long shot"),
+    # a tell verb inverted after the quotation
+    ("“That would put a loose cannon within reach of the job,” warned Ortiz.", "Ortiz", "loose cannon"),
+    # a post-posed frame with an adjunct clause after it
+    ("“We are going to win so much,” Ortiz said at a rally in Dayton, two hours after networks called the race.",
+     "Ortiz", "win so much"),
+    # a post-posed frame owns the quotation over a cue inside the clause before it
+    ('They want to "build an economy that works for every family," Haddad said.',
+     "Haddad", "works for every family"),
+    # a subject with a prepositional phrase between the quotation and the cue
+    ("“They know she is the only one strong enough to stop them,” a voice-over in the ad states.",
+     "a voice-over in the ad", "strong enough"),
+    # a name and a colon with no cue (transcripts, round-ups)
+    ("Rep. Ray Hollis (R-Ohio):\"I have not heard anyone other than you ever cite that figure.\"",
+     "Rep. Ray Hollis", "cite that figure"),
+    ("Turnout matters - Carla Benn: “Keep on contacting voters as late as you possibly can.”",
+     "Carla Benn", "contacting voters"),
+    ("The timing does not surprise pollster Dan Shaw: “Lesser-known candidates often see this early.”",
+     "Dan Shaw", "Lesser-known candidates"),
+])
+def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
+    found = _quotes(body)
+    assert any(s == speaker and words in t for s, t in found), found
+
+
+def test_a_signature_line_names_the_speaker_of_the_quotation_above() -> None:
+    body = ("“Families are worried about the future of their children, and the rent keeps rising.”\n\n"
+            "- Mayor Ana Ruiz.\n\nThe figure she gave is out of date.")
+    assert _direct(body) == [("Mayor Ana Ruiz", "Families are worried about the future of their children, and the "
+                                                "rent keeps rising.")]
+
+
+def test_a_round_up_excerpt_is_credited_to_its_headline_and_outlet() -> None:
+    body = ("CITY COUNCIL VOTES ON THE BUDGET “The council voted late on Monday to cut the budget by a tenth.” "
+            "Read more here. [Daily Post.]")
+    assert _direct(body) == [("CITY COUNCIL VOTES ON THE BUDGET [Daily Post]",
+                              "The council voted late on Monday to cut the budget by a tenth.")]
+
+
+@pytest.mark.parametrize("body", [
+    "He arrived in Dayton: “This is a great city for all of us, truly.”",  # a place before a colon
+    "Ortiz sent a blunt message to Haddad: “It is time to stop the attacks on your rivals.”",  # an object
+])
+def test_a_name_before_a_colon_that_is_not_the_speaker(body: str) -> None:
+    assert all(s not in {"Dayton", "Haddad"} for s, _ in _direct(body))
+
+
+def test_put_it_without_a_quotation_is_no_attribution() -> None:
+    assert extract("A short story\n\nShe put it on the table and left the room.\n").quotes == ()
