@@ -74,6 +74,13 @@ def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterato
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()
+            except KeyboardInterrupt:
+                # Ctrl-C: stop now, not after the tasks already handed to the workers (minutes for big chunks)
+                processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in processes:
+                    process.terminate()
+                raise
             except BaseException:
                 for future in futures:
                     future.cancel()

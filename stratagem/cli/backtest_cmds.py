@@ -21,6 +21,7 @@ from stratagem.analysis.backtest import (
 from stratagem.cli.app import SEED, WORKERS, cli, console, fmt, printable, progress_bar, scheduler_address
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.model.deu import load_deu
+from stratagem.model.files import check_output_path
 from stratagem.model.io import atomic_writer
 
 DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
@@ -58,6 +59,9 @@ def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, 
     """
     if (fit_on is None) != (score_path is None):
         raise click.UsageError("--fit-on and --score go together")
+    for path, what in ((out, "forecasts"), (report_path, "report")):
+        if path is not None:
+            check_output_path(path, what=what)  # before the long work
     dev = load_deu(fit_on) if fit_on is not None else None
     scored_file = score_path if score_path is not None else data
     proposals = load_deu(scored_file)

@@ -10,6 +10,7 @@ from stratagem.cli.app import DRAWS, SEED, WORKERS, err_console
 from stratagem.cli.app import cli as cli_group
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
+from stratagem.model.files import check_output_directory, check_output_path
 from stratagem.model.shocks import resolve_shocks
 from stratagem.store import DEFAULT_WORKSPACE
 
@@ -44,7 +45,9 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
 
     sc = load_scenario(scenario, workspace)
     chosen = [] if no_shocks else (resolve_shocks(sc, shocks) if shocks else None)
-    target = output or Path(f"{sc.id}.html")
+    target = check_output_path(output or Path(f"{sc.id}.html"), what="report")  # before the long work
+    if png_dir is not None:
+        check_output_directory(png_dir, what="charts")
     if workspace is not None and not workspace.exists():
         raise StratagemError(f"{workspace}: no such workspace")
     last = [""]

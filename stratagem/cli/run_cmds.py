@@ -30,6 +30,7 @@ from stratagem.cli.app import (
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
+from stratagem.model.files import check_output_path, check_workspace_path
 from stratagem.model.shocks import resolve_shocks
 from stratagem.store import DEFAULT_WORKSPACE
 
@@ -65,6 +66,8 @@ def forecast_cmd(
     sc = load_scenario(scenario, workspace)
     opts = parse_options(options)
     chosen = resolve_shocks(sc, shocks)
+    if trajectory is not None:
+        check_output_path(trajectory, what="trajectory")  # before the runs
     if engine is not None:
         results = {engine: forecast(sc, engine, rounds=rounds, seed=seed, options=opts, shocks=chosen)}
         primary = engine
@@ -211,6 +214,8 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
     sc = load_scenario(scenario, workspace)
     names = engines or ("bdm",)
     engine_options = _engine_options(names, options)
+    if save:
+        check_workspace_path(workspace)  # before the draws, not after them
     result = _run_ensemble_with_progress(
         sc, quiet=as_json, draws=draws, engines=names, seed=seed, rounds=rounds,
         options=engine_options, scheduler=scheduler, workers=workers,
@@ -229,6 +234,8 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
         _print_ensemble(result, f"{sc.name}: forecast distribution")
+    if result.interrupted:  # the partial summary is printed (and saved); the status still says Ctrl-C
+        raise click.exceptions.Abort
 
 
 @cli.command("whatif")

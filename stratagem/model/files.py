@@ -147,6 +147,18 @@ def check_output_path(path: str | Path, *, what: str = "output") -> Path:
     return target
 
 
+def check_output_directory(path: str | Path, *, what: str = "output") -> Path:
+    """``path`` as a directory to write files into, created (with its parents) if missing."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise OutputPathError(f"is not a directory; the {what} need one", path=target)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _write_error(exc, target, what) from None
+    return target
+
+
 def _write_error(exc: OSError, target: Path, what: str) -> OutputPathError:
     reasons = {
         errno.ENOSPC: "no space left on the device",

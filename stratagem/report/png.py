@@ -1,30 +1,24 @@
 """Static PNG versions of the report's charts, drawn with Matplotlib (Agg, no display needed).
 
-Each file is written atomically (temporary file, then rename). Returns the paths written.
+Each file is written atomically by :func:`stratagem.model.files.write_bytes_atomic`. Returns the paths written.
 """
 
 from __future__ import annotations
 
+import io
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from stratagem.model.errors import StratagemError
+from stratagem.model.files import check_output_directory, write_bytes_atomic
 from stratagem.report.build import ReportData
 from stratagem.report.charts import engine_colour
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    write_bytes_atomic(path, buffer.getvalue(), what="chart")
     return path
 
 
@@ -36,11 +30,7 @@ def write_pngs(data: ReportData, directory: str | Path) -> list[Path]:
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    out = Path(directory)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StratagemError(f"{out}: cannot create the directory ({exc.strerror})") from None
+    out = check_output_directory(directory, what="charts")
     sc = data.scenario
     names = {a.id: a.name for a in sc.actors}
     caps = {a.id: a.capability for a in sc.actors}

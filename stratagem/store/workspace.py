@@ -40,6 +40,7 @@ from stratagem.evidence.ingest import iter_document_paths, read_document
 from stratagem.evidence.metadata import DocumentMeta, apply_metadata, extraction_options
 from stratagem.evidence.records import IngestedDocument, RemovedLine
 from stratagem.model.errors import StratagemError
+from stratagem.model.files import check_workspace_path
 from stratagem.model.schema import Evidence, Scenario
 from stratagem.store import DEFAULT_WORKSPACE
 
@@ -198,8 +199,8 @@ class Workspace:
 
     def __init__(self, path: str | Path = DEFAULT_WORKSPACE) -> None:
         self.path = Path(path)
-        if self.path.exists() and self.path.is_dir():
-            raise WorkspaceError("is a directory, not a workspace file", path=self.path)
+        if str(self.path) != ":memory:":
+            check_workspace_path(self.path)  # a device, FIFO, directory or empty file is refused, never turned into one
         try:
             self._conn = sqlite3.connect(str(self.path), isolation_level=None)
             self._conn.execute("PRAGMA foreign_keys = ON")
