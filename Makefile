@@ -36,7 +36,8 @@ browser:
 pytest: $(STAMP) browser
 	$(BIN)/pytest; status=$$?; if [ $$status -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$status
 
-bench: $(STAMP)  ## benchmarks (not timed tests): engine rounds at several sizes
+bench: $(STAMP)  ## benchmarks (not timed tests): whole commands as users run them, then engine rounds
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_engines.py
 	$(BIN)/python benchmarks/bench_ktab.py
 	$(BIN)/python benchmarks/bench_ensemble.py
