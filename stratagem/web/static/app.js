@@ -10,6 +10,10 @@
   var status = document.getElementById("job-status");
   var results = document.getElementById("results");
   var button = document.getElementById("run");
+  var cancel = document.getElementById("cancel-job");
+  var current = null;  // the id of the job being polled
+
+  function idle() { bar.hidden = true; button.disabled = false; cancel.hidden = true; current = null; }
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -101,20 +105,30 @@
       .then(function (job) {
         bar.value = job.progress;
         status.textContent = job.state + (job.message ? ": " + job.message : "");
+        if (current !== id) { return; }  // cancelled meanwhile
         if (job.state === "done") {
-          bar.hidden = true; button.disabled = false;
+          idle();
           status.textContent = "done";
           if (job.result.kind === "forecast") { showForecast(job.result); } else { showEnsemble(job.result); }
           form.setAttribute("data-done", id);
-        } else if (job.state === "failed") {
-          bar.hidden = true; button.disabled = false;
-          status.textContent = "failed: " + job.error;
+        } else if (job.state === "failed" || job.state === "cancelled") {
+          idle();
+          status.textContent = job.state === "failed" ? "failed: " + job.error : "cancelled";
         } else {
           window.setTimeout(function () { poll(id); }, 250);
         }
       })
-      .catch(function (err) { button.disabled = false; status.textContent = "error: " + err; });
+      .catch(function (err) { idle(); status.textContent = "error: " + err; });
   }
+
+  cancel.addEventListener("click", function () {
+    var id = current;
+    if (!id) { return; }
+    fetch("/api/jobs/" + encodeURIComponent(id), {method: "DELETE", headers: {"X-CSRF-Token": token}})
+      .then(function (resp) { return resp.json(); })
+      .then(function () { idle(); status.textContent = "cancelled"; })
+      .catch(function (err) { status.textContent = "error: " + err; });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -134,6 +148,7 @@
         status.textContent = "error: " + (typeof r.json.detail === "string" ? r.json.detail : JSON.stringify(r.json.detail));
         return;
       }
+      current = r.json.id; cancel.hidden = false;
       poll(r.json.id);
     }).catch(function (err) { button.disabled = false; status.textContent = "error: " + err; });
   });
