@@ -19,15 +19,14 @@ from hypothesis import strategies as st
 from stratagem.engines import _kernels
 from stratagem.engines.bdm import (
     BdmOptions,
-    bdm_final_batch,
+    bdm_round,
     offer_expected_utilities,
     pair_support,
     pair_support_reference,
     pair_support_sorted,
-    run_bdm,
-    run_issue_batch,
     win_probabilities,
 )
+from stratagem.engines.registry import ENGINES
 
 SWITCHES = st.builds(
     BdmOptions,
@@ -50,6 +49,29 @@ def games(draw: st.DrawFn, max_batch: int = 4, max_actors: int = 12) -> tuple[np
     c = np.array(draw(st.lists(st.floats(0.05, 10), min_size=B * n, max_size=B * n)))
     s = np.array(draw(st.lists(st.floats(0.05, 1), min_size=B * n, max_size=B * n)))
     return x.reshape(B, n), c.reshape(B, n), s.reshape(B, n)
+
+
+@dataclasses.dataclass
+class _Runs:
+    history: np.ndarray  # (T + 1, B, n)
+    partner: np.ndarray  # (T, B, n)
+    kind: np.ndarray
+
+
+def run_issue_batch(x: np.ndarray, c: np.ndarray, s: np.ndarray, *, rounds: int, opts: BdmOptions) -> _Runs:
+    """``rounds`` rounds of the round kernel (what the shared loop calls), all games kept running;
+    a game with all actors at one position keeps its state, as the engine does."""
+    x, c, s = (np.ascontiguousarray(a, dtype=float) for a in (x, c, s))
+    spread = x.max(axis=1) - x.min(axis=1)
+    delta = np.where(spread > 0, spread, 1.0)
+    history, partners, kinds = [x], [], []
+    for _ in range(rounds):
+        res = bdm_round(history[-1], c, s, delta, opts)
+        still = (spread <= 0)[:, None]
+        history.append(np.where(still, history[-1], res.positions))
+        partners.append(np.where(still, -1, res.partner))
+        kinds.append(np.where(still, 0, res.kind))
+    return _Runs(np.array(history), np.array(partners), np.array(kinds))
 
 
 def _state(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,11 +159,12 @@ def test_batched_finals_equal_single_runs(
     x, c, s = data
     B, n = x.shape
     X, S, mask = x[:, :, None], s[:, :, None], np.ones((n, 1), bool)
-    batch = bdm_final_batch(X, S, c, mask, rounds=rounds, opts=switches)
+    spec = ENGINES["bdm"]
+    options = {"probability": switches.probability, "offer_rule": switches.offer_rule,
+               "capitulation": switches.capitulation, "q": switches.q}
+    batch = spec.batch(X, S, c, np.array([np.nan]), mask, rounds=rounds, **options)
     for b in range(B):
-        single = run_bdm(X[b], S[b], c[b], np.array([np.nan]), mask, rounds=rounds,
-                         probability=switches.probability, offer_rule=switches.offer_rule,
-                         capitulation=switches.capitulation, q=switches.q)
+        single = spec.run(X[b], S[b], c[b], np.array([np.nan]), mask, rounds=rounds, **options)
         assert batch[b].tobytes() == single.final_forecast.tobytes()
 
 
@@ -149,10 +172,11 @@ def test_a_games_bits_do_not_depend_on_memory_layout() -> None:
     rng = np.random.default_rng(3)
     x = np.round(rng.uniform(0, 100, (5, 9)) / 5) * 5
     c, s = rng.uniform(0.05, 2, (5, 9)), rng.uniform(0.05, 1, (5, 9))
-    opts = BdmOptions(q=0.5)
-    a = run_issue_batch(x, c, s, rounds=6, opts=opts)
-    b = run_issue_batch(np.asfortranarray(x), np.asfortranarray(c), np.asfortranarray(s), rounds=6, opts=opts)
-    assert a.history.tobytes() == b.history.tobytes()
+    X, S, mask, Q = x[:, :, None], s[:, :, None], np.ones((9, 1), bool), np.array([np.nan])
+    a = ENGINES["bdm"].batch(X, S, c, Q, mask, rounds=6, q=0.5)
+    b = ENGINES["bdm"].batch(np.asfortranarray(X), np.asfortranarray(S), np.asfortranarray(c), Q, mask,
+                             rounds=6, q=0.5)
+    assert a.tobytes() == b.tobytes()
 
 
 # Exact ties in exact arithmetic that rounding used to decide differently per method

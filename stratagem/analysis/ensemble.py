@@ -5,8 +5,9 @@ beta-PERT (default) or triangular distribution on [low, high] with its point val
 as the mode. Draws are split across the requested engines and cut into chunks of
 fixed size; chunk j of engine e draws its inputs from its own random stream
 (seed, e, j), so the result is the same whether chunks run here, in local
-processes or on a Dask cluster. Engines with a batched form (compromise, median,
-nash, bdm) evaluate a whole chunk in one vectorised call.
+processes or on a Dask cluster. Each chunk is one call of the engine's batched form
+(:meth:`~stratagem.engines.base.EngineSpec.batch`): one vectorised call for the
+closed forms and bdm, the shared round loop draw by draw for the others.
 """
 
 from __future__ import annotations
@@ -19,14 +20,13 @@ from typing import Any, Literal
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
-from stratagem.analysis.timeline import Timeline, prepare_timeline, run_timeline
-from stratagem.engines.base import BatchFunction, FloatArray
+from stratagem.analysis.timeline import Timeline, events, prepare_timeline
+from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
 from stratagem.model.limits import check_ensemble, check_scheduler, check_seed
 from stratagem.model.schema import Scenario, Shock
-from stratagem.model.shocks import shock_arrays
 
 Distribution = Literal["pert", "triangular"]
 CHUNK_SIZE = 500
@@ -79,11 +79,6 @@ def sample_inputs(
 
 
 # -- one chunk -----------------------------------------------------------------
-def batched_runner(engine: str) -> BatchFunction | None:
-    """The engine's vectorised form over a leading draw axis, if it has one."""
-    return get_engine(engine).batch
-
-
 @dataclass(frozen=True)
 class ChunkTask:
     """Everything a worker needs to compute one chunk: plain data, picklable."""
@@ -100,42 +95,15 @@ class ChunkTask:
     timeline: Timeline | None = None  # shocks during the run, if any
 
 
-def _run_chunk_with_shocks(task: ChunkTask, timeline: Timeline, X: FloatArray, S: FloatArray, C: FloatArray,
-                           engine_rng: np.random.Generator) -> FloatArray:
-    """A chunk whose shocks happen during the run: batched where the engine has no rounds."""
-    spec = get_engine(task.engine)
-    a = task.arrays
-    batched = batched_runner(task.engine)
-    if batched is not None and not spec.iterative:
-        mask = timeline.mask
-        for shock in timeline.steps:  # no rounds: the state at any round is the input
-            X, S, C, mask = shock_arrays(a, shock, X, S, C, mask)
-        return np.asarray(batched(X, S, C, a.Q, mask, rounds=None, **task.params), dtype=float)
-    out = np.empty((task.size, a.n_issues))
-    for d in range(task.size):
-        traj = run_timeline(spec, timeline, X[d], S[d], C[d], rounds=task.rounds, rng=engine_rng,
-                            params=task.params)
-        out[d] = traj.final_forecast
-    return out
-
-
 def run_chunk(task: ChunkTask) -> FloatArray:
-    """Forecasts (size, n_issues) for one chunk of draws."""
+    """Forecasts (size, n_issues) for one chunk of draws, in the engine's batched form."""
     seq = np.random.SeedSequence(task.seed, spawn_key=(task.engine_index, task.chunk_index))
     input_rng, engine_rng = (np.random.default_rng(s) for s in seq.spawn(2))
     X, S, C = sample_inputs(task.arrays, task.size, input_rng, task.distribution)
-    a = task.arrays
-    if task.timeline is not None:
-        return _run_chunk_with_shocks(task, task.timeline, X, S, C, engine_rng)
-    batched = batched_runner(task.engine)
-    if batched is not None:
-        return np.asarray(batched(X, S, C, a.Q, a.mask, rounds=task.rounds, **task.params), dtype=float)
-    spec = get_engine(task.engine)
-    out = np.empty((task.size, a.n_issues))
-    for d in range(task.size):
-        traj = spec.run(X[d], S[d], C[d], a.Q, a.mask, rounds=task.rounds, rng=engine_rng, **task.params)
-        out[d] = traj.final_forecast
-    return out
+    tl = task.timeline
+    return get_engine(task.engine).batch(X, S, C, task.arrays.Q, task.arrays.mask if tl is None else tl.mask,
+                                         rounds=task.rounds, rng=engine_rng, events=events(tl) if tl else (),
+                                         **task.params)
 
 
 # -- summaries -----------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.ensemble import batched_runner, sample_inputs
+from stratagem.analysis.ensemble import sample_inputs
 from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
@@ -25,18 +25,11 @@ from stratagem.model.schema import Issue, Scenario
 
 
 def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, C: FloatArray,
-             params: Mapping[str, Any], rounds: int | None = None) -> FloatArray:
-    """Final forecasts (B, m) for a batch of inputs, batched where the engine allows."""
+             params: Mapping[str, Any], rounds: int | None = None, seed: int = 0) -> FloatArray:
+    """Final forecasts (B, m) for a batch of inputs, in the engine's batched form."""
     spec = get_engine(engine)
-    rounds = rounds if spec.iterative else None
-    batched = batched_runner(engine)
-    if batched is not None:
-        return np.asarray(batched(X, S, C, arrays.Q, arrays.mask, rounds=rounds, **params), dtype=float)
-    rng = np.random.default_rng(0)
-    return np.array([
-        spec.run(X[b], S[b], C[b], arrays.Q, arrays.mask, rounds=rounds, rng=rng, **params).final_forecast
-        for b in range(X.shape[0])
-    ])
+    return spec.batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
+                      rng=np.random.default_rng(seed), **params)
 
 
 @dataclass(frozen=True)
@@ -52,7 +45,7 @@ class Sensitivity:
 
 
 def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,
-                        rounds: int | None = None) -> list[Sensitivity]:
+                        rounds: int | None = None, seed: int = 0) -> list[Sensitivity]:
     """Central differences around the point inputs, one batched call for all actors.
 
     A difference across a discontinuity (a jump, a kink or a switch between the phases
@@ -84,7 +77,7 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
             batch_X.append(a.X)
             batch_S.append(a.S)
             batch_C.append(C)
-    values = evaluate(a, engine, np.array(batch_X), np.array(batch_S), np.array(batch_C), p, rounds)
+    values = evaluate(a, engine, np.array(batch_X), np.array(batch_S), np.array(batch_C), p, rounds, seed)
     base, values = values[0], values[1:].reshape(n, 3, 2, m)
     up, down = values[:, :, 0, :] - base, base - values[:, :, 1, :]  # (n, 3, m) one-sided changes
     kinked = np.abs(up - down) > 0.5 * np.maximum(np.abs(up), np.abs(down)) + 1e-9
@@ -132,7 +125,7 @@ def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed
     check_seed(seed, "seed")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
     X, S, C = sample_inputs(a, draws, rng, scenario.uncertainty)
-    values = evaluate(a, engine, X, S, C, p, rounds)
+    values = evaluate(a, engine, X, S, C, p, rounds, seed)
     out: list[VarianceIndex] = []
     for k, issue in enumerate(a.issue_ids):
         scores = []
@@ -167,12 +160,12 @@ def _band(issue: Issue, value: float) -> str:
 
 
 def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,
-                     rounds: int | None = None, step: float = 1.0) -> list[Persuasion]:
+                     rounds: int | None = None, step: float = 1.0, seed: int = 0) -> list[Persuasion]:
     """Per issue, each actor's smallest position change that moves the forecast to another band,
     sorted by the size of the change (the easiest persuasion first)."""
     a = to_arrays(scenario)
     p = get_engine(engine).resolve(params or {})
-    base = evaluate(a, engine, a.X[None], a.S[None], a.C[None], p, rounds)[0]
+    base = evaluate(a, engine, a.X[None], a.S[None], a.C[None], p, rounds, seed)[0]
     out: list[Persuasion] = []
     for k, issue in enumerate(scenario.issues):
         if len(issue.anchors) < 2:
@@ -185,7 +178,7 @@ def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] 
             X = np.repeat(a.X[None], len(grid), axis=0)
             X[:, i, k] = grid
             vals = evaluate(a, engine, X, np.repeat(a.S[None], len(grid), 0), np.repeat(a.C[None], len(grid), 0),
-                            p, rounds)[:, k]
+                            p, rounds, seed)[:, k]
             bands = [_band(issue, float(v)) for v in vals]
             moved = [g for g, b in enumerate(bands) if b != before]
             if not moved:

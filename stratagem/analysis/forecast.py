@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.timeline import prepare_timeline, run_timeline
+from stratagem.analysis.timeline import events, prepare_timeline
 from stratagem.engines.base import Trajectory
 from stratagem.engines.registry import ENGINES, get_engine
-from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.io import atomic_writer
 from stratagem.model.limits import check_rounds, check_seed
 from stratagem.model.schema import Scenario, Shock
@@ -121,18 +121,11 @@ def forecast(
     params = spec.resolve(options or {})
     check_rounds(rounds, "rounds")
     check_seed(seed, "seed")
-    rng = np.random.default_rng(seed)
-    if shocks:
-        timeline = prepare_timeline(scenario, shocks)
-        scenario, arrays = timeline.scenario, timeline.arrays
-        trajectory = run_timeline(spec, timeline, arrays.X, arrays.S, arrays.C,
-                                  rounds=rounds if spec.iterative else None, rng=rng, params=params)
-    else:
-        arrays = to_arrays(scenario)
-        trajectory = spec.run(
-            arrays.X, arrays.S, arrays.C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
-            rng=rng, **params,
-        )
+    timeline = prepare_timeline(scenario, shocks)
+    scenario, arrays = timeline.scenario, timeline.arrays
+    trajectory = spec.run(arrays.X, arrays.S, arrays.C, arrays.Q, timeline.mask,
+                          rounds=rounds if spec.iterative else None, rng=np.random.default_rng(seed),
+                          events=events(timeline), **params)
     return ForecastResult(
         scenario=scenario,
         engine=engine,

@@ -1,14 +1,12 @@
-"""Shocks during the bargaining: run r rounds, apply the shock to the state reached, go on.
+"""Shocks during the bargaining: events at round r of the shared round loop.
 
 A shock without a round (or with round 0) changes the inputs before the run, as
 :func:`stratagem.model.shocks.apply_shock` does. A shock with ``round: r >= 1`` is an
-event in the middle of an iterative engine's run (bdm, ktab, exchange): the engine
-runs r rounds, the shock edits the positions reached by then (and saliences,
-capabilities, actors), and the run continues from that state for the remaining
-rounds (or under the engine's stopping rule). Engines without rounds have no
-"middle": for them a timed shock is applied to the inputs. An engine's state is its
-positions, and bdm is given the position range it started with, so a shock that
-changes nothing leaves the trajectory exactly as it was (tests check this).
+event after round r of an iterative engine's run (bdm, ktab, exchange): the shared loop
+(:mod:`stratagem.engines.rounds`) edits the state reached by then (positions, and
+saliences, capabilities, actors) and goes on, for single runs and batches of draws
+alike. Engines without rounds have no "middle": for them a timed shock is applied to
+the inputs. A shock that changes nothing leaves the run exactly as it was.
 
 >>> from stratagem.model.builtin import load_builtin
 >>> from stratagem.model.schema import Shock
@@ -22,14 +20,12 @@ changes nothing leaves the trajectory exactly as it was (tests check this).
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
-
-from stratagem.engines.base import BoolArray, EngineSpec, FloatArray, Move, Trajectory
+from stratagem.engines.base import BoolArray
+from stratagem.engines.rounds import Event
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.schema import Scenario, Shock
 from stratagem.model.shocks import apply_shock, is_timed, shock_arrays, with_timed_actors
@@ -64,85 +60,7 @@ def prepare_timeline(scenario: Scenario, shocks: Sequence[Shock]) -> Timeline:
     return Timeline(union, arrays, mask, tuple(timed))
 
 
-def _issue_ranges(X: FloatArray, mask: BoolArray) -> FloatArray:
-    """Per issue, the spread of the positions of actors with a stance (0 where fewer than two)."""
-    hi = np.where(mask, X, -np.inf).max(axis=0)
-    lo = np.where(mask, X, np.inf).min(axis=0)
-    out: FloatArray = np.where(np.isfinite(hi) & np.isfinite(lo), hi - lo, 0.0)
-    return out
-
-
-def _joined(parts: Sequence[tuple[int, Trajectory]]) -> Trajectory:
-    """One trajectory from segments starting at the given rounds.
-
-    The state at a shock's round is the state after the shock (the input of the
-    next round); moves and cycles keep their absolute round numbers.
-    """
-    if len(parts) == 1:
-        return parts[0][1]
-    pieces: dict[str, list[FloatArray]] = {"positions": [], "forecast": [], "mean": [], "median": []}
-    risks: list[FloatArray] = []
-    moves: list[Move] = []
-    for n, (start, traj) in enumerate(parts):
-        last = n == len(parts) - 1
-        end = None if last else parts[n + 1][0] - start  # the next segment's round 0 replaces this round
-        for name, values in pieces.items():
-            values.append(getattr(traj, name)[:end])
-        if traj.risk is not None:
-            risks.append(traj.risk[:end])
-        # a continued ktab run reads positions back from the 0-100 scale, so a bargain can
-        # differ from the state in the last bit; such "moves" show no change and are dropped
-        moves.extend(dataclasses.replace(m, round=m.round + start) for m in traj.moves
-                     if n == 0 or m.before != m.after)
-    last_start, final = parts[-1]
-    cycles = tuple(None if c is None else (c[0] + last_start, c[1]) for c in final.cycle)
-    return Trajectory(
-        positions=np.concatenate(pieces["positions"]),
-        forecast=np.concatenate(pieces["forecast"]),
-        mean=np.concatenate(pieces["mean"]),
-        median=np.concatenate(pieces["median"]),
-        stop_reason=final.stop_reason,
-        cycle=cycles,
-        moves=tuple(moves),
-        risk=np.concatenate(risks) if len(risks) == len(parts) else None,
-        extras=final.extras,
-    )
-
-
-def run_timeline(
-    spec: EngineSpec,
-    timeline: Timeline,
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    *,
-    rounds: int | None,
-    rng: np.random.Generator,
-    params: Mapping[str, Any],
-) -> Trajectory:
-    """One draw's run with the timeline's shocks happening at their rounds."""
-    a = timeline.arrays
-    mask = timeline.mask
-    t = 0
-    parts: list[tuple[int, Trajectory]] = []
-    ranges = _issue_ranges(X, mask)
-    # under the stopping rule a run still ends at the engine's round limit, counted from the start
-    limit = rounds if rounds is not None else params.get("max_rounds")
-    for shock in timeline.steps:
-        r = int(shock.round or 0)
-        if spec.iterative and r > t:
-            if limit is not None and r >= int(limit):
-                break  # the run ends before the shock happens
-            traj = spec.run(X, S, C, a.Q, mask, rounds=r - t, rng=rng, ranges=ranges, **params)
-            parts.append((t, traj))
-            X = np.array(traj.positions[-1], dtype=float)
-            t = r
-        X, S, C, mask = shock_arrays(a, shock, X, S, C, mask)
-    remaining = None if rounds is None else rounds - t
-    rest = dict(params)
-    if rounds is None and "max_rounds" in rest and t:
-        rest["max_rounds"] = max(1, int(rest["max_rounds"]) - t)
-    traj = spec.run(X, S, C, a.Q, mask, rounds=remaining if spec.iterative else None, rng=rng,
-                    ranges=ranges, **rest)
-    parts.append((t, traj))
-    return _joined(parts)
+def events(timeline: Timeline) -> list[Event]:
+    """The timeline's timed shocks as (round, change) events of the round loop."""
+    return [(int(shock.round or 0), functools.partial(shock_arrays, timeline.arrays, shock))
+            for shock in timeline.steps]

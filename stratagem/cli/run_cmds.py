@@ -292,9 +292,9 @@ def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: 
     sc = load_scenario(scenario, workspace)
     opts = parse_options(options)
     run = forecast(sc, engine, rounds=rounds, seed=seed, options=opts)
-    sens = local_sensitivities(sc, engine, opts, rounds)
+    sens = local_sensitivities(sc, engine, opts, rounds, seed=seed)
     indices = variance_indices(sc, engine, draws=draws, seed=seed, params=opts, rounds=rounds) if draws else []
-    persuade = whom_to_persuade(sc, engine, opts, rounds)
+    persuade = whom_to_persuade(sc, engine, opts, rounds, seed=seed)
     actors, issues = run.arrays.actor_ids, run.arrays.issue_ids
     moves = [{"round": m.round, "issue": issues[m.issue], "actor": actors[m.actor], "other": actors[m.other],
               "kind": m.kind, "from": m.before, "to": m.after} for m in run.trajectory.moves]

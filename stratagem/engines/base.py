@@ -7,6 +7,9 @@ mask; they return a :class:`Trajectory`. Nothing here reads files or prints.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,6 +134,11 @@ class Parameter:
         return value
 
     def check(self, value: Any) -> None:
+        """Raise EngineError unless ``value`` is one of the choices or a finite number in bounds."""
+        if self.choices is not None:
+            if value not in self.choices:
+                raise EngineError(f"option {self.name}={value}: choose one of {', '.join(self.choices)}")
+            return
         if isinstance(value, float) and not np.isfinite(value):
             raise EngineError(f"option {self.name}: {value} is not finite")
         if self.minimum is not None and value < self.minimum:
@@ -139,28 +147,69 @@ class Parameter:
             raise EngineError(f"option {self.name}={value}: must be at most {self.maximum:g}")
 
 
-EngineFunction = Callable[..., Trajectory]
-BatchFunction = Callable[..., FloatArray]
+def option(default: Any, help: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:
+    """A field of an engine's options dataclass: its default and help, and bounds for numbers.
+
+    The field's type annotation gives the kind of value; a ``Literal`` gives the choices.
+    This is the one place an engine's parameters are declared (see docs/engines.md).
+    """
+    return dataclasses.field(default=default, metadata={"help": help, "minimum": minimum, "maximum": maximum})
+
+
+def parameters_of(options: type[Any]) -> tuple[Parameter, ...]:
+    """The :class:`Parameter` of every field of an options dataclass, in declaration order."""
+    hashable: Any = options
+    return _parameters_of(hashable)
+
+
+@functools.cache
+def _parameters_of(options: Any) -> tuple[Parameter, ...]:
+    hints = typing.get_type_hints(options)
+    out = []
+    for f in dataclasses.fields(options):
+        kind = hints[f.name]
+        choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
+        out.append(Parameter(f.name, f.default, f.metadata.get("help", ""),
+                             tuple(str(c) for c in choices) if choices else None,
+                             f.metadata.get("minimum"), f.metadata.get("maximum")))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class NoOptions:
+    """For engines without parameters."""
+
+
+ForecastFunction = Callable[[FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, Any], FloatArray]
 
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """A registered engine: its name, what it models, its parameters and its function.
+    """A registered engine: its name, what it models, its options and how it computes.
 
-    ``run(X, S, C, Q, mask, rounds=..., rng=..., **params)`` returns a Trajectory.
-    ``rounds`` is None for the engine's own stopping rule. ``batch``, where the
-    engine has one, takes inputs with a leading draw axis (X, S: (B, n, m),
-    C: (B, n); Q and mask broadcast) and returns the final forecasts (B, m) in one
-    vectorised call; ensembles and explanations use it instead of B runs.
+    ``options`` is a frozen dataclass whose fields (declared with :func:`option`) are the
+    engine's parameters. A one-shot engine gives ``forecast(X, S, C, Q, mask, opts)``,
+    which accepts leading draw axes; an iterative one gives a ``model``
+    (:class:`stratagem.engines.rounds.RoundModel`) that the shared loop runs. Either way
+    :meth:`run` returns a Trajectory and :meth:`batch` the forecasts (B, m) of B draws,
+    and an unknown parameter is an EngineError in both.
     """
 
     name: str
     summary: str
-    parameters: tuple[Parameter, ...]
-    run: EngineFunction
-    iterative: bool = False
+    options: type[Any] = NoOptions
+    forecast: ForecastFunction | None = None
+    model: Any = None  # a RoundModel (typed loosely: rounds imports this module)
     stochastic: bool = False
-    batch: BatchFunction | None = None
+    learned: bool = False  # fitted on outcomes: the backtest cross-validates it
+
+    @property
+    def iterative(self) -> bool:
+        return self.model is not None
+
+    @property
+    def parameters(self) -> tuple[Parameter, ...]:
+        return parameters_of(self.options)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -180,6 +229,44 @@ class EngineSpec:
                 param.check(value)
                 params[key] = value
         return params
+
+    def settings(self, params: Mapping[str, Any]) -> Any:
+        """The options dataclass for ``params`` (checked as :meth:`resolve` does)."""
+        return self.options(**self.resolve(params))
+
+    def run(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+            rounds: int | None = None, rng: np.random.Generator | None = None,
+            events: Sequence[Any] = (), **params: Any) -> Trajectory:
+        """One run; ``events`` are (round, change) pairs (stratagem.engines.rounds.Event)."""
+        from stratagem.engines import rounds as loop
+
+        opts = self.settings(params)
+        if rounds is not None and rounds < 0:
+            raise EngineError(f"rounds must be >= 0, got {rounds}")
+        mask = np.asarray(mask, dtype=bool)
+        if self.model is None:
+            X, S, C, mask = loop.apply_events(X, S, C, mask, events)
+            assert self.forecast is not None
+            return static_trajectory(X, S, C, mask, self.forecast(X, S, C, Q, mask, opts))
+        out = loop.run_rounds(self.model, opts, X[None], S[None], C[None], Q, mask, rounds=rounds, rng=rng,
+                              events=events, record=True)
+        assert out.trajectory is not None
+        return out.trajectory
+
+    def batch(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+              rounds: int | None = None, rng: np.random.Generator | None = None,
+              events: Sequence[Any] = (), **params: Any) -> FloatArray:
+        """Forecasts (B, m) for draws X, S (B, n, m), C (B, n) sharing Q and mask: what B runs'
+        ``final_forecast`` would be, in vectorised calls where the engine allows."""
+        from stratagem.engines import rounds as loop
+
+        opts = self.settings(params)
+        mask = np.asarray(mask, dtype=bool)
+        if self.model is None:
+            X, S, C, mask = loop.apply_events(X, S, C, mask, events)
+            assert self.forecast is not None
+            return np.asarray(self.forecast(X, S, C, Q, np.broadcast_to(mask, X.shape), opts), dtype=float)
+        return loop.run_batch(self.model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events)
 
 
 def weights(S: FloatArray, C: FloatArray, mask: BoolArray) -> FloatArray:

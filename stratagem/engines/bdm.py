@@ -18,8 +18,9 @@ to rounding; with or without numba the default gives the same bits.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,11 +29,11 @@ from stratagem.engines.base import (
     BoolArray,
     FloatArray,
     Move,
-    Trajectory,
-    cycle_summary,
-    round_summaries,
+    option,
     weighted_median,
+    weights,
 )
+from stratagem.engines.rounds import RoundModel
 
 Probability = Literal["global", "local", "net"]
 OfferRule = Literal["scs", "min_distance", "least_move"]
@@ -48,23 +49,33 @@ _COMPARE_MAX_ACTORS = 32  # up to this size midpoint places are counted by compa
 class BdmOptions:
     """The model's switches; defaults reproduce the published replication."""
 
-    probability: Probability = "global"
-    offer_rule: OfferRule = "scs"
-    capitulation: bool = False
-    q: float = 1.0
-    epsilon: float = 1e-12
-    max_rounds: int = 100
+    probability: Probability = option(
+        "global", "win probability: global = Scholz's code (risk-adjusted votes, global denominator); "
+        "local = as printed; net = Masad's clipped net support")
+    offer_rule: OfferRule = option(
+        "scs", "which offer an actor accepts: scs = confrontation, then compromise by Scholz's key, then "
+        "capitulation; min_distance = same order, nearest offer of each type (as printed); "
+        "least_move = the smallest move over all offer types")
+    capitulation: bool = option(False, "let the capitulation branch fire (unreachable in Scholz's code)")
+    q: float = option(1.0, "probability that the status quo persists without a challenge", minimum=0.0, maximum=1.0)
+    epsilon: float = option(1e-12, "positions closer than epsilon x range count as equal; also the move tolerance",
+                            minimum=0.0, maximum=0.01)
+    max_rounds: int = option(100, "round limit of the stopping rule when --rounds is not given",
+                             minimum=1, maximum=100000)
     # choosing among offers (SCS section 6) and T of eq. 25a count values closer than
     # this as equal: keys, resulting positions and gaps as a share of the issue's
     # range, proposers' EUs in utility units. Without it, a tie in exact arithmetic
     # (say two offers equidistant from the receiver) is decided by the last bit of
     # rounding, which differs between the sum orders of the methods below; 1e-9 is
     # far above that noise (~1e-15) and far below any difference the model means.
-    tie: float = 1e-9
+    tie: float = option(1e-9, "offers whose keys, positions (x range) or proposer EUs differ by less count as "
+                        "tied, so exact ties never depend on rounding", minimum=0.0, maximum=1e-3)
     # how the pairwise vote sums are computed, not a model switch: every method gives
     # the same results to rounding ("reference" is the O(n^3) definition, for tests,
     # in the previous release's operation order), and with ``tie`` the same offers
-    method: Method = "auto"
+    method: Method = option(
+        "auto", "how the vote sums are computed, not a model switch: auto = sorted running sums, compiled when "
+        "numba is installed; sorted = the same in NumPy (same bits); reference = the O(n^3) definition")
 
 
 def _utility(share: FloatArray, r: FloatArray) -> FloatArray:
@@ -513,234 +524,98 @@ def offers(
     return new_x, partner, kind
 
 
-def _round_of_active(
-    x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, opts: BdmOptions, active: BoolArray
-) -> RoundResult:
-    """:func:`bdm_round` for the games still running; the others keep their state.
-
-    Games are independent, so leaving out stopped or degenerate ones (whose results
-    the caller discards) changes no number and saves their work under the stopping rule.
-    """
-    if active.all():
-        return bdm_round(x, c, s, delta, opts)
-    B, n = x.shape
-    positions, risk = x.copy(), np.ones((B, n))
-    partner, kind = np.full((B, n), -1, dtype=np.int64), np.zeros((B, n), dtype=np.int8)
-    if active.any():
-        part = bdm_round(x[active], c[active], s[active], delta[active], opts)
-        positions[active], risk[active], partner[active], kind[active] = (
-            part.positions, part.risk, part.partner, part.kind)
-    return RoundResult(positions=positions, risk=risk, partner=partner, kind=kind)
-
-
-@dataclass(frozen=True)
-class IssueRuns:
-    """A batch of games on one issue: history (T+1, B, n) and how each game ended."""
-
-    history: FloatArray
-    risk: FloatArray
-    partner: IntArray  # (T, B, n)
-    kind: NDArray[np.int8]  # (T, B, n)
-    stop_round: IntArray  # (B,) the round at which each game stopped (T if it never did)
-    cycle_start: IntArray  # (B,) -1 when no repeated state was seen
-    cycle_period: IntArray  # (B,) 0 when no repeated state was seen
-
-    def final(self) -> FloatArray:
-        return self.history[-1]
-
-
-def run_issue_batch(
-    x0: FloatArray, c: FloatArray, s: FloatArray, *, rounds: int | None, opts: BdmOptions,
-    delta: FloatArray | None = None,
-) -> IssueRuns:
-    """Run B games on one issue from positions x0 (B, n), capability c and salience s (B, n).
-
-    With ``rounds`` given every game runs exactly that many rounds (repeated states
-    are still detected and reported); with None each game stops when no actor moves
-    more than epsilon x range or a state repeats (it then keeps that state) and the
-    batch stops when every game has stopped or at ``max_rounds``. ``delta`` (B,) is
-    the position range that scales distances, by default that of x0; a run continued
-    after a shock passes the range it started with, so it goes on as it would have.
-    """
-    # NumPy's reductions round differently for other memory layouts (a slice of an
-    # ensemble's draws may be Fortran-ordered); one layout makes a game's numbers
-    # independent of the batch it runs in
-    x0, c, s = (np.ascontiguousarray(a, dtype=float) for a in (x0, c, s))
-    B, n = x0.shape
-    spread = x0.max(axis=1) - x0.min(axis=1)
-    delta = spread if delta is None else np.maximum(np.asarray(delta, dtype=float), spread)
-    degenerate = (spread <= 0) | (n < 2)
-    safe_delta = np.where(degenerate, 1.0, delta)
-    tol = opts.epsilon * safe_delta
-    history = [x0.astype(float)]
-    risks = [np.ones((B, n))]
-    partners: list[IntArray] = []
-    kinds: list[NDArray[np.int8]] = []
-    stopped = degenerate.copy() if rounds is None else np.zeros(B, bool)
-    stop_round = np.zeros(B, dtype=np.int64)
-    cycle_start = np.full(B, -1, dtype=np.int64)
-    cycle_period = np.zeros(B, dtype=np.int64)
-    limit = rounds if rounds is not None else opts.max_rounds
-    if rounds is None and stopped.all():
-        limit = 0
-    for t in range(1, limit + 1):
-        x = history[-1]
-        result = _round_of_active(x, c, s, safe_delta, opts, ~(stopped | degenerate))
-        new_x = np.where(degenerate[:, None], x, result.positions)
-        frozen = stopped[:, None]
-        new_x = np.where(frozen, x, new_x)
-        partner = np.where(frozen | degenerate[:, None], -1, result.partner)
-        kind = np.where(frozen | degenerate[:, None], 0, result.kind).astype(np.int8)
-        history.append(new_x)
-        risks.append(np.where(frozen, risks[-1], np.where(degenerate[:, None], 1.0, result.risk)))
-        partners.append(partner)
-        kinds.append(kind)
-        # the most recent earlier state equal to this one, per game
-        past = np.array(history[:-1])  # (t, B, n)
-        same = np.max(np.abs(past - new_x[None]), axis=2) <= tol[None, :]  # (t, B)
-        seen = same.any(axis=0) & (cycle_start < 0) & ~stopped
-        last_same = t - 1 - np.argmax(same[::-1], axis=0)
-        cycle_start = np.where(seen, last_same, cycle_start)
-        cycle_period = np.where(seen, t - last_same, cycle_period)
-        if rounds is None:
-            newly = seen & ~stopped
-            stop_round = np.where(newly, t, stop_round)
-            stopped |= newly
-            if stopped.all():
-                break
-    T = len(history) - 1
-    stop_round = np.where(stopped & (stop_round > 0), stop_round, np.where(degenerate, 0, T))
-    return IssueRuns(
-        history=np.array(history),
-        risk=np.array(risks),
-        partner=np.array(partners, dtype=np.int64).reshape(T, B, n),
-        kind=np.array(kinds, dtype=np.int8).reshape(T, B, n),
-        stop_round=stop_round,
-        cycle_start=cycle_start,
-        cycle_period=cycle_period,
-    )
-
-
 _KINDS = {1: "confrontation", 2: "compromise", 3: "capitulation"}
 
 
-def _stop_reason(runs: IssueRuns, b: int, degenerate: bool) -> tuple[str, tuple[int, int] | None]:
-    period = int(runs.cycle_period[b])
-    cycle = (int(runs.cycle_start[b]), period) if period > 1 else None
-    if degenerate:
-        return "all actors at one position", None
-    if period == 1:
-        return "converged", None
-    if period > 1:
-        return "cycle", cycle
-    return "round limit", None
+@dataclass
+class BdmState:
+    """B draws of every issue: positions (B, n, m), the inputs, and each issue's range."""
+
+    X: FloatArray
+    S: FloatArray
+    C: FloatArray
+    mask: BoolArray
+    delta: FloatArray  # (B, m) the position range distances are scaled by (kept from the start)
+    frozen: BoolArray  # (B, m) all actors at one position, or fewer than two actors
+    risk: FloatArray  # (B, n, m)
+    opts: BdmOptions
+    moves: list[Move]
 
 
-def run_bdm(
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    Q: FloatArray,
-    mask: BoolArray,
-    *,
-    rounds: int | None = None,
-    probability: Probability = "global",
-    offer_rule: OfferRule = "scs",
-    capitulation: bool = False,
-    q: float = 1.0,
-    epsilon: float = 1e-12,
-    max_rounds: int = 100,
-    tie: float = 1e-9,
-    method: Method = "auto",
-    ranges: FloatArray | None = None,
-    **_unused: Any,
-) -> Trajectory:
-    """Run the model issue by issue over the actors with a stance on each issue.
-
-    Issues that stop early (converged, or a repeated state) keep their last state,
-    so every issue's trajectory has the length of the longest one. ``ranges`` (m,)
-    are the position ranges of the run's start when it continues one (after a shock).
-    """
-    opts = BdmOptions(probability, offer_rule, capitulation, q, epsilon, max_rounds, tie, method)
-    n, m = X.shape
-    runs: list[tuple[IntArray, IssueRuns]] = []
-    for k in range(m):
-        idx = np.flatnonzero(mask[:, k])
-        x0 = X[idx, k][None, :]
-        delta = None if ranges is None else np.array([float(ranges[k])])
-        runs.append((idx, run_issue_batch(x0, C[idx][None, :], S[idx, k][None, :], rounds=rounds, opts=opts,
-                                          delta=delta)))
-    T = max(r.history.shape[0] for _, r in runs) - 1
-    positions = np.repeat(X[None, :, :], T + 1, axis=0)
-    risk = np.ones((T + 1, n, m))
-    reasons: list[str] = []
-    cycles: list[tuple[int, int] | None] = []
-    moves: list[Move] = []
-    for k, (idx, r) in enumerate(runs):
-        hist, rk = r.history[:, 0, :], r.risk[:, 0, :]
-        pad = T + 1 - hist.shape[0]
-        if pad:
-            hist = np.vstack([hist, np.repeat(hist[-1:], pad, axis=0)])
-            rk = np.vstack([rk, np.repeat(rk[-1:], pad, axis=0)])
-        positions[:, idx, k] = hist
-        risk[:, idx, k] = rk
-        x0 = X[idx, k]
-        reason, cycle = _stop_reason(r, 0, bool(x0.max() - x0.min() <= 0 or len(idx) < 2))
-        reasons.append(reason)
-        cycles.append(cycle)
-        for t in range(r.partner.shape[0]):
-            for a in np.flatnonzero(r.partner[t, 0] >= 0):
-                before, after = float(r.history[t, 0, a]), float(r.history[t + 1, 0, a])
-                if before != after:
-                    moves.append(Move(t + 1, k, int(idx[a]), int(idx[r.partner[t, 0, a]]),
-                                      _KINDS[int(r.kind[t, 0, a])], before, after))
-    mean, median = round_summaries(positions, S, C, mask)
-    moves.sort(key=lambda mv: (mv.round, mv.issue, mv.actor))
-    return Trajectory(
-        positions=positions,
-        forecast=median,
-        mean=mean,
-        median=median,
-        stop_reason=tuple(reasons),
-        cycle=tuple(cycles),
-        moves=tuple(moves),
-        risk=risk,
-    )
-
-
-def bdm_final_batch(
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    mask: BoolArray,
-    *,
-    rounds: int | None,
-    opts: BdmOptions,
-) -> FloatArray:
-    """Final weighted-median forecasts (B, m) for a batch of draws X, S (B, n, m), C (B, n).
-
-    The same computation as :func:`run_bdm` applied to each draw, in one vectorised
-    pass per issue (used by ensembles).
-    """
-    B, _, m = X.shape
-    out = np.empty((B, m))
-    for k in range(m):
-        idx = np.flatnonzero(mask[:, k])
-        # games are independent: run them in groups whose (group, n, n) arrays stay in cache
-        step = max(1, _CACHE_ELEMENTS // max(len(idx) ** 2, 1))
-        for lo in range(0, B, step):
-            hi = min(B, lo + step)
-            runs = run_issue_batch(X[lo:hi, idx, k], C[lo:hi, idx], S[lo:hi, idx, k], rounds=rounds, opts=opts)
-            w = C[lo:hi, idx] * S[lo:hi, idx, k]
-            out[lo:hi, k] = _median_of(runs.final(), w)
-            for b in np.flatnonzero(runs.cycle_period > 1):
-                # the cycle summary of Trajectory.final_forecast, game by game
-                start, period = int(runs.cycle_start[b]), int(runs.cycle_period[b])
-                phases = _median_of(runs.history[start : start + period, b], np.broadcast_to(w[b], (period, len(idx))))
-                out[lo + b, k] = cycle_summary(phases[:, None], [(0, period)])[0][0]
+def _spread(X: FloatArray, mask: BoolArray) -> FloatArray:
+    hi = np.where(mask, X, -np.inf).max(axis=1)
+    lo = np.where(mask, X, np.inf).min(axis=1)
+    out: FloatArray = np.where(np.isfinite(hi) & np.isfinite(lo), hi - lo, 0.0)
     return out
 
 
-def _median_of(x: FloatArray, w: FloatArray) -> FloatArray:
-    """Weighted median of each row of x (B, n) with weights w (B, n): the forecast of a state."""
-    return weighted_median(x[:, :, None], w[:, :, None], np.ones((*x.shape, 1), bool))[:, 0]
+class BdmModel(RoundModel):
+    """The challenge model as a state and one round: every issue is its own game, and the
+    draws of a batch are advanced together, in cache-sized groups, leaving out stopped games."""
+
+    vectorised = True
+    frozen_reason = "all actors at one position"
+
+    def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+              opts: BdmOptions, rng: np.random.Generator | None) -> BdmState:
+        # one memory layout: NumPy's reductions round differently for others (a slice of an
+        # ensemble's draws may be Fortran-ordered), so a game's bits do not depend on its batch
+        X, S, C = (np.ascontiguousarray(a, dtype=float) for a in (X, S, C))
+        spread = _spread(X, mask)
+        return BdmState(X, S, C, mask, spread, self._degenerate(spread, mask, X.shape[0]),
+                        np.ones(X.shape), opts, [])
+
+    @staticmethod
+    def _degenerate(spread: FloatArray, mask: BoolArray, B: int) -> BoolArray:
+        return (spread <= 0) | (mask.sum(axis=0) < 2)[None, :].repeat(B, axis=0)
+
+    def step(self, state: BdmState, active: BoolArray, t: int, record: bool) -> BdmState:
+        X, risk = state.X.copy(), state.risk.copy()
+        moves: list[Move] = []
+        for k in range(X.shape[2]):
+            run = np.flatnonzero(active[:, k] & ~state.frozen[:, k])
+            idx = np.flatnonzero(state.mask[:, k])
+            # games are independent: in groups whose (group, n, n) arrays stay in cache
+            group = max(1, _CACHE_ELEMENTS // max(len(idx) ** 2, 1))
+            for lo in range(0, run.size, group):
+                g = run[lo : lo + group]
+                x = np.ascontiguousarray(state.X[g][:, idx, k])
+                res = bdm_round(x, np.ascontiguousarray(state.C[g][:, idx]),
+                                np.ascontiguousarray(state.S[g][:, idx, k]), state.delta[g, k], state.opts)
+                X[g[:, None], idx[None, :], k] = res.positions
+                risk[g[:, None], idx[None, :], k] = res.risk
+                if record:
+                    for a in np.flatnonzero(res.partner[0] >= 0):
+                        before, after = float(x[0, a]), float(res.positions[0, a])
+                        if before != after:
+                            moves.append(Move(t, k, int(idx[a]), int(idx[res.partner[0, a]]),
+                                              _KINDS[int(res.kind[0, a])], before, after))
+        return dataclasses.replace(state, X=X, risk=risk, moves=moves)
+
+    def positions(self, state: BdmState) -> FloatArray:
+        return state.X
+
+    def forecast(self, state: BdmState) -> FloatArray:
+        """The weighted median of the positions (the replication's forecast)."""
+        return weighted_median(state.X, weights(state.S, state.C, state.mask), np.broadcast_to(state.mask, state.X.shape))
+
+    def tolerance(self, state: BdmState) -> FloatArray:
+        out: FloatArray = state.opts.epsilon * np.where(state.frozen, 1.0, state.delta)
+        return out
+
+    def frozen(self, state: BdmState) -> BoolArray:
+        return state.frozen
+
+    def shocked(self, state: BdmState, X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> BdmState:
+        """Distances stay scaled by the range the run started with (wider if the event widened it),
+        so an event that changes nothing leaves the run as it was."""
+        X, S, C = (np.ascontiguousarray(a, dtype=float) for a in (X, S, C))
+        spread = _spread(X, mask)
+        return dataclasses.replace(state, X=X, S=S, C=C, mask=mask, delta=np.maximum(state.delta, spread),
+                                   frozen=self._degenerate(spread, mask, X.shape[0]))
+
+    def risk(self, state: BdmState) -> FloatArray:
+        return state.risk
+
+    def moves(self, state: BdmState) -> list[Move]:
+        return state.moves

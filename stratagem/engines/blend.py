@@ -13,20 +13,31 @@ score. Where an issue has no status quo, the compromise forecast stands in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from stratagem.engines.base import BoolArray, FloatArray, Trajectory, static_trajectory
+from stratagem.engines.base import BoolArray, FloatArray, option
 from stratagem.engines.closed_form import compromise_forecast, median_forecast
 from stratagem.model.errors import EngineError
 
-# Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted".
-DEFAULT_WEIGHTS = {
-    "binary_compromise": 0.7, "binary_median": 0.3,
-    "graded_compromise": 1.0, "graded_median": 0.0,
-}
 TOLERANCE = 1e-9
+
+
+def _weight(default: float, forecast: str, kind: str) -> Any:
+    return option(default, f"weight of the {forecast} forecast on {kind} issues (the status quo gets "
+                  "1 - compromise - median)", minimum=0.0, maximum=1.0)
+
+
+@dataclass(frozen=True)
+class BlendOptions:
+    """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
+
+    binary_compromise: float = _weight(0.7, "compromise", "binary")
+    binary_median: float = _weight(0.3, "median", "binary")
+    graded_compromise: float = _weight(1.0, "compromise", "graded")
+    graded_median: float = _weight(0.0, "median", "graded")
 
 
 def binary_issues(X: FloatArray, Q: FloatArray, mask: BoolArray) -> BoolArray:
@@ -53,26 +64,18 @@ def _check(compromise: float, median: float, kind: str) -> None:
 
 
 def blend_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-    binary_compromise: float = DEFAULT_WEIGHTS["binary_compromise"],
-    binary_median: float = DEFAULT_WEIGHTS["binary_median"],
-    graded_compromise: float = DEFAULT_WEIGHTS["graded_compromise"],
-    graded_median: float = DEFAULT_WEIGHTS["graded_median"],
+    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: BlendOptions | None = None,
 ) -> FloatArray:
     """The blended forecast per issue; accepts leading batch axes like the other closed forms."""
-    _check(binary_compromise, binary_median, "binary")
-    _check(graded_compromise, graded_median, "graded")
+    o = opts or BlendOptions()
+    _check(o.binary_compromise, o.binary_median, "binary")
+    _check(o.graded_compromise, o.graded_median, "graded")
     mask = np.broadcast_to(mask, X.shape)
     mean = compromise_forecast(X, S, C, mask)
     median = median_forecast(X, S, C, mask)
     status_quo = np.where(np.isnan(Q), mean, Q)
     binary = binary_issues(X, Q, mask)
-    wc = np.where(binary, binary_compromise, graded_compromise)
-    wm = np.where(binary, binary_median, graded_median)
+    wc = np.where(binary, o.binary_compromise, o.graded_compromise)
+    wm = np.where(binary, o.binary_median, o.graded_median)
     result: FloatArray = wc * mean + wm * median + (1.0 - wc - wm) * status_quo
     return result
-
-
-def run_blend(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **params: Any) -> Trajectory:
-    weights = {k: float(v) for k, v in params.items() if k in DEFAULT_WEIGHTS}
-    return static_trajectory(X, S, C, mask, blend_forecast(X, S, C, Q, mask, **weights))

@@ -6,15 +6,15 @@ thousands of input draws is one vectorised call.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from stratagem.engines.base import (
     BoolArray,
     FloatArray,
-    Trajectory,
-    static_trajectory,
+    NoOptions,
+    option,
     weighted_mean,
     weighted_median,
     weights,
@@ -98,27 +98,22 @@ def nash_forecast(
     return result
 
 
-def run_compromise(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **_: Any
-) -> Trajectory:
-    return static_trajectory(X, S, C, mask, compromise_forecast(X, S, C, mask))
+@dataclass(frozen=True)
+class NashOptions:
+    breakdown_cost: float = option(0.25, "cost to every actor of no agreement, in squared position spreads "
+                                   "(0 = pure status quo veto)", minimum=0.0)
 
 
-def run_median(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **_: Any
-) -> Trajectory:
-    return static_trajectory(X, S, C, mask, median_forecast(X, S, C, mask))
+def compromise(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NoOptions
+               ) -> FloatArray:
+    return compromise_forecast(X, S, C, mask)
 
 
-def run_nash(
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    Q: FloatArray,
-    mask: BoolArray,
-    *,
-    breakdown_cost: float = 0.25,
-    **_: Any,
-) -> Trajectory:
-    forecast = nash_forecast(X, S, C, Q, mask, breakdown_cost=breakdown_cost)
-    return static_trajectory(X, S, C, mask, forecast)
+def median(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NoOptions
+           ) -> FloatArray:
+    return median_forecast(X, S, C, mask)
+
+
+def nash(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NashOptions
+         ) -> FloatArray:
+    return nash_forecast(X, S, C, Q, mask, breakdown_cost=opts.breakdown_cost)

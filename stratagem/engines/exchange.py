@@ -33,6 +33,8 @@ worst case is too large before they start.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,9 +44,11 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    round_summaries,
+    option,
+    weighted_mean,
     weights,
 )
+from stratagem.engines.rounds import RoundModel, run_model
 from stratagem.model.errors import EngineError
 
 GAIN_TOLERANCE = 1e-9
@@ -211,20 +215,61 @@ def exchange_positions(
     return states, moves
 
 
-def run_exchange(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-    rounds: int | None = None, max_rounds: int = 1, **_: Any,
-) -> Trajectory:
-    """The exchange model's trajectory; ``rounds`` fixes the number of rounds exactly."""
-    limit = rounds if rounds is not None else max_rounds
-    check_size(X.shape[0], X.shape[1], limit)
-    states, moves = exchange_positions(X, S, C, mask, max_rounds=limit)
-    reason = "round limit" if len(states) - 1 == limit and limit > 0 else "no exchange left"
-    if rounds is not None:
-        states += [states[-1]] * (rounds + 1 - len(states))
-    positions = np.stack(states)
-    mean, median = round_summaries(positions, S, C, mask)
-    return Trajectory(
-        positions=positions, forecast=mean, mean=mean, median=median,
-        stop_reason=(reason,) * X.shape[1], cycle=(None,) * X.shape[1], moves=tuple(moves),
-    )
+@dataclass(frozen=True)
+class ExchangeOptions:
+    max_rounds: int = option(1, "rounds of exchanges when --rounds is not given; 1 is Stokman and van Oosten's "
+                             "model, more rounds trade again from the new positions (stops early when a round "
+                             "makes no exchange)", minimum=1, maximum=1000)
+
+
+@dataclass(frozen=True)
+class ExchangeState:
+    V: FloatArray  # (1, n, m) voting positions
+    S: FloatArray
+    C: FloatArray
+    mask: BoolArray
+    last_moves: tuple[Move, ...] = ()
+
+
+class ExchangeModel(RoundModel):
+    """One round of exchanges (:func:`exchange_positions` with one round) per step; trades
+    couple the issues, so a state repeats as a whole."""
+
+    joint = True
+
+    def admit(self, n_actors: int, n_issues: int, rounds: int) -> None:
+        check_size(n_actors, n_issues, rounds)
+
+    def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+              opts: ExchangeOptions, rng: np.random.Generator | None) -> ExchangeState:
+        return ExchangeState(np.array(X, dtype=float), np.asarray(S, dtype=float), np.asarray(C, dtype=float), mask)
+
+    def step(self, state: ExchangeState, active: BoolArray, t: int, record: bool) -> ExchangeState:
+        if not active.any():
+            return state
+        states, moves = exchange_positions(state.V[0], state.S[0], state.C[0], state.mask, max_rounds=1)
+        return dataclasses.replace(state, V=states[-1][None],
+                                   last_moves=tuple(dataclasses.replace(mv, round=t) for mv in moves))
+
+    def positions(self, state: ExchangeState) -> FloatArray:
+        return state.V
+
+    def forecast(self, state: ExchangeState) -> FloatArray:
+        """The compromise model on the voting positions."""
+        return weighted_mean(state.V, weights(state.S, state.C, state.mask), np.broadcast_to(state.mask, state.V.shape))
+
+    def tolerance(self, state: ExchangeState) -> FloatArray:
+        return np.zeros(state.V.shape[::2])
+
+    def shocked(self, state: ExchangeState, X: FloatArray, S: FloatArray, C: FloatArray,
+                mask: BoolArray) -> ExchangeState:
+        return ExchangeState(np.array(X, dtype=float), S, C, mask)
+
+    def moves(self, state: ExchangeState) -> list[Move]:
+        return list(state.last_moves)
+
+
+def run_exchange(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+                 rounds: int | None = None, **options: Any) -> Trajectory:
+    """The exchange model's trajectory in the shared loop; ``rounds`` fixes the number of rounds."""
+    return run_model(ExchangeModel(), ExchangeOptions, X, S, C, Q, mask, rounds=rounds, rng=None, **options)

@@ -15,15 +15,23 @@ development file; ``stratagem backtest`` refits them on training folds only
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from stratagem.engines.base import BoolArray, FloatArray, Trajectory, static_trajectory, weights
+from stratagem.engines.base import BoolArray, FloatArray, option, weights
 from stratagem.engines.closed_form import compromise_forecast
 
-# Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted".
-DEFAULTS = {"alpha": 0.0, "tau": 40.0, "beta": 0.5}
+
+@dataclass(frozen=True)
+class FocalOptions:
+    """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
+
+    alpha: float = option(0.0, "how much a position's capability x salience share raises its probability "
+                          "(0 = not at all)", minimum=0.0, maximum=10.0)
+    tau: float = option(40.0, "distance from the compromise (0-100 scale) over which a position's probability "
+                        "falls by a factor e", minimum=1e-6)
+    beta: float = option(0.5, "weight of the compromise forecast itself as a candidate", minimum=0.0)
 
 
 def focal_distribution(
@@ -51,10 +59,10 @@ def distribution_quantile(candidates: FloatArray, prob: FloatArray, level: float
 
 
 def focal_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-    alpha: float = DEFAULTS["alpha"], tau: float = DEFAULTS["tau"], beta: float = DEFAULTS["beta"],
+    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: FocalOptions | None = None,
 ) -> FloatArray:
     """Median of the focal distribution per issue; accepts leading batch axes (looped)."""
+    o = opts or FocalOptions()
     mask = np.broadcast_to(mask, X.shape)
     W = weights(S, C, mask)
     comp = compromise_forecast(X, S, C, mask)
@@ -67,11 +75,6 @@ def focal_forecast(
             out[idx] = comp[idx]
             continue
         cands, prob = focal_distribution(x, W[(*batch, slice(None), k)][m], float(comp[idx]),
-                                         alpha=alpha, tau=tau, beta=beta)
+                                         alpha=o.alpha, tau=o.tau, beta=o.beta)
         out[idx] = distribution_quantile(cands, prob, 0.5)
     return out
-
-
-def run_focal(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **params: Any) -> Trajectory:
-    chosen = {k: float(v) for k, v in params.items() if k in DEFAULTS}
-    return static_trajectory(X, S, C, mask, focal_forecast(X, S, C, Q, mask, **chosen))

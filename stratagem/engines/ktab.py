@@ -56,8 +56,9 @@ risk PCE), computed in blocks; KTAB spends O(n^4) on estimates that only feed it
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -67,21 +68,23 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    round_summaries,
+    option,
+    parameters_of,
 )
+from stratagem.engines.rounds import RoundModel, run_model
 from stratagem.model.errors import EngineError
 
 IntArray = NDArray[np.intp]
 
-VICTORY_PROB_MODELS = ("Linear", "Square", "Quartic", "Octic", "Binary")
-PCE_MODELS = ("Conditional", "MarkovIncentive", "MarkovUniform")
-STATE_TRANSITIONS = ("Deterministic", "Stochastic")
-VOTING_RULES = ("Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp")
-BIG_R_ADJUSTS = ("None", "OneThird", "Half", "TwoThirds", "Full")
-BIG_R_RANGES = ("Min", "Mid", "Max")
-THIRD_PARTY_COMMITS = ("NoCommit", "SemiCommit", "FullCommit")
-INTER_VEC_BRGNS = ("S1P1", "S2P2", "S2PMax")
-BARGN_MODELS = ("InitOnlyInterp", "InitRcvrInterp", "PWCompInterp")
+VictoryProbModel = Literal["Linear", "Square", "Quartic", "Octic", "Binary"]
+PceModel = Literal["Conditional", "MarkovIncentive", "MarkovUniform"]
+StateTransitions = Literal["Deterministic", "Stochastic"]
+VotingRule = Literal["Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"]
+BigRAdjust = Literal["None", "OneThird", "Half", "TwoThirds", "Full"]
+BigRRange = Literal["Min", "Mid", "Max"]
+ThirdPartyCommit = Literal["NoCommit", "SemiCommit", "FullCommit"]
+InterVecBrgn = Literal["S1P1", "S2P2", "S2PMax"]
+BargnModel = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]
 
 DEFAULT_SEED = 15455440707583219804  # smpc's default seed, used when no rng is given
 
@@ -99,32 +102,29 @@ _BLOCK_ELEMENTS = 131_072  # bound on temporary 3-D blocks (1 MB each: they stay
 class KtabOptions:
     """The nine KTAB model parameters (KTAB's names and defaults) and the mode."""
 
-    victory_prob_model: str = "Linear"
-    pce_model: str = "Conditional"
-    state_transitions: str = "Deterministic"
-    voting_rule: str = "Prop"
-    big_r_adjust: str = "OneThird"
-    big_r_range: str = "Mid"
-    third_party_commit: str = "SemiCommit"
-    inter_vec_brgn: str = "S2P2"
-    bargn_model: str = "InitOnlyInterp"
-    compat: bool = False
+    victory_prob_model: VictoryProbModel = option(
+        "Linear", "KTAB VictoryProbModel: P[a beats b] from coalition strengths")
+    pce_model: PceModel = option("Conditional", "KTAB PCEModel: probabilistic Condorcet election")
+    state_transitions: StateTransitions = option(
+        "Deterministic", "KTAB StateTransitions: take the likeliest bargain, or draw one with the run's seed")
+    voting_rule: VotingRule = option("Prop", "KTAB VotingRule: vote as a function of the utility difference")
+    big_r_adjust: BigRAdjust = option(
+        "OneThird", "KTAB BigRAdjust: how far observers credit others' risk attitudes (Full fails in compat "
+        "mode, as in KTAB)")
+    big_r_range: BigRRange = option("Mid", "KTAB BigRRange: range of inferred risk attitudes")
+    third_party_commit: ThirdPartyCommit = option(
+        "SemiCommit", "KTAB ThirdPartyCommit (NoCommit and FullCommit mean third parties never vote, as in KTAB)")
+    inter_vec_brgn: InterVecBrgn = option(
+        "S2P2", "KTAB InterVecBrgn: how a bargain interpolates the two positions")
+    bargn_model: BargnModel = option(
+        "InitOnlyInterp", "KTAB BargnModel: whose view of the bargain enters the queues")
+    compat: bool = option(False, "reproduce KTAB 1.4 exactly, quirks and failures included (default: corrected "
+                          "mode, which fixes the defects of reference section 8)")
 
     def check(self) -> None:
-        for name, allowed in (
-            ("victory_prob_model", VICTORY_PROB_MODELS),
-            ("pce_model", PCE_MODELS),
-            ("state_transitions", STATE_TRANSITIONS),
-            ("voting_rule", VOTING_RULES),
-            ("big_r_adjust", BIG_R_ADJUSTS),
-            ("big_r_range", BIG_R_RANGES),
-            ("third_party_commit", THIRD_PARTY_COMMITS),
-            ("inter_vec_brgn", INTER_VEC_BRGNS),
-            ("bargn_model", BARGN_MODELS),
-        ):
-            value = getattr(self, name)
-            if value not in allowed:
-                raise EngineError(f"option {name}={value}: choose one of {', '.join(allowed)}")
+        for p in parameters_of(KtabOptions):
+            if p.choices is not None and getattr(self, p.name) not in p.choices:
+                raise EngineError(f"option {p.name}={getattr(self, p.name)}: choose one of {', '.join(p.choices)}")
 
 
 # -- small pieces: votes, victory probabilities, PCEs ---------------------------------
@@ -869,126 +869,136 @@ def _prepare(
     return X / 100.0, S, C
 
 
-def run_ktab(
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    Q: FloatArray,
-    mask: BoolArray,
-    *,
-    rounds: int | None = None,
-    rng: np.random.Generator | None = None,
-    victory_prob_model: str = "Linear",
-    pce_model: str = "Conditional",
-    state_transitions: str = "Deterministic",
-    voting_rule: str = "Prop",
-    big_r_adjust: str = "OneThird",
-    big_r_range: str = "Mid",
-    third_party_commit: str = "SemiCommit",
-    inter_vec_brgn: str = "S2P2",
-    bargn_model: str = "InitOnlyInterp",
-    compat: bool = False,
-    affinity: FloatArray | None = None,
-    **_: Any,
-) -> Trajectory:
-    """Run KTAB's SMP on all issues jointly; see the module docstring.
+@dataclass
+class KtabState:
+    """One game: KTAB's state on [0, 1] and what its stopping rule and reports need."""
 
-    ``X`` is on 0-100, ``S`` in [0, 1], ``C`` >= 0; ``Q`` (status quo) is not used by the
-    SMP. ``affinity`` is KTAB's ideal-accommodation matrix A (identity when None): ideals
-    move as q' = A x' + (1 - rowsum A) q.
-    """
-    opts = KtabOptions(
-        victory_prob_model, pce_model, state_transitions, voting_rule, big_r_adjust,
-        big_r_range, third_party_commit, inter_vec_brgn, bargn_model, bool(compat),
-    )
-    opts.check()
-    if rounds is not None and rounds < 0:
-        raise EngineError(f"ktab: rounds must be >= 0, got {rounds}")
-    mask = np.asarray(mask, dtype=bool)
-    x0, Sx, Cx = _prepare(X, S, C, mask, opts)
-    n, m = x0.shape
-    A = None
-    if affinity is not None:
-        A = np.asarray(affinity, dtype=float)
-        if A.shape != (n, n) or not np.all(np.isfinite(A)) or np.any(A < 0):
-            raise EngineError("ktab: affinity must be an n x n matrix of non-negative numbers")
-        if np.any(A.sum(axis=1) > 1 + 1e-10):
-            raise EngineError("ktab: each row of the affinity matrix must sum to at most 1")
-        if np.allclose(A, np.eye(n), rtol=0, atol=1e-10):
-            A = None
-    if rng is None:
-        rng = np.random.default_rng(DEFAULT_SEED)
-    stot = _total(Sx, -1, True)
+    st: _State
+    S: FloatArray  # saliences as the model uses them (no stance: 0; totals above 1 rescaled)
+    C: FloatArray
+    stot: FloatArray
+    shown: FloatArray  # (n, m) positions on 0-100 as reported (round 0: the inputs exactly)
+    outcome: _Outcome
+    opts: KtabOptions
+    rng: np.random.Generator
+    affinity: FloatArray | None
+    d01: float = 0.0  # distance moved in turn 1
+    moved: float = 0.0  # distance moved in the last turn
+    turns: tuple[dict[str, Any], ...] = ()
+    actor_probability: tuple[FloatArray, ...] = ()
+    last_moves: tuple[Move, ...] = ()
 
-    state = _make_state(x0, x0.copy(), Sx, Cx, opts)
-    states = [state]
-    outcomes = [_outcome(state, Sx, Cx, opts)]
-    moves: list[Move] = []
-    turns: list[dict[str, Any]] = []
-    limit = rounds if rounds is not None else _STOP_MAX_TURNS
-    reason = f"fixed number of turns ({rounds})" if rounds is not None else "turn limit (100)"
-    d01 = 0.0
-    t = 0
-    cycle: tuple[int, int] | None = None
-    repeats = opts.state_transitions == "Deterministic"  # a drawn transition may leave a state it revisited
-    while t < limit:
-        t += 1
-        P, G = _all_challenges(state, Cx, stot, opts)
+
+class KtabModel(RoundModel):
+    """KTAB's SMP as a state and one turn (all issues jointly); ``affinity`` is KTAB's
+    ideal-accommodation matrix A (identity when None): ideals move as q' = A x' + (1 - rowsum A) q."""
+
+    joint = True
+
+    def __init__(self, affinity: FloatArray | None = None) -> None:
+        self.affinity = affinity
+
+    def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+              opts: KtabOptions, rng: np.random.Generator | None) -> KtabState:
+        opts.check()
+        x0, Sx, Cx = _prepare(X[0], S[0], C[0], mask, opts)
+        n = x0.shape[0]
+        A = None
+        if self.affinity is not None:
+            A = np.asarray(self.affinity, dtype=float)
+            if A.shape != (n, n) or not np.all(np.isfinite(A)) or np.any(A < 0):
+                raise EngineError("ktab: affinity must be an n x n matrix of non-negative numbers")
+            if np.any(A.sum(axis=1) > 1 + 1e-10):
+                raise EngineError("ktab: each row of the affinity matrix must sum to at most 1")
+            if np.allclose(A, np.eye(n), rtol=0, atol=1e-10):
+                A = None
+        st = _make_state(x0, x0.copy(), Sx, Cx, opts)
+        outcome = _outcome(st, Sx, Cx, opts)
+        return KtabState(st, Sx, Cx, _total(Sx, -1, True), np.asarray(X[0], dtype=float), outcome, opts,
+                         rng if rng is not None else np.random.default_rng(DEFAULT_SEED), A,
+                         actor_probability=(outcome.actor_prob,))
+
+    def step(self, state: KtabState, active: BoolArray, t: int, record: bool) -> KtabState:
+        if not active.any():
+            return state
+        st, opts, Sx, Cx = state.st, state.opts, state.S, state.C
+        P, G = _all_challenges(st, Cx, state.stot, opts)
         valid = G > _MIN_SIGNIFICANT_GAIN
         target = np.where(valid.any(axis=1), np.argmax(np.where(valid, G, -np.inf), axis=1), -1)
-        brg = _propose(state, Sx, Cx, stot, target, P, opts)
-        Xn, chosen = _resolve(state, Sx, Cx, brg, opts, rng)
-        ideals = Xn if A is None else A @ Xn + (1.0 - np.minimum(A.sum(axis=1), 1.0))[:, None] * state.ideals
-        new_state = _make_state(Xn, ideals, Sx, Cx, opts)
-        turns.append(_explain(t, state, Xn, target, G, P, brg, chosen, moves))
-        dist = float(np.sum(np.sqrt(((Xn - state.X) ** 2).sum(axis=1))))
-        state = new_state
-        states.append(state)
-        outcomes.append(_outcome(state, Sx, Cx, opts))
-        if t == 1:
-            d01 = dist
-        if repeats and cycle is None:
-            for earlier in range(t - 1, -1, -1):
-                past = states[earlier]
-                if (np.abs(past.X - state.X).max() <= _CYCLE_TOLERANCE
-                        and np.abs(past.ideals - state.ideals).max() <= _CYCLE_TOLERANCE):
-                    cycle = (earlier, t - earlier)
-                    break
-            if cycle is not None and cycle[1] > 1 and rounds is None and not opts.compat:
-                reason = f"cycle of period {cycle[1]} from turn {cycle[0]}"
-                break  # the run repeats from here on (KTAB itself runs on: compat mode does too)
-        if rounds is None and t >= _STOP_MIN_TURNS and dist / (d01 + _STOP_DELTA) < _STOP_RATIO:
-            reason = f"converged: turn {t} moved less than 2% of turn 1"
-            break
+        brg = _propose(st, Sx, Cx, state.stot, target, P, opts)
+        Xn, chosen = _resolve(st, Sx, Cx, brg, opts, state.rng)
+        A = state.affinity
+        ideals = Xn if A is None else A @ Xn + (1.0 - np.minimum(A.sum(axis=1), 1.0))[:, None] * st.ideals
+        moves: list[Move] = []
+        turns = (*state.turns, _explain(t, st, Xn, target, G, P, brg, chosen, moves)) if record else ()
+        moved = float(np.sum(np.sqrt(((Xn - st.X) ** 2).sum(axis=1))))
+        new = _make_state(Xn, ideals, Sx, Cx, opts)
+        outcome = _outcome(new, Sx, Cx, opts)
+        return dataclasses.replace(state, st=new, shown=Xn * 100.0, outcome=outcome, moved=moved,
+                                   d01=moved if t == 1 else state.d01, turns=turns, last_moves=tuple(moves),
+                                   actor_probability=(*state.actor_probability, outcome.actor_prob))
 
-    pos = np.stack([s.X for s in states]) * 100.0
-    pos[0] = np.asarray(X, dtype=float)  # round 0 is the input, exactly
-    forecast = np.stack([o.prob @ o.positions for o in outcomes]) * 100.0
-    mean, median = round_summaries(pos, Sx, Cx, mask)
-    final = outcomes[-1]
-    extras: dict[str, Any] = {
-        "distribution": _marginals(final),
-        "outcomes": [
-            (tuple(float(v) * 100.0 for v in x), float(p))
-            for x, p in zip(final.positions, final.prob, strict=True)
-        ],
-        "actor_probability": np.stack([o.actor_prob for o in outcomes]),
-        "turns": turns,
-        "multidimensional": True,
-        "compat": opts.compat,
-        "options": {k: getattr(opts, k) for k in opts.__dataclass_fields__},
-    }
-    return Trajectory(
-        positions=pos,
-        forecast=forecast,
-        mean=mean,
-        median=median,
-        stop_reason=(reason,) * m,
-        cycle=(cycle if cycle is not None and cycle[1] > 1 else None,) * m,
-        moves=tuple(moves),
-        risk=np.stack([s.R for s in states]),
-        extras=extras,
-    )
+    def positions(self, state: KtabState) -> FloatArray:
+        return state.shown[None]
+
+    def forecast(self, state: KtabState) -> FloatArray:
+        """The probability-weighted position: KTAB's pDist(-1) over the distinct positions."""
+        out: FloatArray = (state.outcome.prob @ state.outcome.positions * 100.0)[None]
+        return out
+
+    def tolerance(self, state: KtabState) -> FloatArray:
+        return np.full((1, state.shown.shape[1]), _CYCLE_TOLERANCE * 100.0)
+
+    def limit(self, opts: KtabOptions) -> int:
+        return _STOP_MAX_TURNS
+
+    def repeat_stops(self, opts: KtabOptions) -> int:
+        """Corrected mode stops at a cycle; compat mode runs on as KTAB does (its own rule handles a
+        state that stands still)."""
+        return 0 if opts.compat else 2
+
+    def settled(self, state: KtabState, t: int) -> tuple[BoolArray, str] | None:
+        done = t >= _STOP_MIN_TURNS and state.moved / (state.d01 + _STOP_DELTA) < _STOP_RATIO
+        return np.full((1, state.shown.shape[1]), done), f"converged: turn {t} moved less than 2% of turn 1"
+
+    def shocked(self, state: KtabState, X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> KtabState:
+        """Positions an event left alone keep their exact [0, 1] values; an actor the event moved
+        wants where it was put (its ideal moves too)."""
+        _, Sx, Cx = _prepare(X[0], S[0], C[0], mask, state.opts)
+        kept = X[0] == state.shown
+        x = np.where(kept, state.st.X, X[0] / 100.0)
+        ideals = np.where(kept, state.st.ideals, X[0] / 100.0)
+        st = _make_state(x, ideals, Sx, Cx, state.opts)
+        outcome = _outcome(st, Sx, Cx, state.opts)
+        return dataclasses.replace(state, st=st, S=Sx, C=Cx, stot=_total(Sx, -1, True), shown=np.array(X[0]),
+                                   outcome=outcome)
+
+    def risk(self, state: KtabState) -> FloatArray:
+        return state.st.R[None]
+
+    def moves(self, state: KtabState) -> list[Move]:
+        return list(state.last_moves)
+
+    def extras(self, state: KtabState) -> dict[str, Any]:
+        final = state.outcome
+        return {
+            "distribution": _marginals(final),
+            "outcomes": [(tuple(float(v) * 100.0 for v in x), float(p))
+                         for x, p in zip(final.positions, final.prob, strict=True)],
+            "actor_probability": np.stack(state.actor_probability),
+            "turns": list(state.turns),
+            "multidimensional": True,
+            "compat": state.opts.compat,
+            "options": dataclasses.asdict(state.opts),
+        }
+
+
+def run_ktab(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+             rounds: int | None = None, rng: np.random.Generator | None = None,
+             affinity: FloatArray | None = None, **options: Any) -> Trajectory:
+    """KTAB's SMP on all issues jointly (see the module docstring) in the shared loop;
+    ``options`` are :class:`KtabOptions` fields (an unknown one raises)."""
+    return run_model(KtabModel(affinity), KtabOptions, X, S, C, Q, mask, rounds=rounds, rng=rng, **options)
 
 
 def _explain(

@@ -1,0 +1,363 @@
+"""The one loop every iterative engine runs in: rounds, stopping rule, cycles, events at round r.
+
+An iterative engine is a :class:`RoundModel`: a state and one step (the model/step
+split of agent-based toolkits). :func:`run_rounds` owns everything around the step,
+for a single run and for a batch of draws alike:
+
+- **rounds**: exactly ``rounds`` steps, or under the stopping rule until every game
+  has stopped or the engine's round limit (``max_rounds``) is reached;
+- **stopping**: a game (one issue of one draw, or a whole draw for engines that
+  bargain all issues jointly) stops when its state repeats an earlier one within the
+  engine's tolerance (period 1: converged; longer: a cycle) or when the engine's own
+  rule says so (:meth:`RoundModel.settled`); stopped games are retired from the
+  step, so a batch costs the rounds each game needs;
+- **cycles**: the first repeat of a state within the last :data:`CYCLE_WINDOW`
+  rounds is reported as (start, period) and summarised as
+  :func:`stratagem.engines.base.cycle_summary` defines, in single runs and batches;
+- **events**: ``(r, change)`` pairs applied to the state reached after round r (a
+  shock during the bargaining); a change that leaves a game's inputs equal leaves
+  that game's run exactly as it was, one that changes them restarts the game's
+  stopping rule and cycle detection from that round.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from stratagem.engines.base import (
+    BoolArray,
+    FloatArray,
+    Move,
+    Trajectory,
+    weighted_mean,
+    weighted_median,
+    weights,
+)
+from stratagem.model.errors import EngineError
+
+CYCLE_WINDOW = 64  # states kept for cycle detection: memory per draw does not grow with rounds
+
+Change = Callable[[FloatArray, FloatArray, FloatArray, BoolArray],
+                  tuple[FloatArray, FloatArray, FloatArray, BoolArray]]
+Event = tuple[int, Change]  # (round r >= 1, change to X, S (B, n, m), C (B, n), mask (n, m))
+Inputs = tuple[FloatArray, FloatArray, FloatArray, BoolArray]
+
+
+class RoundModel(ABC):
+    """An iterative engine as a state and one step; :func:`run_rounds` does the rest.
+
+    States hold B games (B = 1 unless ``vectorised``); arrays have the draw axis first.
+    """
+
+    vectorised: ClassVar[bool] = False  # one step advances B games at once
+    joint: ClassVar[bool] = False  # all issues bargained together: a state repeats as a whole
+    frozen_reason: ClassVar[str] = ""
+
+    @abstractmethod
+    def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+              opts: Any, rng: np.random.Generator | None) -> Any:
+        """The state before round 1 from inputs X, S (B, n, m), C (B, n), Q (m,), mask (n, m)."""
+
+    @abstractmethod
+    def step(self, state: Any, active: BoolArray, t: int, record: bool) -> Any:
+        """The state after round t; games where ``active`` (B, m) is False must not change.
+        ``record``: keep what :meth:`moves` reports (single runs only)."""
+
+    @abstractmethod
+    def positions(self, state: Any) -> FloatArray:
+        """(B, n, m) positions on the issues' scales."""
+
+    @abstractmethod
+    def forecast(self, state: Any) -> FloatArray:
+        """(B, m) the engine's forecast of this state."""
+
+    @abstractmethod
+    def shocked(self, state: Any, X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> Any:
+        """The state with positions X and inputs S, C, mask changed by an event."""
+
+    @abstractmethod
+    def tolerance(self, state: Any) -> FloatArray:
+        """(B, m) positions closer than this count as the same state."""
+
+    def admit(self, n_actors: int, n_issues: int, rounds: int) -> None:
+        """Refuse (EngineError) a run too large to finish, before any work; by default all run."""
+
+    def limit(self, opts: Any) -> int:
+        """The round limit of the stopping rule."""
+        return int(getattr(opts, "max_rounds", 100))
+
+    def repeat_stops(self, opts: Any) -> int:
+        """Under the stopping rule, a repeat with at least this period stops a game (0: never)."""
+        return 1
+
+    def frozen(self, state: Any) -> BoolArray:
+        """(B, m) games that cannot move at all (reported with ``frozen_reason``)."""
+        B, _, m = self.positions(state).shape
+        return np.zeros((B, m), dtype=bool)
+
+    def settled(self, state: Any, t: int) -> tuple[BoolArray, str] | None:
+        """The engine's own stopping rule after round t, if it has one: (B, m) and why."""
+        return None
+
+    def moves(self, state: Any) -> list[Move]:
+        """The moves of the last recorded step."""
+        return []
+
+    def risk(self, state: Any) -> FloatArray | None:
+        """Per-actor risk attitudes of the state (first axis B), if the engine has them."""
+        return None
+
+    def extras(self, state: Any) -> dict[str, Any]:
+        """Engine-specific results of a single run."""
+        return {}
+
+
+@dataclass
+class _Book:
+    """What the loop keeps about B games while they run."""
+
+    forecasts: list[FloatArray]  # per round (B, m)
+    cycle_start: Any  # (B, m) int, -1 where no repeat
+    cycle_period: Any  # (B, m) int
+    stopped: BoolArray  # (B, m)
+    settled: Any  # (B, m) object: the engine's reason where its rule stopped a game
+    origin: Any  # (B, m) the round from which earlier states are comparable (after the last change)
+
+
+def _same(p: FloatArray, q: FloatArray, mask: BoolArray, tol: FloatArray, joint: bool) -> BoolArray:
+    """(B, m): positions of the actors with a stance agree within tol (over all issues when joint)."""
+    gap = np.where(mask, np.abs(p - q), 0.0).max(axis=1, initial=0.0)
+    same = gap <= tol
+    if joint:
+        same = np.broadcast_to(same.all(axis=1, keepdims=True), same.shape).copy()
+    return same
+
+
+def _changed(before: Inputs, after: Inputs, joint: bool) -> BoolArray:
+    """(B, m): games whose inputs an event changed."""
+    X0, S0, C0, M0 = before
+    X1, S1, C1, M1 = after
+    out = ((X0 != X1) | (S0 != S1)).any(axis=1) | (C0 != C1).any(axis=1)[:, None] | (M0 != M1).any(axis=0)[None, :]
+    if joint:
+        out = np.broadcast_to(out.any(axis=1, keepdims=True), out.shape).copy()
+    return np.asarray(out)
+
+
+@dataclass
+class Rounds:
+    """A finished loop: per-round forecasts, cycles and stop reasons of B games."""
+
+    forecasts: FloatArray  # (T + 1, B, m)
+    cycle_start: Any  # (B, m)
+    cycle_period: Any
+    reasons: list[list[str]]  # [B][m]
+    trajectory: Trajectory | None  # single runs with record=True
+
+    def final(self) -> FloatArray:
+        """(B, m): the last round's forecast, or the cycle summary where a game cycles."""
+        out = np.array(self.forecasts[-1], dtype=float)
+        for b, k in zip(*np.nonzero(self.cycle_period > 1), strict=True):
+            s, p = int(self.cycle_start[b, k]), int(self.cycle_period[b, k])
+            phases = self.forecasts[s : s + p, b, k]
+            out[b, k] = float(np.mean(phases))
+        return out
+
+
+def run_rounds(
+    model: RoundModel,
+    opts: Any,
+    X: FloatArray,
+    S: FloatArray,
+    C: FloatArray,
+    Q: FloatArray,
+    mask: BoolArray,
+    *,
+    rounds: int | None,
+    rng: np.random.Generator | None,
+    events: Sequence[Event] = (),
+    record: bool = False,
+) -> Rounds:
+    """Run B games (X, S (B, n, m), C (B, n), shared Q and mask) as the module docstring says."""
+    state = model.start(X, S, C, Q, mask, opts, rng)
+    cur: Inputs = (np.array(model.positions(state)), np.array(S, dtype=float), np.array(C, dtype=float),
+                   mask.copy())
+    B, n, m = cur[0].shape
+    limit = rounds if rounds is not None else model.limit(opts)
+    model.admit(n, m, limit)
+    stop_period = model.repeat_stops(opts) if rounds is None else 0
+    todo = sorted(((int(r), change) for r, change in events if 1 <= int(r) < limit), key=lambda e: e[0])
+    book = _Book([model.forecast(state)], np.full((B, m), -1), np.zeros((B, m), dtype=np.int64),
+                 np.zeros((B, m), dtype=bool), np.full((B, m), "", dtype=object), np.zeros((B, m), dtype=np.int64))
+    frozen = model.frozen(state)
+    window: deque[tuple[int, FloatArray]] = deque([(0, cur[0])], maxlen=CYCLE_WINDOW)
+    trail: dict[str, list[Any]] = {"positions": [cur[0]], "weights": [weights(cur[1], cur[2], cur[3])],
+                                   "masks": [np.broadcast_to(cur[3], (B, n, m))], "risk": [model.risk(state)]}
+    moves: list[Move] = []
+
+    def keep(t: int) -> None:
+        """Append round t's state to what a single run reports."""
+        if record:
+            trail["positions"].append(cur[0])
+            trail["weights"].append(weights(cur[1], cur[2], cur[3]))
+            trail["masks"].append(np.broadcast_to(cur[3], (B, n, m)))
+            trail["risk"].append(model.risk(state))
+
+    def probe(change: Change) -> tuple[Inputs, BoolArray]:
+        """The inputs after an event and the games it changes (nothing is applied yet)."""
+        after = change(cur[0].copy(), cur[1].copy(), cur[2].copy(), cur[3].copy())
+        return after, _changed(cur, after, model.joint)
+
+    def commit(t: int, after: Inputs, changed: BoolArray) -> None:
+        """Apply a probed event after round t (a no-op leaves the state untouched)."""
+        nonlocal state, cur, frozen
+        if not changed.any():
+            return
+        state = model.shocked(state, *after)
+        cur = (np.array(model.positions(state)), after[1], after[2], after[3])
+        # round t's state is the one after the event: the input of round t + 1
+        book.forecasts[-1] = model.forecast(state)
+        window[-1] = (t, cur[0])
+        if record:
+            for name in trail:
+                trail[name].pop()
+            keep(t)
+        book.origin[changed] = t
+        book.cycle_start[changed], book.cycle_period[changed] = -1, 0
+        book.stopped[changed], book.settled[changed] = False, ""
+        frozen = model.frozen(state)
+
+    t = 0
+    while t < limit:
+        while todo and todo[0][0] == t:
+            commit(t, *probe(todo.pop(0)[1]))
+        idle = book.stopped | frozen
+        if rounds is None and idle.all():
+            # nothing runs: skip to the next event that changes a game (the state holds till then)
+            while todo:
+                r, change = todo.pop(0)
+                after, changed = probe(change)
+                if changed.any():
+                    while t < r:
+                        t += 1
+                        book.forecasts.append(book.forecasts[-1])
+                        keep(t)
+                    commit(t, after, changed)
+                    break
+            else:
+                break
+            continue
+        t += 1
+        state = model.step(state, ~idle, t, record)
+        cur = (np.array(model.positions(state)), cur[1], cur[2], cur[3])
+        book.forecasts.append(model.forecast(state))
+        keep(t)
+        if record:
+            moves.extend(model.moves(state))
+        # the most recent earlier comparable state equal to this one, per game
+        tol = model.tolerance(state)
+        found = np.full((B, m), -1)
+        for s, past in reversed(window):
+            hit = (found < 0) & (s >= book.origin) & _same(cur[0], past, cur[3], tol, model.joint)
+            found = np.where(hit, s, found)
+        window.append((t, cur[0]))
+        new = (found >= 0) & (book.cycle_start < 0) & ~book.stopped
+        book.cycle_start = np.where(new, found, book.cycle_start)
+        book.cycle_period = np.where(new, t - found, book.cycle_period)
+        if stop_period:
+            book.stopped |= new & (book.cycle_period >= stop_period)
+        own = model.settled(state, t) if rounds is None else None
+        if own is not None:
+            done, why = own
+            fresh = done & ~book.stopped & ~frozen
+            book.settled[fresh] = why
+            book.stopped |= fresh
+    reasons = [[_reason(bool(frozen[b, k]), model.frozen_reason, str(book.settled[b, k]),
+                        int(book.cycle_period[b, k])) for k in range(m)] for b in range(B)]
+    out = Rounds(np.array(book.forecasts), book.cycle_start, book.cycle_period, reasons, None)
+    if record:
+        out.trajectory = _trajectory(model, state, out, trail, moves)
+    return out
+
+
+def _reason(frozen: bool, frozen_reason: str, settled: str, period: int) -> str:
+    if frozen and frozen_reason:
+        return frozen_reason
+    if settled:
+        return settled
+    if period == 1:
+        return "converged"
+    if period > 1:
+        return "cycle"
+    return "round limit"
+
+
+def _trajectory(model: RoundModel, state: Any, out: Rounds, trail: dict[str, list[Any]],
+                moves: list[Move]) -> Trajectory:
+    """Game 0 of a finished loop as a Trajectory (per-round mean and median with the inputs then in force)."""
+    P = np.stack([p[0] for p in trail["positions"]])
+    W = np.stack([w[0] for w in trail["weights"]])
+    M = np.stack([k[0] for k in trail["masks"]])
+    risks = trail["risk"]
+    m = P.shape[2]
+    cycles = tuple((int(out.cycle_start[0, k]), int(out.cycle_period[0, k])) if out.cycle_period[0, k] > 1 else None
+                   for k in range(m))
+    return Trajectory(
+        positions=P,
+        forecast=out.forecasts[:, 0, :],
+        mean=weighted_mean(P, W, M),
+        median=weighted_median(P, W, M),
+        stop_reason=tuple(out.reasons[0]),
+        cycle=cycles,
+        moves=tuple(moves),
+        risk=None if risks[0] is None else np.stack([r[0] for r in risks]),
+        extras=model.extras(state),
+    )
+
+
+def run_batch(model: RoundModel, opts: Any, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray,
+              mask: BoolArray, *, rounds: int | None, rng: np.random.Generator | None,
+              events: Sequence[Event] = ()) -> FloatArray:
+    """(B, m) forecasts of B draws (cycle summaries where they cycle): in one loop when the
+    model is vectorised, else draw by draw with the shared ``rng``."""
+    if model.vectorised:
+        return run_rounds(model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events).final()
+    return np.concatenate([
+        run_rounds(model, opts, X[b : b + 1], S[b : b + 1], C[b : b + 1], Q, mask, rounds=rounds, rng=rng,
+                   events=events).final()
+        for b in range(X.shape[0])
+    ])
+
+
+def apply_events(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
+                 events: Sequence[Event]) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
+    """Every event applied to the inputs, in round order: for engines without rounds the state
+    at any round is the input. Arrays may have a leading draw axis."""
+    lead = X.ndim == 2
+    if lead:
+        X, S, C = X[None], S[None], C[None]
+    for _, change in sorted(events, key=lambda e: int(e[0])):
+        X, S, C, mask = change(X, S, C, mask)
+    return (X[0], S[0], C[0], mask) if lead else (X, S, C, mask)
+
+
+def run_model(model: RoundModel, options: type[Any], X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray,
+              mask: BoolArray, *, rounds: int | None, rng: np.random.Generator | None,
+              events: Sequence[Event] = (), **params: Any) -> Trajectory:
+    """One run of ``model`` with ``params`` as fields of ``options`` (an unknown one is an EngineError)."""
+    try:
+        opts = options(**params)
+    except TypeError as exc:
+        raise EngineError(f"{exc}") from None
+    if rounds is not None and rounds < 0:
+        raise EngineError(f"rounds must be >= 0, got {rounds}")
+    mask = np.asarray(mask, dtype=bool)
+    out = run_rounds(model, opts, np.asarray(X, dtype=float)[None], np.asarray(S, dtype=float)[None],
+                     np.asarray(C, dtype=float)[None], Q, mask, rounds=rounds, rng=rng, events=events, record=True)
+    assert out.trajectory is not None
+    return out.trajectory
