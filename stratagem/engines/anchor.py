@@ -30,20 +30,47 @@ there. The function is pure: arrays in, arrays out.
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from stratagem.engines.base import BoolArray, FloatArray, Trajectory, static_trajectory, weights
+from stratagem.engines.base import BoolArray, FloatArray, option, weights
 from stratagem.engines.closed_form import compromise_forecast
 from stratagem.engines.focal import distribution_quantile
 
 FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint")
-# Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted".
-DEFAULTS: dict[str, float] = {
-    "w_distance": -2.01, "w_share": 0.53, "w_held": 1.16, "w_status_quo": 0.94, "w_endpoint": -0.75,
-    "w_midpoint": -0.02, "elsewhere": 1.16, "bias": -1.59, "spread": 29.6,
+_HELP = {
+    "distance": "distance from the compromise (0-100 scale, divided by 100)",
+    "share": "share of capability x salience holding the point",
+    "held": "1 when some actor holds the point",
+    "status_quo": "1 when the point is the status quo",
+    "endpoint": "1 when the point is 0 or 100",
+    "midpoint": "1 when the point is 50",
 }
+
+
+def _w(default: float, feature: str) -> Any:
+    return option(default, f"utility weight of: {_HELP[feature]}")
+
+
+@dataclass(frozen=True)
+class AnchorOptions:
+    """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
+
+    w_distance: float = _w(-2.01, "distance")
+    w_share: float = _w(0.53, "share")
+    w_held: float = _w(1.16, "held")
+    w_status_quo: float = _w(0.94, "status_quo")
+    w_endpoint: float = _w(-0.75, "endpoint")
+    w_midpoint: float = _w(-0.02, "midpoint")
+    elsewhere: float = option(1.16, "utility of the elsewhere option")
+    bias: float = option(-1.59, "mean of the elsewhere spread relative to the compromise")
+    spread: float = option(29.6, "standard deviation of the elsewhere spread", minimum=1e-6)
+
+
+DEFAULTS: dict[str, float] = dataclasses.asdict(AnchorOptions())
 # The nominal central level whose intervals held 80% of the development file's outcomes out of fold: the
 # point masses make nominal 80% intervals of this distribution cover more than 80%.
 INTERVAL_LEVEL = 0.65
@@ -113,10 +140,10 @@ def anchor_distribution(
 
 
 def anchor_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, **params: float
+    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: AnchorOptions | None = None,
 ) -> FloatArray:
     """Median of the anchor distribution per issue; accepts leading batch axes (looped)."""
-    chosen = {**DEFAULTS, **{k: float(v) for k, v in params.items() if k in DEFAULTS}}
+    chosen = dataclasses.asdict(opts or AnchorOptions())
     mask = np.broadcast_to(mask, X.shape)
     W = weights(S, C, mask)
     comp = compromise_forecast(X, S, C, mask)
@@ -132,8 +159,3 @@ def anchor_forecast(
                                             float(Qb[idx]), float(comp[idx]), chosen)
         out[idx] = distribution_quantile(support, prob, 0.5)
     return out
-
-
-def run_anchor(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
-               **params: Any) -> Trajectory:
-    return static_trajectory(X, S, C, mask, anchor_forecast(X, S, C, Q, mask, **params))

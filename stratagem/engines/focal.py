@@ -15,6 +15,7 @@ development file; ``stratagem backtest`` refits them on training folds only
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,9 @@ class FocalOptions:
     tau: float = option(40.0, "distance from the compromise (0-100 scale) over which a position's probability "
                         "falls by a factor e", minimum=1e-6)
     beta: float = option(0.5, "weight of the compromise forecast itself as a candidate", minimum=0.0)
+
+
+DEFAULTS: dict[str, float] = dataclasses.asdict(FocalOptions())  # the defaults, for the learners' fits
 
 
 def focal_distribution(

@@ -6,6 +6,7 @@ RoundModel) and one :func:`register` call; docs/engines.md says how.
 
 from __future__ import annotations
 
+from stratagem.engines.anchor import AnchorOptions, anchor_forecast
 from stratagem.engines.base import EngineSpec, NoOptions
 from stratagem.engines.bdm import BdmModel, BdmOptions
 from stratagem.engines.blend import BlendOptions, blend_forecast
@@ -54,43 +55,10 @@ register(EngineSpec(
     FocalOptions, forecast=focal_forecast, learned=True))
 
 
-# -- anchor: conditional-logit distribution over anchor points (docs/backtest.md) --
-from stratagem.engines.anchor import DEFAULTS as ANCHOR_DEFAULTS  # noqa: E402
-from stratagem.engines.anchor import FEATURES as ANCHOR_FEATURES  # noqa: E402
-from stratagem.engines.anchor import anchor_forecast, run_anchor  # noqa: E402
-
-_ANCHOR_HELP = {
-    "distance": "distance from the compromise (0-100 scale, divided by 100)",
-    "share": "share of capability x salience holding the point",
-    "held": "1 when some actor holds the point",
-    "status_quo": "1 when the point is the status quo",
-    "endpoint": "1 when the point is 0 or 100",
-    "midpoint": "1 when the point is 50",
-}
-
-
-def _anchor_batch(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
-                  **params: Any) -> FloatArray:
-    return anchor_forecast(X, S, C, Q, mask, **{k: v for k, v in params.items() if k in ANCHOR_DEFAULTS})
-
-
-register(
-    EngineSpec(
-        name="anchor",
-        summary="median of a conditional-logit distribution over anchor points (held positions, status quo, "
-        "0, 50, 100) and an elsewhere option around the compromise; maximum likelihood (docs/backtest.md)",
-        parameters=(
-            *(Parameter(f"w_{f}", ANCHOR_DEFAULTS[f"w_{f}"], f"utility weight of: {_ANCHOR_HELP[f]}")
-              for f in ANCHOR_FEATURES),
-            Parameter("elsewhere", ANCHOR_DEFAULTS["elsewhere"], "utility of the elsewhere option"),
-            Parameter("bias", ANCHOR_DEFAULTS["bias"], "mean of the elsewhere spread relative to the compromise"),
-            Parameter("spread", ANCHOR_DEFAULTS["spread"], "standard deviation of the elsewhere spread",
-                      minimum=1e-6),
-        ),
-        run=run_anchor,
-        batch=_anchor_batch,
-    )
-)
+register(EngineSpec(
+    "anchor", "median of a conditional-logit distribution over anchor points (held positions, status quo, "
+    "0, 50, 100) and an elsewhere option around the compromise; maximum likelihood (docs/backtest.md)",
+    AnchorOptions, forecast=anchor_forecast, learned=True))
 
 
 def get_engine(name: str) -> EngineSpec:

@@ -87,6 +87,7 @@ class RoundModel(ABC):
 
     def admit(self, n_actors: int, n_issues: int, rounds: int) -> None:
         """Refuse (EngineError) a run too large to finish, before any work; by default all run."""
+        _ = (n_actors, n_issues, rounds)
 
     def limit(self, opts: Any) -> int:
         """The round limit of the stopping rule."""

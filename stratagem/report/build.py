@@ -102,11 +102,12 @@ def stance_rows(scenario: Scenario, evidence: Mapping[str, CitedEvidence]) -> tu
     return tuple(row(s) for s in sorted(scenario.stances, key=lambda s: (order[s.issue], s.position, s.actor)))
 
 
-def run_engines(scenario: Scenario, engines: Sequence[str] | None = None, *, seed: int = 0
-                ) -> dict[str, ForecastResult]:
-    """One run per engine (default: every registered engine), in catalogue order."""
+def run_engines(scenario: Scenario, engines: Sequence[str] | None = None, *, seed: int = 0,
+                shocks: Sequence[Shock] = ()) -> dict[str, ForecastResult]:
+    """One run per engine (default: every registered engine), in catalogue order; ``shocks``
+    as :func:`stratagem.analysis.forecast.forecast` takes them (timed ones at their round)."""
     names = list(engines) if engines else list(ENGINES)
-    return {name: forecast(scenario, name, seed=seed) for name in names}
+    return {name: forecast(scenario, name, seed=seed, shocks=shocks) for name in names}
 
 
 def forecast_figures(scenario: Scenario, runs: Mapping[str, ForecastResult]) -> dict[str, charts.Figure]:

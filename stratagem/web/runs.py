@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -24,7 +24,6 @@ from stratagem.analysis.ensemble import run_ensemble
 from stratagem.engines.registry import ENGINES
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
-from stratagem.model.shocks import apply_shock
 from stratagem.report import build, charts
 from stratagem.web.workers import Busy, JobCancelled, Lane, Task, WorkerPool
 
@@ -67,22 +66,16 @@ def check_request(scenario: Scenario, req: RunRequest) -> None:
         raise StratagemError(f"'{scenario.id}' has no shock '{missing[0]}' (shocks: {', '.join(known) or 'none'})")
 
 
-def _shocked(scenario: Scenario, shock_ids: Sequence[str]) -> Scenario:
-    by_id = {s.id: s for s in scenario.shocks}
-    out = scenario
-    for sid in shock_ids:
-        out = apply_shock(out, by_id[sid])
-    return out
-
-
 Progress = Callable[[float, str], None]
 
 
 def run_forecast(scenario: Scenario, req: RunRequest) -> dict[str, Any]:
     """Every requested engine once on the (shocked) scenario; with shocks, the baseline too."""
     check_request(scenario, req)
-    target = _shocked(scenario, req.shocks)
-    runs = build.run_engines(target, req.engines or None, seed=req.seed)
+    by_id = {s.id: s for s in scenario.shocks}
+    # timed shocks happen at their round, as in the CLI and the API (not before the run)
+    runs = build.run_engines(scenario, req.engines or None, seed=req.seed, shocks=[by_id[s] for s in req.shocks])
+    target = next(iter(runs.values())).scenario
     figures = build.forecast_figures(target, runs)
     out: dict[str, Any] = {
         "kind": "forecast", "scenario": scenario.id, "shocks": req.shocks, "seed": req.seed,
