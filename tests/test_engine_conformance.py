@@ -139,7 +139,7 @@ def test_every_engine_keeps_the_contract(name: str, check: Callable[[EngineSpec]
 def test_the_backtest_scores_every_registered_engine() -> None:
     assert set(ENGINES) <= set(BASE_ENGINES) | set(LEARNERS)
     assert set(BASE_ENGINES) == {name for name, spec in ENGINES.items() if not spec.learned}
-    assert set(LEARNERS) == {name for name, spec in ENGINES.items() if spec.learned}
+    assert {name for name, spec in ENGINES.items() if spec.learned} <= set(LEARNERS)
 
 
 def _first_actor(X: np.ndarray, S: np.ndarray, C: np.ndarray, Q: np.ndarray, mask: np.ndarray, opts: Any
