@@ -103,7 +103,7 @@ def run_chunk(task: ChunkTask) -> FloatArray:
     tl = task.timeline
     return get_engine(task.engine).batch(X, S, C, task.arrays.Q, task.arrays.mask if tl is None else tl.mask,
                                          rounds=task.rounds, rng=engine_rng, events=events(tl) if tl else (),
-                                         **task.params)
+                                         scale=task.arrays.scale, **task.params)
 
 
 # -- summaries -----------------------------------------------------------------

@@ -29,7 +29,7 @@ def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, 
     """Final forecasts (B, m) for a batch of inputs, in the engine's batched form."""
     spec = get_engine(engine)
     return spec.batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
-                      rng=np.random.default_rng(seed), **params)
+                      rng=np.random.default_rng(seed), scale=arrays.scale, **params)
 
 
 @dataclass(frozen=True)

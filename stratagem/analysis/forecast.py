@@ -19,7 +19,7 @@ import numpy as np
 
 from stratagem.analysis.timeline import events, prepare_timeline
 from stratagem.engines.base import Trajectory
-from stratagem.engines.registry import ENGINES, get_engine
+from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.io import atomic_writer
 from stratagem.model.limits import check_rounds, check_seed
@@ -125,7 +125,7 @@ def forecast(
     scenario, arrays = timeline.scenario, timeline.arrays
     trajectory = spec.run(arrays.X, arrays.S, arrays.C, arrays.Q, timeline.mask,
                           rounds=rounds if spec.iterative else None, rng=np.random.default_rng(seed),
-                          events=events(timeline), **params)
+                          events=events(timeline), scale=arrays.scale, **params)
     return ForecastResult(
         scenario=scenario,
         engine=engine,
@@ -168,13 +168,6 @@ def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueFo
             )
         )
     return tuple(issues)
-
-
-def forecast_all(
-    scenario: Scenario, *, rounds: int | None = None, seed: int = 0
-) -> dict[str, ForecastResult]:
-    """Every registered engine with its defaults, in catalogue order."""
-    return {name: forecast(scenario, name, rounds=rounds, seed=seed) for name in ENGINES}
 
 
 def write_trajectory_csv(result: ForecastResult, path: str | Path) -> None:

@@ -41,30 +41,20 @@ from stratagem.engines.closed_form import compromise_forecast
 from stratagem.engines.focal import distribution_quantile
 
 FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint")
-_HELP = {
-    "distance": "distance from the compromise (0-100 scale, divided by 100)",
-    "share": "share of capability x salience holding the point",
-    "held": "1 when some actor holds the point",
-    "status_quo": "1 when the point is the status quo",
-    "endpoint": "1 when the point is 0 or 100",
-    "midpoint": "1 when the point is 50",
-}
-
-
 def _w(default: float, feature: str) -> Any:
-    return option(default, f"utility weight of: {_HELP[feature]}")
+    return option(default, f"utility weight of: {feature}")
 
 
 @dataclass(frozen=True)
 class AnchorOptions:
     """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
 
-    w_distance: float = _w(-2.01, "distance")
-    w_share: float = _w(0.53, "share")
-    w_held: float = _w(1.16, "held")
-    w_status_quo: float = _w(0.94, "status_quo")
-    w_endpoint: float = _w(-0.75, "endpoint")
-    w_midpoint: float = _w(-0.02, "midpoint")
+    w_distance: float = _w(-2.01, "distance from the compromise (0-100 scale, divided by 100)")
+    w_share: float = _w(0.53, "share of capability x salience holding the point")
+    w_held: float = _w(1.16, "1 when some actor holds the point")
+    w_status_quo: float = _w(0.94, "1 when the point is the status quo")
+    w_endpoint: float = _w(-0.75, "1 when the point is 0 or 100")
+    w_midpoint: float = _w(-0.02, "1 when the point is 50")
     elsewhere: float = option(1.16, "utility of the elsewhere option")
     bias: float = option(-1.59, "mean of the elsewhere spread relative to the compromise")
     spread: float = option(29.6, "standard deviation of the elsewhere spread", minimum=1e-6)

@@ -202,6 +202,7 @@ class EngineSpec:
     model: Any = None  # a RoundModel (typed loosely: rounds imports this module)
     stochastic: bool = False
     learned: bool = False  # fitted on outcomes: the backtest cross-validates it
+    percent_scale: bool = False  # works on 0-100 only: run and batch map each issue's scale onto it and back
 
     @property
     def iterative(self) -> bool:
@@ -236,14 +237,19 @@ class EngineSpec:
 
     def run(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
             rounds: int | None = None, rng: np.random.Generator | None = None,
-            events: Sequence[Any] = (), **params: Any) -> Trajectory:
-        """One run; ``events`` are (round, change) pairs (stratagem.engines.rounds.Event)."""
+            events: Sequence[Any] = (), scale: FloatArray | None = None, **params: Any) -> Trajectory:
+        """One run; ``events`` are (round, change) pairs (stratagem.engines.rounds.Event) and
+        ``scale`` (m, 2) the issues' scales, which engines that need 0-100 are mapped onto."""
         from stratagem.engines import rounds as loop
 
         opts = self.settings(params)
         if rounds is not None and rounds < 0:
             raise EngineError(f"rounds must be >= 0, got {rounds}")
         mask = np.asarray(mask, dtype=bool)
+        to = _Rescale.of(scale) if self.percent_scale else None
+        if to is not None:
+            return to.trajectory(self.run(to.on(X), S, C, to.on(Q), mask, rounds=rounds, rng=rng,
+                                          events=to.events(events), **params))
         if self.model is None:
             X, S, C, mask = loop.apply_events(X, S, C, mask, events)
             assert self.forecast is not None
@@ -255,18 +261,72 @@ class EngineSpec:
 
     def batch(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
               rounds: int | None = None, rng: np.random.Generator | None = None,
-              events: Sequence[Any] = (), **params: Any) -> FloatArray:
+              events: Sequence[Any] = (), scale: FloatArray | None = None, **params: Any) -> FloatArray:
         """Forecasts (B, m) for draws X, S (B, n, m), C (B, n) sharing Q and mask: what B runs'
         ``final_forecast`` would be, in vectorised calls where the engine allows."""
         from stratagem.engines import rounds as loop
 
         opts = self.settings(params)
         mask = np.asarray(mask, dtype=bool)
+        to = _Rescale.of(scale) if self.percent_scale else None
+        if to is not None:
+            return to.off(self.batch(to.on(X), S, C, to.on(Q), mask, rounds=rounds, rng=rng,
+                                     events=to.events(events), **params))
         if self.model is None:
             X, S, C, mask = loop.apply_events(X, S, C, mask, events)
             assert self.forecast is not None
             return np.asarray(self.forecast(X, S, C, Q, np.broadcast_to(mask, X.shape), opts), dtype=float)
         return loop.run_batch(self.model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events)
+
+
+@dataclass(frozen=True)
+class _Rescale:
+    """Each issue's scale [lo, hi] mapped linearly onto 0-100 (``on``) and back (``off``): the
+    same answer the scale-free engines give, for an engine that needs 0-100 (ktab)."""
+
+    lo: FloatArray
+    width: FloatArray
+
+    @staticmethod
+    def of(scale: FloatArray | None) -> _Rescale | None:
+        if scale is None or np.all(scale == np.array([0.0, 100.0])):
+            return None  # already 0-100: nothing to map (and no rounding)
+        return _Rescale(np.asarray(scale[:, 0], dtype=float), np.asarray(scale[:, 1] - scale[:, 0], dtype=float))
+
+    def on(self, v: FloatArray) -> FloatArray:
+        out: FloatArray = (v - self.lo) / self.width * 100.0
+        return out
+
+    def off(self, v: FloatArray) -> FloatArray:
+        out: FloatArray = self.lo + v / 100.0 * self.width
+        return out
+
+    def events(self, events: Sequence[Any]) -> list[Any]:
+        """Events that edit positions on the issues' scales, seen from 0-100."""
+
+        def mapped(change: Any) -> Any:
+            def inner(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> Any:
+                X2, S2, C2, mask2 = change(self.off(X), S, C, mask)
+                return self.on(X2), S2, C2, mask2
+            return inner
+
+        return [(r, mapped(change)) for r, change in events]
+
+    def trajectory(self, t: Trajectory) -> Trajectory:
+        """Positions, forecasts, moves and distributions back on the issues' scales."""
+        def one(v: float, k: int) -> float:
+            return float(self.lo[k] + v / 100.0 * self.width[k])
+
+        extras = dict(t.extras)
+        if "distribution" in extras:
+            extras["distribution"] = [[(one(x, k), p) for x, p in d] for k, d in enumerate(extras["distribution"])]
+        if "outcomes" in extras:
+            extras["outcomes"] = [(tuple(one(x, k) for k, x in enumerate(xs)), p) for xs, p in extras["outcomes"]]
+        return dataclasses.replace(
+            t, positions=self.off(t.positions), forecast=self.off(t.forecast), mean=self.off(t.mean),
+            median=self.off(t.median), extras=extras,
+            moves=tuple(dataclasses.replace(mv, before=one(mv.before, mv.issue), after=one(mv.after, mv.issue))
+                        for mv in t.moves))
 
 
 def weights(S: FloatArray, C: FloatArray, mask: BoolArray) -> FloatArray:
@@ -307,16 +367,6 @@ def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray
     lower = np.take_along_axis(xs, lower_idx[..., None], axis=-1)[..., 0]
     upper = np.take_along_axis(xs, upper_idx[..., None], axis=-1)[..., 0]
     return (lower + upper) / 2.0
-
-
-def round_summaries(positions: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> tuple[FloatArray, FloatArray]:
-    """Per round, the capability x salience weighted mean and median of positions (rounds+1, n, m).
-
-    One place for what every iterative engine reports each round besides its forecast.
-    """
-    W = np.broadcast_to(weights(S, C, mask), positions.shape)
-    M = np.broadcast_to(mask, positions.shape)
-    return weighted_mean(positions, W, M), weighted_median(positions, W, M)
 
 
 def static_trajectory(

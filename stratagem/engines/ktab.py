@@ -69,7 +69,6 @@ from stratagem.engines.base import (
     Move,
     Trajectory,
     option,
-    parameters_of,
 )
 from stratagem.engines.rounds import RoundModel, run_model
 from stratagem.model.errors import EngineError
@@ -120,11 +119,6 @@ class KtabOptions:
         "InitOnlyInterp", "KTAB BargnModel: whose view of the bargain enters the queues")
     compat: bool = option(False, "reproduce KTAB 1.4 exactly, quirks and failures included (default: corrected "
                           "mode, which fixes the defects of reference section 8)")
-
-    def check(self) -> None:
-        for p in parameters_of(KtabOptions):
-            if p.choices is not None and getattr(self, p.name) not in p.choices:
-                raise EngineError(f"option {p.name}={getattr(self, p.name)}: choose one of {', '.join(p.choices)}")
 
 
 # -- small pieces: votes, victory probabilities, PCEs ---------------------------------
@@ -900,7 +894,6 @@ class KtabModel(RoundModel):
 
     def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
               opts: KtabOptions, rng: np.random.Generator | None) -> KtabState:
-        opts.check()
         x0, Sx, Cx = _prepare(X[0], S[0], C[0], mask, opts)
         n = x0.shape[0]
         A = None

@@ -40,7 +40,7 @@ register(EngineSpec(
 register(EngineSpec(
     "ktab", "KTAB's Spatial Model of Politics with probabilistic Condorcet elections; "
     "MULTI-DIMENSIONAL: all issues are bargained jointly (compat=true reproduces KTAB 1.4)",
-    KtabOptions, model=KtabModel(), stochastic=True))
+    KtabOptions, model=KtabModel(), stochastic=True, percent_scale=True))
 register(EngineSpec(
     "exchange", "Stokman-van Oosten position exchange (equal gain): actors trade voting positions across "
     "issues, outcome = weighted mean; MULTI-ISSUE (one issue = compromise)",

@@ -35,13 +35,14 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
+    parameters_of,
     weighted_mean,
     weighted_median,
     weights,
 )
 from stratagem.model.errors import EngineError
 
-CYCLE_WINDOW = 64  # states kept for cycle detection: memory per draw does not grow with rounds
+CYCLE_WINDOW = 16  # states kept for cycle detection: memory per draw does not grow with rounds
 
 Change = Callable[[FloatArray, FloatArray, FloatArray, BoolArray],
                   tuple[FloatArray, FloatArray, FloatArray, BoolArray]]
@@ -355,6 +356,8 @@ def run_model(model: RoundModel, options: type[Any], X: FloatArray, S: FloatArra
         opts = options(**params)
     except TypeError as exc:
         raise EngineError(f"{exc}") from None
+    for p in parameters_of(options):
+        p.check(getattr(opts, p.name))
     if rounds is not None and rounds < 0:
         raise EngineError(f"rounds must be >= 0, got {rounds}")
     mask = np.asarray(mask, dtype=bool)
