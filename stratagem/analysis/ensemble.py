@@ -193,6 +193,19 @@ class EnsembleResult:
             out["by_engine"] = {e: [i.to_dict() for i in s] for e, s in self.by_engine.items()}
         return out
 
+    def to_frame(self, draws: bool = False) -> Any:
+        """The per-issue summary as a DataFrame (median, mean, quantiles, mcse, status quo), or with
+        ``draws=True`` every draw: one row per engine and draw, one column per issue."""
+        from stratagem.analysis.frames import data_frame
+
+        if draws:
+            ids = [i.id for i in self.issues]
+            return data_frame([{"engine": engine, "draw": d, **dict(zip(ids, map(float, row), strict=True))}
+                               for engine, values in self.values.items() for d, row in enumerate(values)])
+        return data_frame([{"issue": s.id, "name": s.name, "median": s.median, "mean": s.mean, **dict(s.quantiles),
+                            "mcse_median": s.mcse_median, "status_quo": s.status_quo} for s in self.issues],
+                          index="issue")
+
 
 # -- running -------------------------------------------------------------------
 def plan_chunks(

@@ -91,6 +91,15 @@ class ForecastResult:
             "issues": [i.to_dict() for i in self.issues],
         }
 
+    def to_frame(self) -> Any:
+        """One row per issue (forecast, mean, median, status quo, label, stop reason), as a DataFrame."""
+        from stratagem.analysis.frames import data_frame
+
+        return data_frame([{"issue": i.id, "name": i.name, "engine": self.engine, "forecast": i.forecast,
+                            "mean": i.mean, "median": i.median, "status_quo": i.status_quo, "label": i.label,
+                            "stop_reason": i.stop_reason, "rounds": self.rounds} for i in self.issues],
+                          index="issue")
+
     def trajectory_rows(self) -> list[tuple[int, str, str, float]]:
         """Long-form rows ``(round, issue, actor, position)`` for actors with a stance."""
         pos = self.trajectory.positions

@@ -287,25 +287,14 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
 def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,
                 seed: int, as_json: bool, workspace: Path | None) -> None:
     """Who moved and why, pivotal actors, and whom to persuade."""
-    from stratagem.analysis.explain import local_sensitivities, variance_indices, whom_to_persuade
+    from stratagem.api import explain
 
     sc = load_scenario(scenario, workspace)
-    opts = parse_options(options)
-    run = forecast(sc, engine, rounds=rounds, seed=seed, options=opts)
-    sens = local_sensitivities(sc, engine, opts, rounds, seed=seed)
-    indices = variance_indices(sc, engine, draws=draws, seed=seed, params=opts, rounds=rounds) if draws else []
-    persuade = whom_to_persuade(sc, engine, opts, rounds, seed=seed)
-    actors, issues = run.arrays.actor_ids, run.arrays.issue_ids
-    moves = [{"round": m.round, "issue": issues[m.issue], "actor": actors[m.actor], "other": actors[m.other],
-              "kind": m.kind, "from": m.before, "to": m.after} for m in run.trajectory.moves]
+    why = explain(sc, engine, rounds=rounds, seed=seed, options=parse_options(options), draws=draws)
     if as_json:
-        click.echo(json.dumps({
-            "scenario": sc.id, "engine": engine, "moves": moves,
-            "sensitivities": [s.__dict__ for s in sens],
-            "variance_indices": [v.__dict__ for v in indices],
-            "persuade": [p.__dict__ for p in persuade],
-        }, indent=2))
+        click.echo(json.dumps(why.to_dict(), indent=2))
         return
+    run, sens, indices, persuade, moves = why.run, why.sensitivities, why.variance, why.persuade, why.moves()
     console.print(styled((sc.name, "bold"), f": {engine}, {run.rounds} rounds"))
     if moves:
         table = Table(title="Who moved (first 40 moves)")

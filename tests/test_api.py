@@ -1,0 +1,87 @@
+"""The public top level: `import stratagem as sg` is cheap, its names work, its doctests run.
+
+The doctests of stratagem/__init__.py and stratagem/api.py are collected here, so the examples in
+the docstrings are tests. Results turn into DataFrames with pandas, and without it say so in one
+line.
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import stratagem
+import stratagem.api
+from stratagem.model.errors import StratagemError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("module", [stratagem, stratagem.api], ids=lambda m: m.__name__)
+def test_doctests(module: object) -> None:
+    failures, tried = doctest.testmod(module, optionflags=doctest.ELLIPSIS)  # type: ignore[arg-type]
+    assert tried > 0 and failures == 0
+
+
+def test_import_stratagem_loads_nothing_heavy() -> None:
+    code = "import sys, stratagem; print(sorted(m for m in sys.modules if m.split('.')[0] in " \
+           "('numpy', 'pydantic', 'numba', 'pandas', 'rich', 'click') or m.startswith('stratagem.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_documented_names_are_there() -> None:
+    for name in ("load", "forecast", "ensemble", "explain", "ENGINES", "__version__"):
+        assert name in dir(stratagem) and getattr(stratagem, name) is not None
+    with pytest.raises(AttributeError):
+        stratagem.no_such_name  # noqa: B018
+
+
+def test_forecast_accepts_an_id_a_path_or_a_scenario(tmp_path: Path) -> None:
+    csv = tmp_path / "three.csv"
+    csv.write_text("name,capability,position,salience\nA,100,10,80\nB,60,40,70\nC,50,90,60\n", encoding="utf-8")
+    by_path = stratagem.forecast(csv, "compromise")
+    by_object = stratagem.forecast(stratagem.load(str(csv)), "compromise")
+    assert by_path.to_dict() == by_object.to_dict()
+    # capability x salience weighted mean, by hand: (100*80*10 + 60*70*40 + 50*60*90) / (8000+4200+3000)
+    assert by_path.issues[0].forecast == pytest.approx((80_000 + 168_000 + 270_000) / 15_200)
+
+
+def test_named_shocks_resolve_like_the_cli() -> None:
+    sc = stratagem.load("us-iraq-2020")
+    if not sc.shocks:
+        pytest.skip("the built-in scenario has no shocks")
+    by_name = stratagem.forecast(sc, "compromise", shocks=[sc.shocks[0].id])
+    by_object = stratagem.forecast(sc, "compromise", shocks=[sc.shocks[0]])
+    assert by_name.to_dict() == by_object.to_dict()
+
+
+def test_explain_is_what_the_cli_prints(run_cli) -> None:  # type: ignore[no-untyped-def]
+    res = run_cli("explain", "ec-emissions-1994", "-e", "compromise", "--draws", "40", "--seed", "3", "--json")
+    assert res.code == 0, res.err
+    api = stratagem.explain("ec-emissions-1994", "compromise", draws=40, seed=3).to_dict()
+    assert json.loads(res.out) == json.loads(json.dumps(api))
+
+
+def test_frames_have_one_row_per_issue_or_draw() -> None:
+    pytest.importorskip("pandas")
+    sc = stratagem.load("us-iraq-2020")
+    ids = [i.id for i in sc.issues]
+    assert list(stratagem.forecast(sc, "median").to_frame().index) == ids
+    ens = stratagem.ensemble(sc, draws=30, engines=["compromise", "median"], workers=1)
+    summary = ens.to_frame()
+    assert list(summary.index) == ids and summary.loc[ids[0], "median"] == ens.issues[0].median
+    draws = ens.to_frame(draws=True)
+    assert len(draws) == 30 and list(draws.columns) == ["engine", "draw", *ids]
+    assert set(stratagem.explain(sc, "compromise", draws=0).to_frame().columns) >= {"actor", "issue", "position"}
+
+
+def test_without_pandas_to_frame_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
+    with pytest.raises(StratagemError, match="needs pandas"):
+        stratagem.forecast("ec-emissions-1994", "compromise").to_frame()
