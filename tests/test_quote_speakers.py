@@ -60,6 +60,17 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
      "Carla Benn", "contacting voters"),
     ("The timing does not surprise pollster Dan Shaw: “Lesser-known candidates often see this early.”",
      "Dan Shaw", "Lesser-known candidates"),
+    # a frame ending its paragraph in a colon speaks the quotation of the next paragraph
+    ("Mayor Ana Ruiz continued:\n\n“Look at the questions they ask us: can you do math? Can you read a map?”",
+     "Mayor Ana Ruiz", "can you do math"),
+    # two inverted frames in one sentence: the second quotation is the second speaker's
+    ('Ortiz turns 70 on Tuesday. "He will have to stop the insults," said Sen. Lina Haddad. "He will have to '
+     'earn the job by showing the temperament for it," added Rep. Carla Benn.', "Rep. Carla Benn", "temperament"),
+    # a speech verb that names an action elsewhere ("added salt") is speech right after a quotation
+    ('"The clock is running out for all of us," continued Haddad, a teacher.', "Haddad", "clock is running out"),
+    # a participle continues the nearest subject, not an opening phrase's
+    ("Alongside the union calls for action, even a top party strategist said Ortiz will have to choose, saying, "
+     "“At some point she is going to have to say where she stands.”", "even a top party strategist", "where she stands"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)
@@ -71,6 +82,15 @@ def test_a_signature_line_names_the_speaker_of_the_quotation_above() -> None:
             "- Mayor Ana Ruiz.\n\nThe figure she gave is out of date.")
     assert _direct(body) == [("Mayor Ana Ruiz", "Families are worried about the future of their children, and the "
                                                 "rent keeps rising.")]
+
+
+def test_a_name_line_under_a_quotation_only_paragraph_signs_it() -> None:
+    body = ("“I worry that we will see a return of old ideas about budgets in the spring.”\n\n"
+            "Dean Bakerson, Center for Budget Research.\n\nWashington.\n\n“We will see a lot of things happen "
+            "in the next few weeks, believe me.”\n\nWashington.")
+    assert _direct(body) == [("Dean Bakerson", "I worry that we will see a return of old ideas about budgets in the "
+                                               "spring."),
+                             (None, "We will see a lot of things happen in the next few weeks, believe me.")]
 
 
 def test_a_round_up_excerpt_is_credited_to_its_headline_and_outlet() -> None:
@@ -90,3 +110,19 @@ def test_a_name_before_a_colon_that_is_not_the_speaker(body: str) -> None:
 
 def test_put_it_without_a_quotation_is_no_attribution() -> None:
     assert extract("A short story\n\nShe put it on the table and left the room.\n").quotes == ()
+
+
+def test_a_nested_attribution_keeps_the_speaker_and_names_who_reports_it() -> None:
+    text = ("A short story\n\n“There has been a steady drip of filings. When does it stop?” the judge said, "
+            "according to the Courier. “This case is about the right to know.”\n")
+    (quote,) = extract(text).quotes
+    assert (quote.speaker, quote.reported_by) == ("the judge", "the Courier")
+    assert "right to know" in quote.text  # the quotation after the frame is the judge's too
+    assert extract(text).to_json()["quotes"][0]["reported_by"] == "the Courier"
+
+
+def test_a_clause_after_the_cue_is_no_adjunct() -> None:
+    text = "A short story\n\nAccording to the Courier, the judge said the case would go on for a year.\n"
+    found = {(q.speaker, q.text) for q in extract(text).quotes}
+    assert ("the judge", "the case would go on for a year") in found
+    assert all(t != "According to the Courier" for _, t in found)

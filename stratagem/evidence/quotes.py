@@ -128,7 +128,7 @@ _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", 
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 _MIN_CUELESS_WORDS = 4
 #: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
-_SIGNATURE = re.compile(r"\s*[-—–]\s*([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*(?:[,.][^\n]*)?$")
+_SIGNATURE = re.compile(r"\s*([-—–]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*(?:[,.][^\n]*)?[\"”]?\s*$")
 #: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
 _DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "communiqué", "post", "announcement"}
 _DEFINITE = re.compile(
@@ -204,6 +204,7 @@ class _Attribution:
     cue: str
     regions: list[QuoteRegion] = field(default_factory=list)
     outer: bool = False  # a post-posed or inverted frame ("..., Ortiz said"): it owns the quotation before it
+    via: _Speaker | None = None  # the source that reports this attribution ("..., according to the Post")
 
 
 _OPEN_DOUBLE = "“«„"
@@ -509,7 +510,7 @@ class _Reader:
         lemma = entry[0]
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
                 nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}
-                or _after_quote(toks, i, lo)):
+                or _after_quote(toks, i, lo) or (prev is not None and prev.is_quote)):
             return None  # "they protested outside the embassy", "continued to rise": actions, not speech
         if low in self.findings and self._document_subject(toks, i, lo):
             return (lemma, "finding")
@@ -690,7 +691,8 @@ class _Reader:
         if not boundary:
             # "More from the report:": a short described source after "from"
             m = next((m for m in range(end - 1, max(lo - 1, end - 5), -1) if toks[m].lower == "from"), None)
-            if m is not None and all(toks[x].is_word for x in range(m + 1, end)):
+            if m is not None and m + 1 < end and all(toks[x].is_word for x in range(m + 1, end)) and (
+                    toks[m + 1].capitalised or toks[m + 1].lower in _DETERMINERS):
                 start, boundary = m + 1, True
         if start >= end:
             return None
@@ -820,6 +822,9 @@ def extract_quotes(
             if first is not None and first < spans[0][1]:
                 spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
         signature = _SIGNATURE.match(text, a, b) if not regions and prev_found else None
+        if signature is not None and signature.group(1) is None and (
+                len(toks) > 14 or any(reader.cue_at(toks, k, 0) is not None for k in range(len(toks)))):
+            signature = None  # without a dash only a short line with no cue can be a signature
         for lo, hi in spans if signature is None else ():
             reader.note_subject(toks, lo, hi, p_index)
             frames = _frames(reader, toks, lo, hi, text, p_index)
@@ -841,10 +846,16 @@ def extract_quotes(
         found = [f for f in found if f.parts or f.regions]
         if signature is not None and prev_found:
             # a quotation signed on the next line ("- Ray Hollis, at a rally"): the quotation is his
-            first = next((k for k, t in enumerate(toks) if t.start >= signature.start(1)), None)
-            name_end = signature.start(1) + len(signature.group(1).rstrip("."))
+            first = next((k for k, t in enumerate(toks) if t.start >= signature.start(2)), None)
+            name_end = signature.start(2) + len(signature.group(2).rstrip("."))
             upto = next((k for k, t in enumerate(toks) if t.start >= name_end), len(toks))
             signed = reader.speaker(toks, first, upto) if first is not None else None
+            dashed = signature.group(1) is not None
+            # without a dash, only a person's full name on a short line under a quotation-only paragraph
+            # ('"...."' then 'Lina Haddad, a teacher.') signs it
+            if not dashed and not (signed is not None and signed.person and upto - (first or 0) >= 2
+                                   and len(toks) <= 14 and all(not f.cue and f.regions for f in prev_found)):
+                signed = None
             if signed is not None and signed.pronoun is None and (signed.person or signed.actor):
                 for f in prev_found:
                     if not f.cue and f.regions:
@@ -911,6 +922,7 @@ def _frames(
     cues = [(i, c) for i in range(lo, hi) if (c := reader.cue_at(toks, i, lo)) is not None]
     lefts = [reader.left_subject(toks, i, lo) if c[1] != "according" else None for i, c in cues]
     sentence_subject: tuple[int, int] | None = None
+    floor = lo  # the end of the last inverted or post-posed frame: a later one's content starts after it
     for n, (i, (lemma, frame)) in enumerate(cues):
         cue_word = toks[i].text
         if i > lo and toks[i - 1].lower in {"who", "which"} and any(
@@ -937,6 +949,11 @@ def _frames(
                 c_lo, c_hi = k, hi
             else:
                 c_lo, c_hi = _clause_start(toks, lo, i), i
+                if out and n > 0 and cues[n - 1][0] >= c_lo and sp is not None and sp.pronoun not in _SUBJECT_PRONOUNS:
+                    # '"...," the judge said, according to the Post': a nested attribution; the judge
+                    # speaks, the Post reports it
+                    out[-1][0].via = reader.resolve(sp, paragraph)
+                    continue
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
             continue
         left = lefts[n]
@@ -958,8 +975,7 @@ def _frames(
             if quote_at is not None and quote_at + 1 < left[0] and _open_ended(toks[quote_at], text):
                 left = (quote_at + 1, left[1])  # '"...," a voice-over in the ad states': the whole phrase
             sp = reader.speaker(toks, *left)
-            if sentence_subject is None:
-                sentence_subject = left
+            sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
             before = left[0] - 1
             tail_end = _adjunct_end(reader, toks, i + 1, hi)
             post_posed = before >= lo and (toks[before].text == "," or toks[before].is_quote) and (
@@ -971,11 +987,12 @@ def _frames(
             )
             if post_posed:
                 c_hi = before + (1 if toks[before].is_quote else 0)
-                c_lo = _clause_start(toks, lo, c_hi)
+                c_lo = max(_clause_start(toks, lo, c_hi), floor)
                 parts_hi = hi
                 extra = _following_quote(toks, tail_end, parts_hi)
                 _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra,
                      outer=_open_ended(toks[before], text) and not speech_before)
+                floor = max(floor, tail_end)
                 continue
             c_lo = i + 2 if lemma == "put it" else i + 1
             if lemma in _TELL_VERBS or frame == "speech":
@@ -1000,10 +1017,13 @@ def _frames(
             continue
         sp = reader.speaker(toks, *right)
         c_hi = before + (1 if toks[before].is_quote else 0)
-        c_lo = _clause_start(toks, lo, c_hi)
-        extra = _following_quote(toks, _adjunct_end(reader, toks, right[1], hi), hi)
+        # '"A," said Ortiz. "B," added Haddad.' in one sentence: B's content starts after Ortiz's frame
+        c_lo = max(_clause_start(toks, lo, c_hi), floor)
+        tail = _adjunct_end(reader, toks, right[1], hi)
+        extra = _following_quote(toks, tail, hi)
         _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra,
              outer=_open_ended(toks[before], text) and not speech_before)
+        floor = max(floor, tail)
     return out
 
 
@@ -1172,6 +1192,8 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
             return k  # too long for an adjunct: a clause follows the cue
         if t.lower in _SUBORDINATORS:
             return hi  # '..., Hollis said when asked whether ...': the rest is an adjunct clause
+        if t.lower in _VERBISH and k > lo:
+            return k  # 'said the case would go on': a clause with its own verb, not an adjunct
         if t.lower in reader.cues and k + 1 < hi and toks[k + 1].lower in {"by", "on", "in", "to", "at"}:
             k += 1  # 'said in a video posted by the campaign'
             continue
@@ -1232,7 +1254,8 @@ def _add(
 ) -> None:
     span = _content_span(toks, lo, hi, text)
     if span is None and not extra:
-        if lo < hi and toks[lo].text == ":" and all(not t.is_word and not t.is_quote for t in toks[lo:hi]):
+        if (lo < hi and toks[lo].text == ":" and all(not t.is_word and not t.is_quote for t in toks[lo:hi])) or (
+                lo >= hi and 0 < lo <= len(toks) and toks[lo - 1].text == ":"):
             # "Haddad continued:" at a paragraph's end: the speaker of the quotation that follows
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         elif lo < hi and any(t.is_quote for t in toks[lo:hi]) and sp is not None:
@@ -1296,7 +1319,8 @@ def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sent
                            and (direct or (own_words and bool(_words(r, text)) and not _is_title(r, text)))}))
     return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
                  sentence=_sentence_index(sentences, start) if sentences else 0,
-                 parts=tuple(parts), cue=att.cue, quoted=quoted)
+                 parts=tuple(parts), cue=att.cue, quoted=quoted,
+                 reported_by=att.via.name if att.via is not None else None)
 
 
 def _dedupe(quotes: list[Quote]) -> list[Quote]:

@@ -102,6 +102,9 @@ class Quote:
     #: quote, the quoted fragments of a mixed one ('the talks were "constructive and frank"'), none
     #: for reported speech
     quoted: tuple[tuple[int, int], ...] = ()
+    #: the source that reports the attribution, for a nested one ('"...," the judge said, according to
+    #: the Post': the speaker is the judge, reported by the Post); None when the writer reports it
+    reported_by: str | None = None
 
     @property
     def kind(self) -> str:
@@ -202,7 +205,7 @@ class Extraction:
             "quotes": [
                 {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end,
                  "kind": q.kind,
-                 "quoted": [list(span) for span in q.quoted], "cue": q.cue}
+                 "quoted": [list(span) for span in q.quoted], "cue": q.cue, "reported_by": q.reported_by}
                 for q in self.quotes
             ],
             "events": [
