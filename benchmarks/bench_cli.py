@@ -115,6 +115,8 @@ def main() -> None:
                         *whole_process([*STRATAGEM, command, ref, *extra], args.repeats, folder))
         if not args.skip_throughput:
             n = args.draws
+            for ref in ("us-iraq-2020", str(games[15][0])):  # untimed: numba's kernel cache is written once
+                whole_process([*STRATAGEM, "ensemble", ref, "-n", "20", "--json"], 1, folder)
             print(f"\n| ensemble, {n:,} draws (whole process) | wall | CPU | draws/s incl. start-up |")
             print("|---|---:|---:|---:|")
             cases2 = [
