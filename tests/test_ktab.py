@@ -32,9 +32,10 @@ from stratagem.engines.ktab import (
 from stratagem.model.arrays import to_arrays
 from stratagem.model.errors import EngineError
 from stratagem.model.io import load_scenario
+from stratagem.model.shared import shared_dir
 
 DATA = Path(__file__).parent / "data" / "ktab"
-SHARED = Path("/work/shared/data/ktab")
+SHARED = shared_dir() / "data" / "ktab"  # $STRATAGEM_SHARED, else ../shared beside the checkout
 INPUTS = ["dummyData_3Dim", "SOE-Pol-Comp"]
 KTAB_TURNS = {"dummyData_3Dim": 10, "SOE-Pol-Comp": 27}  # from the reference logs
 

@@ -24,13 +24,14 @@ from stratagem.model.deu import load_deu
 from stratagem.model.files import check_output_path
 from stratagem.model.io import atomic_writer
 
-DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
+DEU_DEV = ("data", "deu", "deu_dev.csv")  # under the shared folder (stratagem.model.shared)
 
 
 @cli.command("backtest")
 @click.argument("dataset", type=click.Choice(["deu"]))
-@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DEU,
-              show_default=True, help="The DEU CSV file.")
+@click.option("--data", "data", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The DEU CSV file (default: data/deu/deu_dev.csv in $STRATAGEM_SHARED, else in the "
+                   "shared folder beside the source checkout).")
 @click.option("--engine", "-e", "engines", multiple=True,
               help="Engine(s) to score (default: every engine and the learned forecasters).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Seed for engines, folds and bootstrap.")
@@ -48,7 +49,7 @@ DEFAULT_DEU = Path("../shared/data/deu/deu_dev.csv")
               help="Write a self-contained HTML report (scores and reliability diagram).")
 @click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the proposals on a Dask cluster.")
 @click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores).")
-def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, fold_seeds: int,
+def backtest_cmd(dataset: str, data: Path | None, engines: tuple[str, ...], seed: int, fold_seeds: int,
                  fit_on: Path | None, score_path: Path | None, as_json: bool, out: Path | None,
                  calibration: bool, report_path: Path | None, scheduler: str | None, workers: int | None) -> None:
     """Forecast every recorded issue of DATASET and score each engine against the outcomes.
@@ -63,7 +64,12 @@ def backtest_cmd(dataset: str, data: Path, engines: tuple[str, ...], seed: int, 
         if path is not None:
             check_output_path(path, what=what)  # before the long work
     dev = load_deu(fit_on) if fit_on is not None else None
+    if data is None and score_path is None:
+        from stratagem.model.shared import shared_file
+
+        data = shared_file(*DEU_DEV, option="--data")
     scored_file = score_path if score_path is not None else data
+    assert scored_file is not None
     proposals = load_deu(scored_file)
 
     def run(progress: Callable[[int, int], None] | None) -> BacktestResult:
