@@ -254,3 +254,32 @@ def test_model_copy_validates_edits() -> None:
     with pytest.raises(ValueError, match="no field postion"):
         sc.stances[0].model_copy(update={"postion": 5})
     assert sc.model_copy(update={"name": "Renamed"}).name == "Renamed"
+
+
+# -- the other input files: DEU CSV, documents, manifests, gazetteers -------------------------------------
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX special files")
+@pytest.mark.parametrize(
+    "args",
+    [("backtest", "deu", "--data", "pipe"), ("extract", "pipe"), ("ingest", "--manifest", "pipe", "--workspace", "w.db")],
+    ids=["backtest-data", "extract", "ingest-manifest"],
+)
+def test_a_fifo_is_never_read_by_the_other_loaders(run_cli, workdir: Path, deadline: None,  # type: ignore[no-untyped-def]
+                                                  args: tuple[str, ...]) -> None:
+    os.mkfifo(workdir / "pipe")
+    one_line_error(run_cli(*args), "pipe", "named pipe (FIFO)")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX special files")
+def test_ingest_skips_a_fifo_in_one_line(run_cli, workdir: Path, deadline: None) -> None:  # type: ignore[no-untyped-def]
+    os.mkfifo(workdir / "pipe.txt")
+    result = run_cli("ingest", "pipe.txt", "--workspace", "w.db")
+    assert result.code == 2 and "Traceback" not in result.err
+    assert [line for line in result.err.splitlines() if line.strip()] == [
+        "skipped: pipe.txt: is a named pipe (FIFO), not a regular file"]
+
+
+def test_the_document_limit_is_the_one_in_model_files() -> None:
+    from stratagem.evidence import ingest
+    from stratagem.model import files
+
+    assert ingest.MAX_DOCUMENT_BYTES is files.MAX_DOCUMENT_BYTES

@@ -36,6 +36,7 @@ import yaml
 
 from stratagem.evidence.errors import GazetteerError
 from stratagem.evidence.records import Mention
+from stratagem.model.files import read_bytes
 from stratagem.model.schema import Actor, Scenario
 
 AGENTIVE_NOUNS = (
@@ -109,9 +110,9 @@ class Gazetteer:
         """Add the actors of a user YAML file (same format as the built-in gazetteer)."""
         p = Path(path)
         try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise GazetteerError(f"cannot read the gazetteer: {exc.strerror or exc}", path=p) from exc
+            data = yaml.safe_load(read_bytes(p, error=GazetteerError).decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise GazetteerError(f"not UTF-8 text (byte {exc.start})", path=p) from None
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"{p}:{mark.line + 1}" if mark is not None else str(p)

@@ -33,9 +33,10 @@ from stratagem.evidence.errors import (
 )
 from stratagem.evidence.pubdate import with_publication_date
 from stratagem.evidence.records import IngestedDocument, RemovedLine
+from stratagem.model.files import MAX_DOCUMENT_BYTES as MAX_DOCUMENT_BYTES  # the one limit, re-exported
+from stratagem.model.files import read_bytes, require_regular_file
 
 #: Largest document accepted, in bytes (20 MB). Larger files are refused, not truncated.
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 #: File name endings read when ingesting a directory.
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm", ".xhtml")
@@ -252,22 +253,12 @@ def read_document(
 ) -> IngestedDocument:
     """Read and clean one file. Raises a :class:`DocumentError` subclass with a one-line message."""
     p = Path(path)
-    if not p.exists():
-        raise DocumentError("no such file", path=p)
-    if not p.is_file():
-        raise DocumentError("not a regular file", path=p)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror or exc}", path=p) from exc
+    size = require_regular_file(p, error=DocumentError).st_size  # a FIFO or device is never opened
     if size > MAX_DOCUMENT_BYTES:
         raise DocumentTooLargeError(
             f"file is {size / 1e6:.1f} MB, above the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB limit", path=p
         )
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"cannot read the file: {exc.strerror or exc}", path=p) from exc
+    raw = read_bytes(p, limit=MAX_DOCUMENT_BYTES, error=DocumentError)
     return ingest_bytes(raw, path=p, document_id=document_id, url=url, supplied_date=supplied_date)
 
 

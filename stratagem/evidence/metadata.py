@@ -29,6 +29,7 @@ import yaml
 from stratagem.evidence.errors import EvidenceError
 from stratagem.evidence.gazetteer import Gazetteer
 from stratagem.evidence.records import IngestedDocument
+from stratagem.model.files import read_bytes
 from stratagem.model.schema import Scenario
 
 MANIFEST_FIELDS = ("path", "date", "title", "url", "publisher")
@@ -134,11 +135,11 @@ def _entry(row: Mapping[str, Any], *, path: Path, line: int | None) -> tuple[Pat
 def read_manifest(path: str | Path) -> dict[Path, DocumentMeta]:
     """Metadata by resolved document path, from a CSV or YAML manifest (one-line ManifestError otherwise)."""
     p = Path(path)
+    if not p.exists() and not p.is_symlink():
+        raise ManifestError("no such manifest file", path=p)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ManifestError("no such manifest file", path=p) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(p, error=ManifestError).decode("utf-8-sig")  # regular files only, bounded
+    except UnicodeDecodeError as exc:
         raise ManifestError(f"cannot read the manifest: {exc}", path=p) from None
     out: dict[Path, DocumentMeta] = {}
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stratagem.model.errors import ScenarioError
+from stratagem.model.files import read_bytes
 from stratagem.model.schema import Actor, Issue, Outcome, Scenario, Stance
 
 STATES = ("at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it",
@@ -209,10 +210,8 @@ def load_deu(path: str | Path) -> list[DeuProposal]:
     """Read a DEU CSV file into proposals (see :func:`parse_deu`)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError(f"{p}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_bytes(p).decode("utf-8-sig")  # regular files only, bounded (a FIFO never blocks)
+    except UnicodeDecodeError as exc:
         raise ScenarioError(f"{p}: cannot read: {exc}") from None
     return parse_deu(text, str(p))
 
