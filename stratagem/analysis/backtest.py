@@ -42,7 +42,7 @@ from stratagem.analysis.metrics import (
 from stratagem.engines.base import FloatArray, weights
 from stratagem.engines.blend import binary_issues
 from stratagem.engines.focal import distribution_quantile
-from stratagem.engines.registry import ENGINES, get_engine
+from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
 from stratagem.model.arrays import to_arrays
 from stratagem.model.deu import DeuProposal
 from stratagem.model.errors import EngineError, StratagemError
@@ -53,7 +53,6 @@ __all__ = ["BASE_ENGINES", "RECOMMENDED", "SELECTED", "BacktestResult", "EngineS
            "score_rows", "score_scenarios"]
 
 BASE_ENGINES = tuple(name for name in ENGINES if name not in LEARNERS)  # every registered engine not learned
-RECOMMENDED = "focal"
 BASELINE = "compromise"
 SELECTED = "selected"  # the forecaster chosen by inner cross-validation, scored by nested cross-validation
 FOLD_SEEDS = 5

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,14 +28,15 @@ from stratagem.cli.app import (
     styled,
 )
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
-from stratagem.engines.registry import ENGINES
+from stratagem.engines.registry import ENGINES, RECOMMENDED
 from stratagem.model.errors import StratagemError
 from stratagem.model.files import check_output_path, check_workspace_path
 from stratagem.model.shocks import resolve_shocks
 from stratagem.store import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:  # the ensemble and explain modules are imported by the commands that use them
-    from stratagem.analysis.ensemble import EnsembleResult
+    from stratagem.analysis.disagreement import Mode
+    from stratagem.analysis.ensemble import EnsembleResult, IssueSummary
     from stratagem.model.schema import Scenario
 
 
@@ -47,7 +48,8 @@ if TYPE_CHECKING:  # the ensemble and explain modules are imported by the comman
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Engine parameter (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--trajectory", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write round,issue,actor,position CSV (of --engine, or of bdm when running every engine).")
+              help="Write round,issue,actor,position CSV (of --engine, or of the recommended forecaster when "
+              "running every engine).")
 @click.option("--shock", "shocks", multiple=True, metavar="NAME|FILE",
               help="Apply a shock (id or YAML file; repeatable): before the run, or after its round if it has one.")
 @workspace_option
@@ -75,7 +77,7 @@ def forecast_cmd(
         if opts:
             raise StratagemError("--option needs --engine (options belong to one engine)")
         results = {name: forecast(sc, name, rounds=rounds, seed=seed, shocks=chosen) for name in ENGINES}
-        primary = "bdm"
+        primary = RECOMMENDED
     if trajectory is not None:
         write_trajectory_csv(results[primary], trajectory)
     if as_json:
@@ -163,20 +165,56 @@ def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> 
         return run_ensemble(sc, progress=update, **kwargs)
 
 
-def _print_ensemble(result: EnsembleResult, title: str) -> None:
+def _distribution_table(result: EnsembleResult, title: str, summaries: Sequence[IssueSummary],
+                        modes: Mapping[str, Sequence[Mode]] | None = None) -> Table:
+    """One distribution per issue; with ``modes`` (a mixture) the modes replace the mean and the 50% interval."""
     table = Table(title=title)
-    for col in ("issue", "median", "mean", "50% interval", "80% interval", "95% interval", "±mcse", "most likely band"):
-        table.add_column(col, justify="left" if col in ("issue", "most likely band") else "right")
-    for k, s in enumerate(result.issues):
+    short = modes is not None
+    cols = ["issue", "median", *(() if short else ("mean", "50% interval")), "80% interval", "95% interval",
+            "±mcse", "most likely band", *(("modes (share of draws)",) if short else ())]
+    for col in cols:
+        table.add_column(col, justify="left" if col in ("issue", "most likely band") else "right",
+                         no_wrap=col == "issue")
+    for k, s in enumerate(summaries):
         q = s.quantiles
         issue = result.scenario.issues[k]
         band, prob = max(s.bands.items(), key=lambda kv: kv[1]) if s.bands else ("", 0.0)
-        table.add_row(
-            s.id, f"{s.median:.1f}", f"{s.mean:.1f}", f"{q['p25']:.0f}-{q['p75']:.0f}",
-            f"{q['p10']:.0f}-{q['p90']:.0f}", f"{q['p05']:.0f}-{q['p95']:.0f}", f"{s.mcse_median:.2f}",
-            f"{band} ({prob:.0%})" if issue.anchors else "",
-        )
-    console.print(table)
+        row = [s.id, f"{s.median:.1f}", *(() if short else (f"{s.mean:.1f}", f"{q['p25']:.0f}-{q['p75']:.0f}")),
+               f"{q['p10']:.0f}-{q['p90']:.0f}", f"{q['p05']:.0f}-{q['p95']:.0f}", f"{s.mcse_median:.2f}",
+               f"{band} ({prob:.0%})" if issue.anchors else ""]
+        if modes is not None:
+            row.append(", ".join(f"{m.value:.0f} ({m.share:.0%})" for m in modes[s.id]))
+        table.add_row(*row)
+    return table
+
+
+def _print_ensemble(result: EnsembleResult, title: str, *, pooled: bool = False) -> None:
+    """One engine: its distribution. Several: each engine's side by side; the mixture only with --pooled."""
+    from stratagem.analysis import disagreement as dis
+
+    if len(result.engines) < 2:
+        console.print(_distribution_table(result, f"{title} ({result.engines[0]})", result.issues))
+    else:
+        table = Table(title=f"{title}: each engine's distribution (median, 80% interval)")
+        table.add_column("issue")
+        for name in result.by_engine:
+            table.add_column(name + (" (recommended)" if name == RECOMMENDED else ""), justify="right")
+        table.add_column("engines disagree by", justify="right")
+        spread = {d.issue: d.spread for d in dis.disagreement(result)}
+        for k, issue in enumerate(result.scenario.issues):
+            cells = [f"{s[k].median:.1f} ({s[k].quantiles['p10']:.0f}-{s[k].quantiles['p90']:.0f})"
+                     for s in dis.side_by_side(result).values()]
+            table.add_row(issue.id, *cells, f"{spread[issue.id]:.1f}")
+        console.print(table)
+        if pooled:
+            mix = dis.pooled(result)
+            console.print(_distribution_table(result, f"Pooled: {mix.label}", mix.issues, mix.modes))
+            if any(len(m) > 1 for m in mix.modes.values()):
+                console.print("several modes: the engines' draws form separate clusters; the pooled median may "
+                              "lie between them, where no engine forecasts", style="dim", highlight=False)
+        else:
+            console.print("engines are not pooled (--pooled adds their mixture, with its modes)", style="dim",
+                          highlight=False)
     note = f"{result.draws} draws, engines: {', '.join(result.engines)}, inputs drawn {result.distribution}"
     console.print(note + (" (INTERRUPTED: partial summary)" if result.interrupted else ""), style="dim",
                   highlight=False)
@@ -184,13 +222,16 @@ def _print_ensemble(result: EnsembleResult, title: str) -> None:
 
 _ensemble_options = [
     click.option("--draws", "-n", type=DRAWS, default=1000, show_default=True),
-    click.option("--engine", "-e", "engines", multiple=True, help="Engine(s); draws are split among them (default: bdm)."),
+    click.option("--engine", "-e", "engines", multiple=True,
+                 help=f"Engine(s); draws are split among them (default: {RECOMMENDED}, the recommended forecaster)."),
     click.option("--rounds", type=ROUNDS, default=None, help="Exact rounds for iterative engines."),
     click.option("--seed", type=SEED, default=0, show_default=True),
     click.option("--option", "options", multiple=True, metavar="[ENGINE.]KEY=VALUE", help="Engine parameter."),
     click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the chunks on a Dask cluster."),
     click.option("--workers", type=WORKERS, default=None, help="Local processes (default: cores)."),
     click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
+    click.option("--pooled", is_flag=True, help="With several engines, also the pooled distribution of all "
+                 "their draws (a mixture, shown with its modes); by default each engine is shown on its own."),
 ]
 
 
@@ -209,10 +250,12 @@ def _with_ensemble_options(fn: Callable[..., None]) -> Callable[..., None]:
 @click.option("--label", default="", help="A note stored with a saved run.")
 def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rounds: int | None, seed: int,
                  options: tuple[str, ...], scheduler: str | None, workers: int | None, as_json: bool,
-                 save: bool, workspace: Path, label: str) -> None:
+                 pooled: bool, save: bool, workspace: Path, label: str) -> None:
     """Forecast distribution of SCENARIO over its input ranges (Monte Carlo)."""
+    from stratagem.analysis.disagreement import summary_dict
+
     sc = load_scenario(scenario, workspace)
-    names = engines or ("bdm",)
+    names = engines or (RECOMMENDED,)
     engine_options = _engine_options(names, options)
     if save:
         check_workspace_path(workspace)  # before the draws, not after them
@@ -231,9 +274,9 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
         err_console.print(f"{'saved' if created else 'already saved'} as run {run_id} in {workspace}",
                           highlight=False)
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(summary_dict(result, with_pooled=pooled), indent=2))
     else:
-        _print_ensemble(result, f"{sc.name}: forecast distribution")
+        _print_ensemble(result, f"{sc.name}: forecast distribution", pooled=pooled)
     if result.interrupted:  # the partial summary is printed (and saved); the status still says Ctrl-C
         raise click.exceptions.Abort
 
@@ -246,28 +289,37 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
 @workspace_option
 def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engines: tuple[str, ...],
                rounds: int | None, seed: int, options: tuple[str, ...], scheduler: str | None,
-               workers: int | None, as_json: bool, workspace: Path | None) -> None:
+               workers: int | None, as_json: bool, pooled: bool, workspace: Path | None) -> None:
     """Compare the baseline forecast distribution with the shocked one, per issue."""
     sc = load_scenario(scenario, workspace)
     chosen = resolve_shocks(sc, shocks)
-    names = engines or ("bdm",)
+    names = engines or (RECOMMENDED,)
     kwargs = dict(draws=draws, engines=names, seed=seed, rounds=rounds, options=_engine_options(names, options),
                   scheduler=scheduler, workers=workers)
     base = _run_ensemble_with_progress(sc, quiet=as_json, **kwargs)
     after = _run_ensemble_with_progress(sc, quiet=as_json, shocks=chosen, **kwargs)
+    from stratagem.analysis.disagreement import side_by_side, summary_dict
+
     if as_json:
         click.echo(json.dumps({"scenario": sc.id, "shocks": [s.id for s in chosen],
-                               "baseline": base.to_dict(), "shocked": after.to_dict()}, indent=2))
+                               "baseline": summary_dict(base, with_pooled=pooled),
+                               "shocked": summary_dict(after, with_pooled=pooled)}, indent=2))
         return
     table = Table(title=f"{sc.name}: what if {', '.join(s.name for s in chosen)}")
-    for col in ("issue", "baseline median (80%)", "shocked median (80%)", "change"):
-        table.add_column(col, justify="left" if col == "issue" else "right")
-    after_by_id = {s.id: s for s in after.issues}
-    for b in base.issues:
-        a = after_by_id[b.id]
-        table.add_row(b.id, f"{b.median:.1f} ({b.quantiles['p10']:.0f}-{b.quantiles['p90']:.0f})",
-                      f"{a.median:.1f} ({a.quantiles['p10']:.0f}-{a.quantiles['p90']:.0f})",
-                      f"{a.median - b.median:+.1f}")
+    several = len(base.engines) > 1
+    for col in ("issue", *(("engine",) if several else ()), "baseline median (80%)", "shocked median (80%)",
+                "change"):
+        table.add_column(col, justify="left" if col in ("issue", "engine") else "right")
+    pairs = [(name, summaries, side_by_side(after)[name]) for name, summaries in side_by_side(base).items()]
+    if several and pooled:
+        pairs.append(("pooled (mixture)", base.issues, after.issues))
+    for k, issue in enumerate(sc.issues):
+        for name, before, shocked in pairs:
+            b, a = before[k], shocked[k]
+            table.add_row(issue.id, *((name,) if several else ()),
+                          f"{b.median:.1f} ({b.quantiles['p10']:.0f}-{b.quantiles['p90']:.0f})",
+                          f"{a.median:.1f} ({a.quantiles['p10']:.0f}-{a.quantiles['p90']:.0f})",
+                          f"{a.median - b.median:+.1f}")
     console.print(table)
     timed = [f"{s.id} after round {s.round}" for s in chosen if s.round]
     console.print(f"{base.draws} draws each, engines: {', '.join(base.engines)}"

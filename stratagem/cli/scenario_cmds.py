@@ -71,10 +71,12 @@ def validate_cmd(path: Path, documents: tuple[Path, ...], workspace: Path | None
 @click.option("--verbose", "-v", is_flag=True, help="List each engine's parameters and defaults.")
 def engines_cmd(verbose: bool) -> None:
     """List the bargaining engines."""
-    from stratagem.engines.registry import ENGINES
+    from stratagem.engines.registry import ENGINES, RECOMMENDED
 
     for spec in ENGINES.values():
-        console.print(styled((f"{spec.name:<11}", "bold"), f" {spec.summary}"))
+        mark = " (recommended: best out-of-sample scores on EU legislation, docs/backtest.md)" \
+            if spec.name == RECOMMENDED else ""
+        console.print(styled((f"{spec.name:<11}", "bold"), f" {spec.summary}", (mark, "bold")))
         if verbose:
             if not spec.parameters:
                 console.print("    (no parameters)", style="dim")

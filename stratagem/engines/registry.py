@@ -17,6 +17,9 @@ from stratagem.engines.ktab import KtabModel, KtabOptions
 from stratagem.model.errors import EngineError
 
 ENGINES: dict[str, EngineSpec] = {}
+# The one recommended forecaster, chosen from the backtest evidence (docs/backtest.md): `stratagem engines`,
+# the CLI's defaults, the report and the web app all read it from here.
+RECOMMENDED = "anchor"
 
 
 def register(spec: EngineSpec) -> EngineSpec:
@@ -47,7 +50,7 @@ register(EngineSpec(
     ExchangeOptions, model=ExchangeModel()))
 register(EngineSpec(
     "blend", "learned mix of compromise, median and status quo, weighted apart on binary and graded issues "
-    "(fitted on the DEU development file; the recommended forecaster, see docs/backtest.md)",
+    "(fitted on the DEU development file, see docs/backtest.md)",
     BlendOptions, forecast=blend_forecast, learned=True))
 register(EngineSpec(
     "focal", "median of a distribution over the positions actors hold, centred on the compromise; matches "

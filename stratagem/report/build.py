@@ -15,7 +15,7 @@ from typing import Any
 from stratagem.analysis.ensemble import EnsembleResult, IssueSummary, run_ensemble
 from stratagem.analysis.explain import Persuasion, Sensitivity, local_sensitivities, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast
-from stratagem.engines.registry import ENGINES
+from stratagem.engines.registry import ENGINES, RECOMMENDED
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario, Shock, Stance
 from stratagem.report import charts
@@ -24,7 +24,7 @@ from stratagem.store.workspace import Workspace
 
 # ktab's ensembles are slow (a Python loop per draw); the report's default ensemble uses the fast
 # closed-form engines and bdm, like the README's `stratagem ensemble` example.
-DEFAULT_ENSEMBLE_ENGINES = ("compromise", "bdm", "nash")
+DEFAULT_ENSEMBLE_ENGINES = (RECOMMENDED,)  # the recommended forecaster, as in the CLI (engines/registry.py)
 PERSUASION_ENGINE = "compromise"  # whom-to-persuade scans 100 positions per actor: cheap only in closed form
 
 

@@ -49,8 +49,8 @@ class RunRequest(BaseModel):
 
     kind: Literal["forecast", "ensemble"] = "forecast"
     engines: list[str] = Field(default_factory=list, max_length=12,
-                               description="engines (default: every engine for a forecast; compromise, bdm, "
-                                           "nash for an ensemble)")
+                               description="engines (default: every engine for a forecast; the recommended "
+                                           "forecaster, engines.registry.RECOMMENDED, for an ensemble)")
     draws: int = Field(default=500, ge=1, le=MAX_DRAWS)
     seed: int = Field(default=0, ge=0, le=2**32 - 1)
     shocks: list[str] = Field(default_factory=list, max_length=12, description="shock ids of the scenario")

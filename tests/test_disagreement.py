@@ -1,0 +1,92 @@
+"""Ensembles show each engine's distribution; the pooled mixture only on request, with its modes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stratagem.analysis.disagreement import disagreement, modes, pooled, summary_dict
+from stratagem.analysis.ensemble import run_ensemble
+from stratagem.engines.registry import RECOMMENDED
+from stratagem.model.builtin import load_builtin
+
+
+def test_two_separate_clusters_are_two_modes_with_their_shares() -> None:
+    rng = np.random.default_rng(3)
+    draws = np.concatenate([rng.normal(30, 3, 600), rng.normal(80, 3, 400)])
+    found = modes(draws)
+    assert len(found) == 2
+    assert found[0].value == pytest.approx(30, abs=2) and found[1].value == pytest.approx(80, abs=2)
+    assert found[0].share == pytest.approx(0.6, abs=0.01) and found[1].share == pytest.approx(0.4, abs=0.01)
+
+
+def test_one_cluster_is_one_mode() -> None:
+    found = modes(np.random.default_rng(4).normal(50, 8, 2000))
+    assert len(found) == 1 and found[0].value == pytest.approx(50, abs=3) and found[0].share == 1.0
+
+
+def test_draws_on_one_value_are_one_mode_there() -> None:
+    assert [(m.value, m.share) for m in modes(np.full(50, 42.0))] == [(pytest.approx(42.0, abs=0.25), 1.0)]
+
+
+@pytest.fixture(scope="module")
+def ensemble():  # type: ignore[no-untyped-def]
+    return run_ensemble(load_builtin("us-iraq-2020"), draws=300, engines=["compromise", "bdm"], seed=1, workers=1)
+
+
+def test_several_engines_are_summarised_side_by_side_without_a_pooled_distribution(ensemble) -> None:  # type: ignore[no-untyped-def]
+    out = summary_dict(ensemble)
+    assert "issues" not in out and "pooled" not in out
+    assert set(out["by_engine"]) == {"compromise", "bdm"}
+    for k, d in enumerate(disagreement(ensemble)):
+        medians = [ensemble.by_engine[name][k].median for name in ("compromise", "bdm")]
+        assert d.spread == pytest.approx(max(medians) - min(medians))
+        assert out["disagreement"][d.issue]["spread"] == pytest.approx(d.spread, abs=1e-4)
+
+
+def test_the_pooled_distribution_is_labelled_a_mixture_with_its_modes(ensemble) -> None:  # type: ignore[no-untyped-def]
+    out = summary_dict(ensemble, with_pooled=True)["pooled"]
+    assert out["label"].startswith("mixture of the draws of 2 engines")
+    mix = pooled(ensemble)
+    assert set(mix.modes) == {i.id for i in ensemble.scenario.issues}
+    for k, issue in enumerate(ensemble.scenario.issues):
+        both = np.concatenate([ensemble.values["compromise"][:, k], ensemble.values["bdm"][:, k]])
+        assert mix.issues[k].median == pytest.approx(float(np.median(both)))
+        assert sum(m.share for m in mix.modes[issue.id]) == pytest.approx(1.0)
+
+
+def test_one_engine_keeps_its_summary(ensemble) -> None:  # type: ignore[no-untyped-def]
+    single = run_ensemble(load_builtin("us-iraq-2020"), draws=50, engines=["compromise"], workers=1)
+    assert summary_dict(single) == single.to_dict()
+
+
+def test_the_recommended_forecaster_is_the_same_everywhere(run_cli) -> None:  # type: ignore[no-untyped-def]
+    from stratagem.analysis.backtest import RECOMMENDED as BACKTEST_RECOMMENDED
+    from stratagem.report.build import DEFAULT_ENSEMBLE_ENGINES
+
+    assert BACKTEST_RECOMMENDED == RECOMMENDED and DEFAULT_ENSEMBLE_ENGINES == (RECOMMENDED,)
+    listing = run_cli("engines")
+    assert listing.out.count("(recommended") == 1
+    before = listing.out[:listing.out.index("(recommended")]
+    from stratagem.engines.registry import ENGINES
+
+    starts = [line.split()[0] for line in before.splitlines() if line.split() and line.split()[0] in ENGINES]
+    assert starts[-1] == RECOMMENDED  # the mark follows the recommended engine's (wrapped) summary
+    ens = run_cli("ensemble", "-n", "20", "--workers", "1", "--json")
+    assert json.loads(ens.out)["engines"] == [RECOMMENDED]
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`{RECOMMENDED}` (recommended" in readme
+    doc = (Path(__file__).parent.parent / "docs" / "backtest.md").read_text(encoding="utf-8")
+    assert f"**The recommended forecaster is `{RECOMMENDED}`**" in doc
+
+
+def test_pooled_flag_prints_the_mixture(run_cli) -> None:  # type: ignore[no-untyped-def]
+    plain = run_cli("ensemble", "-n", "60", "-e", "compromise", "-e", "bdm", "--workers", "1")
+    assert plain.code == 0, plain.err
+    text = " ".join(plain.out.split())  # table titles wrap at the console width
+    assert "each engine's distribution" in text and "Pooled" not in text
+    mixed = run_cli("ensemble", "-n", "60", "-e", "compromise", "-e", "bdm", "--workers", "1", "--pooled")
+    assert "Pooled: mixture of the draws of 2 engines" in " ".join(mixed.out.split())
