@@ -282,8 +282,8 @@ def test_forecast_proposal_rows_carry_what_the_blend_needs(proposals) -> None:  
 
 def test_backtest_report_is_self_contained(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "bt.html"
-    res = run_cli("backtest", "deu", "--data", str(DEU), "-e", "compromise", "-e", "focal", "--workers", "1",
-                  "--report", str(target))
+    res = run_cli("backtest", "deu", "--data", str(DEU), "-e", "compromise", "-e", "anchor", "--workers", "1",
+                  "--fold-seeds", "1", "--report", str(target))
     assert res.code == 0, res.err
     html = target.read_text(encoding="utf-8")
     assert "connect-src 'none'" in html and "spec-reliability" in html
@@ -291,4 +291,4 @@ def test_backtest_report_is_self_contained(run_cli, tmp_path: Path) -> None:  # 
 
     markup = re.sub(r"<script[^>]*>.*?</script>", "", html, flags=re.S)
     assert "<link" not in markup and 'src="http' not in markup and 'href="http' not in markup
-    assert "focal (recommended)" in html
+    assert "anchor (recommended)" in html
