@@ -90,3 +90,16 @@ def test_pooled_flag_prints_the_mixture(run_cli) -> None:  # type: ignore[no-unt
     assert "each engine's distribution" in text and "Pooled" not in text
     mixed = run_cli("ensemble", "-n", "60", "-e", "compromise", "-e", "bdm", "--workers", "1", "--pooled")
     assert "Pooled: mixture of the draws of 2 engines" in " ".join(mixed.out.split())
+
+
+def test_the_web_app_marks_the_recommended_forecaster_and_defaults_to_it(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from stratagem.web.app import create_app
+
+    app = create_app(tmp_path / "ws.db", allowed_hosts=["testserver"])
+    with TestClient(app) as client:
+        page = client.get("/scenarios/us-iraq-2020").text
+    assert f'value="{RECOMMENDED}"> {RECOMMENDED} (recommended)' in page
+    assert page.count("(recommended)") == 1
+    assert f"{RECOMMENDED} for an ensemble" in page

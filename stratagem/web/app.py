@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stratagem import __version__
-from stratagem.engines.registry import ENGINES
+from stratagem.engines.registry import ENGINES, RECOMMENDED
 from stratagem.evidence.citations import resolve_citation
 from stratagem.evidence.gazetteer import load_gazetteer
 from stratagem.evidence.metadata import extraction_options
@@ -308,6 +308,7 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
         return {"sc": sc, "scenario_version": version, "rows": build.stance_rows(sc, evidence),
                 "figures": figures, "versions": list(reversed(ws.scenario_versions(sid))),
                 "undo_to": state.undo_target(ws, sid), "stored_docs": stored, "engines": list(ENGINES),
+                "recommended": RECOMMENDED,
                 "default_ensemble": list(build.DEFAULT_ENSEMBLE_ENGINES), "n_drafts": len(ws.drafts(sid)),
                 "builtin_differs": roundtrip.builtin_differs(sid, sc)}
 
