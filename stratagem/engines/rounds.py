@@ -262,11 +262,12 @@ def run_rounds(
         if record:
             moves.extend(model.moves(state))
         # the most recent earlier comparable state equal to this one, per game
-        tol = model.tolerance(state)
-        found = np.full((B, m), -1)
+        tol, live = model.tolerance(state), np.flatnonzero((~idle).any(axis=1))  # only games that moved
+        found, sub = np.full((B, m), -1), np.full((live.size, m), -1)
         for s, past in reversed(window):
-            hit = (found < 0) & (s >= book.origin) & _same(cur[0], past, cur[3], tol, model.joint)
-            found = np.where(hit, s, found)
+            same = _same(cur[0][live], past[live], cur[3], tol[live], model.joint)
+            sub = np.where((sub < 0) & (s >= book.origin[live]) & same, s, sub)
+        found[live] = sub
         window.append((t, cur[0]))
         new = (found >= 0) & (book.cycle_start < 0) & ~book.stopped
         book.cycle_start = np.where(new, found, book.cycle_start)
