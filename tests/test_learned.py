@@ -63,9 +63,7 @@ def test_anchor_likelihood_recovers_known_utilities_with_the_elsewhere_spread() 
     rows = [_synthetic_issue(rng, true, k) for k in range(3000)]
     theta = fit_conditional_logit(*_anchor_design(rows, true["bias"], true["spread"]))
     expected = np.array([true[f"w_{f}"] for f in anchor.FEATURES] + [true["elsewhere"]])
-    np.testing.assert_allclose(theta, expected, atol=0.35)
-    # ...and the fit is not just the starting point: a wrong truth is rejected.
-    assert np.max(np.abs(theta)) > 1.0
+    np.testing.assert_allclose(theta, expected, atol=0.25)  # 3000 issues: standard errors about 0.05-0.1
 
 
 # -- the anchor distribution by hand ---------------------------------------------------------
