@@ -89,18 +89,29 @@ def forecast_cmd(
     _print_forecasts(sc, results)
 
 
+#: Characters an engine's column takes in the forecast table (a 6-letter name or "100.0*", and a gap).
+_ENGINE_COLUMN = 8
+
+
 def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
     title = f"{sc.name}" + (f" (as of {sc.as_of})" if sc.as_of else "")
-    table = Table(title=title, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True,
-                  pad_edge=False)
-    table.add_column("issue", no_wrap=True)
-    table.add_column("sq", justify="right")
-    for name in results:
-        table.add_column(name[:6], justify="right", no_wrap=True)
-    for k, issue in enumerate(sc.issues):
-        table.add_row(issue.id, fmt(issue.status_quo),
-                      *[fmt(r.issues[k].forecast) + ("*" if r.issues[k].cycle else "") for r in results.values()])
-    console.print(table)
+    # As many engines per table as the terminal holds, so no column is squeezed out or cut.
+    first = max(len("issue"), *(len(i.id) for i in sc.issues)) + 1 + _ENGINE_COLUMN
+    per_table = max(1, (console.width - first) // _ENGINE_COLUMN)
+    names = list(results)
+    for start in range(0, len(names), per_table):
+        group = names[start : start + per_table]
+        table = Table(title=title if start == 0 else None, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 1),
+                      collapse_padding=True, pad_edge=False)
+        table.add_column("issue", no_wrap=True)
+        table.add_column("sq", justify="right", no_wrap=True)
+        for name in group:
+            table.add_column(name[:6], justify="right", no_wrap=True)
+        for k, issue in enumerate(sc.issues):
+            table.add_row(issue.id, fmt(issue.status_quo),
+                          *[fmt(results[n].issues[k].forecast) + ("*" if results[n].issues[k].cycle else "")
+                            for n in group])
+        console.print(table)
     console.print("sq = status quo; engine names cut to 6 letters (stratagem engines lists them)", style="dim",
                   highlight=False)
     if any(i.cycle for r in results.values() for i in r.issues):
