@@ -103,3 +103,15 @@ def test_the_web_app_marks_the_recommended_forecaster_and_defaults_to_it(tmp_pat
     assert f'value="{RECOMMENDED}"> {RECOMMENDED} (recommended)' in page
     assert page.count("(recommended)") == 1
     assert f"{RECOMMENDED} for an ensemble" in page
+
+
+def test_the_report_shows_each_engine_and_labels_the_pooled_chart_a_mixture() -> None:
+    from stratagem.report.build import build_report
+    from stratagem.report.html import render_report
+
+    html = render_report(build_report(load_builtin("ec-emissions-1994"), draws=40, seed=1, workers=1,
+                                      ensemble_engines=("compromise", "median")))
+    section = html[html.index('<section id="ensemble">'):]
+    section = section[:section.index("</section>")]
+    assert "<h3>compromise</h3>" in section and "<h3>median</h3>" in section
+    assert "Pooled mixture of 2 engines" in section

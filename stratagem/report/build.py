@@ -123,8 +123,10 @@ def forecast_figures(scenario: Scenario, runs: Mapping[str, ForecastResult]) -> 
 def ensemble_figures(result: EnsembleResult) -> dict[str, charts.Figure]:
     sc = result.scenario
     figures = {
-        "intervals": charts.ensemble_intervals(sc, result.issues, f"Forecast distribution ({result.draws} draws; "
-                                               f"engines: {', '.join(result.engines)})"),
+        "intervals": charts.ensemble_intervals(
+            sc, result.issues, (f"Pooled mixture of {len(result.engines)} engines' draws" if len(result.engines) > 1
+                                else "Forecast distribution")
+            + f" ({result.draws} draws; engines: {', '.join(result.engines)})"),
         "bands": charts.band_probabilities(sc, result.issues),
     }
     for k, issue in enumerate(sc.issues):
