@@ -240,6 +240,23 @@ class EngineSpec:
             events: Sequence[Any] = (), scale: FloatArray | None = None, **params: Any) -> Trajectory:
         """One run; ``events`` are (round, change) pairs (stratagem.engines.rounds.Event) and
         ``scale`` (m, 2) the issues' scales, which engines that need 0-100 are mapped onto."""
+        out = self._compute(X[None], S[None], C[None], Q, mask, rounds, rng, events, scale, params, True)
+        assert isinstance(out, Trajectory)
+        return out
+
+    def batch(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+              rounds: int | None = None, rng: np.random.Generator | None = None,
+              events: Sequence[Any] = (), scale: FloatArray | None = None, **params: Any) -> FloatArray:
+        """Forecasts (B, m) for draws X, S (B, n, m), C (B, n) sharing Q and mask: what B runs'
+        ``final_forecast`` would be, in vectorised calls where the engine allows."""
+        out = self._compute(X, S, C, Q, mask, rounds, rng, events, scale, params, False)
+        assert not isinstance(out, Trajectory)
+        return out
+
+    def _compute(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                 rounds: int | None, rng: np.random.Generator | None, events: Sequence[Any],
+                 scale: FloatArray | None, params: Mapping[str, Any], record: bool) -> Trajectory | FloatArray:
+        """B draws; game 0's Trajectory when ``record`` (a single run), else the (B, m) forecasts."""
         from stratagem.engines import rounds as loop
 
         opts = self.settings(params)
@@ -248,35 +265,19 @@ class EngineSpec:
         mask = np.asarray(mask, dtype=bool)
         to = _Rescale.of(scale) if self.percent_scale else None
         if to is not None:
-            return to.trajectory(self.run(to.on(X), S, C, to.on(Q), mask, rounds=rounds, rng=rng,
-                                          events=to.events(events), **params))
+            out = self._compute(to.on(X), S, C, to.on(Q), mask, rounds, rng, to.events(events), None, params, record)
+            return to.trajectory(out) if isinstance(out, Trajectory) else to.off(out)
         if self.model is None:
             X, S, C, mask = loop.apply_events(X, S, C, mask, events)
             assert self.forecast is not None
-            return static_trajectory(X, S, C, mask, self.forecast(X, S, C, Q, mask, opts))
-        out = loop.run_rounds(self.model, opts, X[None], S[None], C[None], Q, mask, rounds=rounds, rng=rng,
-                              events=events, record=True)
-        assert out.trajectory is not None
-        return out.trajectory
-
-    def batch(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-              rounds: int | None = None, rng: np.random.Generator | None = None,
-              events: Sequence[Any] = (), scale: FloatArray | None = None, **params: Any) -> FloatArray:
-        """Forecasts (B, m) for draws X, S (B, n, m), C (B, n) sharing Q and mask: what B runs'
-        ``final_forecast`` would be, in vectorised calls where the engine allows."""
-        from stratagem.engines import rounds as loop
-
-        opts = self.settings(params)
-        mask = np.asarray(mask, dtype=bool)
-        to = _Rescale.of(scale) if self.percent_scale else None
-        if to is not None:
-            return to.off(self.batch(to.on(X), S, C, to.on(Q), mask, rounds=rounds, rng=rng,
-                                     events=to.events(events), **params))
-        if self.model is None:
-            X, S, C, mask = loop.apply_events(X, S, C, mask, events)
-            assert self.forecast is not None
-            return np.asarray(self.forecast(X, S, C, Q, np.broadcast_to(mask, X.shape), opts), dtype=float)
-        return loop.run_batch(self.model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events)
+            f = np.asarray(self.forecast(X, S, C, Q, np.broadcast_to(mask, X.shape), opts), dtype=float)
+            return static_trajectory(X[0], S[0], C[0], mask, f[0]) if record else f
+        if not record:
+            return loop.run_batch(self.model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events)
+        traj = loop.run_rounds(self.model, opts, X, S, C, Q, mask, rounds=rounds, rng=rng, events=events,
+                               record=True).trajectory
+        assert traj is not None
+        return traj
 
 
 @dataclass(frozen=True)

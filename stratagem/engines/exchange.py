@@ -41,6 +41,7 @@ import numpy as np
 
 from stratagem.engines.base import (
     BoolArray,
+    EngineSpec,
     FloatArray,
     Move,
     Trajectory,
@@ -48,7 +49,7 @@ from stratagem.engines.base import (
     weighted_mean,
     weights,
 )
-from stratagem.engines.rounds import RoundModel, run_model
+from stratagem.engines.rounds import RoundModel
 from stratagem.model.errors import EngineError
 
 GAIN_TOLERANCE = 1e-9
@@ -272,4 +273,5 @@ class ExchangeModel(RoundModel):
 def run_exchange(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
                  rounds: int | None = None, **options: Any) -> Trajectory:
     """The exchange model's trajectory in the shared loop; ``rounds`` fixes the number of rounds."""
-    return run_model(ExchangeModel(), ExchangeOptions, X, S, C, Q, mask, rounds=rounds, rng=None, **options)
+    return EngineSpec("exchange", "", ExchangeOptions, model=ExchangeModel()).run(X, S, C, Q, mask, rounds=rounds,
+                                                                                  **options)

@@ -65,12 +65,13 @@ from numpy.typing import NDArray
 
 from stratagem.engines.base import (
     BoolArray,
+    EngineSpec,
     FloatArray,
     Move,
     Trajectory,
     option,
 )
-from stratagem.engines.rounds import RoundModel, run_model
+from stratagem.engines.rounds import RoundModel
 from stratagem.model.errors import EngineError
 
 IntArray = NDArray[np.intp]
@@ -991,7 +992,8 @@ def run_ktab(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: B
              affinity: FloatArray | None = None, **options: Any) -> Trajectory:
     """KTAB's SMP on all issues jointly (see the module docstring) in the shared loop;
     ``options`` are :class:`KtabOptions` fields (an unknown one raises)."""
-    return run_model(KtabModel(affinity), KtabOptions, X, S, C, Q, mask, rounds=rounds, rng=rng, **options)
+    return EngineSpec("ktab", "", KtabOptions, model=KtabModel(affinity)).run(X, S, C, Q, mask, rounds=rounds,
+                                                                              rng=rng, **options)
 
 
 def _explain(

@@ -35,12 +35,10 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    parameters_of,
     weighted_mean,
     weighted_median,
     weights,
 )
-from stratagem.model.errors import EngineError
 
 CYCLE_WINDOW = 16  # states kept for cycle detection: memory per draw does not grow with rounds
 
@@ -337,32 +335,9 @@ def run_batch(model: RoundModel, opts: Any, X: FloatArray, S: FloatArray, C: Flo
     ])
 
 
-def apply_events(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
-                 events: Sequence[Event]) -> tuple[FloatArray, FloatArray, FloatArray, BoolArray]:
-    """Every event applied to the inputs, in round order: for engines without rounds the state
-    at any round is the input. Arrays may have a leading draw axis."""
-    lead = X.ndim == 2
-    if lead:
-        X, S, C = X[None], S[None], C[None]
+def apply_events(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, events: Sequence[Event]) -> Inputs:
+    """Every event applied to the inputs (B draws), in round order: for engines without rounds
+    the state at any round is the input."""
     for _, change in sorted(events, key=lambda e: int(e[0])):
         X, S, C, mask = change(X, S, C, mask)
-    return (X[0], S[0], C[0], mask) if lead else (X, S, C, mask)
-
-
-def run_model(model: RoundModel, options: type[Any], X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray,
-              mask: BoolArray, *, rounds: int | None, rng: np.random.Generator | None,
-              events: Sequence[Event] = (), **params: Any) -> Trajectory:
-    """One run of ``model`` with ``params`` as fields of ``options`` (an unknown one is an EngineError)."""
-    try:
-        opts = options(**params)
-    except TypeError as exc:
-        raise EngineError(f"{exc}") from None
-    for p in parameters_of(options):
-        p.check(getattr(opts, p.name))
-    if rounds is not None and rounds < 0:
-        raise EngineError(f"rounds must be >= 0, got {rounds}")
-    mask = np.asarray(mask, dtype=bool)
-    out = run_rounds(model, opts, np.asarray(X, dtype=float)[None], np.asarray(S, dtype=float)[None],
-                     np.asarray(C, dtype=float)[None], Q, mask, rounds=rounds, rng=rng, events=events, record=True)
-    assert out.trajectory is not None
-    return out.trajectory
+    return X, S, C, mask
