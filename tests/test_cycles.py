@@ -124,3 +124,27 @@ def test_the_summary_is_the_last_forecast_where_nothing_cycles() -> None:
     hist = np.array([[1.0, 5.0], [2.0, 6.0], [3.0, 7.0]])
     value, lo, hi = cycle_summary(hist, [None, (0, 2)])
     assert value.tolist() == [3.0, 5.5] and lo.tolist() == [3.0, 5.0] and hi.tolist() == [3.0, 6.0]
+
+
+def test_the_report_and_the_web_show_the_cycle(run_cli: Any, cycling_csv: Path, tmp_path: Path, client: Any) -> None:
+    out = tmp_path / "r.html"
+    result = run_cli("report", str(cycling_csv), "-o", str(out), "-n", "20", "-e", "compromise", "--no-shocks")
+    assert result.code == 0, result.err
+    html = " ".join(out.read_text().split())
+    assert "flip cycles with period 2 from round 1: forecast* = mean of the per-round forecasts over the cycle, " \
+           "range 19.0-79.0" in html
+    import yaml
+
+    from tests.webclient import token
+
+    sc = load_scenario(cycling_csv).model_dump(mode="json")
+    up = client.post("/api/documents", files={"file": ("flip.yaml", yaml.safe_dump(sc).encode(), "application/yaml")},
+                     headers={"X-CSRF-Token": token(client)})
+    assert up.status_code == 201, up.text
+    sid = up.json()["id"]
+    web = client.post(f"/api/scenarios/{sid}/forecast", json={"engines": ["bdm"]},
+                      headers={"X-CSRF-Token": token(client)})
+    assert web.status_code == 200, web.text
+    issue = web.json()["forecasts"]["bdm"]["issues"][0]
+    assert issue["cycle"]["period"] == 2 and (issue["cycle"]["low"], issue["cycle"]["high"]) == (19.0, 79.0)
+    assert issue["forecast"] == 49.0
