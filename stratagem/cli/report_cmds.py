@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stratagem.cli.app import DRAWS, SEED, WORKERS, err_console
+from stratagem.cli.app import DRAWS, SEED, WORKERS, err_console, printable
 from stratagem.cli.app import cli as cli_group
 from stratagem.cli.scenario_ref import load_scenario
 from stratagem.model.errors import StratagemError
@@ -69,7 +69,7 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
     problems = data.evidence_problems
     checked = f", {data.evidence_checked} checked" if data.evidence_checked else ""
     mismatched = f", {len(problems)} do not match their documents" if problems else ""
-    click.echo(f"wrote {target} ({size / 1e6:.1f} MB; {len(data.figures)} charts, "
+    click.echo(f"wrote {printable(str(target))} ({size / 1e6:.1f} MB; {len(data.figures)} charts, "
                f"{data.evidence_found}/{len(data.evidence)} evidence records quoted{checked}{mismatched})")
     for ev in problems:
         err_console.print(f"citation does not match: {ev.problem}", highlight=False, markup=False, soft_wrap=True)
@@ -77,7 +77,7 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
         from stratagem.report.png import write_pngs
 
         paths = write_pngs(data, png_dir)
-        click.echo(f"wrote {len(paths)} PNG charts to {png_dir}")
+        click.echo(f"wrote {len(paths)} PNG charts to {printable(str(png_dir))}")
 
 
 @cli_group.command("serve")
