@@ -87,16 +87,23 @@ def report_cmd(scenario: str | None, output: Path | None, draws: int, seed: int,
               show_default=True, help="Workspace for documents and scenario versions (created if missing).")
 @click.option("--documents", multiple=True, type=click.Path(path_type=Path),
               help="Directory with the documents built-in scenarios cite.")
-def serve_cmd(host: str, port: int, workspace: Path, documents: tuple[Path, ...]) -> None:
+@click.option("--allow-remote", is_flag=True, help="Allow a --host other machines can reach (needs --token).")
+@click.option("--token", envvar="STRATAGEM_TOKEN", default=None, show_envvar=True,
+              help="Access token every request must carry (open a page once with ?token=TOKEN).")
+@click.option("--allowed-host", "allowed_host", multiple=True,
+              help="Another name clients use for this server in the Host header (repeatable).")
+def serve_cmd(host: str, port: int, workspace: Path, documents: tuple[Path, ...], allow_remote: bool,
+              token: str | None, allowed_host: tuple[str, ...]) -> None:
     """Run the local web app (browse, edit, forecast, documents) until Ctrl-C."""
-    from stratagem.web.server import is_loopback, serve
+    from stratagem.web.server import check_bind, is_loopback, serve
 
+    check_bind(host, allow_remote=allow_remote, token=token)
     if not is_loopback(host):
         err_console.print(
             f"warning: binding to {host} exposes the app (and your workspace) to other machines; "
-            "it has no user accounts. Use 127.0.0.1 unless you know the network.", style="bold yellow",
-            highlight=False,
+            "it has no user accounts, only the access token.", style="bold yellow", highlight=False,
         )
     click.echo(f"stratagem web app on http://{host if ':' not in host else f'[{host}]'}:{port}/ "
                f"(workspace {workspace}); Ctrl-C stops")
-    serve(host=host, port=port, workspace=workspace, documents=[str(d) for d in documents])
+    serve(host=host, port=port, workspace=workspace, documents=[str(d) for d in documents],
+          allow_remote=allow_remote, token=token, extra_hosts=allowed_host)

@@ -8,10 +8,11 @@ in a fixed order, so a report is byte-identical for the same inputs and seed.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -21,6 +22,38 @@ from stratagem.analysis.forecast import ForecastResult
 from stratagem.model.schema import Issue, Scenario
 
 Figure = dict[str, Any]
+F = TypeVar("F", bound=Callable[..., Figure])
+
+# Plotly draws labels, hover texts and titles as a small HTML subset (<a href>, <b>, <br>...), so a
+# name such as "<a href=x>y</a>" would become a live link. Every string of a figure is escaped
+# (& < >, which Plotly shows as the characters themselves); the markup the charts use on purpose
+# is written with NUL-delimited placeholders that only this module emits, restored after escaping.
+_MARKUP = {"\x00br\x00": "<br>", "\x00extra\x00": "<extra>", "\x00/extra\x00": "</extra>"}
+
+
+def as_text(value: Any) -> Any:
+    """A copy of a figure (or part) whose strings show as text in Plotly: no markup from the data."""
+    if isinstance(value, str):
+        out = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if "\x00" in out:
+            for placeholder, tag in _MARKUP.items():
+                out = out.replace(placeholder, tag)
+            out = out.replace("\x00", "")
+        return out
+    if isinstance(value, dict):
+        return {k: as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_text(v) for v in value]
+    return value
+
+
+def _text_only(build: F) -> F:
+    """Decorator: the figure a chart function returns, passed through :func:`as_text`."""
+    @functools.wraps(build)
+    def wrapped(*args: Any, **kwargs: Any) -> Figure:
+        figure: Figure = as_text(build(*args, **kwargs))
+        return figure
+    return cast(F, wrapped)
 
 # Colour per engine, stable across charts (Okabe-Ito palette: distinguishable by most readers).
 ENGINE_COLOURS = {
@@ -81,6 +114,7 @@ def _vline(x: float, colour: str, dash: str = "solid") -> dict[str, Any]:
     }
 
 
+@_text_only
 def actor_map(scenario: Scenario, issue: Issue, forecasts: Mapping[str, float] | None = None) -> Figure:
     """Where every actor stands on one issue: x = position (with its range), one row per actor,
     bubble size = capability, colour = salience; the status quo and each engine's forecast as lines."""
@@ -100,12 +134,12 @@ def actor_map(scenario: Scenario, issue: Issue, forecasts: Mapping[str, float] |
         err_minus.append(_r(s.position - lo))
         err_plus.append(_r(hi - s.position))
         text.append(
-            f"{names[s.actor]}<br>position {s.position:g} (range {lo:g}-{hi:g})<br>salience {s.salience:g}"
-            f"<br>capability {caps[s.actor]:g}<br>{issue.label_for(s.position)}"
+            f"{names[s.actor]}\x00br\x00position {s.position:g} (range {lo:g}-{hi:g})\x00br\x00salience {s.salience:g}"
+            f"\x00br\x00capability {caps[s.actor]:g}\x00br\x00{issue.label_for(s.position)}"
         )
     data: list[dict[str, Any]] = [{
         "type": "scatter", "mode": "markers", "name": "actors", "x": xs, "y": ys,
-        "text": text, "hovertemplate": "%{text}<extra></extra>",
+        "text": text, "hovertemplate": "%{text}\x00extra\x00\x00/extra\x00",
         "error_x": {"type": "data", "symmetric": False, "array": err_plus, "arrayminus": err_minus,
                     "color": "#999999", "thickness": 1, "width": 3},
         "marker": {"size": sizes, "sizemode": "diameter", "color": colours, "cmin": 0, "cmax": 100,
@@ -136,6 +170,7 @@ def actor_map(scenario: Scenario, issue: Issue, forecasts: Mapping[str, float] |
     }
 
 
+@_text_only
 def trajectories(issue_index: int, runs: Mapping[str, ForecastResult]) -> Figure:
     """Each engine's forecast round by round on one issue, and every actor's path for the
     iterative engines (one engine shown at a time; the buttons switch)."""
@@ -156,7 +191,7 @@ def trajectories(issue_index: int, runs: Mapping[str, ForecastResult]) -> Figure
                     "type": "scatter", "mode": "lines", "name": actor_names.get(actor, actor),
                     "x": rounds, "y": [_r(v) for v in traj.positions[:, a, issue_index]],
                     "line": {"width": 1, "color": "#bbbbbb"}, "legendgroup": engine, "showlegend": False,
-                    "hovertemplate": f"{actor_names.get(actor, actor)}: %{{y:.1f}} (round %{{x}})<extra>{engine}</extra>",
+                    "hovertemplate": f"{actor_names.get(actor, actor)}: %{{y:.1f}} (round %{{x}})\x00extra\x00{engine}\x00/extra\x00",
                 })
         idx.append(len(data))
         ys = [_r(v) for v in traj.forecast[:, issue_index]]
@@ -165,7 +200,7 @@ def trajectories(issue_index: int, runs: Mapping[str, ForecastResult]) -> Figure
             "name": f"{engine} forecast", "x": rounds if traj.rounds > 0 else [0], "y": ys,
             "line": {"width": 3, "color": engine_colour(engine)}, "marker": {"size": 9},
             "legendgroup": engine,
-            "hovertemplate": f"{engine} forecast: %{{y:.1f}} (round %{{x}})<extra></extra>",
+            "hovertemplate": f"{engine} forecast: %{{y:.1f}} (round %{{x}})\x00extra\x00\x00/extra\x00",
         })
         groups.append((engine, idx))
     n = len(data)
@@ -198,6 +233,7 @@ def trajectories(issue_index: int, runs: Mapping[str, ForecastResult]) -> Figure
     return {"data": data, "layout": layout}
 
 
+@_text_only
 def engine_comparison(scenario: Scenario, runs: Mapping[str, ForecastResult]) -> Figure:
     """Every engine's final forecast per issue, with the status quo, on one chart."""
     names = [i.name for i in scenario.issues]
@@ -211,7 +247,7 @@ def engine_comparison(scenario: Scenario, runs: Mapping[str, ForecastResult]) ->
         data.append({"type": "scatter", "mode": "markers", "name": engine,
                      "x": [_r(i.forecast) for i in run.issues], "y": names,
                      "marker": {"size": 12, "color": engine_colour(engine), "opacity": 0.9},
-                     "hovertemplate": f"{engine}: %{{x:.1f}}<extra>%{{y}}</extra>"})
+                     "hovertemplate": f"{engine}: %{{x:.1f}}\x00extra\x00%{{y}}\x00/extra\x00"})
     return {"data": data, "layout": _layout(
         "Forecast by engine", xaxis={"title": {"text": "forecast (0-100)"}, "range": [-2, 102],
                                      "gridcolor": "#eeeeee", "zeroline": False},
@@ -220,6 +256,7 @@ def engine_comparison(scenario: Scenario, runs: Mapping[str, ForecastResult]) ->
         height=max(240, 60 * len(names) + 100), legend={"orientation": "h", "y": -0.25, "yanchor": "top"})}
 
 
+@_text_only
 def ensemble_intervals(scenario: Scenario, summaries: Sequence[IssueSummary], title: str) -> Figure:
     """Median with 50/80/90% intervals per issue (thicker = narrower)."""
     names = [s.name for s in summaries]
@@ -240,7 +277,7 @@ def ensemble_intervals(scenario: Scenario, summaries: Sequence[IssueSummary], ti
         "text": [f"median {s.median:.1f}; 50% {s.quantiles['p25']:.1f}-{s.quantiles['p75']:.1f}; "
                  f"80% {s.quantiles['p10']:.1f}-{s.quantiles['p90']:.1f}; "
                  f"90% {s.quantiles['p05']:.1f}-{s.quantiles['p95']:.1f}" for s in summaries],
-        "hovertemplate": "%{y}<br>%{text}<extra></extra>",
+        "hovertemplate": "%{y}\x00br\x00%{text}\x00extra\x00\x00/extra\x00",
     })
     sq = [(s.status_quo, s.name) for s in summaries if s.status_quo is not None]
     if sq:
@@ -255,6 +292,7 @@ def ensemble_intervals(scenario: Scenario, summaries: Sequence[IssueSummary], ti
         height=max(240, 60 * len(names) + 100), legend={"orientation": "h", "y": -0.25, "yanchor": "top"})}
 
 
+@_text_only
 def band_probabilities(scenario: Scenario, summaries: Sequence[IssueSummary]) -> Figure:
     """Probability of landing in each band between consecutive anchors, per issue (stacked)."""
     names = [s.name for s in summaries]
@@ -271,11 +309,11 @@ def band_probabilities(scenario: Scenario, summaries: Sequence[IssueSummary]) ->
             words = issue.label_for((lo_hi[0] + lo_hi[1]) / 2) if lo_hi else ""
             xs.append(_r(100 * p, 2))
             labels.append(label)
-            texts.append(f"{label}: {100 * p:.0f}%" + (f"<br>{words}" if words else ""))
+            texts.append(f"{label}: {100 * p:.0f}%" + (f"\x00br\x00{words}" if words else ""))
         data.append({
             "type": "bar", "orientation": "h", "name": f"band {b + 1}", "x": xs, "y": names,
             "text": [f"{x:.0f}%" if x and x >= 6 else "" for x in xs], "textposition": "inside",
-            "hovertext": texts, "hovertemplate": "%{hovertext}<extra>%{y}</extra>",
+            "hovertext": texts, "hovertemplate": "%{hovertext}\x00extra\x00%{y}\x00/extra\x00",
             "marker": {"color": palette[min(b, len(palette) - 1)], "line": {"color": "#333333", "width": 0.5}},
             "showlegend": False, "insidetextanchor": "middle",
             "textfont": {"color": "#000000" if b < 2 else "#ffffff"},
@@ -288,6 +326,7 @@ def band_probabilities(scenario: Scenario, summaries: Sequence[IssueSummary]) ->
         height=max(220, 55 * len(names) + 90))}
 
 
+@_text_only
 def ensemble_histogram(ensemble: EnsembleResult, issue_index: int, bins: int = 50) -> Figure:
     """The distribution of forecasts on one issue, stacked by engine (pre-binned, so compact)."""
     issue = ensemble.scenario.issues[issue_index]
@@ -299,7 +338,7 @@ def ensemble_histogram(ensemble: EnsembleResult, issue_index: int, bins: int = 5
         counts, _ = np.histogram(np.clip(values[:, issue_index], issue.scale_min, issue.scale_max), bins=edges)
         data.append({"type": "bar", "name": engine, "x": centres, "y": [_r(100 * c / total, 3) for c in counts],
                      "marker": {"color": engine_colour(engine)}, "width": _r(float(edges[1] - edges[0]) * 0.95),
-                     "hovertemplate": f"{engine}: %{{y:.1f}}% near %{{x:.0f}}<extra></extra>"})
+                     "hovertemplate": f"{engine}: %{{y:.1f}}% near %{{x:.0f}}\x00extra\x00\x00/extra\x00"})
     summary = ensemble.issues[issue_index]
     shapes = [_vline(summary.median, "#08306b")]
     if issue.status_quo is not None:
@@ -311,6 +350,7 @@ def ensemble_histogram(ensemble: EnsembleResult, issue_index: int, bins: int = 5
         shapes=shapes, height=320, bargap=0, legend={"orientation": "h", "y": -0.25, "yanchor": "top"})}
 
 
+@_text_only
 def pivotal_actors(scenario: Scenario, sensitivities: Sequence[Sensitivity], engine: str, top: int = 15) -> Figure:
     """The largest forecast effects of a one-point change of one actor's input."""
     names = {a.id: a.name for a in scenario.actors}
@@ -325,7 +365,7 @@ def pivotal_actors(scenario: Scenario, sensitivities: Sequence[Sensitivity], eng
         scale = 10.0 if field != "capability" else 1.0
         data.append({"type": "bar", "orientation": "h", "name": label, "y": labels,
                      "x": [_r(getattr(s, field) * scale) for s in ranked], "marker": {"color": colour},
-                     "hovertemplate": "%{y}: %{x:+.2f} forecast points<extra>" + label + "</extra>"})
+                     "hovertemplate": "%{y}: %{x:+.2f} forecast points\x00extra\x00" + label + "\x00/extra\x00"})
     return {"data": data, "layout": _layout(
         f"Pivotal actors ({engine}): forecast change when one input moves",
         barmode="group", xaxis={"title": {"text": "change of the issue's forecast"}, "zeroline": True,
@@ -335,6 +375,7 @@ def pivotal_actors(scenario: Scenario, sensitivities: Sequence[Sensitivity], eng
         height=max(280, 34 * len(labels) + 120), legend={"orientation": "h", "y": -0.12, "yanchor": "top"})}
 
 
+@_text_only
 def shock_comparison(scenario: Scenario, baseline: Sequence[IssueSummary],
                      shocked: Mapping[str, Sequence[IssueSummary]], shock_names: Mapping[str, str]) -> Figure:
     """Baseline median (with its 80% interval) against the median under each shock, per issue."""
@@ -346,7 +387,7 @@ def shock_comparison(scenario: Scenario, baseline: Sequence[IssueSummary],
                     "array": [_r(s.quantiles["p90"] - s.median) for s in baseline],
                     "arrayminus": [_r(s.median - s.quantiles["p10"]) for s in baseline],
                     "color": "#999999", "thickness": 1.5},
-        "hovertemplate": "baseline: %{x:.1f}<extra>%{y}</extra>",
+        "hovertemplate": "baseline: %{x:.1f}\x00extra\x00%{y}\x00/extra\x00",
     }]
     palette = ["#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
     for n, (shock_id, summaries) in enumerate(shocked.items()):
@@ -355,7 +396,7 @@ def shock_comparison(scenario: Scenario, baseline: Sequence[IssueSummary],
             "x": [_r(s.median) for s in summaries],
             "marker": {"size": 11, "color": palette[n % len(palette)], "symbol": "diamond"},
             "text": [f"{a.median - b.median:+.1f} vs baseline" for a, b in zip(summaries, baseline, strict=True)],
-            "hovertemplate": "%{x:.1f} (%{text})<extra>" + shock_id + "</extra>",
+            "hovertemplate": "%{x:.1f} (%{text})\x00extra\x00" + shock_id + "\x00/extra\x00",
         })
     return {"data": data, "layout": _layout(
         "Shocks: median forecast against the baseline (bars: baseline 80% interval)",

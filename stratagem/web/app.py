@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -40,7 +41,7 @@ from stratagem.report.evidence import resolve_evidence
 from stratagem.report.html import BOOT_JS, install_filters, plotly_js, stylesheet
 from stratagem.store import DEFAULT_WORKSPACE
 from stratagem.store.workspace import Workspace
-from stratagem.web import editing, roundtrip, state, tasks
+from stratagem.web import apidocs, editing, roundtrip, state, tasks
 from stratagem.web.runs import MAX_DRAWS, JobManager, RunRequest, check_request, clean
 from stratagem.web.security import CSRF_FIELD, SecurityMiddleware, csrf_token, require_csrf
 from stratagem.web.workers import DEFAULT_MEMORY_BYTES, Busy, JobFailed, Lane, WorkerPool
@@ -55,6 +56,14 @@ DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}$")
 IdParam = Annotated[str, PathParam(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 DocIdParam = Annotated[str, PathParam(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")]
 JobIdParam = Annotated[str, PathParam(min_length=1, max_length=64, pattern=r"^[0-9]+-[0-9a-f]+$")]
+
+
+class FiniteJSONResponse(JSONResponse):
+    """JSON with finite numbers only: an infinite or undefined value (say a forecast that overflowed on
+    capabilities near 1e308) is sent as null, never as the invalid JSON tokens Infinity or NaN."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(clean(content), ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
 
 
 class ErrorOut(BaseModel):
@@ -180,8 +189,10 @@ class Limits:
 
 def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str] | None = None,
                allowed_hosts: list[str] | None = None, job_workers: int = 2, max_draws: int = MAX_DRAWS,
-               time_limits: Limits = Limits(), worker_memory: int | None = DEFAULT_MEMORY_BYTES) -> FastAPI:
-    """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check.
+               time_limits: Limits = Limits(), worker_memory: int | None = DEFAULT_MEMORY_BYTES,
+               access_token: str | None = None) -> FastAPI:
+    """The app bound to one workspace file (created if missing). ``allowed_hosts=None`` skips the Host check
+    (a malformed Host is refused all the same); with ``access_token`` every request must carry it.
 
     Engines, ensembles and upload parsing run in ``job_workers`` worker processes (each limited to
     ``worker_memory`` bytes and its kind's time limit), so the server answers while they work."""
@@ -210,11 +221,13 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
         yield
         jobs.shutdown()
 
-    app = FastAPI(title="stratagem", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="stratagem", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  default_response_class=FiniteJSONResponse,
                   description="Forecast multi-party negotiations: scenarios, stances, forecasts, ensembles, "
                               "shocks, documents and evidence. State-changing requests need the X-CSRF-Token "
                               "header equal to the stratagem_csrf cookie.")
-    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts)
+    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY_BYTES, allowed_hosts=allowed_hosts,
+                       access_token=access_token)
     app.state.jobs = jobs
     app.state.pool = pool
 
@@ -291,6 +304,11 @@ def create_app(workspace: str | Path = DEFAULT_WORKSPACE, *, documents: list[str
     @app.get("/static/style.css", include_in_schema=False)
     def _css() -> Response:
         return Response(stylesheet(), media_type="text/css")
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        """The API's documentation, made from /openapi.json on the server (no CDN, works offline)."""
+        return page(request, "api_docs.html", **apidocs.docs_context(app.openapi()))
 
     # -- pages -------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)

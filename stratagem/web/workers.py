@@ -24,10 +24,11 @@ import contextlib
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -114,12 +115,42 @@ def _worker_main(conn: Connection, memory_limit: int | None) -> None:
                 conn.send(("error", task_id, "the result was too large to send back", 503))
 
 
+@contextlib.contextmanager
+def _without_main_script() -> Iterator[None]:
+    """Start processes without the main script: a script that builds the app at top level (no
+    ``if __name__ == "__main__"`` guard) would otherwise run again inside every worker. Tasks are
+    functions of the library, pickled by reference, so workers never need ``__main__``."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None:
+        yield
+        return
+    with _MAIN_LOCK:
+        del main.__file__
+        try:
+            yield
+        finally:
+            main.__file__ = path
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+def _start_fork_server(ctx: Any) -> None:
+    from multiprocessing import forkserver
+
+    ctx.set_forkserver_preload(PRELOAD)
+    with _without_main_script():
+        forkserver.ensure_running()
+
+
 class _Worker:
     def __init__(self, ctx: Any, memory_limit: int | None) -> None:
         self.conn, child = ctx.Pipe(duplex=True)
         self.process = ctx.Process(target=_worker_main, args=(child, memory_limit), daemon=True,
                                    name="stratagem-worker")
-        self.process.start()
+        with _without_main_script():
+            self.process.start()
         child.close()
         self.task: Task | None = None
 
@@ -159,7 +190,7 @@ class WorkerPool:
             task = Task(next(self._ids), lane, fn, args, time_limit, on_progress)
             self._queues[lane].append(task)
             if self._thread is None:
-                self._ctx.set_forkserver_preload(PRELOAD)
+                _start_fork_server(self._ctx)
                 self._thread = threading.Thread(target=self._run, name="stratagem-pool", daemon=True)
                 self._thread.start()
         self._wake()
