@@ -946,6 +946,9 @@ class KtabModel(RoundModel):
     def limit(self, opts: KtabOptions) -> int:
         return _STOP_MAX_TURNS
 
+    def repeats(self, opts: KtabOptions) -> bool:
+        return opts.state_transitions == "Deterministic"  # a drawn bargain may leave a state it revisited
+
     def repeat_stops(self, opts: KtabOptions) -> int:
         """Corrected mode stops at a cycle; compat mode runs on as KTAB does (its own rule handles a
         state that stands still)."""

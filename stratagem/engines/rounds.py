@@ -92,6 +92,10 @@ class RoundModel(ABC):
         """The round limit of the stopping rule."""
         return int(getattr(opts, "max_rounds", 100))
 
+    def repeats(self, opts: Any) -> bool:
+        """Does a repeated state mean the run repeats from there (False for drawn transitions)?"""
+        return True
+
     def repeat_stops(self, opts: Any) -> int:
         """Under the stopping rule, a repeat with at least this period stops a game (0: never)."""
         return 1
@@ -190,7 +194,7 @@ def run_rounds(
     B, n, m = cur[0].shape
     limit = rounds if rounds is not None else model.limit(opts)
     model.admit(n, m, limit)
-    stop_period = model.repeat_stops(opts) if rounds is None else 0
+    stop_period, repeats = model.repeat_stops(opts) if rounds is None else 0, model.repeats(opts)
     todo = sorted(((int(r), change) for r, change in events if 1 <= int(r) < limit), key=lambda e: e[0])
     book = _Book([model.forecast(state)], np.full((B, m), -1), np.zeros((B, m), dtype=np.int64),
                  np.zeros((B, m), dtype=bool), np.full((B, m), "", dtype=object), np.zeros((B, m), dtype=np.int64))
@@ -260,7 +264,7 @@ def run_rounds(
         if record:
             moves.extend(model.moves(state))
         # the most recent earlier comparable state equal to this one, per game
-        tol, live = model.tolerance(state), np.flatnonzero((~idle).any(axis=1))  # only games that moved
+        tol, live = model.tolerance(state), np.flatnonzero((~idle).any(axis=1) & repeats)  # games that moved
         found, sub = np.full((B, m), -1), np.full((live.size, m), -1)
         for s, past in reversed(window):
             same = _same(cur[0][live], past[live], cur[3], tol[live], model.joint)
