@@ -235,3 +235,26 @@ def test_ctrl_c_in_an_ensemble_prints_the_partial_summary_and_exits_130(run_cli,
     assert result.code == 130
     assert "500 draws" in result.out and "INTERRUPTED: partial summary" in result.out
     assert [line for line in result.err.splitlines() if line.strip()] == ["error: interrupted"]
+
+
+@pytest.mark.parametrize("command", ["whatif", "report"])
+def test_ctrl_c_in_whatif_or_report_stops_and_writes_nothing(run_cli, scenario: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                            monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    from stratagem.analysis import ensemble
+
+    real = ensemble.run_chunk
+
+    def interrupted_after_the_first(task):  # type: ignore[no-untyped-def]
+        if task.chunk_index >= 1:
+            raise KeyboardInterrupt
+        return real(task)
+
+    monkeypatch.setattr(ensemble, "run_chunk", interrupted_after_the_first)
+    (tmp_path / "shock.yaml").write_text("id: s\nname: S\nchanges:\n  - {action: set_position, actor: a, issue: i, "
+                                         "value: 50}\n")
+    extra = ["--shock", "shock.yaml"] + (["-o", "r.html", "--quiet", "-e", "compromise"] if command == "report"
+                                         else ["-e", "compromise"])
+    result = run_cli(command, scenario, "-n", "2000", "--workers", "1", *extra)
+    assert result.code == 130, result.err
+    assert [line for line in result.err.splitlines() if line.strip()] == ["error: interrupted"]
+    assert not (tmp_path / "r.html").exists() and _temporaries(tmp_path) == []

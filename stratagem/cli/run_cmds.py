@@ -308,7 +308,11 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
     kwargs = dict(draws=draws, engines=names, seed=seed, rounds=rounds, options=_engine_options(names, options),
                   scheduler=scheduler, workers=workers)
     base = _run_ensemble_with_progress(sc, quiet=as_json, **kwargs)
+    if base.interrupted:  # Ctrl-C stops the comparison; half of one is no answer
+        raise click.exceptions.Abort
     after = _run_ensemble_with_progress(sc, quiet=as_json, shocks=chosen, **kwargs)
+    if after.interrupted:
+        raise click.exceptions.Abort
     from stratagem.analysis.disagreement import side_by_side, summary_dict
 
     if as_json:

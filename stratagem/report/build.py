@@ -176,8 +176,11 @@ def build_report(
     def ensemble_of(n: int, shocks: tuple[Shock, ...] = ()) -> EnsembleResult:
         def tick(done: int, total: int) -> None:
             step("ensemble" if n == 0 else f"shock {chosen[n - 1].id}", 0.05 + 0.85 * (n + done / total) / n_ensembles)
-        return run_ensemble(scenario, draws=draws, engines=ensemble_engines, seed=seed, workers=workers,
-                            progress=tick, shocks=shocks)
+        result = run_ensemble(scenario, draws=draws, engines=ensemble_engines, seed=seed, workers=workers,
+                              progress=tick, shocks=shocks)
+        if result.interrupted:  # Ctrl-C: a report is built from complete ensembles only, so none is written
+            raise KeyboardInterrupt
+        return result
 
     ensemble = ensemble_of(0)
     # a shock with a round happens during the run (stratagem.analysis.timeline)
