@@ -22,12 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from stratagem.analysis.ensemble import run_ensemble
 from stratagem.engines.registry import ENGINES
+from stratagem.model import limits
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
 from stratagem.report import build, charts
 from stratagem.web.workers import Busy, JobCancelled, Lane, Task, WorkerPool
 
-MAX_DRAWS = 20000
+# the library's bounds (stratagem.model.limits), tighter where one request must not hold a shared server
+MAX_DRAWS = min(20_000, limits.MAX_DRAWS)
+MAX_SEED = limits.MAX_SEED
 MAX_JOBS_KEPT = 200
 
 
@@ -52,7 +55,7 @@ class RunRequest(BaseModel):
                                description="engines (default: every engine for a forecast; the recommended "
                                            "forecaster, engines.registry.RECOMMENDED, for an ensemble)")
     draws: int = Field(default=500, ge=1, le=MAX_DRAWS)
-    seed: int = Field(default=0, ge=0, le=2**32 - 1)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     shocks: list[str] = Field(default_factory=list, max_length=12, description="shock ids of the scenario")
 
 
