@@ -125,3 +125,19 @@ def test_the_cli_refuses_an_oversized_exchange_run_in_one_line(tmp_path: Path) -
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "too large for the exchange engine" in lines[0]
     assert "Traceback" not in done.stderr
+
+
+def test_the_web_api_refuses_an_oversized_exchange_run_with_the_same_message(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from stratagem.web.app import create_app
+
+    scenario = _big_scenario(tmp_path / "big.yaml")
+    with TestClient(create_app(tmp_path / "ws.db", allowed_hosts=["testserver"])) as c:
+        c.get("/")
+        headers = {"X-CSRF-Token": str(c.cookies.get("stratagem_csrf"))}
+        up = c.post("/api/documents", files={"file": ("big.yaml", scenario.read_bytes(), "application/yaml")},
+                    headers=headers)
+        assert up.status_code == 201, up.text
+        r = c.post("/api/scenarios/big/forecast", json={"engines": ["exchange"]}, headers=headers)
+        assert r.status_code == 400 and "too large for the exchange engine" in r.json()["detail"]
