@@ -35,6 +35,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
+    cycle_summary,
     weighted_mean,
     weighted_median,
     weights,
@@ -163,14 +164,15 @@ class Rounds:
     reasons: list[list[str]]  # [B][m]
     trajectory: Trajectory | None  # single runs with record=True
 
+    def cycles(self, b: int) -> tuple[tuple[int, int] | None, ...]:
+        """Game b's (start, period) per issue, None where it does not cycle."""
+        return tuple((int(s), int(p)) if p > 1 else None
+                     for s, p in zip(self.cycle_start[b], self.cycle_period[b], strict=True))
+
     def final(self) -> FloatArray:
         """(B, m): the last round's forecast, or the cycle summary where a game cycles."""
-        out = np.array(self.forecasts[-1], dtype=float)
-        for b, k in zip(*np.nonzero(self.cycle_period > 1), strict=True):
-            s, p = int(self.cycle_start[b, k]), int(self.cycle_period[b, k])
-            phases = self.forecasts[s : s + p, b, k]
-            out[b, k] = float(np.mean(phases))
-        return out
+        return np.stack([cycle_summary(self.forecasts[:, b], self.cycles(b))[0]
+                         for b in range(self.forecasts.shape[1])])
 
 
 def run_rounds(
@@ -309,16 +311,13 @@ def _trajectory(model: RoundModel, state: Any, out: Rounds, trail: dict[str, lis
     W = np.stack([w[0] for w in trail["weights"]])
     M = np.stack([k[0] for k in trail["masks"]])
     risks = trail["risk"]
-    m = P.shape[2]
-    cycles = tuple((int(out.cycle_start[0, k]), int(out.cycle_period[0, k])) if out.cycle_period[0, k] > 1 else None
-                   for k in range(m))
     return Trajectory(
         positions=P,
         forecast=out.forecasts[:, 0, :],
         mean=weighted_mean(P, W, M),
         median=weighted_median(P, W, M),
         stop_reason=tuple(out.reasons[0]),
-        cycle=cycles,
+        cycle=out.cycles(0),
         moves=tuple(moves),
         risk=None if risks[0] is None else np.stack([r[0] for r in risks]),
         extras=model.extras(state),
