@@ -132,6 +132,12 @@ def test_an_announced_noun_phrase_reports_an_action_not_a_position(tmp_path: Pat
     assert said["kh"].direction == "toward_0"  # a clause after the same cue is the group's position
 
 
+def test_an_attribution_in_a_condition_tells_no_position(tmp_path: Path) -> None:
+    drafts = _toy_drafts(tmp_path, "The border posts would empty out if Kata'ib Hezbollah decides to demand the "
+                                   "complete withdrawal of U.S. troops.")
+    assert drafts["kh"].direction == NO_DIRECTION
+
+
 def test_cli_shows_abstentions_as_no_direction(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     scenario = tmp_path / "toy.yaml"
     scenario.write_text(TOY, encoding="utf-8")

@@ -68,6 +68,11 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
      'earn the job by showing the temperament for it," added Rep. Carla Benn.', "Rep. Carla Benn", "temperament"),
     # a speech verb that names an action elsewhere ("added salt") is speech right after a quotation
     ('"The clock is running out for all of us," continued Haddad, a teacher.', "Haddad", "clock is running out"),
+    # a middle initial does not end the sentence
+    ("A long sentence “would also help address any false idea that this is ever justified,” Assistant "
+     "U.S. Attorney Maya D. Song wrote.", "Assistant U.S. Attorney Maya D. Song", "ever justified"),
+    # "pressed" after a question in quotation marks is speech
+    ("“Would it be negotiable for the eleven million?” Ana Ruiz pressed.", "Ana Ruiz", "negotiable"),
     # a participle continues the nearest subject, not an opening phrase's
     ("Alongside the union calls for action, even a top party strategist said Ortiz will have to choose, saying, "
      "“At some point she is going to have to say where she stands.”", "even a top party strategist", "where she stands"),
@@ -108,8 +113,12 @@ def test_a_name_before_a_colon_that_is_not_the_speaker(body: str) -> None:
     assert all(s not in {"Dayton", "Haddad"} for s, _ in _direct(body))
 
 
-def test_put_it_without_a_quotation_is_no_attribution() -> None:
-    assert extract("A short story\n\nShe put it on the table and left the room.\n").quotes == ()
+@pytest.mark.parametrize("sentence", [
+    "She put it on the table and left the room.",
+    "The union pressed the city for a deal, and workers pressed ahead with the strike.",
+])
+def test_verbs_that_are_speech_only_near_a_quotation_are_actions_elsewhere(sentence: str) -> None:
+    assert extract("A short story\n\n" + sentence + "\n").quotes == ()
 
 
 def test_a_nested_attribution_keeps_the_speaker_and_names_who_reports_it() -> None:

@@ -38,7 +38,7 @@ SPEECH = _lemmas(
     "declare concede acknowledge cite explain elaborate clarify specify summarize summarise chime "
     "interject begin point underscore highlight reaffirm affirm opine react read exclaim sneer scoff snap "
     "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter remember answer chant "
-    "echo"
+    "echo press"
 )
 BELIEF = _lemmas(
     "think believe feel fear hope expect know worry doubt suspect assume suppose guess figure reckon "

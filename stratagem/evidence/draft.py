@@ -575,6 +575,8 @@ def _citation_direction(
         lemma = _cue_lemma(record)
         if lemma in REPORTING and _noun_phrase(content):
             return None, 0.0  # "announced a 120-day extension": an action reported, not a position
+        if _hypothetical(text, record.start):
+            return None, 0.0  # "... if Washington decides to withdraw": a supposition, not a position
         direction, strength = sentence_direction(content, cues, rules)
         if direction is not None and (lemma in AGAINST) != _opens_with_nor(text, record.start):
             # "criticized the strikes", "Nor do the generals want to [leave]": the speaker is against it
@@ -611,6 +613,14 @@ def _opens_with_nor(text: str, start: int) -> bool:
     before = text[max(0, start - 300) : start]
     cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
     return re.match(r"\s*(?:nor|neither)\b", before[cut:], re.I) is not None
+
+
+def _hypothetical(text: str, start: int) -> bool:
+    """Whether the attribution of a content stands in a condition ("if X decides to ...", "unless X agrees
+    ..."): "if" or "unless" in the same clause before the content, with no comma between."""
+    before = text[max(0, start - 300) : start]
+    cut = max((m.end() for m in _SENTENCE_END.finditer(before)), default=0)
+    return re.search(r"\b(?:if|unless)\b[^,;:]*$", before[cut:], re.I) is not None
 
 
 def _noun_phrase(content: str) -> bool:

@@ -63,7 +63,7 @@ _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", 
 #: Verbs that report speech only right before their content or a frame's end ("he continued: ...",
 #: "“...,” she countered."); elsewhere they name actions.
 _SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object", "charge", "question", "counter",
-                               "send", "add"}
+                               "send", "add", "press"}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
     "on", "went", "goes", "go", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
@@ -315,6 +315,9 @@ def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
         boundary = False
         if t.text in {".", "?", "!", "…"}:
             boundary = nxt.capitalised or nxt.is_quote or nxt.text[:1].isdigit() or nxt.text in {"(", "["}
+            if boundary and t.text == "." and i > 0 and len(toks[i - 1].text) == 1 and toks[i - 1].text.isupper() \
+                    and nxt.capitalised and toks[i - 1].end == t.start:
+                boundary = False  # a middle initial ("Maya D. Song"), not a sentence end
         elif t.is_quote and t.region is not None and re.search(r"[.?!…]$", text[t.region.inner_start:t.region.inner_end]):
             if text[t.region.inner_end - 1] in ".…" and (nxt.capitalised or nxt.is_quote):
                 # a quotation ending with a full stop ends its sentence, unless a short frame follows
