@@ -102,6 +102,9 @@ def main() -> None:
         for flag in ("--help", "--version"):
             row(f"stratagem {flag}", *whole_process([*STRATAGEM, flag], 3 * args.repeats, folder))
         small = games[10][1]
+        for ref in ("us-iraq-2020", str(games[15][0])):  # untimed: numba compiles once and caches the kernels
+            whole_process([*STRATAGEM, "ensemble", ref, "-n", "20", "--json"], 1, folder)
+            whole_process([*STRATAGEM, "forecast", ref, "--json"], 1, folder)
         row("stratagem forecast 10-actor.csv -e compromise",
             *whole_process([*STRATAGEM, "forecast", str(small), "-e", "compromise"], 3 * args.repeats, folder))
         if not args.skip_defaults:
@@ -115,8 +118,6 @@ def main() -> None:
                         *whole_process([*STRATAGEM, command, ref, *extra], args.repeats, folder))
         if not args.skip_throughput:
             n = args.draws
-            for ref in ("us-iraq-2020", str(games[15][0])):  # untimed: numba's kernel cache is written once
-                whole_process([*STRATAGEM, "ensemble", ref, "-n", "20", "--json"], 1, folder)
             print(f"\n| ensemble, {n:,} draws (whole process) | wall | CPU | draws/s incl. start-up |")
             print("|---|---:|---:|---:|")
             cases2 = [
