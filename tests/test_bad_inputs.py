@@ -226,6 +226,7 @@ def test_dev_zero_as_shock_file(run_cli, workdir: Path, deadline: None) -> None:
         (("ensemble", "--scheduler", "garbage"), "'--scheduler': 'garbage' is not a scheduler address"),
         (("ensemble", "--scheduler", "http://x"), "'--scheduler': 'http://x' is not a scheduler address"),
         (("ensemble", "--scheduler", "tcp://127.0.0.1:99999"), "port 99999 is not between 1 and 65535"),
+        (("forecast", "-e", "bdm", "--option", f"max_rounds={MAX_ROUNDS + 1}"), f"must be at most {MAX_ROUNDS}"),
     ],
 )
 def test_option_bounds(run_cli, workdir: Path, deadline: None, args: tuple[str, ...], expect: str) -> None:  # type: ignore[no-untyped-def]

@@ -34,6 +34,7 @@ from stratagem.engines.base import (
     weights,
 )
 from stratagem.engines.rounds import RoundModel
+from stratagem.model.limits import MAX_ROUNDS
 
 Probability = Literal["global", "local", "net"]
 OfferRule = Literal["scs", "min_distance", "least_move"]
@@ -61,7 +62,7 @@ class BdmOptions:
     epsilon: float = option(1e-12, "positions closer than epsilon x range count as equal; also the move tolerance",
                             minimum=0.0, maximum=0.01)
     max_rounds: int = option(100, "round limit of the stopping rule when --rounds is not given",
-                             minimum=1, maximum=100000)
+                             minimum=1, maximum=MAX_ROUNDS)
     # choosing among offers (SCS section 6) and T of eq. 25a count values closer than
     # this as equal: keys, resulting positions and gaps as a share of the issue's
     # range, proposers' EUs in utility units. Without it, a tie in exact arithmetic
