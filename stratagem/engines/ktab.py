@@ -882,6 +882,14 @@ class KtabState:
     turns: tuple[dict[str, Any], ...] = ()
     actor_probability: tuple[FloatArray, ...] = ()
     last_moves: tuple[Move, ...] = ()
+    held: BoolArray | None = None  # (n, m) True where the actor has no stance: it stays at ``fill`` there
+    fill: FloatArray | None = None  # (n, m) the inputs on [0, 1] (the status quo where there is no stance)
+
+
+def _hold(x: FloatArray, held: BoolArray | None, fill: FloatArray | None) -> FloatArray:
+    """Positions with every no-stance entry put back where it started: no one moves on an issue it has no
+    stance on (docs/schema.md), though the joint bargain may carry its other issues."""
+    return x if held is None or fill is None or not held.any() else np.where(held, fill, x)
 
 
 class KtabModel(RoundModel):
@@ -910,7 +918,8 @@ class KtabModel(RoundModel):
         outcome = _outcome(st, Sx, Cx, opts)
         return KtabState(st, Sx, Cx, _total(Sx, -1, True), np.asarray(X[0], dtype=float), outcome, opts,
                          rng if rng is not None else np.random.default_rng(DEFAULT_SEED), A,
-                         actor_probability=(outcome.actor_prob,))
+                         actor_probability=(outcome.actor_prob,), held=~np.asarray(mask, dtype=bool),
+                         fill=x0.copy())
 
     def step(self, state: KtabState, active: BoolArray, t: int, record: bool) -> KtabState:
         if not active.any():
@@ -921,8 +930,10 @@ class KtabModel(RoundModel):
         target = np.where(valid.any(axis=1), np.argmax(np.where(valid, G, -np.inf), axis=1), -1)
         brg = _propose(st, Sx, Cx, state.stot, target, P, opts)
         Xn, chosen = _resolve(st, Sx, Cx, brg, opts, state.rng)
+        Xn = _hold(Xn, state.held, state.fill)
         A = state.affinity
         ideals = Xn if A is None else A @ Xn + (1.0 - np.minimum(A.sum(axis=1), 1.0))[:, None] * st.ideals
+        ideals = _hold(ideals, state.held, state.fill)
         moves: list[Move] = []
         turns = (*state.turns, _explain(t, st, Xn, target, G, P, brg, chosen, moves)) if record else ()
         moved = float(np.sum(np.sqrt(((Xn - st.X) ** 2).sum(axis=1))))
@@ -961,14 +972,16 @@ class KtabModel(RoundModel):
     def shocked(self, state: KtabState, X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> KtabState:
         """Positions an event left alone keep their exact [0, 1] values; an actor the event moved
         wants where it was put (its ideal moves too)."""
-        _, Sx, Cx = _prepare(X[0], S[0], C[0], mask, state.opts)
+        x0, Sx, Cx = _prepare(X[0], S[0], C[0], mask, state.opts)
+        held = ~np.asarray(mask, dtype=bool)
+        fill = np.where(held, x0, state.fill if state.fill is not None else x0)
         kept = X[0] == state.shown
         x = np.where(kept, state.st.X, X[0] / 100.0)
         ideals = np.where(kept, state.st.ideals, X[0] / 100.0)
         st = _make_state(x, ideals, Sx, Cx, state.opts)
         outcome = _outcome(st, Sx, Cx, state.opts)
         return dataclasses.replace(state, st=st, S=Sx, C=Cx, stot=_total(Sx, -1, True), shown=np.array(X[0]),
-                                   outcome=outcome)
+                                   outcome=outcome, held=held, fill=fill)
 
     def risk(self, state: KtabState) -> FloatArray:
         return state.st.R[None]
