@@ -55,13 +55,13 @@ register(EngineSpec(
 register(EngineSpec(
     "focal", "median of a distribution over the positions actors hold, centred on the compromise; matches "
     "the compromise model's error on EU legislation with a higher hit rate (see docs/backtest.md)",
-    FocalOptions, forecast=focal_forecast, learned=True))
+    FocalOptions, forecast=focal_forecast, learned=True, percent_scale=True))  # tau is in 0-100 units
 
 
 register(EngineSpec(
     "anchor", "median of a conditional-logit distribution over anchor points (held positions, status quo, "
     "0, 50, 100) and an elsewhere option around the compromise; maximum likelihood (docs/backtest.md)",
-    AnchorOptions, forecast=anchor_forecast, learned=True))
+    AnchorOptions, forecast=anchor_forecast, learned=True, percent_scale=True))  # its anchors are 0, 50, 100
 
 
 def get_engine(name: str) -> EngineSpec:
