@@ -32,6 +32,16 @@ def test_draws_on_one_value_are_one_mode_there() -> None:
     assert [(m.value, m.share) for m in modes(np.full(50, 42.0))] == [(pytest.approx(42.0, abs=0.25), 1.0)]
 
 
+def test_modes_follow_the_issue_scale() -> None:
+    """The same two clusters on a 1000-1200 scale: the same shares, the peaks mapped onto that scale."""
+    rng = np.random.default_rng(3)
+    draws = np.concatenate([rng.normal(30, 3, 600), rng.normal(80, 3, 400)])
+    on_percent = modes(draws)
+    on_scale = modes(1000.0 + draws * 2.0, low=1000.0, high=1200.0)
+    assert [m.share for m in on_scale] == [m.share for m in on_percent]
+    assert [m.value for m in on_scale] == pytest.approx([1000.0 + m.value * 2.0 for m in on_percent])
+
+
 @pytest.fixture(scope="module")
 def ensemble():  # type: ignore[no-untyped-def]
     return run_ensemble(load_builtin("us-iraq-2020"), draws=300, engines=["compromise", "bdm"], seed=1, workers=1)

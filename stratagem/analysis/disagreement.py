@@ -37,7 +37,20 @@ class Mode:
 
 
 def modes(values: FloatArray, *, low: float = 0.0, high: float = 100.0) -> tuple[Mode, ...]:
-    """The separate peaks of the draws' density (Gaussian kernel smoothing of a fine histogram).
+    """The separate peaks of the draws' density on the issue's scale ``low``-``high``.
+
+    The draws are put on 0-100 (a share of the scale), where the constants above are set, and the
+    peaks are put back on the issue's scale, so the same negotiation on another scale has the same modes.
+    """
+    width = high - low
+    if not width > 0:
+        raise ValueError(f"modes: the scale {low}-{high} is empty")
+    percent = (np.asarray(values, dtype=float) - low) / width * 100.0
+    return tuple(Mode(low + m.value / 100.0 * width, m.share) for m in _modes_on_percent(percent))
+
+
+def _modes_on_percent(values: FloatArray) -> tuple[Mode, ...]:
+    """The separate peaks of the draws' density (Gaussian kernel smoothing of a fine histogram) on 0-100.
 
     Bandwidth: Silverman's rule, at least :data:`MIN_BANDWIDTH`. A peak counts
     when it reaches :data:`MIN_PEAK` of the highest and the density between it and
@@ -45,6 +58,7 @@ def modes(values: FloatArray, *, low: float = 0.0, high: float = 100.0) -> tuple
     the lower peak is merged into the higher. Each mode's share is the fraction
     of draws between the valleys that bound it.
     """
+    low, high = 0.0, 100.0
     v = np.clip(np.asarray(values, dtype=float), low, high)
     if v.size == 0:
         return ()
@@ -119,7 +133,8 @@ def pooled(result: EnsembleResult) -> Pooled:
     label = (f"mixture of the draws of {len(result.values)} engines ({counts} draws): pooled, "
              "not any one engine's forecast")
     draws = np.concatenate(list(result.values.values()))
-    found = {issue.id: modes(draws[:, k]) for k, issue in enumerate(result.scenario.issues)}
+    found = {issue.id: modes(draws[:, k], low=issue.scale_min, high=issue.scale_max)
+             for k, issue in enumerate(result.scenario.issues)}
     return Pooled(label=label, issues=result.issues, modes=found)
 
 
