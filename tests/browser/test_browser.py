@@ -81,6 +81,20 @@ def test_ensemble_job_shows_progress_and_charts(page: Any, live_server: LiveServ
     page.screenshot(path=str(ARTIFACTS / "web-ensemble.png"), full_page=True)
 
 
+def test_a_running_ensemble_can_be_cancelled_from_the_page(page: Any, live_server: LiveServer) -> None:
+    page.goto(live_server.url + "/scenarios/ec-emissions-1994")
+    page.check('input[name="kind"][value="ensemble"]')
+    page.fill("#draws", "20000")
+    for engine in ("ktab", "bdm", "exchange"):
+        page.check(f'input[name="engines"][value="{engine}"]')
+    page.click("#run")
+    page.wait_for_selector("#cancel-job:not([hidden])")
+    page.wait_for_selector('#job-status:has-text("running")')
+    page.click("#cancel-job")
+    page.wait_for_selector('#job-status:text-is("cancelled")')
+    assert page.locator("#cancel-job").is_hidden() and page.locator("#run").is_enabled()
+
+
 def test_report_shows_its_charts_with_the_network_disabled(browser: Any, tmp_path: Path) -> None:
     target = tmp_path / "report.html"
     write_report(build_report(load_builtin("ec-emissions-1994"), draws=50, workers=1), target)

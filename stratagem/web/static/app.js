@@ -13,7 +13,10 @@
   var cancel = document.getElementById("cancel-job");
   var current = null;  // the id of the job being polled
 
-  function idle() { bar.hidden = true; button.disabled = false; cancel.hidden = true; current = null; }
+  // the stylesheet gives buttons a display of their own, so the hidden attribute alone would not hide it
+  function showCancel(on) { cancel.hidden = !on; cancel.style.display = on ? "" : "none"; }
+  function idle() { bar.hidden = true; button.disabled = false; showCancel(false); current = null; }
+  showCancel(false);
 
   function el(tag, text, cls) {
     var node = document.createElement(tag);
@@ -148,7 +151,7 @@
         status.textContent = "error: " + (typeof r.json.detail === "string" ? r.json.detail : JSON.stringify(r.json.detail));
         return;
       }
-      current = r.json.id; cancel.hidden = false;
+      current = r.json.id; showCancel(true);
       poll(r.json.id);
     }).catch(function (err) { button.disabled = false; status.textContent = "error: " + err; });
   });
