@@ -31,6 +31,7 @@ from stratagem.analysis.explain import (
 from stratagem.analysis.forecast import ForecastResult
 from stratagem.analysis.forecast import forecast as _forecast
 from stratagem.analysis.frames import data_frame
+from stratagem.engines.registry import RECOMMENDED
 from stratagem.model.schema import Scenario, Shock
 from stratagem.model.shocks import resolve_shocks
 
@@ -58,7 +59,7 @@ def _shocks(sc: Scenario, shocks: Sequence[Shock | str]) -> list[Shock]:
     return [by_name[s] if isinstance(s, str) else s for s in shocks]
 
 
-def forecast(scenario: ScenarioLike, engine: str = "bdm", *, rounds: int | None = None, seed: int = 0,
+def forecast(scenario: ScenarioLike, engine: str = RECOMMENDED, *, rounds: int | None = None, seed: int = 0,
              options: Mapping[str, Any] | None = None, shocks: Sequence[Shock | str] = ()) -> ForecastResult:
     """One run of ``engine`` (see ``sg.ENGINES``); ``options`` are the engine's parameters.
 
@@ -71,7 +72,7 @@ def forecast(scenario: ScenarioLike, engine: str = "bdm", *, rounds: int | None 
     return _forecast(sc, engine, rounds=rounds, seed=seed, options=options, shocks=_shocks(sc, shocks))
 
 
-def ensemble(scenario: ScenarioLike, *, draws: int = 1000, engines: Sequence[str] = ("bdm",), seed: int = 0,
+def ensemble(scenario: ScenarioLike, *, draws: int = 1000, engines: Sequence[str] = (RECOMMENDED,), seed: int = 0,
              rounds: int | None = None, options: Mapping[str, Mapping[str, Any]] | None = None,
              shocks: Sequence[Shock | str] = (), workers: int | None = None,
              scheduler: str | None = None) -> EnsembleResult:

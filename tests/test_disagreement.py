@@ -87,6 +87,12 @@ def test_the_recommended_forecaster_is_the_same_everywhere(run_cli) -> None:  # 
     assert starts[-1] == RECOMMENDED  # the mark follows the recommended engine's (wrapped) summary
     ens = run_cli("ensemble", "-n", "20", "--workers", "1", "--json")
     assert json.loads(ens.out)["engines"] == [RECOMMENDED]
+    import inspect
+
+    import stratagem as sg
+
+    assert inspect.signature(sg.forecast).parameters["engine"].default == RECOMMENDED
+    assert tuple(inspect.signature(sg.ensemble).parameters["engines"].default) == (RECOMMENDED,)
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"`{RECOMMENDED}` (recommended" in readme
     doc = (Path(__file__).parent.parent / "docs" / "backtest.md").read_text(encoding="utf-8")

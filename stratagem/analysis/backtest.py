@@ -347,7 +347,7 @@ def run_backtest(
     engines: Sequence[str] | None = None,
     *,
     seed: int = 0,
-    fold_seeds: int = 1,
+    fold_seeds: int = FOLD_SEEDS,
     workers: int | None = None,
     scheduler: str | None = None,
     progress: ProgressCallback | None = None,
