@@ -87,10 +87,10 @@ def test_a_default_workspace_does_not_shadow_the_built_in(run_cli: Any, ws_path:
     """ensemble's --workspace defaults to ./stratagem.db (for --save): a plain ID there stays the built-in."""
     monkeypatch.chdir(ws_path.parent)
     ws_path.rename(ws_path.parent / "stratagem.db")
-    plain = json.loads(run_cli("ensemble", SID, "-n", "20", "--json").out)
-    builtin = json.loads(run_cli("ensemble", SID, "-n", "20", "--json", "--workspace", "none.db").out)
+    plain = json.loads(run_cli("ensemble", SID, "-n", "20", "-e", "bdm", "--json").out)
+    builtin = json.loads(run_cli("ensemble", SID, "-n", "20", "-e", "bdm", "--json", "--workspace", "none.db").out)
     assert plain == builtin
-    stored = run_cli("ensemble", f"{SID}@2", "-n", "20", "--json")  # an explicit version is still found
+    stored = run_cli("ensemble", f"{SID}@2", "-n", "20", "-e", "bdm", "--json")  # an explicit version is still found
     assert stored.code == 0 and json.loads(stored.out) != plain
 
 

@@ -28,7 +28,7 @@ from stratagem.cli.app import (
     styled,
 )
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
-from stratagem.engines.registry import ENGINES, RECOMMENDED
+from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
 from stratagem.model.errors import StratagemError
 from stratagem.model.files import check_output_path, check_workspace_path
 from stratagem.model.shocks import resolve_shocks
@@ -42,10 +42,13 @@ if TYPE_CHECKING:  # the ensemble and explain modules are imported by the comman
 
 @cli.command("forecast")
 @click.argument("scenario", required=False)
-@click.option("--engine", "-e", "engine", default=None, help="Engine to run (default: every engine).")
+@click.option("--engine", "-e", "engines", multiple=True,
+              help="Engine to run (repeatable; default: every engine).")
 @click.option("--rounds", type=ROUNDS, default=None, help="Exact number of rounds for iterative engines.")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed.")
-@click.option("--option", "options", multiple=True, metavar="KEY=VALUE", help="Engine parameter (repeatable).")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="Engine parameter (repeatable): KEY=VALUE for every listed engine that has KEY, "
+              "ENGINE.KEY=VALUE for one.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--trajectory", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write round,issue,actor,position CSV (of --engine, or of the recommended forecaster when "
@@ -55,7 +58,7 @@ if TYPE_CHECKING:  # the ensemble and explain modules are imported by the comman
 @workspace_option
 def forecast_cmd(
     scenario: str | None,
-    engine: str | None,
+    engines: tuple[str, ...],
     rounds: int | None,
     seed: int,
     options: tuple[str, ...],
@@ -66,23 +69,26 @@ def forecast_cmd(
 ) -> None:
     """Forecast SCENARIO (a built-in id, a .yaml/.csv file or ID@VERSION with --workspace; default: the built-in default)."""
     sc = load_scenario(scenario, workspace)
-    opts = parse_options(options)
     chosen = resolve_shocks(sc, shocks)
     if trajectory is not None:
         check_output_path(trajectory, what="trajectory")  # before the runs
-    if engine is not None:
-        results = {engine: forecast(sc, engine, rounds=rounds, seed=seed, options=opts, shocks=chosen)}
-        primary = engine
+    if engines:
+        names = list(dict.fromkeys(engines))
+        for name in names:
+            get_engine(name)  # an unknown engine is named before anything runs
+        per_engine = _engine_options(names, options)
+        primary = names[0]
     else:
-        if opts:
+        if options:
             raise StratagemError("--option needs --engine (options belong to one engine)")
-        results = {name: forecast(sc, name, rounds=rounds, seed=seed, shocks=chosen) for name in ENGINES}
-        primary = RECOMMENDED
+        names, per_engine, primary = list(ENGINES), {}, RECOMMENDED
+    results = {name: forecast(sc, name, rounds=rounds, seed=seed, options=per_engine.get(name) or None,
+                              shocks=chosen) for name in names}
     if trajectory is not None:
         write_trajectory_csv(results[primary], trajectory)
     if as_json:
         payload = results[primary].to_dict()
-        if engine is None:
+        if len(results) > 1:
             payload["by_engine"] = {name: r.to_dict() for name, r in results.items()}
         click.echo(json.dumps(payload, indent=2))
         return
