@@ -45,32 +45,32 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a tell verb inverted after the quotation
     ("“That would put a loose cannon within reach of the job,” warned Ortiz.", "Ortiz", "loose cannon"),
     # a post-posed frame with an adjunct clause after it
-    ("“We are going to win so much,” Ortiz said at a rally in Dayton, two hours after networks called the race.",
-     "Ortiz", "win so much"),
+    ("“We are going to carry this county easily,” Ortiz said at a rally in Dayton, two hours after networks "
+     "called the race.", "Ortiz", "carry this county"),
     # a post-posed frame owns the quotation over a cue inside the clause before it
     ('They want to "build an economy that works for every family," Haddad said.',
      "Haddad", "works for every family"),
     # a subject with a prepositional phrase between the quotation and the cue
-    ("“They know she is the only one strong enough to stop them,” a voice-over in the ad states.",
-     "a voice-over in the ad", "strong enough"),
+    ("“She is the one candidate tough enough to face them down,” a narrator in the commercial says.",
+     "a narrator in the commercial", "tough enough"),
     # a name and a colon with no cue (transcripts, round-ups)
-    ("Rep. Ray Hollis (R-Ohio):\"I have not heard anyone other than you ever cite that figure.\"",
-     "Rep. Ray Hollis", "cite that figure"),
-    ("Turnout matters - Carla Benn: “Keep on contacting voters as late as you possibly can.”",
-     "Carla Benn", "contacting voters"),
+    ("Rep. Ray Hollis (R-Ohio):\"Nobody but you has ever quoted that number to me.\"",
+     "Rep. Ray Hollis", "quoted that number"),
+    ("Turnout matters - Carla Benn: “Keep knocking on doors until the polls close.”",
+     "Carla Benn", "knocking on doors"),
     ("The timing does not surprise pollster Dan Shaw: “Lesser-known candidates often see this early.”",
      "Dan Shaw", "Lesser-known candidates"),
     # a frame ending its paragraph in a colon speaks the quotation of the next paragraph
-    ("Mayor Ana Ruiz continued:\n\n“Look at the questions they ask us: can you do math? Can you read a map?”",
-     "Mayor Ana Ruiz", "can you do math"),
+    ("Mayor Ana Ruiz continued:\n\n“Look at what they ask of us: can you fix a road? Can you balance a budget?”",
+     "Mayor Ana Ruiz", "fix a road"),
     # two inverted frames in one sentence: the second quotation is the second speaker's
     ('Ortiz turns 70 on Tuesday. "He will have to stop the insults," said Sen. Lina Haddad. "He will have to '
      'earn the job by showing the temperament for it," added Rep. Carla Benn.', "Rep. Carla Benn", "temperament"),
     # a speech verb that names an action elsewhere ("added salt") is speech right after a quotation
     ('"The clock is running out for all of us," continued Haddad, a teacher.', "Haddad", "clock is running out"),
     # a middle initial does not end the sentence
-    ("A long sentence “would also help address any false idea that this is ever justified,” Assistant "
-     "U.S. Attorney Maya D. Song wrote.", "Assistant U.S. Attorney Maya D. Song", "ever justified"),
+    ("A long sentence “would also make clear that such conduct carries a price,” Assistant "
+     "U.S. Attorney Nadia K. Farrow wrote.", "Assistant U.S. Attorney Nadia K. Farrow", "carries a price"),
     # "pressed" after a question in quotation marks is speech
     ("“Would it be negotiable for the eleven million?” Ana Ruiz pressed.", "Ana Ruiz", "negotiable"),
     # a participle continues the nearest subject, not an opening phrase's
@@ -83,10 +83,9 @@ def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
 
 
 def test_a_signature_line_names_the_speaker_of_the_quotation_above() -> None:
-    body = ("“Families are worried about the future of their children, and the rent keeps rising.”\n\n"
+    body = ("“Families here count every dollar, and the rent keeps rising.”\n\n"
             "- Mayor Ana Ruiz.\n\nThe figure she gave is out of date.")
-    assert _direct(body) == [("Mayor Ana Ruiz", "Families are worried about the future of their children, and the "
-                                                "rent keeps rising.")]
+    assert _direct(body) == [("Mayor Ana Ruiz", "Families here count every dollar, and the rent keeps rising.")]
 
 
 def test_a_name_line_under_a_quotation_only_paragraph_signs_it() -> None:
@@ -122,11 +121,11 @@ def test_verbs_that_are_speech_only_near_a_quotation_are_actions_elsewhere(sente
 
 
 def test_a_nested_attribution_keeps_the_speaker_and_names_who_reports_it() -> None:
-    text = ("A short story\n\n“There has been a steady drip of filings. When does it stop?” the judge said, "
-            "according to the Courier. “This case is about the right to know.”\n")
+    text = ("A short story\n\n“We will need another month to read the filings,” the clerk said, "
+            "according to the Courier. “Nobody should expect a ruling before spring.”\n")
     (quote,) = extract(text).quotes
-    assert (quote.speaker, quote.reported_by) == ("the judge", "the Courier")
-    assert "right to know" in quote.text  # the quotation after the frame is the judge's too
+    assert (quote.speaker, quote.reported_by) == ("the clerk", "the Courier")
+    assert "ruling before spring" in quote.text  # the quotation after the frame is the clerk's too
     assert extract(text).to_json()["quotes"][0]["reported_by"] == "the Courier"
 
 

@@ -204,7 +204,7 @@ class _Attribution:
     cue: str
     regions: list[QuoteRegion] = field(default_factory=list)
     outer: bool = False  # a post-posed or inverted frame ("..., Ortiz said"): it owns the quotation before it
-    via: _Speaker | None = None  # the source that reports this attribution ("..., according to the Post")
+    via: _Speaker | None = None  # the source that reports this attribution ("..., according to the Courier")
 
 
 _OPEN_DOUBLE = "“«„"
@@ -317,7 +317,7 @@ def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
             boundary = nxt.capitalised or nxt.is_quote or nxt.text[:1].isdigit() or nxt.text in {"(", "["}
             if boundary and t.text == "." and i > 0 and len(toks[i - 1].text) == 1 and toks[i - 1].text.isupper() \
                     and nxt.capitalised and toks[i - 1].end == t.start:
-                boundary = False  # a middle initial ("Maya D. Song"), not a sentence end
+                boundary = False  # a middle initial ("Nadia K. Farrow"), not a sentence end
         elif t.is_quote and t.region is not None and re.search(r"[.?!…]$", text[t.region.inner_start:t.region.inner_end]):
             if text[t.region.inner_end - 1] in ".…" and (nxt.capitalised or nxt.is_quote):
                 # a quotation ending with a full stop ends its sentence, unless a short frame follows
@@ -399,7 +399,7 @@ class _Reader:
         prep = next((k for k, w in enumerate(words) if k >= 2 and w.lower in {"of", "from", "at", "with"}), None)
         name_run = self._name_run(words[:prep]) if prep is not None else None
         if name_run is not None and len(name_run.split()) >= 2 and not persons:
-            # "Ray Hollis of the University of Texas School of Law": the name before the complement
+            # "Ray Hollis of the Northfield Institute of Public Policy": the name before the complement
             words = words[:prep]
             b = words[-1].end
             surface = self.text[a:b].strip(" ,")
@@ -953,8 +953,8 @@ def _frames(
             else:
                 c_lo, c_hi = _clause_start(toks, lo, i), i
                 if out and n > 0 and cues[n - 1][0] >= c_lo and sp is not None and sp.pronoun not in _SUBJECT_PRONOUNS:
-                    # '"...," the judge said, according to the Post': a nested attribution; the judge
-                    # speaks, the Post reports it
+                    # '"...," the clerk said, according to the Courier': a nested attribution; the clerk
+                    # speaks, the Courier reports it
                     out[-1][0].via = reader.resolve(sp, paragraph)
                     continue
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
@@ -976,7 +976,7 @@ def _frames(
         if left is not None:
             quote_at = _quote_before(toks, i, lo)
             if quote_at is not None and quote_at + 1 < left[0] and _open_ended(toks[quote_at], text):
-                left = (quote_at + 1, left[1])  # '"...," a voice-over in the ad states': the whole phrase
+                left = (quote_at + 1, left[1])  # '"...," a narrator in the commercial says': the whole phrase
             sp = reader.speaker(toks, *left)
             sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
             before = left[0] - 1
@@ -1052,7 +1052,7 @@ def _headline_source(text: str, toks: list[_Tok], i: int, end: int) -> _Speaker 
 
 def _after_quote(toks: list[_Tok], i: int, lo: int) -> bool:
     """Whether the cue at ``i`` closes a post-posed frame: a quotation, then at most nine tokens of subject
-    ('"...," Kelly charged in a speech', '"...," a voice-over in the ad states')."""
+    ('"...," Kelly charged in a speech', '"...," a narrator in the commercial says')."""
     return _quote_before(toks, i, lo) is not None
 
 

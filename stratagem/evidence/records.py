@@ -102,8 +102,8 @@ class Quote:
     #: quote, the quoted fragments of a mixed one ('the talks were "constructive and frank"'), none
     #: for reported speech
     quoted: tuple[tuple[int, int], ...] = ()
-    #: the source that reports the attribution, for a nested one ('"...," the judge said, according to
-    #: the Post': the speaker is the judge, reported by the Post); None when the writer reports it
+    #: the source that reports the attribution, for a nested one ('"...," the clerk said, according to
+    #: the Courier': the speaker is the clerk, reported by the Courier); None when the writer reports it
     reported_by: str | None = None
 
     @property
