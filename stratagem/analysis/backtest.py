@@ -14,7 +14,7 @@ scores another with the parameters frozen (docs/backtest.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -293,6 +293,13 @@ def _rows(proposals: Sequence[DeuProposal], run_names: tuple[str, ...], seed: in
     return tuple(row for i in range(len(tasks)) for row in by_task[i]), len(tasks)
 
 
+def _scored(rows: Sequence[IssueRow], repeats: Mapping[str, Sequence[Prediction]], seed: int) -> dict[str, EngineScore]:
+    """Every forecaster's score, each paired against the compromise model's predictions of the same rows."""
+    baseline = [_fixed(rows, BASELINE)]
+    return {name: score_rows(rows, preds, seed=seed, baseline=None if name == BASELINE else baseline)
+            for name, preds in repeats.items()}
+
+
 def _fixed(rows: Sequence[IssueRow], name: str) -> Prediction:
     return Prediction(point=np.array([r.forecasts[name] for r in rows]))
 
@@ -375,9 +382,7 @@ def run_backtest(
                 chosen.extend(picks)
         else:
             repeats[name] = [_fixed(rows, name)]
-    baseline = [_fixed(rows, BASELINE)]
-    scores = {name: score_rows(rows, preds, seed=seed, baseline=None if name == BASELINE else baseline)
-              for name, preds in repeats.items()}
+    scores = _scored(rows, repeats, seed)
     fitted = {name: LEARNERS[name].fit(rows) for name in wanted if name in LEARNERS}
     return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows,
                           predictions={name: preds[0] for name, preds in repeats.items()}, fitted=fitted,
@@ -417,9 +422,7 @@ def run_frozen(
             predictions[name] = _fit_predict(pick, dev_rows, rows)
         else:
             predictions[name] = _fixed(rows, name)
-    baseline = [_fixed(rows, BASELINE)]
-    scores = {name: score_rows(rows, [pred], seed=seed, baseline=None if name == BASELINE else baseline)
-              for name, pred in predictions.items()}
+    scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
     return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows, predictions=predictions,
                           fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
 
@@ -455,8 +458,6 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
             predictions[name] = learner.predict(rows, learner.defaults())
         else:
             predictions[name] = _fixed(rows, name)
-    baseline = [_fixed(rows, BASELINE)]
-    scores = {name: score_rows(rows, [pred], seed=seed, baseline=None if name == BASELINE else baseline)
-              for name, pred in predictions.items()}
+    scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
     return BacktestResult(n=len(rows), proposals=len(scenarios), scores=scores, rows=tuple(rows),
                           predictions=predictions, mode="scenario", fold_seeds=())

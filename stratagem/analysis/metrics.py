@@ -59,14 +59,18 @@ def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float
     return first - spread / 2.0
 
 
-def bootstrap_mae_ci(
-    errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
+def group_bootstrap_ci(
+    values: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of the MAE, resampling whole groups (e.g. proposals)."""
+    """Percentile bootstrap interval of the mean of ``values``, resampling whole groups (e.g. proposals).
+
+    Issues of one proposal are not independent, so each resample draws groups with
+    replacement and takes the mean over all their issues.
+    """
     names = sorted(set(groups))
     index = {g: i for i, g in enumerate(names)}
     gid = np.array([index[g] for g in groups])
-    sums = np.bincount(gid, weights=np.abs(errors), minlength=len(names))
+    sums = np.bincount(gid, weights=np.asarray(values, dtype=float), minlength=len(names))
     counts = np.bincount(gid, minlength=len(names)).astype(float)
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(names), size=(resamples, len(names)))
@@ -74,6 +78,13 @@ def bootstrap_mae_ci(
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(stats, [tail, 1.0 - tail])
     return float(low), float(high)
+
+
+def bootstrap_mae_ci(
+    errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the MAE, resampling whole groups (e.g. proposals)."""
+    return group_bootstrap_ci(np.abs(errors), groups, resamples=resamples, seed=seed, level=level)
 
 
 def paired_bootstrap(
@@ -88,14 +99,5 @@ def paired_bootstrap(
     is lower than the baseline's beyond resampling noise.
     """
     diff = np.asarray(loss, dtype=float) - np.asarray(baseline, dtype=float)
-    names = sorted(set(groups))
-    index = {g: i for i, g in enumerate(names)}
-    gid = np.array([index[g] for g in groups])
-    sums = np.bincount(gid, weights=diff, minlength=len(names))
-    counts = np.bincount(gid, minlength=len(names)).astype(float)
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(names), size=(resamples, len(names)))
-    stats = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(stats, [tail, 1.0 - tail])
-    return float(diff.mean()), float(low), float(high)
+    low, high = group_bootstrap_ci(diff, groups, resamples=resamples, seed=seed, level=level)
+    return float(diff.mean()), low, high
