@@ -54,13 +54,17 @@ def test_forecast_accepts_an_id_a_path_or_a_scenario(tmp_path: Path) -> None:
     assert by_path.issues[0].forecast == pytest.approx((80_000 + 168_000 + 270_000) / 15_200)
 
 
-def test_named_shocks_resolve_like_the_cli() -> None:
+def test_named_shocks_resolve_like_the_cli(run_cli) -> None:  # type: ignore[no-untyped-def]
     sc = stratagem.load("us-iraq-2020")
-    if not sc.shocks:
-        pytest.skip("the built-in scenario has no shocks")
-    by_name = stratagem.forecast(sc, "compromise", shocks=[sc.shocks[0].id])
-    by_object = stratagem.forecast(sc, "compromise", shocks=[sc.shocks[0]])
+    assert sc.shocks, "the built-in scenario declares shocks"
+    shock = sc.shocks[0]
+    by_name = stratagem.forecast(sc, "bdm", shocks=[shock.id])
+    by_object = stratagem.forecast(sc, "bdm", shocks=[shock])
     assert by_name.to_dict() == by_object.to_dict()
+    assert by_name.to_dict() != stratagem.forecast(sc, "bdm").to_dict()  # the shock did something
+    cli = run_cli("forecast", "us-iraq-2020", "-e", "bdm", "--shock", shock.id, "--json")
+    assert cli.code == 0, cli.err
+    assert json.loads(cli.out) == json.loads(json.dumps(by_name.to_dict()))
 
 
 def test_explain_is_what_the_cli_prints(run_cli) -> None:  # type: ignore[no-untyped-def]
