@@ -43,6 +43,7 @@ bench: $(STAMP)  ## benchmarks (not timed tests): whole commands as users run th
 	$(BIN)/python benchmarks/bench_ensemble.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_extract_polnear.py
+	$(BIN)/python benchmarks/bench_long_paragraph.py
 	$(BIN)/python benchmarks/bench_web.py
 
 clean:

@@ -28,6 +28,7 @@ Everything is a regular expression or a set lookup; one pass over the tokens, so
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -756,7 +757,9 @@ def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) ->
                                         for t in name):
         return []
     words = [t.text for t in name]
-    honorific = bool(_HONORIFIC_BEFORE.search(text, 0, name[0].start))  # "Mr. Camp", "Mr. Deal"
+    # "Mr. Camp", "Mr. Deal"; the honorific ends right before the name, so a short window is enough (and
+    # keeps long paragraphs linear)
+    honorific = bool(_HONORIFIC_BEFORE.search(text, max(0, name[0].start - 24), name[0].start))
     if len(name) == 1 and not honorific and (words[0] in ORG_HEADS or words[0] in NOT_ACTOR_HEADS or
                                              words[0] in _NOT_ACRONYMS or _NOT_A_NAME.search(words[0]) or
                                              words[0].lower() in LOWER_TITLES):
@@ -1160,6 +1163,7 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     """Entities with non-overlapping spans; entities linked to one gazetteer actor become one."""
     taken: set[int] = set()
     gaz_sorted = sorted(gaz, key=lambda m: m.start)
+    gaz_reach = list(itertools.accumulate((m.end for m in gaz_sorted), max))
     grouped: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     order: list[str] = []
     local = 0
@@ -1172,7 +1176,7 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
             taken.update(range(c.start, c.end))
         if not spans:
             continue
-        gid = _gazetteer_link(spans, gaz_sorted, e.kind, kind_of)
+        gid = _gazetteer_link(spans, gaz_sorted, gaz_reach, e.kind, kind_of)
         key = f"gaz:{gid}" if gid is not None else f"local:{local}"
         local += 1
         if key in grouped:
@@ -1196,12 +1200,14 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     return out
 
 
-def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], kind: str,
+def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], reach: Sequence[int], kind: str,
                     kind_of: Callable[[str], str]) -> str | None:
     """The gazetteer actor a span names: an alias that covers the span or its last word, of a compatible kind
-    (a person is linked to a person only: "Jim Jordan" is not the state of Jordan)."""
+    (a person is linked to a person only: "Jim Jordan" is not the state of Jordan). ``gaz`` is sorted by
+    start and ``reach[k]`` is the furthest end among ``gaz[:k + 1]``, so the search starts near the span."""
     for a, b in spans:
-        for m in gaz:
+        for k in range(bisect.bisect_right(reach, a), len(gaz)):
+            m = gaz[k]
             if m.start >= b:
                 break
             covers = m.start <= a and m.end >= b

@@ -21,6 +21,7 @@ ontology.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -136,6 +137,8 @@ def extract_events(
     gaz = gazetteer or default_gazetteer()
     ctx = DateContext(document_date=document_date, estimated=date_estimated)
     events: list[Event] = []
+    by_start = sorted(mentions, key=lambda m: m.start)
+    starts = [m.start for m in by_start]
     for full in sentences:
         ctx.enter_paragraph(full.paragraph)
         dates = find_dates(full.text, full.start)
@@ -144,7 +147,7 @@ def extract_events(
                 ctx.observe(d)
             continue  # a footnote or reference entry, not a report of an action
         sentence = _no_dateline(full)
-        s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        s_mentions = by_start[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
         seen_dates: set[str] = set()
         for k, d in enumerate(dates):
             found = ctx.resolution(d)

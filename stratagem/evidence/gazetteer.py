@@ -235,14 +235,17 @@ class Gazetteer:
                 candidates.append((m.start(1), m.end(1), actor, "demonym"))
         # the longest wins; ties go to the earlier start
         candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int]] = []
+        # characters already used by a blocked phrase or a longer mention (one pass per candidate's own
+        # length, so long documents stay linear)
+        blocked_at = bytearray(len(norm) + 1)
+        for a, b in blocked:
+            blocked_at[a:b] = b"\x01" * (b - a)
+        taken_at = bytearray(len(norm) + 1)
         chosen: list[Mention] = []
         for start, end, actor_id, via in candidates:
-            if any(start < b and a < end for a, b in blocked):
+            if any(blocked_at[start:end]) or any(taken_at[start:end]):
                 continue
-            if any(start < b and a < end for a, b in taken):
-                continue
-            taken.append((start, end))
+            taken_at[start:end] = b"\x01" * (end - start)
             actor = self.actors[actor_id]
             chosen.append(Mention(actor=actor_id, name=actor.name, start=start, end=end,
                                   surface=text[start:end], via=via if actor.source == "builtin" else actor.source))

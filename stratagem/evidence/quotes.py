@@ -34,6 +34,7 @@ by general rules (no models, no list of speakers):
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -766,6 +767,22 @@ def _content_span(toks: list[_Tok], lo: int, hi: int, text: str) -> tuple[int, i
     return a, b
 
 
+class _RegionIndex:
+    """A document's quoted regions by position, so the regions touching a span are found in logarithmic time
+    (sorted by start, with the furthest end reached so far; regions may nest)."""
+
+    def __init__(self, regions: Sequence[QuoteRegion]) -> None:
+        self.regions = sorted(regions, key=lambda r: r.inner_start)
+        self.starts = [r.inner_start for r in self.regions]
+        self.reach = list(itertools.accumulate((r.inner_end for r in self.regions), max))
+
+    def overlapping(self, a: int, b: int) -> list[QuoteRegion]:
+        """The regions whose inside overlaps ``[a, b)``."""
+        lo = bisect.bisect_right(self.reach, a)
+        hi = bisect.bisect_left(self.starts, b)
+        return [r for r in self.regions[lo:hi] if r.inner_end > a]
+
+
 def _direct_share(text: str, a: int, b: int, regions: Sequence[QuoteRegion]) -> float:
     inside = 0
     total = 0
@@ -909,8 +926,9 @@ def extract_quotes(
         carry = last if last is not None and last.regions and not last.regions[-1].closed else None
         attributions.extend(found)
         prev_found = found
+    index = _RegionIndex(all_regions)
     for att in attributions:
-        quote = _to_quote(att, text, all_regions, sentence_of, indirect)
+        quote = _to_quote(att, text, index, sentence_of, indirect)
         if quote is not None:
             out.append(quote)
     out.sort(key=lambda q: (q.start, q.end))
@@ -1296,13 +1314,13 @@ def _sentence_index(sentences: list[Sentence], offset: int) -> int:
     return best
 
 
-def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sentences: list[Sentence],
+def _to_quote(att: _Attribution, text: str, index: _RegionIndex, sentences: list[Sentence],
               indirect: bool) -> Quote | None:
     parts = sorted(att.parts)
     if not parts:
         return None
     start, end = parts[0][0], parts[-1][1]
-    share = min(_direct_share(text, a, b, regions) for a, b in parts)
+    share = min(_direct_share(text, a, b, index.overlapping(a, b)) for a, b in parts)
     direct = share >= 0.8
     if not direct and not indirect:
         return None
@@ -1317,8 +1335,8 @@ def _to_quote(att: _Attribution, text: str, regions: Sequence[QuoteRegion], sent
     # after "praised"/"vowed" the quoted words name what was praised, not necessarily the speaker's words;
     # after "said", "warned" or "called ... a" they are the speaker's
     own_words = frame[1] in {"speech", "according"} or frame[0] in _NAMING_LEMMAS
-    quoted = tuple(sorted({(r.inner_start, r.inner_end) for r in regions
-                           if any(a <= r.inner_start and r.inner_end <= b for a, b in parts)
+    quoted = tuple(sorted({(r.inner_start, r.inner_end) for a, b in parts for r in index.overlapping(a, b)
+                           if a <= r.inner_start and r.inner_end <= b
                            and (direct or (own_words and bool(_words(r, text)) and not _is_title(r, text)))}))
     return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
                  sentence=_sentence_index(sentences, start) if sentences else 0,
