@@ -14,7 +14,7 @@ Each function takes a scenario or anything :func:`load` accepts (a built-in id, 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,10 @@ class Explanation:
 
 
 def explain(scenario: ScenarioLike, engine: str = "bdm", *, rounds: int | None = None, seed: int = 0,
-            options: Mapping[str, Any] | None = None, draws: int = 1000) -> Explanation:
-    """Why the forecast is what it is (``draws=0`` skips the variance shares).
+            options: Mapping[str, Any] | None = None, draws: int = 1000,
+            progress: Callable[[int, int], None] | None = None) -> Explanation:
+    """Why the forecast is what it is (``draws=0`` skips the variance shares; ``progress(done, draws)``
+    follows them).
 
     >>> import stratagem as sg
     >>> why = sg.explain("ec-emissions-1994", "compromise", draws=0)
@@ -133,7 +135,7 @@ def explain(scenario: ScenarioLike, engine: str = "bdm", *, rounds: int | None =
     return Explanation(
         run=run,
         sensitivities=tuple(local_sensitivities(sc, engine, opts, rounds, seed=seed)),
-        variance=tuple(variance_indices(sc, engine, draws=draws, seed=seed, params=opts, rounds=rounds)
-                       if draws else ()),
+        variance=tuple(variance_indices(sc, engine, draws=draws, seed=seed, params=opts, rounds=rounds,
+                                        progress=progress) if draws else ()),
         persuade=tuple(whom_to_persuade(sc, engine, opts, rounds, seed=seed)),
     )

@@ -220,3 +220,15 @@ def test_cli_ensemble_and_whatif(run_cli) -> None:  # type: ignore[no-untyped-de
     assert json.loads(result.out)["moves"]
     result = run_cli("ensemble", "ec-emissions-1994", "--option", "nokey=1")
     assert result.code == 2
+
+
+def test_variance_indices_report_progress_and_do_not_depend_on_chunking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """explain's draws run in chunks with progress after each; a deterministic engine's answer is the one batch's."""
+    import stratagem.analysis.explain as explain_module
+
+    sc = load_builtin("ec-emissions-1994")
+    seen: list[tuple[int, int]] = []
+    chunked = variance_indices(sc, "bdm", draws=2500, seed=4, rounds=6, progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    monkeypatch.setattr(explain_module, "EXPLAIN_CHUNK", 10_000)
+    assert variance_indices(sc, "bdm", draws=2500, seed=4, rounds=6) == chunked

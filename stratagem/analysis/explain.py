@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +25,17 @@ from stratagem.model.schema import Issue, Scenario
 
 
 def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, C: FloatArray,
-             params: Mapping[str, Any], rounds: int | None = None, seed: int = 0) -> FloatArray:
-    """Final forecasts (B, m) for a batch of inputs, in the engine's batched form."""
+             params: Mapping[str, Any], rounds: int | None = None, seed: int = 0,
+             rng: np.random.Generator | None = None) -> FloatArray:
+    """Final forecasts (B, m) for a batch of inputs, in the engine's batched form (``rng`` wins over ``seed``)."""
     spec = get_engine(engine)
     return spec.batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
-                      rng=np.random.default_rng(seed), scale=arrays.scale, **params)
+                      rng=rng if rng is not None else np.random.default_rng(seed), scale=arrays.scale, **params)
+
+
+#: Draws of the variance indices run per batch: progress is reported after each, and a stochastic
+#: engine's chunk k draws from its own seed (the answer does not depend on the number of workers).
+EXPLAIN_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -117,15 +123,25 @@ def _correlation_ratio(x: FloatArray, y: FloatArray, bins: int = 20) -> float:
 
 def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed: int = 0,
                      params: Mapping[str, Any] | None = None, rounds: int | None = None,
-                     top: int = 5) -> list[VarianceIndex]:
-    """The inputs that explain most of each forecast's variance over the scenario's ranges."""
+                     top: int = 5, progress: Callable[[int, int], None] | None = None) -> list[VarianceIndex]:
+    """The inputs that explain most of each forecast's variance over the scenario's ranges.
+
+    The draws run in chunks of :data:`EXPLAIN_CHUNK`, with ``progress(done, draws)`` after each.
+    """
     a = to_arrays(scenario)
     p = get_engine(engine).resolve(params or {})
     check_batch(draws, a.n_actors, a.n_issues, what="the variance indices")  # before the draws are allocated
     check_seed(seed, "seed")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
     X, S, C = sample_inputs(a, draws, rng, scenario.uncertainty)
-    values = evaluate(a, engine, X, S, C, p, rounds, seed)
+    chunks: list[FloatArray] = []
+    for k, start in enumerate(range(0, draws, EXPLAIN_CHUNK)):
+        end = min(start + EXPLAIN_CHUNK, draws)
+        chunk_rng = np.random.default_rng(seed if k == 0 else np.random.SeedSequence(seed, spawn_key=(99, k)))
+        chunks.append(evaluate(a, engine, X[start:end], S[start:end], C[start:end], p, rounds, rng=chunk_rng))
+        if progress is not None:
+            progress(end, draws)
+    values = np.concatenate(chunks) if chunks else np.zeros((0, a.n_issues))
     out: list[VarianceIndex] = []
     for k, issue in enumerate(a.issue_ids):
         scores = []

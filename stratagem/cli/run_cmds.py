@@ -360,10 +360,20 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
 def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: tuple[str, ...], draws: int,
                 seed: int, as_json: bool, workspace: Path | None) -> None:
     """Who moved and why, pivotal actors, and whom to persuade."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
     from stratagem.api import explain
 
     sc = load_scenario(scenario, workspace)
-    why = explain(sc, engine, rounds=rounds, seed=seed, options=parse_options(options), draws=draws)
+    with progress_bar(TextColumn("variance indices"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      disable=as_json or draws == 0) as bar:
+        task = bar.add_task("draws", total=max(draws, 1))
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        why = explain(sc, engine, rounds=rounds, seed=seed, options=parse_options(options), draws=draws,
+                      progress=update)
     if as_json:
         click.echo(json.dumps(why.to_dict(), indent=2))
         return
