@@ -1,4 +1,4 @@
-"""The docs' commands run: docs/first-scenario.md and docs/schema.md, step by step, with the installed CLI.
+"""The docs' commands run: docs/first-scenario.md, docs/schema.md and the README, step by step, with the installed CLI.
 
 A page is read top to bottom. Fenced blocks it understands:
 
@@ -105,10 +105,10 @@ def _scenario_keys(text: str) -> tuple[set[str], set[str]] | None:
     return {a["id"] for a in data.get("actors") or []}, {d["id"] for d in data.get("documents") or []}
 
 
-def run_page(page: Path, workdir: Path) -> list[str]:
-    """Run every step of ``page`` in ``workdir``; returns the commands run (for the caller's checks)."""
+def run_page(page: Path, workdir: Path, *, columns: int = 120) -> list[str]:
+    """Run every step of ``page`` in ``workdir`` at a terminal ``columns`` wide; returns the commands run."""
     exe = _stratagem()
-    env = {**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"}
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb"}
     env.pop("STRATAGEM_DOCUMENTS", None)
     ran: list[str] = []
     for step in steps_of(page.read_text(encoding="utf-8")):
@@ -133,7 +133,7 @@ def run_page(page: Path, workdir: Path) -> list[str]:
                     pytest.fail(f"{where}: {step.name} has no line {wanted!r} (after line {at})")
                 at = found + 1
         else:
-            args = shlex.split(step.text)
+            args = shlex.split(step.text, comments=True)
             assert args[0] == "stratagem", f"{where}: only stratagem commands run here, not {args[0]!r}"
             done = subprocess.run([exe, *args[1:]], cwd=workdir, env=env, capture_output=True, text=True,
                                   timeout=600, check=False)
@@ -206,3 +206,15 @@ def test_the_runner_fails_on_a_wrong_output_and_a_wrong_exit(tmp_path: Path) -> 
     page.write_text("```console\n$ stratagem validate missing.yaml\nerror: ...missing.yaml...no such file\n```\n",
                     encoding="utf-8")
     assert run_page(page, tmp_path) == ["stratagem validate missing.yaml"]
+
+
+def test_readme_commands_run_and_print_what_it_shows(tmp_path: Path) -> None:
+    """The README's console blocks, from a directory that sees the repository's tests/ and docs/ as its own.
+
+    Wide terminal, so that lines the README shows wrapped at 100 columns are found inside whole lines.
+    """
+    root = DOCS.parent
+    for name in ("tests", "docs"):
+        (tmp_path / name).symlink_to(root / name)
+    ran = run_page(root / "README.md", tmp_path, columns=200)
+    assert any(c.split()[:2] == ["stratagem", "forecast"] for c in ran), "the README's main command is checked"
