@@ -102,7 +102,8 @@ def elsewhere_mass(centre: float, spread: float) -> FloatArray:
     """Probabilities on :data:`GRID` of a logistic (mean ``centre``, sd ``spread``) rounded to whole points."""
     scale = max(spread, 1e-6) * LOGISTIC_SCALE
     edges = np.arange(0.5, 100.0, 1.0)
-    cdf = 1.0 / (1.0 + np.exp(-(edges - centre) / scale))
+    with np.errstate(over="ignore"):  # far below the centre exp overflows to inf, and the cdf is exactly 0
+        cdf = 1.0 / (1.0 + np.exp(-(edges - centre) / scale))
     result: FloatArray = np.diff(np.concatenate([[0.0], cdf, [1.0]]))
     return result
 
