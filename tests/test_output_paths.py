@@ -219,8 +219,8 @@ def test_png_directory_check_in_the_library(tmp_path: Path) -> None:
 
 
 # -- Ctrl-C in a long command ------------------------------------------------------------------------
-def test_ctrl_c_in_an_ensemble_prints_the_partial_summary_and_exits_130(run_cli, scenario: str,  # type: ignore[no-untyped-def]
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def _interrupt_after_the_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C arrives while the ensemble's second chunk of draws runs."""
     from stratagem.analysis import ensemble
 
     real = ensemble.run_chunk
@@ -231,6 +231,11 @@ def test_ctrl_c_in_an_ensemble_prints_the_partial_summary_and_exits_130(run_cli,
         return real(task)
 
     monkeypatch.setattr(ensemble, "run_chunk", interrupted_after_the_first)
+
+
+def test_ctrl_c_in_an_ensemble_prints_the_partial_summary_and_exits_130(run_cli, scenario: str,  # type: ignore[no-untyped-def]
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    _interrupt_after_the_first_chunk(monkeypatch)
     result = run_cli("ensemble", scenario, "-n", "2000", "--workers", "1")
     assert result.code == 130
     assert "500 draws" in result.out and "INTERRUPTED: partial summary" in result.out
@@ -240,16 +245,7 @@ def test_ctrl_c_in_an_ensemble_prints_the_partial_summary_and_exits_130(run_cli,
 @pytest.mark.parametrize("command", ["whatif", "report"])
 def test_ctrl_c_in_whatif_or_report_stops_and_writes_nothing(run_cli, scenario: str, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                             monkeypatch: pytest.MonkeyPatch, command: str) -> None:
-    from stratagem.analysis import ensemble
-
-    real = ensemble.run_chunk
-
-    def interrupted_after_the_first(task):  # type: ignore[no-untyped-def]
-        if task.chunk_index >= 1:
-            raise KeyboardInterrupt
-        return real(task)
-
-    monkeypatch.setattr(ensemble, "run_chunk", interrupted_after_the_first)
+    _interrupt_after_the_first_chunk(monkeypatch)
     (tmp_path / "shock.yaml").write_text("id: s\nname: S\nchanges:\n  - {action: set_position, actor: a, issue: i, "
                                          "value: 50}\n")
     extra = ["--shock", "shock.yaml"] + (["-o", "r.html", "--quiet", "-e", "compromise"] if command == "report"
