@@ -20,37 +20,10 @@ from stratagem.model.files import MAX_SCENARIO_BYTES
 from stratagem.model.limits import MAX_DRAWS, MAX_ROUNDS, MAX_WORKERS
 from stratagem.model.strict_yaml import MAX_YAML_DEPTH
 
-GOOD = """\
-id: tiny
-name: Tiny
-as_of: 2024-01-01
-actors:
-  - {id: a, name: A, capability: 1}
-  - {id: b, name: B, capability: 2}
-issues:
-  - id: i
-    name: Issue
-    status_quo: 40
-stances:
-  - actor: a
-    issue: i
-    position: 10
-    salience: 50
-  - {actor: b, issue: i, position: 90, salience: 70}
-"""
+from .conftest import TINY_SCENARIO, one_line_error
+
 COMMANDS = [("validate",), ("forecast",), ("ensemble", "-n", "20", "--workers", "1"), ("explain", "--draws", "20")]
 COMMAND_IDS = ["validate", "forecast", "ensemble", "explain"]
-
-
-def one_line_error(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
-    """The single error line, after checking status 2, no traceback and that it names each fragment."""
-    assert result.code == 2, (result.code, result.out, result.err)
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("error: ") and "Traceback" not in result.err and "internal error" not in lines[0]
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
 
 
 @pytest.fixture
@@ -71,30 +44,29 @@ def _scenario(directory: Path, name: str, text: str) -> str:
 
 # -- scenario files: each error names the file, the line and the field -------------------------------
 BAD_YAML = [
-    ("impossible-date", GOOD.replace("as_of: 2024-01-01", "as_of: 2024-13-01"), ":3: as_of: '2024-13-01' is not a valid date"),
-    ("duplicate-key", GOOD.replace("    salience: 50\n", "    salience: 50\n    issue: j\n"),
-     ":16: stances[0].issue: duplicate key 'issue' (first at line 13)"),
-    ("duplicate-actor", GOOD.replace("{id: b, name: B", "{id: a, name: B"),
+    ("impossible-date", TINY_SCENARIO.replace("as_of: 2024-01-01", "as_of: 2024-13-01"), ":3: as_of: '2024-13-01' is not a valid date"),
+    ("duplicate-key", TINY_SCENARIO.replace("    salience: 50\n", "    salience: 50\n    issue: j\n"),
+     ":19: stances[0].issue: duplicate key 'issue' (first at line 16)"),
+    ("duplicate-actor", TINY_SCENARIO.replace("{id: b, name: B", "{id: a, name: B"),
      ":6: actors[1].id: duplicate actor id 'a' (first at line 5)"),
-    ("misspelt-key", GOOD.replace("    position: 10", "    postion: 10"),
-     ":14: stances[0].postion: unknown key 'postion' (did you mean 'position'?)"),
-    ("all-zero-salience", GOOD.replace("salience: 50", "salience: 0").replace("salience: 70", "salience: 0"),
+    ("misspelt-key", TINY_SCENARIO.replace("    position: 10", "    postion: 10"),
+     ":17: stances[0].postion: unknown key 'postion' (did you mean 'position'?)"),
+    ("all-zero-salience", TINY_SCENARIO.replace("salience: 50", "salience: 0").replace("salience: 70", "salience: 0"),
      ":8: issues[0]: every stance on issue 'i' has salience 0"),
-    ("huge-capability", GOOD.replace("capability: 2}", "capability: 1e300}"),
+    ("huge-capability", TINY_SCENARIO.replace("capability: 2}", "capability: 1e300}"),
      ":6: actors[1].capability: 1e+300 is above the largest accepted, 1e+12"),
-    ("position-150", GOOD.replace("position: 10", "position: 150"), ":14: stances[0].position: 150 lies outside the scale"),
+    ("position-150", TINY_SCENARIO.replace("position: 10", "position: 150"), ":17: stances[0].position: 150 lies outside the scale"),
     ("deep-flow", "id: x\nname: " + "[" * 5000 + "]" * 5000 + "\n", ":2: "),
     ("deep-block", "id: x\nname: y\nnotes:\n" + "".join("  " * (k + 1) + "k:\n" for k in range(60)),
      f"YAML nested more than {MAX_YAML_DEPTH} levels deep"),
     ("alias-bomb", "a: &a [1,2,3,4,5,6,7,8,9]\n" + "".join(
         f"{chr(98 + k)}: &{chr(98 + k)} [{','.join(['*' + chr(97 + k)] * 9)}]\n" for k in range(9)),
      "values (aliases?)"),
-    ("python-tag", GOOD.replace("name: Tiny", "name: !!python/object/apply:os.system [echo]"), ":2: name: "),
-    ("merge-key", GOOD.replace("  - {actor: b, issue: i, position: 90, salience: 70}",
-                               "  - {<<: {actor: b}, issue: i, position: 90, salience: 70}"),
+    ("python-tag", TINY_SCENARIO.replace("name: Tiny", "name: !!python/object/apply:os.system [echo]"), ":2: name: "),
+    ("merge-key", TINY_SCENARIO.replace("  - {actor: b, issue: i,", "  - {<<: {actor: b}, issue: i,"),
      "merge keys (<<) are not supported"),
-    ("huge-integer", GOOD.replace("position: 10", "position: 1" + "0" * 5000), ":14: "),
-    ("two-documents", GOOD + "---\nid: second\n", "malformed YAML"),
+    ("huge-integer", TINY_SCENARIO.replace("position: 10", "position: 1" + "0" * 5000), ":17: "),
+    ("two-documents", TINY_SCENARIO + "---\nid: second\n", "malformed YAML"),
 ]
 
 
@@ -108,8 +80,8 @@ def test_bad_scenario_yaml_is_one_line_with_its_line(run_cli, workdir: Path, nam
 
 @pytest.mark.parametrize("args", COMMANDS, ids=COMMAND_IDS)
 def test_every_command_reports_the_same_line(run_cli, workdir: Path, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
-    path = _scenario(workdir, "dup.yaml", GOOD.replace("    salience: 50\n", "    salience: 50\n    issue: j\n"))
-    one_line_error(run_cli(*args, path), "dup.yaml:16:", "duplicate key 'issue'")
+    path = _scenario(workdir, "dup.yaml", TINY_SCENARIO.replace("    salience: 50\n", "    salience: 50\n    issue: j\n"))
+    one_line_error(run_cli(*args, path), "dup.yaml:19:", "duplicate key 'issue'")
 
 
 BAD_CSV = [
@@ -159,7 +131,7 @@ def test_file_above_the_size_limit(run_cli, workdir: Path) -> None:  # type: ign
 
 
 def test_bad_shock_file_names_its_line(run_cli, workdir: Path) -> None:  # type: ignore[no-untyped-def]
-    scenario = _scenario(workdir, "s.yaml", GOOD)
+    scenario = _scenario(workdir, "s.yaml", TINY_SCENARIO)
     shock = _scenario(workdir, "shock.yaml", "id: s\nname: S\nchanges:\n  - {action: set_position, actor: a, issue: i, "
                                              "value: 5}\ndate: 2024-02-30\n")
     one_line_error(run_cli("forecast", "-e", "compromise", scenario, "--shock", shock),
@@ -208,7 +180,7 @@ def test_special_files_are_refused_at_once(run_cli, workdir: Path, deadline: Non
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_dev_zero_as_shock_file(run_cli, workdir: Path, deadline: None) -> None:  # type: ignore[no-untyped-def]
-    scenario = _scenario(workdir, "s.yaml", GOOD)
+    scenario = _scenario(workdir, "s.yaml", TINY_SCENARIO)
     one_line_error(run_cli("forecast", scenario, "--shock", "/dev/zero"), "/dev/zero: is a character device")
 
 
@@ -230,13 +202,13 @@ def test_dev_zero_as_shock_file(run_cli, workdir: Path, deadline: None) -> None:
     ],
 )
 def test_option_bounds(run_cli, workdir: Path, deadline: None, args: tuple[str, ...], expect: str) -> None:  # type: ignore[no-untyped-def]
-    scenario = _scenario(workdir, "s.yaml", GOOD)
+    scenario = _scenario(workdir, "s.yaml", TINY_SCENARIO)
     one_line_error(run_cli(*args, scenario), expect)
 
 
 def test_memory_estimate_refuses_before_allocating(run_cli, workdir: Path, deadline: None,  # type: ignore[no-untyped-def]
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    scenario = _scenario(workdir, "s.yaml", GOOD)
+    scenario = _scenario(workdir, "s.yaml", TINY_SCENARIO)
     monkeypatch.setenv("STRATAGEM_MEMORY_GB", "0.5")
     line = one_line_error(run_cli("ensemble", "--workers", "8", "--draws", str(MAX_DRAWS), scenario),
                           "would need about", "GB of memory, more than the 0.5 GB allowed")

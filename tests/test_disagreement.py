@@ -93,6 +93,10 @@ def test_the_recommended_forecaster_is_the_same_everywhere(run_cli) -> None:  # 
 
     assert inspect.signature(sg.forecast).parameters["engine"].default == RECOMMENDED
     assert tuple(inspect.signature(sg.ensemble).parameters["engines"].default) == (RECOMMENDED,)
+    from stratagem.analysis.forecast import forecast
+
+    assert inspect.signature(forecast).parameters["engine"].default == RECOMMENDED  # the library's own defaults
+    assert tuple(inspect.signature(run_ensemble).parameters["engines"].default) == (RECOMMENDED,)
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert f"`{RECOMMENDED}` (recommended" in readme
     doc = (Path(__file__).parent.parent / "docs" / "backtest.md").read_text(encoding="utf-8")

@@ -17,25 +17,7 @@ from stratagem.model.io import (
     write_yaml,
 )
 
-from .conftest import DATA
-
-GOOD_YAML = """\
-id: tiny
-name: Tiny
-actors:
-  - {id: a, name: A, capability: 1}
-  - {id: b, name: B, capability: 2}
-issues:
-  - id: i
-    name: Issue
-    status_quo: 40
-    anchors:
-      - {value: 0, label: none}
-      - {value: 100, label: all}
-stances:
-  - {actor: a, issue: i, position: 10, salience: 50}
-  - {actor: b, issue: i, position: 90, salience: 70, position_range: [80, 95]}
-"""
+from .conftest import DATA, TINY_SCENARIO
 
 
 def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -48,7 +30,7 @@ def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
 
 
 def test_good_yaml_loads(tmp_path: Path) -> None:
-    sc = load_scenario(_write(tmp_path, "s.yaml", GOOD_YAML))
+    sc = load_scenario(_write(tmp_path, "s.yaml", TINY_SCENARIO))
     assert [a.id for a in sc.actors] == ["a", "b"]
     assert sc.stances[1].position_range is not None and sc.stances[1].position_range.high == 95
 
@@ -56,23 +38,23 @@ def test_good_yaml_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "line", "expect"),
     [
-        ("position: 10, salience: 50", "position: 120, salience: 50", 14, "outside the scale"),
-        ("position: 90, salience: 70", "position: 70, salience: 70", 15, "outside position_range"),
-        ("position: 10, salience: 50", "position: 10, salience: 150", 14, "salience"),
-        ("{id: b, name: B, capability: 2}", "{id: b, name: B, capability: -2}", 5, "capability"),
+        ("    position: 10\n", "    position: 120\n", 17, "outside the scale"),
+        ("position: 90, salience: 70", "position: 70, salience: 70", 19, "outside position_range"),
+        ("    salience: 50\n", "    salience: 150\n", 18, "salience"),
+        ("{id: b, name: B, capability: 2}", "{id: b, name: B, capability: -2}", 6, "capability"),
         ("{id: b, name: B, capability: 2}", "{id: b, name: A, capability: 2}", None, "duplicate actor name"),
-        ("{actor: a, issue: i, position: 10", "{actor: z, issue: i, position: 10", 14, "unknown actor 'z'"),
-        ("position: 10, salience: 50", "position: .nan, salience: 50", 14, "finite"),
-        ("position: 10, salience: 50", "position: ten, salience: 50", 14, "position"),
-        ("status_quo: 40", "status_quo: 140", 9, "status_quo"),
-        ("position_range: [80, 95]", "position_range: [95, 80]", 15, "low"),
+        ("  - actor: a\n", "  - actor: z\n", 15, "unknown actor 'z'"),
+        ("    position: 10\n", "    position: .nan\n", 15, "finite"),
+        ("    position: 10\n", "    position: ten\n", 17, "position"),
+        ("status_quo: 40", "status_quo: 140", 10, "status_quo"),
+        ("position_range: [80, 95]", "position_range: [95, 80]", 19, "low"),
     ],
 )
 def test_schema_errors_name_file_line_and_field(
     tmp_path: Path, old: str, new: str, line: int | None, expect: str
 ) -> None:
-    assert old in GOOD_YAML
-    path = _write(tmp_path, "s.yaml", GOOD_YAML.replace(old, new))
+    assert old in TINY_SCENARIO
+    path = _write(tmp_path, "s.yaml", TINY_SCENARIO.replace(old, new))
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     message = str(info.value)
@@ -84,13 +66,13 @@ def test_schema_errors_name_file_line_and_field(
 
 
 def test_all_zero_capability_is_an_error(tmp_path: Path) -> None:
-    text = GOOD_YAML.replace("capability: 1", "capability: 0").replace("capability: 2", "capability: 0")
+    text = TINY_SCENARIO.replace("capability: 1", "capability: 0").replace("capability: 2", "capability: 0")
     with pytest.raises(ScenarioError, match="zero capability"):
         load_scenario(_write(tmp_path, "s.yaml", text))
 
 
 def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
-    path = _write(tmp_path, "s.yaml", GOOD_YAML.replace("  - {id: b, name: B, capability: 2}", "  - {id: b, name: B"))
+    path = _write(tmp_path, "s.yaml", TINY_SCENARIO.replace("  - {id: b, name: B, capability: 2}", "  - {id: b, name: B"))
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
     assert "malformed YAML" in str(info.value) and info.value.line is not None
@@ -170,7 +152,7 @@ def test_paths_that_are_not_scenarios(tmp_path: Path) -> None:
 
 
 def test_writers_round_trip(tmp_path: Path) -> None:
-    sc = load_scenario(_write(tmp_path, "s.yaml", GOOD_YAML))
+    sc = load_scenario(_write(tmp_path, "s.yaml", TINY_SCENARIO))
     write_yaml(sc, tmp_path / "out.yaml")
     assert load_scenario(tmp_path / "out.yaml") == sc
     write_single_issue_csv(sc, tmp_path / "out.csv")
@@ -192,7 +174,7 @@ def test_builtin_yaml_round_trips_through_the_writer(tmp_path: Path) -> None:
 
 # -- the command line ------------------------------------------------------------
 def test_cli_errors_are_one_line_with_status_2(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    bad = _write(tmp_path, "s.yaml", GOOD_YAML.replace("position: 10,", "position: 300,"))
+    bad = _write(tmp_path, "s.yaml", TINY_SCENARIO.replace("    position: 10\n", "    position: 300\n"))
     for args in (
         ("forecast", str(bad)),
         ("forecast", str(tmp_path / "missing.csv")),
@@ -218,7 +200,7 @@ def test_debug_shows_the_traceback(run_cli, tmp_path: Path) -> None:  # type: ig
 
 
 def test_nothing_half_written_on_failure(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    good = _write(tmp_path, "s.yaml", GOOD_YAML)
+    good = _write(tmp_path, "s.yaml", TINY_SCENARIO)
     target = tmp_path / "t.csv"
     result = run_cli("forecast", str(good), "--engine", "bdm", "--option", "q=9", "--trajectory", str(target))
     assert result.code == 2 and not target.exists()
@@ -228,5 +210,5 @@ def test_nothing_half_written_on_failure(run_cli, tmp_path: Path) -> None:  # ty
 
 
 def test_validate_summarises(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli("validate", str(_write(tmp_path, "s.yaml", GOOD_YAML)))
+    result = run_cli("validate", str(_write(tmp_path, "s.yaml", TINY_SCENARIO)))
     assert result.code == 0 and "valid scenario 'tiny': 2 actors, 1 issues" in result.out

@@ -21,35 +21,15 @@ from stratagem.model import files
 from stratagem.model.errors import OutputPathError
 from stratagem.model.files import atomic_writer, check_workspace_path, write_bytes_atomic
 
-GOOD = """\
-id: tiny
-name: Tiny
-actors:
-  - {id: a, name: A, capability: 1}
-  - {id: b, name: B, capability: 2}
-issues:
-  - {id: i, name: Issue, status_quo: 40}
-stances:
-  - {actor: a, issue: i, position: 10, salience: 50}
-  - {actor: b, issue: i, position: 90, salience: 70}
-"""
+from .conftest import TINY_SCENARIO, one_line_error
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX special files")
-
-
-def one_line_error(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.code == 2, (result.code, result.out, result.err)
-    lines = [line for line in result.err.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.err, result.err
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
 
 
 @pytest.fixture
 def scenario(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "s.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(TINY_SCENARIO, encoding="utf-8")
     return "s.yaml"
 
 

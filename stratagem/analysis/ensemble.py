@@ -22,7 +22,7 @@ import numpy as np
 from stratagem.analysis.executor import run_tasks
 from stratagem.analysis.timeline import Timeline, events, prepare_timeline
 from stratagem.engines.base import FloatArray
-from stratagem.engines.registry import get_engine
+from stratagem.engines.registry import RECOMMENDED, get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
 from stratagem.model.limits import check_ensemble, check_scheduler, check_seed
@@ -253,7 +253,7 @@ def run_ensemble(
     scenario: Scenario,
     *,
     draws: int = 1000,
-    engines: Sequence[str] = ("bdm",),
+    engines: Sequence[str] = (RECOMMENDED,),
     seed: int = 0,
     rounds: int | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,

@@ -19,7 +19,7 @@ import numpy as np
 
 from stratagem.analysis.timeline import events, prepare_timeline
 from stratagem.engines.base import Trajectory
-from stratagem.engines.registry import get_engine
+from stratagem.engines.registry import RECOMMENDED, get_engine
 from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.io import atomic_writer
 from stratagem.model.limits import check_rounds, check_seed
@@ -114,7 +114,7 @@ class ForecastResult:
 
 def forecast(
     scenario: Scenario,
-    engine: str = "bdm",
+    engine: str = RECOMMENDED,
     *,
     rounds: int | None = None,
     seed: int = 0,
