@@ -101,3 +101,22 @@ def test_version_errors_are_one_line(run_cli: Any, ws_path: Path) -> None:
         result = run_cli("forecast", *args)
         assert result.code == 2 and message in result.err
         assert "Traceback" not in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_versions_current_edit_undo_and_restore_in_the_store(tmp_path: Path) -> None:
+    """The store's version rules, without the web app: built-in first, edits keep it as version 1, undo appends."""
+    from stratagem.store import scenarios as versions
+
+    original = load_builtin(SID)
+    with Workspace(tmp_path / "w.db") as ws:
+        assert versions.current(ws, SID) == (original, None) and versions.current(ws, "no-such") is None
+        assert versions.undo(ws, SID) is None  # nothing stored, nothing to undo
+        edited = _edited(original, name="EC edited")
+        assert versions.save_edit(ws, edited, original, None, "rename") == 2
+        assert versions.current(ws, SID) == (edited, 2) and ws.load_scenario_version(SID, 1) == original
+        assert versions.undo_target(ws, SID) == 1
+        assert versions.undo(ws, SID) == 3 and versions.current(ws, SID) == (original, 3)
+        assert versions.undo(ws, SID) is None  # version 1 has no parent: the built-in is where undo stops
+        assert versions.restore(ws, SID, 2) == 4 and versions.current(ws, SID) == (edited, 4)
+        assert versions.undo(ws, SID) == 5 and versions.current(ws, SID) == (original, 5)  # back to before it
+        assert versions.restore(ws, SID, 9) is None

@@ -1,4 +1,10 @@
-"""Scenario references that may name a stored workspace version: ``ID@VERSION`` or ``ID``.
+"""Scenario versions in a workspace: the current scenario, edits, undo, and ``ID@VERSION`` references.
+
+Versions are append-only. The current scenario is the latest stored version, else the
+built-in; the first edit of a built-in stores the original as version 1. An edit appends
+a version whose parent is the version it changed; undo appends a copy of that parent
+(whose own parent is the next undo step). The web app and the command line both call
+these functions.
 
 The model layer resolves built-in ids and files; this layer adds the workspace, so a
 scenario edited in the web app can be forecast, shown or reported from the command line.
@@ -10,14 +16,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from stratagem.model.builtin import builtin_ids, load_builtin
 from stratagem.model.builtin import resolve_scenario as resolve_model_scenario
 from stratagem.model.errors import ScenarioError
 
 if TYPE_CHECKING:
     from stratagem.model.schema import Scenario
+    from stratagem.store.workspace import Workspace
 
 #: ``ID@VERSION`` (VERSION a positive integer, or ``latest``).
 VERSION_REF = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_.\-]{0,79})@(?P<version>[1-9][0-9]{0,8}|latest)$")
@@ -75,3 +84,68 @@ def resolve_scenario_ref(reference: str | None, workspace: str | Path | None = N
         if parsed is not None:
             raise ScenarioError(f"{path}: no stored versions of scenario '{sid}'")
     return ResolvedScenario(resolve_model_scenario(reference), str(reference) if reference else "built-in")
+
+
+@lru_cache(maxsize=1)
+def builtin_scenario_ids() -> frozenset[str]:
+    """The built-in scenario ids (read once per process)."""
+    return frozenset(builtin_ids())
+
+
+@lru_cache(maxsize=32)
+def builtin(scenario_id: str) -> Scenario | None:
+    """The built-in scenario ``scenario_id``, or None when there is none (each parsed once per process)."""
+    return load_builtin(scenario_id) if scenario_id in builtin_scenario_ids() else None
+
+
+def current(ws: Workspace, scenario_id: str) -> tuple[Scenario, int | None] | None:
+    """The current scenario and its version (None for an unedited built-in), or None when there is neither."""
+    versions = ws.scenario_versions(scenario_id)
+    if versions:
+        sc = ws.load_scenario_version(scenario_id, versions[-1].version)
+        assert sc is not None
+        return sc, versions[-1].version
+    found = builtin(scenario_id)
+    return None if found is None else (found, None)
+
+
+def save_edit(ws: Workspace, edited: Scenario, base: Scenario, version: int | None, note: str) -> int:
+    """Store ``edited``, derived from ``base`` at ``version`` (None: the built-in, stored first as version 1)."""
+    return ws.save_scenario_version(edited, parent=stored_version(ws, base, version), note=note)
+
+
+def stored_version(ws: Workspace, sc: Scenario, version: int | None) -> int:
+    """``version``, or for an unedited built-in (None) the version 1 it is stored as now."""
+    return ws.save_scenario_version(sc, note="built-in") if version is None else version
+
+
+def append(ws: Workspace, sc: Scenario, note: str) -> int:
+    """Store ``sc`` as the next version, derived from the latest one (if any)."""
+    versions = ws.scenario_versions(sc.id)
+    return ws.save_scenario_version(sc, parent=versions[-1].version if versions else None, note=note)
+
+
+def undo_target(ws: Workspace, scenario_id: str) -> int | None:
+    """The version that undo would restore, or None when there is nothing to undo."""
+    versions = ws.scenario_versions(scenario_id)
+    return versions[-1].parent if versions else None
+
+
+def undo(ws: Workspace, scenario_id: str) -> int | None:
+    """Restore the version the current one was derived from, as a new version (None: nothing to undo)."""
+    target = undo_target(ws, scenario_id)
+    return None if target is None else restore(ws, scenario_id, target, undoing=True)
+
+
+def restore(ws: Workspace, scenario_id: str, version: int, *, undoing: bool = False) -> int | None:
+    """Append a copy of ``version`` (None when there is no such version). After an undo, the next undo
+    goes one step further back (the restored version's parent); after a plain restore, undo returns to
+    the state before it."""
+    listed = {v.version: v for v in ws.scenario_versions(scenario_id)}
+    sc = ws.load_scenario_version(scenario_id, version) if version in listed else None
+    if sc is None:
+        return None
+    if undoing:
+        return ws.save_scenario_version(sc, parent=listed[version].parent,
+                                        note=f"undo of version {max(listed)} (back to version {version})")
+    return ws.save_scenario_version(sc, parent=max(listed), note=f"restored version {version}")

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from stratagem.evidence.draft import DraftStance
 from stratagem.model.schema import ActorKind, Scenario, ShockAction
+from stratagem.store import scenarios as versions_store
 from stratagem.store.workspace import Workspace
 from stratagem.web import state
 from stratagem.web.security import require_csrf
@@ -123,9 +124,7 @@ def _save(ws: Workspace, scenario_id: str, change: Callable[[dict[str, Any]], st
         raise _one_error(exc, field_of) from None
     if new == sc and version is not None:
         return version
-    if version is None:  # first edit of a built-in: keep the original as version 1
-        version = ws.save_scenario_version(sc, note="built-in")
-    return ws.save_scenario_version(new, parent=version, note=note[:200])
+    return versions_store.save_edit(ws, new, sc, version, note[:200])
 
 
 def _scenario_field(loc: list[str], msg: str, own: Mapping[str, str], default: str) -> str:
@@ -375,9 +374,7 @@ def accept_draft(ws: Workspace, scenario_id: str, draft_id: str) -> DraftStance:
     from stratagem.store.drafting import accept_into_version
 
     sc, version = state.current(ws, scenario_id)
-    if version is None:  # an unedited built-in: keep the original as version 1
-        version = ws.save_scenario_version(sc, note="built-in")
-    result = accept_into_version(ws, scenario_id, [draft_id], version=version)
+    result = accept_into_version(ws, scenario_id, [draft_id], version=versions_store.stored_version(ws, sc, version))
     return result.drafts[0]
 
 

@@ -29,6 +29,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from stratagem.model.errors import StratagemError
 from stratagem.model.io import dump_yaml, parse_yaml
 from stratagem.model.schema import Scenario
+from stratagem.store import scenarios as versions_store
 from stratagem.store.workspace import Workspace
 from stratagem.web import state
 from stratagem.web.security import require_csrf
@@ -108,16 +109,16 @@ def scenario_yaml(ws: Workspace, scenario_id: str, version: int | None = None) -
 
 def builtin_differs(scenario_id: str, current: Scenario) -> bool:
     """True when ``scenario_id`` is a built-in and the current version is not it (the page offers it back)."""
-    return scenario_id in state._builtin_ids() and current != state._builtin(scenario_id)
+    original = versions_store.builtin(scenario_id)
+    return original is not None and current != original
 
 
 def restore_builtin(ws: Workspace, scenario_id: str) -> int:
     """Store the built-in scenario as the next version (the versions before it stay), whatever was uploaded."""
-    if scenario_id not in state._builtin_ids():
+    original = versions_store.builtin(scenario_id)
+    if original is None:
         raise state.NotFound(f"'{scenario_id}' is not a built-in scenario")
-    versions = ws.scenario_versions(scenario_id)
-    parent = versions[-1].version if versions else None
-    return ws.save_scenario_version(state._builtin(scenario_id), parent=parent, note="the built-in, restored")
+    return versions_store.append(ws, original, "the built-in, restored")
 
 
 def parse_upload(raw: bytes, name: str) -> tuple[Scenario, str]:
@@ -135,9 +136,9 @@ def import_scenario(ws: Workspace, sc: Scenario, text: str, name: str, on_confli
     note = f"uploaded {name}"[:200]
     versions = ws.scenario_versions(sc.id)
     if not versions:
-        if sc.id in state._builtin_ids():
-            builtin = state._builtin(sc.id)
-            first = ws.save_scenario_version(builtin, note="built-in")
+        builtin = versions_store.builtin(sc.id)
+        if builtin is not None:
+            first = versions_store.stored_version(ws, builtin, None)
             if sc == builtin:
                 return ImportOutcome(sc.id, first, created=False, kept=None)
             return ImportOutcome(sc.id, ws.save_scenario_version(sc, parent=first, note=note), True, None)
@@ -149,7 +150,7 @@ def import_scenario(ws: Workspace, sc: Scenario, text: str, name: str, on_confli
     named = base_of(text)
     base = named[1] if named is not None and named[0] == sc.id else None
     from_builtin = named is not None and named[0] == sc.id and named[1] is None
-    unedited_builtin = from_builtin and sc.id in state._builtin_ids() and current == state._builtin(sc.id)
+    unedited_builtin = from_builtin and current == versions_store.builtin(sc.id)
     if base == latest.version or unedited_builtin:  # derived from what is current: an ordinary next version
         return ImportOutcome(sc.id, ws.save_scenario_version(sc, parent=latest.version, note=note), True, None)
     if on_conflict != "keep-both":

@@ -1,23 +1,22 @@
 """The web app's view of scenarios: built-ins plus versions stored in the workspace.
 
 A scenario id from a request is looked up among the built-in ids and the workspace's
-versioned ids only; it never becomes a file path. The current scenario is the latest
-stored version, else the built-in. Edits append a version; undo appends a copy of the
-version the current one was derived from.
+versioned ids only; it never becomes a file path. What the current scenario is, and how
+edits, undo and restore append versions, is the store's (:mod:`stratagem.store.scenarios`);
+this module turns its answers into the web's 404s and form errors.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from stratagem.model.builtin import builtin_ids, load_builtin
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario
+from stratagem.store import scenarios as versions_store
 from stratagem.store.workspace import ScenarioVersion, Workspace
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,79}$")
@@ -50,22 +49,10 @@ class ScenarioInfo:
                 "issues": self.n_issues, "builtin": self.builtin, "version": self.version}
 
 
-@lru_cache(maxsize=1)
-def _builtin_ids() -> frozenset[str]:
-    return frozenset(builtin_ids())
-
-
-@lru_cache(maxsize=32)
-def _builtin(scenario_id: str) -> Scenario:
-    """Built-ins are package data and scenarios are immutable: parse each once per process."""
-    return load_builtin(scenario_id)
-
-
 def list_scenarios(ws: Workspace) -> list[ScenarioInfo]:
-    builtins = _builtin_ids()
-    ids = sorted(set(builtins) | set(ws.versioned_scenario_ids()))
+    builtins = versions_store.builtin_scenario_ids()
     out = []
-    for sid in ids:
+    for sid in sorted(set(builtins) | set(ws.versioned_scenario_ids())):
         sc, version = current(ws, sid)
         out.append(ScenarioInfo(sid, sc.name, sc.as_of.isoformat() if sc.as_of else None, len(sc.actors),
                                 len(sc.issues), sid in builtins, version))
@@ -74,16 +61,10 @@ def list_scenarios(ws: Workspace) -> list[ScenarioInfo]:
 
 def current(ws: Workspace, scenario_id: str) -> tuple[Scenario, int | None]:
     """The current scenario and its version number (None for an unedited built-in)."""
-    if not IDENTIFIER.match(scenario_id):
+    found = versions_store.current(ws, scenario_id) if IDENTIFIER.match(scenario_id) else None
+    if found is None:
         raise NotFound(f"no scenario '{scenario_id}'")
-    versions = ws.scenario_versions(scenario_id)
-    if versions:
-        sc = ws.load_scenario_version(scenario_id, versions[-1].version)
-        assert sc is not None
-        return sc, versions[-1].version
-    if scenario_id in _builtin_ids():
-        return _builtin(scenario_id), None
-    raise NotFound(f"no scenario '{scenario_id}'")
+    return found
 
 
 def versions(ws: Workspace, scenario_id: str) -> list[ScenarioVersion]:
@@ -91,10 +72,7 @@ def versions(ws: Workspace, scenario_id: str) -> list[ScenarioVersion]:
     return ws.scenario_versions(scenario_id)
 
 
-def undo_target(ws: Workspace, scenario_id: str) -> int | None:
-    """The version that undo would restore, or None when there is nothing to undo."""
-    vs = ws.scenario_versions(scenario_id)
-    return vs[-1].parent if vs else None
+undo_target = versions_store.undo_target
 
 
 class StanceUpdate(BaseModel):
@@ -170,11 +148,9 @@ def edit_stance(ws: Workspace, scenario_id: str, actor: str, issue: str, update:
         new = Scenario.model_validate(content)
     except ValidationError as exc:
         raise FieldErrors(_errors_to_fields(exc, index)) from None
-    if version is None:  # first edit of a built-in: keep the original as version 1
-        version = ws.save_scenario_version(sc, note="built-in")
     note = f"{actor} on {issue}: position {stance.position:g} → {update.position:g}, " \
            f"salience {stance.salience:g} → {update.salience:g}"
-    return ws.save_scenario_version(new, parent=version, note=note)
+    return versions_store.save_edit(ws, new, sc, version, note)
 
 
 def _errors_to_fields(exc: ValidationError, index: int) -> dict[str, str]:
@@ -199,23 +175,16 @@ def _errors_to_fields(exc: ValidationError, index: int) -> dict[str, str]:
 def undo(ws: Workspace, scenario_id: str) -> int:
     """Restore the version the current one was derived from, as a new version; returns its number."""
     current(ws, scenario_id)
-    vs = ws.scenario_versions(scenario_id)
-    if not vs or vs[-1].parent is None:
+    version = versions_store.undo(ws, scenario_id)
+    if version is None:
         raise FieldErrors({"form": "nothing to undo"})
-    return restore(ws, scenario_id, vs[-1].parent, undoing=True)
+    return version
 
 
-def restore(ws: Workspace, scenario_id: str, version: int, *, undoing: bool = False) -> int:
-    """Append a copy of ``version``. After an undo, the next undo goes one step further back
-    (the restored version's parent); after a plain restore, undo returns to the state before it."""
+def restore(ws: Workspace, scenario_id: str, version: int) -> int:
+    """Append a copy of ``version`` as the next version (see :func:`stratagem.store.scenarios.restore`)."""
     current(ws, scenario_id)
-    listed = ws.scenario_versions(scenario_id)
-    vs = {v.version: v for v in listed}
-    if version not in vs:
+    new = versions_store.restore(ws, scenario_id, version)
+    if new is None:
         raise NotFound(f"'{scenario_id}' has no version {version}")
-    sc = ws.load_scenario_version(scenario_id, version)
-    assert sc is not None
-    if undoing:
-        return ws.save_scenario_version(sc, parent=vs[version].parent,
-                                        note=f"undo of version {listed[-1].version} (back to version {version})")
-    return ws.save_scenario_version(sc, parent=listed[-1].version, note=f"restored version {version}")
+    return new
