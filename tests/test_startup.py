@@ -31,9 +31,13 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 #: what no command below may import (the heavy numeric, data-frame and cluster libraries, the
-#: backtest with its datasets, every engine, the evidence layer and the web app)
-HEAVY = ("numba", "pandas", "scipy", "dask", "distributed", "stratagem.analysis.backtest",
-         "stratagem.engines.registry", "stratagem.evidence", "stratagem.web", "stratagem.store.workspace")
+#: backtest with its datasets, the iterative engines and bdm's compiled kernels, the evidence layer
+#: and the web app)
+HEAVY = ("numba", "llvmlite", "pandas", "scipy", "dask", "distributed", "stratagem.analysis.backtest",
+         "stratagem.engines.bdm", "stratagem.engines._kernels", "stratagem.engines.ktab",
+         "stratagem.engines.exchange", "stratagem.evidence", "stratagem.web", "stratagem.store.workspace")
+
+SMALL_CSV = "name,capability,position,salience\nA,100,10,80\nB,60,40,70\nC,50,90,60\n"
 
 
 def imported_by(*args: str, cwd: Path | None = None) -> set[str]:
@@ -71,7 +75,7 @@ def test_a_forecast_loads_only_its_command_module(tmp_path: Path) -> None:
     csv = tmp_path / "three.csv"
     csv.write_text("name,capability,position,salience\nA,100,10,80\nB,60,40,70\nC,50,90,60\n", encoding="utf-8")
     modules = imported_by("forecast", str(csv), "--engine", "compromise", cwd=tmp_path)
-    assert [m for m in heavy(modules) if m != "stratagem.engines.registry"] == []
+    assert heavy(modules) == []
     loaded = sorted(m for m in modules if m.startswith("stratagem.cli.") and m.endswith("_cmds"))
     assert loaded == ["stratagem.cli.run_cmds"]
     assert "stratagem.analysis.ensemble" not in modules
@@ -90,3 +94,52 @@ def test_the_command_table_matches_each_command(name: str) -> None:
 def test_every_registered_command_is_in_the_table() -> None:
     load_all()
     assert set(cli.commands) == set(COMMANDS)
+
+
+def engine_modules(modules: set[str]) -> set[str]:
+    """The registered engines' own modules among ``modules`` (the registry names them without importing them)."""
+    from stratagem.engines.registry import ENGINES
+
+    return {ENGINES.module(name) for name in ENGINES} & modules
+
+
+def test_a_compromise_forecast_of_a_csv_imports_only_its_engine(tmp_path: Path) -> None:
+    """The registry imports an engine's module on first use: no bdm, ktab, numba or dask for a compromise run."""
+    csv = tmp_path / "three.csv"
+    csv.write_text(SMALL_CSV, encoding="utf-8")
+    modules = imported_by("forecast", str(csv), "-e", "compromise", cwd=tmp_path)
+    assert heavy(modules) == []
+    assert engine_modules(modules) == {"stratagem.engines.closed_form"}
+    assert "yaml" not in modules  # a CSV needs no YAML parser
+
+
+def test_json_forecasts_and_ensembles_import_no_rich(tmp_path: Path) -> None:
+    csv = tmp_path / "three.csv"
+    csv.write_text(SMALL_CSV, encoding="utf-8")
+    for args in (("forecast", str(csv), "-e", "compromise", "--json"),
+                 ("ensemble", str(csv), "-e", "compromise", "-n", "50", "--workers", "1", "--json")):
+        modules = imported_by(*args, cwd=tmp_path)
+        assert not [m for m in modules if m == "rich" or m.startswith("rich.")], args
+        assert heavy(modules) == [], args
+        assert engine_modules(modules) == {"stratagem.engines.closed_form"}, args
+
+
+def test_listing_the_engines_imports_them_only_for_their_options() -> None:
+    from stratagem.engines.registry import ENGINES
+
+    modules = imported_by("engines")
+    assert engine_modules(modules) == set()
+    assert "numpy" not in modules
+    assert engine_modules(imported_by("engines", "--verbose")) == {ENGINES.module(name) for name in ENGINES}
+
+
+def test_the_registry_builds_each_engine_from_its_declaration() -> None:
+    """Names, order and summaries come from the declarations; looking an engine up builds it from its module."""
+    from stratagem.engines.registry import ENGINES, get_engine
+
+    assert list(ENGINES)[:4] == ["compromise", "median", "nash", "bdm"]
+    for name in ENGINES:
+        spec = get_engine(name)
+        assert spec.name == name and spec.summary == ENGINES.summary(name)
+        assert (spec.model or spec.forecast).__module__ == ENGINES.module(name)
+        assert spec is ENGINES[name]  # built once

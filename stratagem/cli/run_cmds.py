@@ -1,4 +1,7 @@
-"""Commands that run engines: forecast, ensemble, whatif, explain."""
+"""Commands that run engines: forecast, ensemble, whatif, explain.
+
+Rich (tables, consoles) is imported by the functions that print, so ``--json`` runs never load it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich import box
-from rich.table import Table
 
 from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
 from stratagem.cli.app import (
@@ -19,13 +20,10 @@ from stratagem.cli.app import (
     SEED,
     WORKERS,
     cli,
-    console,
-    err_console,
     fmt,
     parse_options,
     progress_bar,
     scheduler_address,
-    styled,
 )
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
 from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
@@ -35,6 +33,8 @@ from stratagem.model.shocks import resolve_shocks
 from stratagem.store import DEFAULT_WORKSPACE
 
 if TYPE_CHECKING:  # the ensemble and explain modules are imported by the commands that use them
+    from rich.table import Table
+
     from stratagem.analysis.disagreement import Mode
     from stratagem.analysis.ensemble import EnsembleResult, IssueSummary
     from stratagem.model.schema import Scenario
@@ -100,6 +100,11 @@ _ENGINE_COLUMN = 8
 
 
 def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from stratagem.cli.output import console
+
     title = f"{sc.name}" + (f" (as of {sc.as_of})" if sc.as_of else "")
     # As many engines per table as the terminal holds, so no column is squeezed out or cut.
     first = max(len("issue"), *(len(i.id) for i in sc.issues)) + 1 + _ENGINE_COLUMN
@@ -162,12 +167,12 @@ def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, d
 
 
 def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> EnsembleResult:
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-
     from stratagem.analysis.ensemble import run_ensemble
 
     if quiet:
         return run_ensemble(sc, **kwargs)
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[rate]} draws/s"), TimeRemainingColumn())
     # refreshed by the updates, not by a thread: local workers fork, and a fork is safest with one thread
@@ -185,6 +190,8 @@ def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> 
 def _distribution_table(result: EnsembleResult, title: str, summaries: Sequence[IssueSummary],
                         modes: Mapping[str, Sequence[Mode]] | None = None) -> Table:
     """One distribution per issue; with ``modes`` (a mixture) the modes replace the mean and the 50% interval."""
+    from rich.table import Table
+
     table = Table(title=title)
     short = modes is not None
     cols = ["issue", "median", *(() if short else ("mean", "50% interval")), "80% interval", "95% interval",
@@ -207,7 +214,10 @@ def _distribution_table(result: EnsembleResult, title: str, summaries: Sequence[
 
 def _print_ensemble(result: EnsembleResult, title: str, *, pooled: bool = False) -> None:
     """One engine: its distribution. Several: each engine's side by side; the mixture only with --pooled."""
+    from rich.table import Table
+
     from stratagem.analysis import disagreement as dis
+    from stratagem.cli.output import console
 
     if len(result.engines) < 2:
         console.print(_distribution_table(result, f"{title} ({result.engines[0]})", result.issues))
@@ -282,6 +292,7 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
     )
     run_id = None
     if save:
+        from stratagem.cli.output import err_console
         from stratagem.store.runs import save_run
         from stratagem.store.workspace import Workspace
 
@@ -326,6 +337,10 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
                                "baseline": summary_dict(base, with_pooled=pooled),
                                "shocked": summary_dict(after, with_pooled=pooled)}, indent=2))
         return
+    from rich.table import Table
+
+    from stratagem.cli.output import console
+
     table = Table(title=f"{sc.name}: what if {', '.join(s.name for s in chosen)}")
     several = len(base.engines) > 1
     for col in ("issue", *(("engine",) if several else ()), "baseline median (80%)", "shocked median (80%)",
@@ -361,8 +376,10 @@ def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: 
                 seed: int, as_json: bool, workspace: Path | None) -> None:
     """Who moved and why, pivotal actors, and whom to persuade."""
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.table import Table
 
     from stratagem.api import explain
+    from stratagem.cli.output import console, styled
 
     sc = load_scenario(scenario, workspace)
     with progress_bar(TextColumn("variance indices"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),

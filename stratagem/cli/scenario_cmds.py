@@ -73,14 +73,15 @@ def engines_cmd(verbose: bool) -> None:
     """List the bargaining engines."""
     from stratagem.engines.registry import ENGINES, RECOMMENDED
 
-    for spec in ENGINES.values():
+    for name in ENGINES:  # the summaries are declarations: only --verbose imports the engines (for their options)
         mark = " (recommended: best out-of-sample scores on EU legislation, docs/backtest.md)" \
-            if spec.name == RECOMMENDED else ""
-        console.print(styled((f"{spec.name:<11}", "bold"), f" {spec.summary}", (mark, "bold")))
+            if name == RECOMMENDED else ""
+        console.print(styled((f"{name:<11}", "bold"), f" {ENGINES.summary(name)}", (mark, "bold")))
         if verbose:
-            if not spec.parameters:
+            parameters = ENGINES[name].parameters
+            if not parameters:
                 console.print("    (no parameters)", style="dim")
-            for p in spec.parameters:
+            for p in parameters:
                 choices = f" [{'|'.join(p.choices)}]" if p.choices else ""
                 console.print(f"    {p.name}={p.default}{choices}: {p.help}", highlight=False)
 

@@ -16,9 +16,8 @@ import re
 import typing
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from stratagem.model.errors import ScenarioError
@@ -26,7 +25,9 @@ from stratagem.model.files import atomic_writer as atomic_writer  # re-exported:
 from stratagem.model.files import read_text as read_text
 from stratagem.model.files import require_regular_file
 from stratagem.model.schema import MAX_CAPABILITY, MAX_SCALE, Actor, Issue, Scenario, Stance
-from stratagem.model.strict_yaml import load_yaml_strict
+
+if TYPE_CHECKING:  # PyYAML is imported by the YAML readers and writers, not by a CSV load
+    import yaml
 
 SINGLE_ISSUE_HEADER = ("name", "capability", "position", "salience")
 
@@ -64,6 +65,8 @@ def parse_yaml(text: str, *, path: str | Path = "<yaml>") -> Scenario:
     The YAML is read by :func:`stratagem.model.strict_yaml.load_yaml_strict`: duplicate
     keys, deep nesting, alias bombs and impossible dates are errors with their line.
     """
+    from stratagem.model.strict_yaml import load_yaml_strict
+
     data, root = load_yaml_strict(text, path=path)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario file must be a YAML mapping", path=path, line=1)
@@ -177,6 +180,8 @@ def line_of(node: yaml.Node | None, loc: Sequence[str | int]) -> int | None:
     """The 1-based line of the deepest YAML node that ``loc`` reaches."""
     if node is None:
         return None
+    import yaml
+
     best = node.start_mark.line + 1
     for part in loc:
         child: yaml.Node | None = None
@@ -441,6 +446,8 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 def dump_yaml(scenario: Scenario) -> str:
     """The scenario as YAML text, as :func:`write_yaml` writes it (same scenario, same bytes)."""
+    import yaml
+
     return str(yaml.safe_dump(scenario_to_data(scenario), sort_keys=False, allow_unicode=True, width=100))
 
 

@@ -12,14 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import yaml
 from pydantic import ValidationError
 
 from stratagem.model.arrays import BoolArray, FloatArray, ScenarioArrays
 from stratagem.model.errors import ScenarioError
 from stratagem.model.io import line_of, read_text
 from stratagem.model.schema import Actor, Scenario, Shock, Stance
-from stratagem.model.strict_yaml import load_yaml_strict
 
 
 def _clip(value: float, lo: float, hi: float) -> float:
@@ -118,6 +116,10 @@ def resolve_shocks(scenario: Scenario, references: Sequence[str]) -> list[Shock]
         if not path.exists():
             names = ", ".join(known) or "none"
             raise ScenarioError(f"'{ref}' is neither a shock of '{scenario.id}' ({names}) nor a file")
+        import yaml  # a shock file is YAML; shocks named by id need no parser
+
+        from stratagem.model.strict_yaml import load_yaml_strict
+
         data, root = load_yaml_strict(read_text(path), path=path)
         items = data if isinstance(data, list) else [data]
         for n, item in enumerate(items):
