@@ -13,11 +13,14 @@ import pytest
 
 from stratagem.analysis.backtest import SELECTED, issue_rows, run_frozen
 from stratagem.analysis.learned import (
+    ANCHOR_RIDGES,
     LEARNERS,
     IssueRow,
     _anchor_design,
+    anchor_log_likelihood,
     calibrated_level,
     conformal_interval,
+    fit_anchor,
     fit_conditional_logit,
 )
 from stratagem.analysis.metrics import coverage, crps_discrete, hit_rate, mae, paired_bootstrap, rmse
@@ -56,14 +59,27 @@ def _synthetic_issue(rng: np.random.Generator, params: dict[str, float], k: int)
                     forecasts={"compromise": comp}, positions=tuple(positions), weights=tuple(w))
 
 
-def test_anchor_likelihood_recovers_known_utilities_with_the_elsewhere_spread() -> None:
+def test_anchor_likelihood_recovers_known_choice_probabilities_with_the_elsewhere_spread() -> None:
     true = {"w_distance": -3.0, "w_share": 1.5, "w_held": 1.0, "w_status_quo": 0.8, "w_endpoint": -0.5,
-            "w_midpoint": 0.4, "elsewhere": 1.0, "bias": 0.0, "spread": 20.0}
+            "w_midpoint": 0.4, "w_median_distance": -1.0, "w_largest": 0.5, "w_count": 0.7, "w_between": 0.6,
+            "w_status_quo_distance": -0.8, "w_distance_squared": 1.0, "w_distance_polarisation": -0.5,
+            "w_share_concentration": 1.0, "elsewhere": 1.0, "bias": 0.0, "spread": 20.0}
     rng = np.random.default_rng(11)
     rows = [_synthetic_issue(rng, true, k) for k in range(3000)]
-    theta = fit_conditional_logit(*_anchor_design(rows, true["bias"], true["spread"]))
+    features, evidence, valid = _anchor_design(rows, true["bias"], true["spread"])
+    theta = fit_conditional_logit(features, evidence, valid)
     expected = np.array([true[f"w_{f}"] for f in anchor.FEATURES] + [true["elsewhere"]])
-    np.testing.assert_allclose(theta, expected, atol=0.25)  # 3000 issues: standard errors about 0.05-0.1
+
+    def probabilities(coef: np.ndarray) -> np.ndarray:
+        u = np.where(valid, features @ coef, -np.inf)
+        p = np.exp(u - u.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
+    # Some features are nearly collinear (distance and its square, share and count), so single coefficients
+    # are loosely identified; the choice probabilities they imply are what the likelihood pins down.
+    gap = np.abs(probabilities(theta) - probabilities(expected))[valid]
+    assert gap.mean() < 0.01 and gap.max() < 0.1
+    assert np.abs(probabilities(np.zeros_like(theta)) - probabilities(expected))[valid].mean() > 0.05  # not trivial
 
 
 # -- the anchor distribution by hand ---------------------------------------------------------
@@ -84,10 +100,47 @@ def test_anchor_features_by_hand() -> None:
     values, feats = anchor.anchor_points(np.array([20.0, 20.0, 70.0]), np.array([1.0, 2.0, 1.0]), 70.0, 40.0)
     assert list(values) == [0.0, 20.0, 50.0, 70.0, 100.0]
     by_value = dict(zip(values, feats, strict=True))
-    np.testing.assert_allclose(by_value[20.0], [0.2, 0.75, 1, 0, 0, 0])
-    np.testing.assert_allclose(by_value[70.0], [0.3, 0.25, 1, 1, 0, 0])
-    np.testing.assert_allclose(by_value[100.0], [0.6, 0.0, 0, 0, 1, 0])
-    np.testing.assert_allclose(by_value[50.0], [0.1, 0.0, 0, 0, 0, 1])
+    # weight shares 1/4, 1/2, 1/4: weighted median 20, held by the largest (the second actor); compromise 40,
+    # status quo 70; polarisation sqrt(3/4 x 20^2 + 1/4 x 30^2) / 10 = sqrt(525) / 10; concentration 3/8
+    pol, conc = np.sqrt(525.0) / 10.0, 0.375
+    assert anchor.FEATURES[6:] == ("median_distance", "largest", "count", "between", "status_quo_distance",
+                                   "distance_squared", "distance_polarisation", "share_concentration")
+    np.testing.assert_allclose(by_value[20.0], [0.2, 0.75, 1, 0, 0, 0, 0.0, 1, 2 / 3, 0, 0.5, 0.04, 0.2 * pol,
+                                                0.75 * conc])
+    np.testing.assert_allclose(by_value[70.0], [0.3, 0.25, 1, 1, 0, 0, 0.5, 0, 1 / 3, 1, 0.0, 0.09, 0.3 * pol,
+                                                0.25 * conc])
+    np.testing.assert_allclose(by_value[100.0], [0.6, 0.0, 0, 0, 1, 0, 0.8, 0, 0, 0, 0.3, 0.36, 0.6 * pol, 0])
+    np.testing.assert_allclose(by_value[50.0], [0.1, 0.0, 0, 0, 0, 1, 0.3, 0, 0, 1, 0.2, 0.01, 0.1 * pol, 0])
+
+
+def test_anchor_features_without_a_status_quo_are_zero_where_they_need_one() -> None:
+    values, feats = anchor.anchor_points(np.array([30.0, 60.0, 60.0]), np.array([1.0, 1.0, 1.0]), float("nan"), 50.0)
+    assert list(values) == [0.0, 30.0, 50.0, 60.0, 100.0]
+    cols = [anchor.FEATURES.index(name) for name in ("status_quo", "between", "status_quo_distance")]
+    assert not feats[:, cols].any()
+    # equal weights: every holder of 60 is among the largest, and so is the holder of 30
+    np.testing.assert_array_equal(feats[:, anchor.FEATURES.index("largest")], [0, 1, 0, 1, 0])
+
+
+def test_anchor_log_likelihood_by_hand() -> None:
+    # all utilities 0: five anchors (0, 20, 50, 80, 100) and elsewhere, each 1/6; outcome 20 is an anchor, and
+    # the elsewhere spread (sd 1e-6 around the compromise, 50) puts nothing there: likelihood 1/6
+    params = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "elsewhere": 0.0, "bias": 0.0, "spread": 1e-6}
+    row = IssueRow(proposal="p", issue="1", outcome=20.0, status_quo=float("nan"), binary=False, unanimity=False,
+                   forecasts={"compromise": 50.0}, positions=(20.0, 80.0), weights=(1.0, 1.0))
+    assert anchor_log_likelihood([row], params) == pytest.approx(np.log(1 / 6))
+    at_compromise = IssueRow(**{**row.__dict__, "outcome": 50.0})  # anchor 50 and the elsewhere point: 2/6
+    assert anchor_log_likelihood([row, at_compromise], params) == pytest.approx(np.log(1 / 6) + np.log(2 / 6))
+
+
+def test_fit_anchor_chooses_its_ridge_from_the_grid_inside_the_rows_given() -> None:
+    rng = np.random.default_rng(3)
+    true = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "w_distance": -3.0, "w_held": 1.0, "elsewhere": 0.5,
+            "bias": 0.0, "spread": 20.0}
+    rows = [_synthetic_issue(rng, true, k) for k in range(120)]
+    params = fit_anchor(rows)
+    assert params["ridge"] in ANCHOR_RIDGES and 0.40 <= params["level"] <= 0.99
+    assert fit_anchor(list(rows)) == params  # deterministic
 
 
 # -- the scores by hand ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
@@ -203,13 +204,29 @@ def fit_conditional_logit(
 # -- anchor: the discrete-choice distribution over anchor points --------------------------------
 INTERVAL_LEVELS = tuple(round(x, 2) for x in np.arange(0.40, 0.995, 0.01))
 CALIBRATION_FOLDS = 3
+# ridge penalties tried by fit_anchor's inner cross-validation (on coefficients of features of order 1)
+ANCHOR_RIDGES = (0.01, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 TARGET_COVERAGE = 0.8
+
+
+@lru_cache(maxsize=65536)
+def _anchor_points_of(positions: tuple[float, ...], weights: tuple[float, ...], status_quo: float | None,
+                      compromise: float) -> tuple[FloatArray, FloatArray]:
+    """:func:`anchor_points` of one issue, cached: the inner cross-validations rebuild designs of the same rows."""
+    values, feats = anchor_engine.anchor_points(np.array(positions), np.array(weights),
+                                                float("nan") if status_quo is None else status_quo, compromise)
+    values.flags.writeable = feats.flags.writeable = False
+    return values, feats
+
+
+def _row_anchor_points(r: IssueRow) -> tuple[FloatArray, FloatArray]:
+    sq = None if np.isnan(r.status_quo) else float(r.status_quo)
+    return _anchor_points_of(r.positions, r.weights, sq, float(r.forecasts["compromise"]))
 
 
 def _anchor_design(rows: Sequence[IssueRow], bias: float, spread: float) -> tuple[FloatArray, FloatArray, np.ndarray]:
     """Padded options x (anchor features + elsewhere indicator), evidence of each outcome, validity."""
-    per_row = [anchor_engine.anchor_points(np.array(r.positions), np.array(r.weights), r.status_quo,
-                                           r.forecasts["compromise"]) for r in rows]
+    per_row = [_row_anchor_points(r) for r in rows]
     width = max(values.size for values, _ in per_row) + 1
     nf = len(anchor_engine.FEATURES)
     features = np.zeros((len(rows), width, nf + 1))
@@ -226,13 +243,29 @@ def _anchor_design(rows: Sequence[IssueRow], bias: float, spread: float) -> tupl
     return features, evidence, valid
 
 
-def _fit_anchor_coefficients(rows: Sequence[IssueRow]) -> Params:
+def _fit_anchor_coefficients(rows: Sequence[IssueRow], ridges: Sequence[float] = (1e-2,)) -> list[Params]:
+    """Maximum-likelihood parameters for each ridge penalty (one design, several fits)."""
     resid = _outcomes(rows) - _compromise(rows)
     bias, spread = float(resid.mean()), max(float(resid.std()), 1.0)
-    theta = fit_conditional_logit(*_anchor_design(rows, bias, spread))
-    params: Params = {f"w_{name}": float(v) for name, v in zip(anchor_engine.FEATURES, theta[:-1], strict=True)}
-    params.update(elsewhere=float(theta[-1]), bias=bias, spread=spread)
-    return params
+    design = _anchor_design(rows, bias, spread)
+    out = []
+    for ridge in ridges:
+        theta = fit_conditional_logit(*design, ridge=ridge)
+        params: Params = {f"w_{name}": float(v) for name, v in zip(anchor_engine.FEATURES, theta[:-1], strict=True)}
+        params.update(elsewhere=float(theta[-1]), bias=bias, spread=spread)
+        out.append(params)
+    return out
+
+
+def anchor_log_likelihood(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> float:
+    """Log-likelihood of the rows' outcomes under the anchor model (the fit's objective, without the ridge)."""
+    features, evidence, valid = _anchor_design(rows, float(params["bias"]), float(params["spread"]))
+    theta = np.append(anchor_engine.coefficients(params), float(params["elsewhere"]))
+    u = np.where(valid, features @ theta, -np.inf)
+    u = u - u.max(axis=1, keepdims=True)
+    p = np.exp(u)
+    like = (p * evidence).sum(axis=1) / p.sum(axis=1)
+    return float(np.log(np.maximum(like, 1e-300)).sum())
 
 
 def _anchor_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> list[Distribution]:
@@ -260,23 +293,29 @@ def calibrated_level(dists: Sequence[Distribution], y: FloatArray, target: float
 
 
 def fit_anchor(rows: Sequence[IssueRow]) -> Params:
-    """Maximum-likelihood coefficients, the elsewhere spread and the interval level calibrated out of fold.
+    """Maximum-likelihood coefficients with the ridge and the interval level both chosen out of fold.
 
-    The level is chosen on out-of-fold distributions of ``rows`` itself (three
-    folds by proposal), so the calibration never uses issues outside ``rows``.
+    Three folds by proposal inside ``rows`` (never issues outside it): the
+    ridge of :data:`ANCHOR_RIDGES` whose fits give the held-out outcomes the
+    highest log-likelihood is used for the final fit on all of ``rows``, and
+    the interval level is calibrated on that ridge's out-of-fold distributions.
     """
-    params = _fit_anchor_coefficients(rows)
     fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
-    dists: list[Distribution] = []
-    ys: list[float] = []
-    for f in range(CALIBRATION_FOLDS):
-        train = [r for r in rows if fold[r.proposal] != f]
-        test = [r for r in rows if fold[r.proposal] == f]
-        if not test or not train:
-            continue
-        dists.extend(_anchor_distributions(test, _fit_anchor_coefficients(train)))
-        ys.extend(r.outcome for r in test)
-    params["level"] = float(calibrated_level(dists, np.array(ys))) if dists else TARGET_COVERAGE
+    splits = [([r for r in rows if fold[r.proposal] != f], [r for r in rows if fold[r.proposal] == f])
+              for f in range(CALIBRATION_FOLDS)]
+    splits = [(train, test) for train, test in splits if train and test]
+    if not splits:
+        return {**_fit_anchor_coefficients(rows, ANCHOR_RIDGES[:1])[0], "ridge": ANCHOR_RIDGES[0],
+                "level": TARGET_COVERAGE}
+    fits = [(_fit_anchor_coefficients(train, ANCHOR_RIDGES), test) for train, test in splits]
+    held_out = [sum(anchor_log_likelihood(test, path[j]) for path, test in fits) for j in range(len(ANCHOR_RIDGES))]
+    best = int(np.argmax(held_out))  # the first best in grid order: deterministic
+    ridge = ANCHOR_RIDGES[best]
+    dists = [d for path, test in fits for d in _anchor_distributions(test, path[best])]
+    ys = np.array([r.outcome for _, test in splits for r in test])
+    params = _fit_anchor_coefficients(rows, (ridge,))[0]
+    params["ridge"] = ridge
+    params["level"] = float(calibrated_level(dists, ys))
     return params
 
 

@@ -10,7 +10,14 @@ predictive distribution with a conditional-logit (discrete choice) model:
   distance from the compromise forecast c (the capability x salience weighted
   mean) on the 0-100 scale divided by 100, the share of capability x salience
   holding it, whether any actor holds it, whether it is the status quo, whether
-  it is an end of the scale (0 or 100) or its middle (50);
+  it is an end of the scale (0 or 100) or its middle (50); its distance from the
+  capability x salience weighted median, whether the actor with the largest
+  capability x salience holds it, the share of taking-part actors holding it,
+  whether it lies between the compromise and the status quo, its distance from
+  the status quo; and three shapes: the distance squared, the distance times
+  the issue's polarisation (the weighted standard deviation of the positions
+  about c, in tens of points) and the share times the issue's salience
+  concentration (the sum of squared capability x salience shares);
 * one more option, *elsewhere*, has the utility ``elsewhere``; when it is
   chosen the outcome is spread around the compromise like the compromise
   model's residuals: a logistic distribution with mean ``c + bias`` and
@@ -22,7 +29,8 @@ predictive distribution with a conditional-logit (discrete choice) model:
 
 The point forecast is the distribution's median (the forecast that minimises
 expected absolute error); its quantiles give intervals. The defaults below were
-fitted by maximum likelihood on the DEU development file
+fitted by penalised maximum likelihood on the DEU development file, the ridge
+penalty chosen by inner cross-validation
 (:func:`stratagem.analysis.learned.fit_anchor`); ``stratagem backtest`` refits
 them on training folds only. Actors without a stance on an issue hold no anchor
 there. The function is pure: arrays in, arrays out.
@@ -31,16 +39,21 @@ there. The function is pure: arrays in, arrays out.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from stratagem.engines.base import BoolArray, FloatArray, option, weights
+from stratagem.engines.base import BoolArray, FloatArray, option, weighted_median, weights
 from stratagem.engines.closed_form import compromise_forecast
 from stratagem.engines.focal import distribution_quantile
 
-FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint")
+FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint", "median_distance", "largest",
+            "count", "between", "status_quo_distance", "distance_squared", "distance_polarisation",
+            "share_concentration")
+
+
 def _w(default: float, feature: str) -> Any:
     return option(default, f"utility weight of: {feature}")
 
@@ -49,13 +62,22 @@ def _w(default: float, feature: str) -> Any:
 class AnchorOptions:
     """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
 
-    w_distance: float = _w(-2.01, "distance from the compromise (0-100 scale, divided by 100)")
-    w_share: float = _w(0.53, "share of capability x salience holding the point")
-    w_held: float = _w(1.16, "1 when some actor holds the point")
-    w_status_quo: float = _w(0.94, "1 when the point is the status quo")
-    w_endpoint: float = _w(-0.75, "1 when the point is 0 or 100")
-    w_midpoint: float = _w(-0.02, "1 when the point is 50")
-    elsewhere: float = option(1.16, "utility of the elsewhere option")
+    w_distance: float = _w(-1.71, "distance from the compromise (0-100 scale, divided by 100)")
+    w_share: float = _w(0.22, "share of capability x salience holding the point")
+    w_held: float = _w(0.94, "1 when some actor holds the point")
+    w_status_quo: float = _w(1.66, "1 when the point is the status quo")
+    w_endpoint: float = _w(-1.16, "1 when the point is 0 or 100")
+    w_midpoint: float = _w(-0.11, "1 when the point is 50")
+    w_median_distance: float = _w(0.51, "distance from the capability x salience weighted median (divided by 100)")
+    w_largest: float = _w(0.64, "1 when the actor with the largest capability x salience holds the point")
+    w_count: float = _w(0.3, "share of the taking-part actors holding the point")
+    w_between: float = _w(-1.06, "1 when the point lies between the compromise and the status quo")
+    w_status_quo_distance: float = _w(-0.29, "distance from the status quo (divided by 100; 0 without one)")
+    w_distance_squared: float = _w(-0.42, "distance from the compromise, squared")
+    w_distance_polarisation: float = _w(-0.08, "distance times the positions' weighted sd about the compromise "
+                                        "(in tens of points)")
+    w_share_concentration: float = _w(0.24, "share times the salience concentration (sum of squared weight shares)")
+    elsewhere: float = option(0.81, "utility of the elsewhere option")
     bias: float = option(-1.59, "mean of the elsewhere spread relative to the compromise")
     spread: float = option(29.6, "standard deviation of the elsewhere spread", minimum=1e-6)
 
@@ -70,7 +92,7 @@ MATCH = 0.5  # an outcome within half a point of an anchor lands on it (outcomes
 LOGISTIC_SCALE = np.sqrt(3.0) / np.pi  # logistic scale per unit of standard deviation
 
 
-def coefficients(params: dict[str, float]) -> FloatArray:
+def coefficients(params: Mapping[str, float]) -> FloatArray:
     """The anchor-feature weights in :data:`FEATURES` order."""
     return np.array([float(params[f"w_{name}"]) for name in FEATURES])
 
@@ -86,14 +108,33 @@ def anchor_points(
     values = np.unique(np.concatenate(candidates))
     holds = np.abs(positions[None, :] - values[:, None]) <= 1e-9
     total = float(weight.sum())
-    share = (holds * weight[None, :]).sum(axis=1) / total if total > 0 else holds.mean(axis=1)
+    shares = weight / total if total > 0 else np.full(positions.size, 1.0 / positions.size)
+    share = (holds * shares[None, :]).sum(axis=1)
+    median = float(weighted_median(positions[:, None], shares[:, None], np.ones((positions.size, 1), bool))[0])
+    largest = np.abs(shares - shares.max()) <= 1e-12
+    distance = np.abs(values - compromise) / 100.0
+    polarisation = float(np.sqrt(shares @ (positions - compromise) ** 2)) / 10.0
+    if has_sq:
+        low, high = min(compromise, status_quo), max(compromise, status_quo)
+        between = ((values >= low - 1e-9) & (values <= high + 1e-9)).astype(float)
+        sq_distance = np.abs(values - status_quo) / 100.0
+    else:
+        between = sq_distance = np.zeros(values.size)
     features = np.column_stack([
-        np.abs(values - compromise) / 100.0,
+        distance,
         share,
         holds.any(axis=1).astype(float),
         (np.abs(values - status_quo) <= 1e-9).astype(float) if has_sq else np.zeros(values.size),
         np.isin(values, (0.0, 100.0)).astype(float),
         (values == 50.0).astype(float),
+        np.abs(values - median) / 100.0,
+        holds[:, largest].any(axis=1).astype(float),
+        holds.mean(axis=1),
+        between,
+        sq_distance,
+        distance**2,
+        distance * polarisation,
+        share * float(shares @ shares),
     ])
     return values, features
 
