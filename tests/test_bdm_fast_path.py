@@ -1,10 +1,10 @@
 """The fast bdm paths against the definition.
 
 ``method="reference"`` sums every third actor's vote term by term (O(n^3) per game);
-``"sorted"`` uses the midpoint/prefix-sum form in NumPy; ``"auto"`` runs the same
-sorted form and the offer step compiled with numba when it is installed. Sorted and
-auto must agree bit for bit (same operations, same order); both must agree with the
-reference to rounding, for every switch of the model, with ties in positions.
+``"sorted"`` uses the midpoint/prefix-sum form in NumPy; ``"auto"`` runs the whole
+round compiled with numba, game by game (one fused kernel). Sorted and auto must agree
+bit for bit (same operations, same order); both must agree with the reference to
+rounding, for every switch of the model, with ties in positions.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stratagem.engines import _kernels
+from stratagem.engines.base import weighted_median, weights
 from stratagem.engines.bdm import (
     BdmOptions,
     bdm_round,
@@ -221,7 +222,24 @@ def test_non_finite_input_takes_the_reference_path() -> None:
 
 @pytest.mark.skipif(_kernels.pair_support_kernel() is None, reason="numba not installed")
 def test_compiled_kernels_are_used_when_numba_is_installed() -> None:
-    assert _kernels.offers_kernel() is not None
+    assert _kernels.round_kernel() is not None
+    assert _kernels.forecast_kernel() is not None
+
+
+def test_the_compiled_forecast_is_the_weighted_median() -> None:
+    """The model's forecast (compiled) against base.weighted_median, with ties, missing stances and
+    an issue where every weight is 0; the bits must agree."""
+    rng = np.random.default_rng(11)
+    B, n, m = 40, 9, 4
+    X = np.round(rng.uniform(0, 100, (B, n, m)) / 10) * 10  # ties
+    S, C = rng.uniform(0.05, 1, (B, n, m)), rng.uniform(0.1, 5, (B, n))
+    S[:, :, 3] = 0.0
+    mask = rng.uniform(size=(n, m)) < 0.7
+    mask[:2] = True
+    model = ENGINES["bdm"].model
+    state = model.start(X, S, C, np.full(m, np.nan), mask, BdmOptions(), None)
+    expected = weighted_median(state.X, weights(state.S, state.C, mask), np.broadcast_to(mask, X.shape))
+    assert model.forecast(state).tobytes() == expected.tobytes()
 
 
 def _with(opts: BdmOptions, method: str) -> BdmOptions:
@@ -236,7 +254,7 @@ def test_without_numba_the_default_gives_the_same_bits(monkeypatch: pytest.Monke
     for opts in (BdmOptions(), BdmOptions("local", "least_move", True, 0.5), BdmOptions("net", "min_distance")):
         compiled = run_issue_batch(x, c, s, rounds=5, opts=opts)
         monkeypatch.setattr(_kernels, "pair_support_kernel", lambda: None)
-        monkeypatch.setattr(_kernels, "offers_kernel", lambda: None)
+        monkeypatch.setattr(_kernels, "round_kernel", lambda: None)
         plain = run_issue_batch(x, c, s, rounds=5, opts=opts)
         monkeypatch.undo()
         assert compiled.history.tobytes() == plain.history.tobytes()

@@ -103,65 +103,6 @@ def _pick_py(cand: Any, key: Any, eu: Any, pos: Any, tie_pos: float, tie_eu: flo
     return -1
 
 
-def _offers_py(
-    x: Any, e_ao: Any, e_oa: Any, tol: Any, tie_pos: Any, tie: float, sign_margin: float, rule: int, capitulation: bool
-) -> Any:
-    """Loop form of the offer step of :func:`stratagem.engines.bdm.bdm_round`.
-
-    ``rule`` is 0 for scs, 1 for min_distance, 2 for least_move. Returns the new
-    positions, the partner whose offer each receiver takes (-1 for none) and its kind
-    (0 none, 1 confrontation, 2 compromise, 3 capitulation).
-    """
-    B, n = x.shape
-    new_x = np.empty((B, n))
-    partner = np.full((B, n), -1, dtype=np.int64)
-    kind = np.zeros((B, n), dtype=np.int8)
-    conf = np.zeros(n, dtype=np.bool_)
-    comp = np.zeros(n, dtype=np.bool_)
-    capit = np.zeros(n, dtype=np.bool_)
-    anyof = np.zeros(n, dtype=np.bool_)
-    new_pos = np.empty(n)
-    move = np.empty(n)
-    comp_key = np.empty(n)
-    eu = np.empty(n)
-    for b in range(B):
-        for a in range(n):
-            xa = x[b, a]
-            for o in range(n):
-                ea = e_ao[b, a, o]
-                eo = e_oa[b, a, o]
-                xo = x[b, o]
-                eu[o] = eo
-                apart = o != a and abs(xa - xo) > tol[b]
-                margin = tie * max(abs(eo), abs(ea))
-                conf[o] = apart and eo > ea + margin and ea > sign_margin
-                comp[o] = apart and eo > sign_margin and ea < -sign_margin and eo > abs(ea) + margin
-                capit[o] = (capitulation and apart and eo > sign_margin and ea < -sign_margin
-                            and eo < abs(ea) - margin)
-                anyof[o] = conf[o] or comp[o] or capit[o]
-                if comp[o]:
-                    new_pos[o] = xa + (xo - xa) * abs(ea / eo)
-                    comp_key[o] = (abs(ea) * xa + abs(eo) * xo) / (abs(ea) + abs(eo))
-                else:
-                    new_pos[o] = xo
-                move[o] = abs(new_pos[o] - xa)
-            if rule == 2:
-                choice = _pick(anyof, move, eu, new_pos, tie_pos[b], tie)
-            else:
-                choice = _pick(conf, move, eu, new_pos, tie_pos[b], tie)
-                if choice < 0:
-                    choice = _pick(comp, comp_key if rule == 0 else move, eu, new_pos, tie_pos[b], tie)
-                if choice < 0:
-                    choice = _pick(capit, move, eu, new_pos, tie_pos[b], tie)
-            partner[b, a] = choice
-            if choice < 0:
-                new_x[b, a] = xa
-            else:
-                new_x[b, a] = new_pos[choice]
-                kind[b, a] = 1 if conf[choice] else (2 if comp[choice] else 3)
-    return new_x, partner, kind
-
-
 @functools.cache
 def pair_support_kernel() -> Any:
     """The compiled pair-support kernel, or None where numba is missing or cannot compile."""
@@ -177,22 +118,431 @@ def pair_support_kernel() -> Any:
     return kernel
 
 
-_pick: Any = _pick_py  # rebound to the compiled function when offers_kernel compiles
+
+# -- the whole round, fused ------------------------------------------------------------------------
+# One call per round advances every running game (draw b, issue k) of a batch. Per game it does
+# what bdm.offer_expected_utilities and bdm.offers do over a batch in NumPy, in the same
+# floating-point operations and order, but in one pass over (n, n) scratch arrays that stay in
+# cache, and it skips work whose result is never read: powers of zero distances, and the EUs of
+# actors a receiver does not consider (positions within epsilon), which enter no offer.
+
+
+def _median_py(v: Any, u: Any, order: Any) -> float:
+    """:func:`stratagem.engines.base.weighted_median` of one game: values v, weights u (already the
+    weights in use), order a scratch array. Stable order, weights accumulated in it, same thresholds."""
+    n = v.shape[0]
+    _stable_order(v, order)
+    last = 0.0
+    for t in range(n):
+        last = u[order[t]] if t == 0 else last + u[order[t]]
+    half = last / 2.0
+    tol = 1e-12 * last
+    lower = -1
+    upper = -1
+    cum = 0.0
+    for t in range(n):
+        cum = u[order[t]] if t == 0 else cum + u[order[t]]
+        if lower < 0 and cum >= half - tol:
+            lower = t
+        if upper < 0 and cum > half + tol:
+            upper = t
+    lower = max(lower, 0)  # np.argmax of an all-False row is 0
+    upper = max(upper, 0)
+    return (v[order[lower]] + v[order[upper]]) / 2.0
+
+
+def _forecast_py(X: Any, W: Any, mask: Any) -> Any:
+    """(B, m) weighted medians over actors of X with weights W (B, n, m), as ``weighted_median``
+    with a mask (n, m) shared by the draws: no stance counts as +inf with weight 0."""
+    B, n, m = X.shape
+    out = np.empty((B, m))
+    v = np.empty(n)
+    u = np.empty(n)
+    order = np.empty(n, dtype=np.int64)
+    for b in range(B):
+        for k in range(m):
+            total = 0.0
+            for i in range(n):
+                total += W[b, i, k]
+            for i in range(n):
+                v[i] = X[b, i, k] if mask[i, k] else np.inf
+                if total > 0:
+                    u[i] = W[b, i, k]
+                else:
+                    u[i] = 1.0 if mask[i, k] else 0.0
+            out[b, k] = _median(v, u, order)
+    return out
+
+
+def _stable_order_py(v: Any, order: Any) -> None:
+    """order = np.argsort(v, kind="stable"): by insertion for small games (no allocation, fast on
+    the nearly sorted positions of later rounds), else numba's merge sort."""
+    n = v.shape[0]
+    if n > 48:
+        order[:] = np.argsort(v, kind="mergesort")
+        return
+    for t in range(n):
+        key = v[t]
+        u = t - 1
+        while u >= 0 and v[order[u]] > key:
+            order[u + 1] = order[u]
+            u -= 1
+        order[u + 1] = t
+
+
+def _sorted_row_py(y: Any, k: int, order: Any, place: Any, row: Any) -> None:
+    """row = np.sort(y[k]): y[k, a] grows with |x_k - x_a|, so the values left and right of k in
+    position order are merged (O(n)); an insertion pass makes the row exactly sorted whatever the
+    rounding of the powers, so the values are np.sort's."""
+    n = y.shape[0]
+    p = place[k]
+    lo = p - 1
+    hi = p + 1
+    row[0] = y[k, order[p]]
+    t = 1
+    while lo >= 0 and hi < n:
+        left = y[k, order[lo]]
+        right = y[k, order[hi]]
+        if left <= right:
+            row[t] = left
+            lo -= 1
+        else:
+            row[t] = right
+            hi += 1
+        t += 1
+    while lo >= 0:
+        row[t] = y[k, order[lo]]
+        lo -= 1
+        t += 1
+    while hi < n:
+        row[t] = y[k, order[hi]]
+        hi += 1
+        t += 1
+    for t in range(1, n):
+        value = row[t]
+        u = t - 1
+        while u >= 0 and row[u] > value:
+            row[u + 1] = row[u]
+            u -= 1
+        row[u + 1] = value
+
+
+def _places_py(x: Any, order: Any, place: Any, xs: Any, below: Any, upto: Any) -> None:
+    """Voters sorted by position (stable), each voter's place in that order, and, per pair of
+    sorted places p < q with different positions, the places of their exact midpoint (as in
+    :func:`_pair_support_py`)."""
+    n = x.shape[0]
+    _stable_order(x, order)
+    for t in range(n):
+        xs[t] = x[order[t]]
+        place[order[t]] = t
+    for p in range(n):
+        xi = xs[p]
+        lt = 0
+        le = 0
+        for q in range(p + 1, n):
+            xj = xs[q]
+            if xi == xj:
+                continue
+            total = xi + xj
+            back = total - xi
+            err = (xi - (total - back)) + (xj - back)
+            while lt < n and xs[lt] + xs[lt] < total:
+                lt += 1
+            if le < lt:
+                le = lt
+            while le < n and xs[le] + xs[le] <= total:
+                le += 1
+            below[p, q] = le if err > 0 else lt
+            upto[p, q] = le if err >= 0 else lt
+
+
+def _probabilities_py(y: Any, w: Any, rule: int, order: Any, place: Any, xs: Any, below: Any, upto: Any,
+                      pref: Any, suf: Any, sup: Any, ranks: Any, row: Any, P: Any) -> None:
+    """P[i, j] of :func:`stratagem.engines.bdm.win_probabilities` for one game; y[k, a] is voter k's
+    (risk-adjusted) distance to a. rule: 0 global, 1 local, 2 net (local and net take plain distances)."""
+    n = y.shape[0]
+    k = order[0]
+    for a in range(n):
+        pref[1, a] = w[k] * y[k, a]
+    for t in range(1, n):
+        k = order[t]
+        for a in range(n):
+            pref[t + 1, a] = pref[t, a] + w[k] * y[k, a]
+    k = order[n - 1]
+    for a in range(n):
+        suf[n - 1, a] = w[k] * y[k, a]
+    for t in range(n - 2, -1, -1):
+        k = order[t]
+        for a in range(n):
+            suf[t, a] = suf[t + 1, a] + w[k] * y[k, a]
+    for p in range(n):
+        i = order[p]
+        sup[i, i] = 0.0
+        for q in range(p + 1, n):
+            j = order[q]
+            if xs[p] == xs[q]:
+                sup[i, j] = 0.0
+                sup[j, i] = 0.0
+                continue
+            lo = below[p, q]
+            hi = upto[p, q]
+            sup[i, j] = pref[lo, j] - pref[lo, i]
+            sup[j, i] = suf[hi, i] - suf[hi, j]
+    if rule == 0:
+        # sum over ordered pairs of |y_a - y_b| per voter from its sorted values, weighted by w_k
+        den = 0.0
+        for k in range(n):
+            _sorted_row(y, k, order, place, row)
+            acc = 0.0
+            for a in range(n):
+                acc = acc + row[a] * ranks[a]
+            den = den + w[k] * acc
+        den = 2.0 * den
+        for i in range(n):
+            for j in range(n):
+                P[i, j] = sup[i, j] / den if den > 0 else 0.0
+    else:
+        for i in range(n):
+            for j in range(n):
+                total = sup[i, j] + sup[j, i]
+                if rule == 1:
+                    support = sup[i, j]
+                else:
+                    net = sup[i, j] - sup[j, i]
+                    support = net if net > 0.0 else 0.0
+                P[i, j] = support / total if total > 0 else 0.5
+    for i in range(n):
+        P[i, i] = 0.0
+
+
+def _status_quo_py(gap_c: Any, gap: float, d: float, delta: float, margin: float, q: float, r: float) -> float:
+    """(1 - Q)(T U_b + (1 - T) U_w) of SCS eq. 25a for one pair (bdm._status_quo_term)."""
+    d_mu = gap_c / delta
+    ub = 2.0 - 4.0 * (0.5 - 0.25 * (d_mu + d)) ** r
+    uw = 2.0 - 4.0 * (0.5 + 0.25 * (d_mu + d)) ** r
+    t = 1.0 if gap_c < gap - margin else 0.0
+    return (1.0 - q) * (t * ub + (1.0 - t) * uw)
+
+
+def _game_py(x: Any, c: Any, s: Any, delta: float, rule: int, q: float, tie: float, eps: float,
+             sign_margin: float, offer_rule: int, capitulation: bool, half: float, sc: Any, iw: Any,
+             new_x: Any, r: Any, partner: Any, kind: Any) -> None:
+    """One round of one game (SCS): risk exponents, win probabilities, both EUs, offers, moves.
+
+    ``sc`` (float) and ``iw`` (int) hold the scratch arrays, so a batch allocates them once.
+    ``half`` is 0.5, given at run time: with the constant written in, LLVM turns 0.5 ** r into
+    exp2(-r), whose last bit differs from pow's (NumPy's).
+    """
+    n = x.shape[0]
+    w, xs, ranks, row, danger, mu_gap = sc[0][0], sc[0][1], sc[0][2], sc[0][3], sc[0][4], sc[0][5]
+    eu_row, new_pos, move, comp_key = sc[0][6], sc[0][7], sc[0][8], sc[0][9]
+    dist, y, sup, P, eu = sc[1][0], sc[1][1], sc[1][2], sc[1][3], sc[1][4]
+    pref, suf = sc[2][0], sc[2][1]
+    order, place, below, upto = iw[0], iw[7], iw[1], iw[2]
+    conf, comp, capit, anyof = iw[3], iw[4], iw[5], iw[6]
+    for t in range(n):
+        w[t] = c[t] * s[t]
+    mu = 0.0
+    if q < 1.0:
+        total = 0.0
+        for t in range(n):
+            total += w[t]
+        for t in range(n):
+            row[t] = w[t] if total > 0 else 1.0
+        mu = _median(x, row, order)
+        for t in range(n):
+            mu_gap[t] = abs(x[t] - mu)
+    for i in range(n):
+        for j in range(n):
+            dist[i, j] = abs(x[i] - x[j]) / delta
+    _places(x, order, place, xs, below, upto)
+    for a in range(n):
+        ranks[a] = 2.0 * a - n + 1.0
+    margin = tie * delta
+    # risk-neutral pass (SCS eqs. 32-33): how threatened each actor is
+    _probabilities(dist, w, rule, order, place, xs, below, upto, pref, suf, sup, ranks, row, P)
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                eu[i, j] = 0.0
+                continue
+            d = dist[i, j]
+            us = 2.0 - 4.0 * (0.5 - 0.5 * d)
+            uf = 2.0 - 4.0 * (0.5 + 0.5 * d)
+            p = P[i, j]
+            e = s[j] * (p * us + (1.0 - p) * uf) + (1.0 - s[j]) * us
+            if q < 1.0:
+                e = e - _status_quo(mu_gap[i], abs(x[i] - x[j]), d, delta, margin, q, 1.0)
+            eu[i, j] = e
+    for i in range(n):
+        acc = eu[0, i]
+        for k in range(1, n):
+            acc = acc + eu[k, i]
+        danger[i] = acc
+    hi = danger[0]
+    lo = danger[0]
+    for i in range(1, n):
+        hi = max(hi, danger[i])
+        lo = min(lo, danger[i])
+    flat = (hi - lo) <= 1e-15 * max(1.0, max(abs(hi), abs(lo)))
+    for i in range(n):
+        R = 0.0 if flat else (2.0 * danger[i] - hi - lo) / (hi - lo)
+        r[i] = (1.0 - R / 3.0) / (1.0 + R / 3.0)
+    # win probabilities with the voters' own exponents (the global rule only; local and net are linear)
+    if rule == 0:
+        for k in range(n):
+            rk = r[k]
+            for a in range(n):
+                d = dist[k, a]
+                y[k, a] = d if (d == 0.0 or rk == 1.0) else d ** rk
+        _probabilities(y, w, rule, order, place, xs, below, upto, pref, suf, sup, ranks, row, P)
+    # offers (SCS section 6): a's EUs of the pair (a, o) as a perceives them, with r_a
+    tol = eps * delta
+    tie_pos = tie * delta
+    for a in range(n):
+        xa = x[a]
+        ra = r[a]
+        usq = 2.0 - 4.0 * half ** ra
+        for o in range(n):
+            xo = x[o]
+            gap = abs(xa - xo)
+            if o == a or not gap > tol:
+                conf[o] = comp[o] = capit[o] = anyof[o] = False
+                eu_row[o] = 0.0
+                new_pos[o] = xo
+                move[o] = abs(xo - xa)
+                continue
+            d = dist[a, o]
+            us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** ra
+            uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** ra
+            p_ao = P[a, o]
+            p_oa = P[o, a]
+            ea = s[o] * (p_ao * us + (1.0 - p_ao) * uf) + (1.0 - s[o]) * us - q * usq
+            eo = s[a] * (p_oa * us + (1.0 - p_oa) * uf) + (1.0 - s[a]) * us - q * usq
+            if q < 1.0:
+                ea = ea - _status_quo(mu_gap[a], gap, d, delta, margin, q, ra)
+                eo = eo - _status_quo(mu_gap[o], gap, d, delta, margin, q, ra)
+            eu_row[o] = eo
+            mg = tie * max(abs(eo), abs(ea))
+            conf[o] = eo > ea + mg and ea > sign_margin
+            comp[o] = eo > sign_margin and ea < -sign_margin and eo > abs(ea) + mg
+            capit[o] = capitulation and eo > sign_margin and ea < -sign_margin and eo < abs(ea) - mg
+            anyof[o] = conf[o] or comp[o] or capit[o]
+            if comp[o]:
+                new_pos[o] = xa + (xo - xa) * abs(ea / eo)
+                comp_key[o] = (abs(ea) * xa + abs(eo) * xo) / (abs(ea) + abs(eo))
+            else:
+                new_pos[o] = xo
+            move[o] = abs(new_pos[o] - xa)
+        if offer_rule == 2:
+            choice = _pick(anyof, move, eu_row, new_pos, tie_pos, tie)
+        else:
+            choice = _pick(conf, move, eu_row, new_pos, tie_pos, tie)
+            if choice < 0:
+                choice = _pick(comp, comp_key if offer_rule == 0 else move, eu_row, new_pos, tie_pos, tie)
+            if choice < 0:
+                choice = _pick(capit, move, eu_row, new_pos, tie_pos, tie)
+        partner[a] = choice
+        if choice < 0:
+            new_x[a] = xa
+            kind[a] = 0
+        else:
+            new_x[a] = new_pos[choice]
+            kind[a] = 1 if conf[choice] else (2 if comp[choice] else 3)
+
+
+def _step_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, run: Any, rule: int, q: float, tie: float,
+             eps: float, sign_margin: float, offer_rule: int, capitulation: bool, half: float,
+             new_X: Any, risk: Any, partner: Any, kind: Any) -> None:
+    """One round of every running game of a batch: X, S (B, n, m), C (B, n), mask (n, m), delta and
+    run (B, m). Writes the games' new positions and risk exponents into new_X and risk (copies of
+    the state's), and partner (actor index, -1 for none) and kind of each accepted offer."""
+    B, _, m = X.shape
+    for k in range(m):
+        idx = np.flatnonzero(mask[:, k])
+        n = idx.size
+        if n < 2:
+            continue
+        x = np.empty(n)
+        c = np.empty(n)
+        s = np.empty(n)
+        nx = np.empty(n)
+        r = np.empty(n)
+        pt = np.empty(n, dtype=np.int64)
+        kd = np.empty(n, dtype=np.int8)
+        sc = (np.zeros((10, n)), np.zeros((5, n, n)), np.zeros((2, n + 1, n)))
+        iw0 = np.zeros((3, n, n), dtype=np.int64)
+        iw = (iw0[0, 0], iw0[1], iw0[2], np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+              np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), iw0[0, 1])
+        for b in range(B):
+            if not run[b, k]:
+                continue
+            for t in range(n):
+                x[t] = X[b, idx[t], k]
+                c[t] = C[b, idx[t]]
+                s[t] = S[b, idx[t], k]
+            _game(x, c, s, delta[b, k], rule, q, tie, eps, sign_margin, offer_rule, capitulation, half,
+                  sc, iw, nx, r, pt, kd)
+            for t in range(n):
+                new_X[b, idx[t], k] = nx[t]
+                risk[b, idx[t], k] = r[t]
+                partner[b, idx[t], k] = idx[pt[t]] if pt[t] >= 0 else -1
+                kind[b, idx[t], k] = kd[t]
+
+
+# module globals the compiled functions call: the Python functions until round_kernel compiles them
+_pick: Any = _pick_py
+_stable_order: Any = _stable_order_py
+_sorted_row: Any = _sorted_row_py
+_median: Any = _median_py
+_places: Any = _places_py
+_probabilities: Any = _probabilities_py
+_status_quo: Any = _status_quo_py
+_game: Any = _game_py
 
 
 @functools.cache
-def offers_kernel() -> Any:
-    """The compiled offer step, or None where numba is missing or cannot compile."""
-    global _pick
+def round_kernel() -> Any:
+    """The compiled round (:func:`_step_py`), or None where numba is missing or cannot compile."""
+    global _pick, _stable_order, _sorted_row, _median, _places, _probabilities, _status_quo, _game
     try:
         import numba
     except ImportError:
         return None
     try:
-        _pick = numba.njit(cache=True, nogil=True)(_pick_py)
-        kernel = numba.njit(cache=True, nogil=True)(_offers_py)
-        kernel(np.zeros((1, 2)), np.zeros((1, 2, 2)), np.zeros((1, 2, 2)), np.zeros(1), np.zeros(1), 0.0, 0.0, 0, False)
-    except Exception:  # the NumPy offer step gives the same bits
-        _pick = _pick_py
+        jit = numba.njit(cache=True, nogil=True)
+        _stable_order, _sorted_row = jit(_stable_order_py), jit(_sorted_row_py)
+        _pick, _median, _places = jit(_pick_py), jit(_median_py), jit(_places_py)
+        _probabilities, _status_quo, _game = jit(_probabilities_py), jit(_status_quo_py), jit(_game_py)
+        kernel = jit(_step_py)
+        X = np.array([[[0.0], [1.0]]])
+        kernel(X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_), np.ones((1, 1)),
+               np.ones((1, 1), dtype=np.bool_), 0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5, X.copy(), np.ones((1, 2, 1)),
+               np.full((1, 2, 1), -1, dtype=np.int64), np.zeros((1, 2, 1), dtype=np.int8))  # compile (or load) now
+    except Exception:  # no cache directory, unsupported platform: the NumPy path gives the same bits
+        _stable_order, _sorted_row = _stable_order_py, _sorted_row_py
+        _pick, _median, _places = _pick_py, _median_py, _places_py
+        _probabilities, _status_quo, _game = _probabilities_py, _status_quo_py, _game_py
+        return None
+    return kernel
+
+
+@functools.cache
+def forecast_kernel() -> Any:
+    """The compiled weighted median of every game (:func:`_forecast_py`), or None without numba."""
+    global _median, _stable_order
+    try:
+        import numba
+    except ImportError:
+        return None
+    try:
+        jit = numba.njit(cache=True, nogil=True)
+        _stable_order = jit(_stable_order_py)
+        _median = jit(_median_py)
+        kernel = jit(_forecast_py)
+        kernel(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), np.ones((2, 1), dtype=np.bool_))  # compile (or load) now
+    except Exception:
+        _median, _stable_order = _median_py, _stable_order_py
         return None
     return kernel

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -226,6 +226,26 @@ def pair_support(y: FloatArray, w: FloatArray, x: FloatArray, method: Method = "
     return pair_support_sorted(y, w, x)
 
 
+def _vote_total(y: FloatArray, w: FloatArray) -> FloatArray:
+    """sum_k w_k sum_{a, b} |y[k, a] - y[k, b]| per game, from each voter's sorted values.
+
+    O(n log n) per voter. Summed one term at a time in a fixed order (not by a matrix
+    product, whose order depends on the BLAS), so the compiled round
+    (:func:`stratagem.engines._kernels.round_kernel`) reproduces it bit for bit.
+    """
+    B, n = w.shape
+    ranks = 2.0 * np.arange(n) - n + 1.0
+    ordered = np.sort(y, axis=2)
+    per_voter = np.zeros((B, n))
+    for a in range(n):
+        per_voter = per_voter + ordered[:, :, a] * ranks[a]
+    total = np.zeros(B)
+    for k in range(n):
+        total = total + w[:, k] * per_voter[:, k]
+    out: FloatArray = 2.0 * total
+    return out
+
+
 def win_probabilities(
     x: FloatArray,
     w: FloatArray,
@@ -255,9 +275,7 @@ def win_probabilities(
         # voter k's risk-adjusted distance to x_a (plain distance in the risk-neutral pass)
         y = dist if np.all(r == 1.0) else np.power(dist, r[:, :, None])
         numerator = pair_support(y, w, x, method)
-        # sum over ordered pairs of |y_a - y_b| from the sorted values: O(n log n) per voter
-        ranks = 2.0 * np.arange(n) - n + 1.0
-        denominator = 2.0 * np.einsum("bk,bk->b", w, np.sort(y, axis=2) @ ranks)
+        denominator = _vote_total(y, w)
         with np.errstate(invalid="ignore", divide="ignore"):
             P = np.where(denominator[:, None, None] > 0, numerator / denominator[:, None, None], 0.0)
     else:
@@ -445,31 +463,45 @@ def _pick(
 _SIGN_MARGIN = 1e-13  # utility units: rounding noise in an EU is ~1e-15
 
 _RULE_CODES = {"scs": 0, "min_distance": 1, "least_move": 2}
+_PROBABILITY_CODES = {"global": 0, "local": 1, "net": 2}
+
+
+def _params(opts: BdmOptions) -> tuple[int, float, float, float, float, int, bool, float]:
+    """The options as the compiled round takes them (and 0.5, see ``_kernels._game_py``)."""
+    return (_PROBABILITY_CODES[opts.probability], float(opts.q), float(opts.tie), float(opts.epsilon), _SIGN_MARGIN,
+            _RULE_CODES[opts.offer_rule], bool(opts.capitulation), 0.5)
+
+
+def _compiled_round(opts: BdmOptions, *inputs: FloatArray) -> Any:
+    """The compiled round when it applies (``method="auto"``, numba importable, finite inputs), else None."""
+    if opts.method != "auto" or not all(np.isfinite(a).all() for a in inputs):
+        return None
+    from stratagem.engines import _kernels
+
+    return _kernels.round_kernel()
 
 
 def bdm_round(x: FloatArray, c: FloatArray, s: FloatArray, delta: FloatArray, opts: BdmOptions) -> RoundResult:
     """One round for every game in the batch: risk, expected utilities, offers, moves.
 
-    With ``method="auto"`` and numba installed the offer step runs compiled
-    (:func:`stratagem.engines._kernels.offers_kernel`, the same operations and tie
-    rules as :func:`offers`, so the same bits); otherwise it runs in NumPy.
+    With ``method="auto"`` (and numba, a dependency) the whole round runs compiled,
+    game by game (:func:`stratagem.engines._kernels.round_kernel`: the operations of
+    :func:`offer_expected_utilities` and :func:`offers` in the same order, so the same
+    bits as ``method="sorted"``); otherwise in NumPy over the batch.
     """
-    r, e_ao, e_oa = offer_expected_utilities(x, c, s, delta, opts)
-    tol = opts.epsilon * delta
-    tie_pos = opts.tie * delta
-    kernel = None
-    if opts.method == "auto":
-        from stratagem.engines import _kernels
-
-        kernel = _kernels.offers_kernel()
+    kernel = _compiled_round(opts, x, c, s, delta)
     if kernel is not None:
-        new_x, partner, kind = kernel(np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(e_ao),
-                                      np.ascontiguousarray(e_oa), np.ascontiguousarray(tol, dtype=float),
-                                      np.ascontiguousarray(tie_pos, dtype=float), float(opts.tie), _SIGN_MARGIN,
-                                      _RULE_CODES[opts.offer_rule], bool(opts.capitulation))
-    else:
-        new_x, partner, kind = offers(x, e_ao, e_oa, tol, tie_pos, opts)
-    return RoundResult(positions=new_x, risk=r, partner=partner, kind=kind)
+        B, n = x.shape
+        X = np.ascontiguousarray(x, dtype=float)[:, :, None]
+        new_X, risk = X.copy(), np.ones((B, n, 1))
+        partner, kind = np.full((B, n, 1), -1, dtype=np.int64), np.zeros((B, n, 1), dtype=np.int8)
+        kernel(X, np.ascontiguousarray(s, dtype=float)[:, :, None], np.ascontiguousarray(c, dtype=float),
+               np.ones((n, 1), dtype=bool), np.ascontiguousarray(delta, dtype=float)[:, None],
+               np.ones((B, 1), dtype=bool), *_params(opts), new_X, risk, partner, kind)
+        return RoundResult(positions=new_X[:, :, 0], risk=risk[:, :, 0], partner=partner[:, :, 0], kind=kind[:, :, 0])
+    r, e_ao, e_oa = offer_expected_utilities(x, c, s, delta, opts)
+    new_x, partner_, kind_ = offers(x, e_ao, e_oa, opts.epsilon * delta, opts.tie * delta, opts)
+    return RoundResult(positions=new_x, risk=r, partner=partner_, kind=kind_)
 
 
 def offers(
@@ -571,15 +603,36 @@ class BdmModel(RoundModel):
         return (spread <= 0) | (mask.sum(axis=0) < 2)[None, :].repeat(B, axis=0)
 
     def step(self, state: BdmState, active: BoolArray, t: int, record: bool) -> BdmState:
+        run = np.ascontiguousarray(active & ~state.frozen)
+        kernel = _compiled_round(state.opts, state.X, state.S, state.C)
+        if kernel is None:
+            return self._step_numpy(state, run, t, record)
+        # one compiled call advances every running game of every issue
+        X, risk = state.X.copy(), state.risk.copy()
+        partner, kind = np.full(X.shape, -1, dtype=np.int64), np.zeros(X.shape, dtype=np.int8)
+        kernel(state.X, state.S, state.C, np.ascontiguousarray(state.mask), np.ascontiguousarray(state.delta),
+               run, *_params(state.opts), X, risk, partner, kind)
+        moves: list[Move] = []
+        if record:
+            for k in np.flatnonzero(run[0]):
+                for a in np.flatnonzero(partner[0, :, k] >= 0):
+                    before, after = float(state.X[0, a, k]), float(X[0, a, k])
+                    if before != after:
+                        moves.append(Move(t, int(k), int(a), int(partner[0, a, k]), _KINDS[int(kind[0, a, k])],
+                                          before, after))
+        return dataclasses.replace(state, X=X, risk=risk, moves=moves)
+
+    def _step_numpy(self, state: BdmState, run: BoolArray, t: int, record: bool) -> BdmState:
+        """The step in NumPy (``method`` "sorted" or "reference", or inputs that are not finite)."""
         X, risk = state.X.copy(), state.risk.copy()
         moves: list[Move] = []
         for k in range(X.shape[2]):
-            run = np.flatnonzero(active[:, k] & ~state.frozen[:, k])
+            todo = np.flatnonzero(run[:, k])
             idx = np.flatnonzero(state.mask[:, k])
             # games are independent: in groups whose (group, n, n) arrays stay in cache
             group = max(1, _CACHE_ELEMENTS // max(len(idx) ** 2, 1))
-            for lo in range(0, run.size, group):
-                g = run[lo : lo + group]
+            for lo in range(0, todo.size, group):
+                g = todo[lo : lo + group]
                 x = np.ascontiguousarray(state.X[g][:, idx, k])
                 res = bdm_round(x, np.ascontiguousarray(state.C[g][:, idx]),
                                 np.ascontiguousarray(state.S[g][:, idx, k]), state.delta[g, k], state.opts)
@@ -597,8 +650,17 @@ class BdmModel(RoundModel):
         return state.X
 
     def forecast(self, state: BdmState) -> FloatArray:
-        """The weighted median of the positions (the replication's forecast)."""
-        return weighted_median(state.X, weights(state.S, state.C, state.mask), np.broadcast_to(state.mask, state.X.shape))
+        """The weighted median of the positions (the replication's forecast): compiled where the
+        round is (the same bits as :func:`weighted_median`, which runs otherwise)."""
+        W = weights(state.S, state.C, state.mask)
+        if _compiled_round(state.opts, state.X, W) is not None:
+            from stratagem.engines import _kernels
+
+            kernel = _kernels.forecast_kernel()
+            if kernel is not None:
+                out: FloatArray = kernel(state.X, np.ascontiguousarray(W), np.ascontiguousarray(state.mask))
+                return out
+        return weighted_median(state.X, W, np.broadcast_to(state.mask, state.X.shape))
 
     def tolerance(self, state: BdmState) -> FloatArray:
         out: FloatArray = state.opts.epsilon * np.where(state.frozen, 1.0, state.delta)
