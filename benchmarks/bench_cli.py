@@ -3,14 +3,19 @@
 Every figure is the median of ``--repeats`` runs of the installed command line in a fresh
 process (start-up, imports, numba's cached kernels and the pool's start included), with the
 processes' CPU seconds beside the wall time: on a shared machine the CPU time moves less.
-It prints, in one run:
+The processes run with Python's bytecode cache on, as an installed package has it (a
+``PYTHONDONTWRITEBYTECODE`` in the environment would recompile every stratagem module in every
+run). It prints, in one run, each figure beside the target issue 17 set:
 
-* start-up: ``stratagem --help`` and ``--version``;
+* start-up: ``stratagem --help`` and ``--version``, and a compromise forecast of a 10-actor CSV;
+* the fixed cost of a bdm ensemble: one draw (start-up, planning, numba's kernels loaded from
+  the cache), which every ensemble pays before its draws and which two workers cannot share;
 * the default commands (``forecast``, ``ensemble``, ``report``) on the built-in scenarios and on
   generated 10-, 50- and 200-actor one-issue games (``--sizes``);
-* the default bdm ensemble of us-iraq-2020 at ``--draws`` draws, with the stopping rule and with
-  10 fixed rounds, and a 15-actor one-issue game, in draws/s including start-up;
-* the 2-worker / 1-worker ratio of the 10-round ensemble;
+* the default bdm ensemble (``-e bdm``; the command's default engine is the recommended
+  forecaster) of us-iraq-2020 at ``--draws`` draws, with the stopping rule and with 10 fixed
+  rounds, and a 15-actor one-issue game, in draws/s including start-up;
+* the 2-worker / 1-worker ratio of the 10-round bdm ensemble;
 * peers, side by side, where they are installed; nothing is fetched or built, and each peer
   that is missing is named as skipped.
 
@@ -39,6 +44,8 @@ _SCRIPT = Path(sys.executable).parent / "stratagem"
 #: the command as users run it: the installed entry point next to this Python, else the same via -c
 STRATAGEM = [str(_SCRIPT)] if _SCRIPT.is_file() else [sys.executable, "-c", "from stratagem.cli import main; main()"]
 BUILTINS = ("ec-emissions-1994", "us-iraq-2020", "us-iraq-2024")
+#: the environment of every timed process: bytecode cached, as in an installed package
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def whole_process(args: Sequence[str], repeats: int, cwd: Path) -> tuple[float, float]:
@@ -47,7 +54,8 @@ def whole_process(args: Sequence[str], repeats: int, cwd: Path) -> tuple[float, 
     for _ in range(repeats):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        proc = subprocess.run(list(args), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.run(list(args), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=ENV)
         walls.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -81,8 +89,14 @@ def generated_game(n: int, folder: Path, seed: int = 0) -> tuple[Path, Path]:
     return yaml_path, csv_path
 
 
-def row(label: str, wall: float, cpu: float, extra: str = "") -> None:
-    print(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {extra} |", flush=True)
+def row(label: str, wall: float, cpu: float, extra: str = "", target: str = "") -> None:
+    print(f"| {label} | {wall:.2f} s | {cpu:.2f} s | {extra} | {target} |", flush=True)
+
+
+def against(value: float, target: float, *, at_most: bool = False, unit: str = "") -> str:
+    """The target and whether ``value`` meets it (wall time on this machine, as measured now)."""
+    met = value <= target if at_most else value >= target
+    return f"{'<=' if at_most else '>='} {target:,g}{unit}: {'met' if met else 'NOT met'}"
 
 
 def main() -> None:
@@ -97,16 +111,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         games = {n: generated_game(n, folder) for n in sorted(set(args.sizes) | {10, 15})}
-        print("\n| command (whole process) | wall (median) | CPU | |")
-        print("|---|---:|---:|---|")
+        print("\n| command (whole process) | wall (median) | CPU | | target (wall) |")
+        print("|---|---:|---:|---|---|")
         for flag in ("--help", "--version"):
-            row(f"stratagem {flag}", *whole_process([*STRATAGEM, flag], 3 * args.repeats, folder))
+            wall, cpu = whole_process([*STRATAGEM, flag], 3 * args.repeats, folder)
+            row(f"stratagem {flag}", wall, cpu, "", against(wall, 0.15, at_most=True, unit=" s") if flag == "--help" else "")
         small = games[10][1]
         for ref in ("us-iraq-2020", str(games[15][0])):  # untimed: numba compiles once and caches the kernels
-            whole_process([*STRATAGEM, "ensemble", ref, "-n", "20", "--json"], 1, folder)
+            whole_process([*STRATAGEM, "ensemble", ref, "-e", "bdm", "-n", "20", "--json"], 1, folder)
             whole_process([*STRATAGEM, "forecast", ref, "--json"], 1, folder)
-        row("stratagem forecast 10-actor.csv -e compromise",
-            *whole_process([*STRATAGEM, "forecast", str(small), "-e", "compromise"], 3 * args.repeats, folder))
+        wall, cpu = whole_process([*STRATAGEM, "forecast", str(small), "-e", "compromise"], 3 * args.repeats, folder)
+        row("stratagem forecast 10-actor.csv -e compromise", wall, cpu, "", against(wall, 0.3, at_most=True, unit=" s"))
+        fixed, cpu = whole_process([*STRATAGEM, "ensemble", "us-iraq-2020", "-e", "bdm", "--rounds", "10", "-n", "1",
+                                    "--json"], 3 * args.repeats, folder)
+        row("fixed cost of a bdm ensemble: us-iraq-2020, 1 draw (start-up, plan, kernels from the cache)", fixed, cpu)
         if not args.skip_defaults:
             cases = [(sid, sid) for sid in BUILTINS] + [(f"{n} actors", str(games[n][0])) for n in args.sizes]
             for label, ref in cases:
@@ -118,25 +136,30 @@ def main() -> None:
                         *whole_process([*STRATAGEM, command, ref, *extra], args.repeats, folder))
         if not args.skip_throughput:
             n = args.draws
-            print(f"\n| ensemble, {n:,} draws (whole process) | wall | CPU | draws/s incl. start-up |")
-            print("|---|---:|---:|---:|")
-            cases2 = [
-                ("us-iraq-2020, bdm, default (stopping rule)", ["us-iraq-2020"]),
-                ("us-iraq-2020, bdm, --rounds 10", ["us-iraq-2020", "--rounds", "10"]),
-                ("15 actors, one issue, bdm, default", [str(games[15][0])]),
-                ("15 actors, one issue, bdm, --rounds 10", [str(games[15][0]), "--rounds", "10"]),
+            print(f"\n| ensemble, {n:,} draws (whole process) | wall | CPU | draws/s incl. start-up | target |")
+            print("|---|---:|---:|---:|---|")
+            cases2: list[tuple[str, list[str], float | None]] = [
+                ("us-iraq-2020, bdm, default (stopping rule)", ["us-iraq-2020"], 1_000),
+                ("us-iraq-2020, bdm, --rounds 10", ["us-iraq-2020", "--rounds", "10"], 5_000),
+                ("15 actors, one issue, bdm, default", [str(games[15][0])], None),
+                ("15 actors, one issue, bdm, --rounds 10", [str(games[15][0]), "--rounds", "10"], 10_000),
             ]
-            for label, rest in cases2:
-                wall, cpu = whole_process([*STRATAGEM, "ensemble", *rest, "-n", str(n), "--json"], args.repeats, folder)
-                row(label, wall, cpu, f"{n / wall:,.0f}")
+            for label, rest, target in cases2:
+                wall, cpu = whole_process([*STRATAGEM, "ensemble", *rest, "-e", "bdm", "-n", str(n), "--json"],
+                                          args.repeats, folder)
+                row(label, wall, cpu, f"{n / wall:,.0f}", against(n / wall, target) if target else "")
             by_workers = {}
             for w in (1, 2):
-                wall, cpu = whole_process([*STRATAGEM, "ensemble", "us-iraq-2020", "--rounds", "10", "-n", str(n),
-                                           "--json", "--workers", str(w)], args.repeats, folder)
+                wall, cpu = whole_process([*STRATAGEM, "ensemble", "us-iraq-2020", "-e", "bdm", "--rounds", "10", "-n",
+                                           str(n), "--json", "--workers", str(w)], args.repeats, folder)
                 by_workers[w] = wall
-                row(f"us-iraq-2020, --rounds 10, --workers {w}", wall, cpu, f"{n / wall:,.0f}")
-            print(f"\n2 workers / 1 worker: {by_workers[1] / by_workers[2]:.2f}x faster "
-                  f"(load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+                row(f"us-iraq-2020, bdm, --rounds 10, --workers {w}", wall, cpu, f"{n / wall:,.0f}")
+            ratio = by_workers[1] / by_workers[2]
+            # Amdahl: the fixed cost runs once either way, the draws could split in two
+            ideal = by_workers[1] / (fixed + max(by_workers[1] - fixed, 0.0) / 2)
+            print(f"\n2 workers / 1 worker: {ratio:.2f}x faster ({against(ratio, 1.7, unit='x')}; with the "
+                  f"{fixed:.2f} s fixed cost above, a perfect split of the draws would give {ideal:.2f}x; "
+                  f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
         print("\npeers (nothing is fetched or built):")
         peers = {"STRATAGEM_PEER_BDM": os.environ.get("STRATAGEM_PEER_BDM"),
                  "STRATAGEM_PEER_KTAB": os.environ.get("STRATAGEM_PEER_KTAB")
