@@ -52,6 +52,40 @@ def test_forked_workers_read_tasks_they_could_not_unpickle() -> None:
     assert dict(executor.run_local(_call, thunks, 2)) == {0: "first", 1: "second", 2: "third"}
 
 
+_WARMED: list[str] = []
+
+
+def _warm() -> None:
+    _WARMED.append("warm")
+
+
+def _warmed_in_worker(x: int) -> tuple[int, int]:
+    """What a worker sees of the warm-up: the list it inherited, and its own process id."""
+    import os
+
+    return len(_WARMED), os.getpid()
+
+
+@pytest.mark.skipif(executor._fork_context() is None, reason="workers fork only on Linux")
+def test_forked_workers_inherit_what_the_parent_warmed() -> None:
+    """``warm`` runs once, here, before the fork: the workers (other processes) see its effect."""
+    import os
+
+    _WARMED.clear()
+    seen = dict(executor.run_local(_warmed_in_worker, list(range(6)), 2, warm=_warm))
+    assert _WARMED == ["warm"]
+    assert {n for n, _ in seen.values()} == {1}
+    assert os.getpid() not in {pid for _, pid in seen.values()}
+
+
+def test_warm_runs_only_where_workers_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    _WARMED.clear()
+    assert dict(executor.run_local(_square, [1, 2, 3], 1, warm=_warm)) == {0: 1, 1: 4, 2: 9}
+    monkeypatch.setattr(executor, "_fork_context", lambda: None)  # pickled tasks: nothing to inherit
+    assert dict(executor.run_local(_square, [1, 2, 3], 2, warm=_warm)) == {0: 1, 1: 4, 2: 9}
+    assert _WARMED == []
+
+
 def test_spawned_workers_get_pickled_tasks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(executor, "_fork_context", lambda: multiprocessing.get_context("spawn"))
     assert dict(executor.run_local(_square, [1, 2, 3], 2)) == {0: 1, 1: 4, 2: 9}

@@ -12,6 +12,8 @@ closed forms and bdm, the shared round loop draw by draw for the others.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -278,7 +280,8 @@ def run_ensemble(
     results: dict[int, FloatArray] = {}
     done = 0
     interrupted = False
-    stream = run_tasks(run_chunk, tasks, workers=workers, scheduler=scheduler)
+    stream = run_tasks(run_chunk, tasks, workers=workers, scheduler=scheduler,
+                       warm=functools.partial(run_chunk, dataclasses.replace(tasks[0], size=1)))
     try:
         for i, values in stream:
             results[i] = values
