@@ -76,6 +76,34 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a participle continues the nearest subject, not an opening phrase's
     ("Alongside the union calls for action, even a top party strategist said Ortiz will have to choose, saying, "
      "“At some point she is going to have to say where she stands.”", "even a top party strategist", "where she stands"),
+    # a sentence with no cue that ends in a colon announces the speaker of the quoted paragraph after it
+    ("After the flood, Mayor Ana Ruiz issued the following statement:\n\n“Our thoughts are with every family "
+     "that lost a home tonight.”", "Mayor Ana Ruiz", "every family"),
+    ("Wrote Haddad:\n\n“Nobody in this valley has seen water this high since the old dam broke.”",
+     "Haddad", "water this high"),
+    # "As X observed, ...:" then a quoted paragraph
+    ("As Tomas Gruber of the farm bureau observed, the real winner was the weather itself:\n\n“Every field "
+     "in the county got its rain on the right day this year.”", "Tomas Gruber", "right day"),
+    # a round-up item: the name after the dash speaks, not the cue in the item's heading
+    ("Analysts agree - Carla Benn: “The turnout models all missed the late shift among older voters.”",
+     "Carla Benn", "late shift"),
+    # quoted lines after a paragraph whose subject is a person and that has no quotation of its own
+    ("Ortiz answered only in slogans during the interview.\n\n“We have to be tougher than anyone else.”",
+     "Ortiz", "tougher than anyone"),
+    # a manner-of-speaking verb right after a quotation
+    ("“Go back to your seat,” Ortiz barked as the guards moved in.", "Ortiz", "back to your seat"),
+    ("“That is a fairy tale and you know it,” Haddad shot back.", "Haddad", "fairy tale"),
+    # a show's title in quotation marks inside the adjunct after the cue
+    ("“We will publish every record by Friday,” Haddad said during an interview on Channel Nine’s “Morning "
+     "Desk” on Sunday. “There is nothing to hide.”", "Haddad", "nothing to hide"),
+    # a title in quotation marks inside an appositive
+    ("“We have had better years than this one,” delegate Ray Hollis, wearing a “Vote Ruiz” button, said "
+     "quietly.", "delegate Ray Hollis", "better years"),
+    # an opening subordinate clause is the writer's; the quotation after the frame is the content
+    ("When the crowd booed, Ortiz added, “We will not back down from this fight.”", "Ortiz", "back down"),
+    # a possessive before "comments" makes it a noun, so the participle after it frames the quotation
+    ("Haddad did not seem impressed with Ortiz’s comments on Tuesday, telling reporters, “A lot of people "
+     "said the mayor should resign.”", "Haddad", "mayor should resign"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)

@@ -40,6 +40,12 @@ SPEECH = _lemmas(
     "gush marvel concede plead implore beg pledge confide acknowledge murmur mutter remember answer chant "
     "echo press"
 )
+#: Verbs of manner of speaking ("“...,” Ortiz barked"): speech only right after a quotation or before one
+#: (stratagem.evidence.quotes checks the position); elsewhere they name sounds or moods.
+MANNER = _lemmas(
+    "bark growl snarl riff gripe grumble rant rave scold scream roar sigh laugh chuckle deadpan tease taunt "
+    "jab huff fume bellow exhort groan gasp cry lecture"
+)
 BELIEF = _lemmas(
     "think believe feel fear hope expect know worry doubt suspect assume suppose guess figure reckon "
     "understand realize realise recognize recognise imagine consider view see regard deem trust "
@@ -83,6 +89,7 @@ _IRREGULAR = {
     "learn": ("learned", "learnt"), "forecast": ("forecast", "forecast"), "quip": ("quipped", "quipped"),
     "slam": ("slammed", "slammed"), "chime": ("chimed", "chimed"), "dub": ("dubbed", "dubbed"),
     "admit": ("admitted", "admitted"), "refer": ("referred", "referred"), "brag": ("bragged", "bragged"),
+    "jab": ("jabbed", "jabbed"),
 }
 
 
@@ -109,7 +116,7 @@ def _gerund(lemma: str) -> str:
         return lemma[:-2] + "ying"
     if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
         return lemma[:-1] + "ing"
-    if lemma in {"quip", "slam", "brag", "admit", "dub"}:
+    if lemma in {"quip", "slam", "brag", "admit", "dub", "jab"}:
         return lemma + lemma[-1] + "ing"
     return lemma + "ing"
 
@@ -136,7 +143,8 @@ AMBIGUOUS = frozenset(_lemmas(
 def cue_table() -> dict[str, tuple[str, str]]:
     """Lower-case form -> (lemma, frame). A form in several frames keeps the first, in the order above."""
     table: dict[str, tuple[str, str]] = {}
-    for frame, lemmas in (("speech", SPEECH), ("belief", BELIEF), ("intent", INTENT), ("evaluate", EVALUATE)):
+    for frame, lemmas in (("speech", SPEECH + MANNER), ("belief", BELIEF), ("intent", INTENT),
+                          ("evaluate", EVALUATE)):
         for lemma in lemmas:
             for form in forms(lemma):
                 table.setdefault(form, (lemma, frame))

@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, cue_table, finding_forms
+from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
 
@@ -64,7 +64,7 @@ _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", 
 #: Verbs that report speech only right before their content or a frame's end ("he continued: ...",
 #: "“...,” she countered."); elsewhere they name actions.
 _SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object", "charge", "question", "counter",
-                               "send", "add", "press"}
+                               "send", "add", "press", *MANNER}
 _PROGRESSIVE_AUX = {"is", "was", "were", "are", "been", "be", "am", "'s", "’s"}
 _CATENATIVE = {
     "on", "went", "goes", "go", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
@@ -125,6 +125,9 @@ _PARTICIPLE_CUES = {
     "criticizing", "denying", "demanding", "threatening", "questioning", "emphasizing", "pointing",
     "recalling", "referring", "complaining", "boasting", "announcing", "asserting",
 }
+#: Verbs of "As Ortiz noted, ...": the main clause after the comma is the content.
+_AS_NOTED = {"say", "note", "observe", "write", "explain", "report", "point", "argue", "suggest", "predict", "warn",
+             "remark", "mention", "state", "recall", "put it", "tell", "claim", "add", "acknowledge", "admit"}
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 _MIN_CUELESS_WORDS = 4
@@ -441,8 +444,10 @@ class _Reader:
             else:
                 break
         run.reverse()
-        while run and run[0].lower() in _TITLE_WORDS | _NAME_RUN_STOP:
-            run.pop(0)
+        while run and (run[0].lower() in _TITLE_WORDS | _NAME_RUN_STOP or (
+                len(run) > 1 and re.fullmatch(r"[A-Z][a-z]+ed|Said|Wrote|Told", run[0]) is not None
+                and self.cues.get(run[0].lower(), ("", ""))[1] == "speech")):
+            run.pop(0)  # "Stated Ortiz:", "Added Haddad": a verb before an inverted subject is not a name
         if not run or len(run) > 4:
             return None
         last = words[-1]
@@ -473,6 +478,10 @@ class _Reader:
             return ("according to", "according")
         if t.text[0].isupper() and i > lo:
             return None
+        if low in {"shot", "shoots", "fired", "fires", "hit", "hits"} and i > lo and i + 1 < len(toks) \
+                and toks[i + 1].lower == "back" and (_after_quote(toks, i, lo) or i + 2 >= len(toks)
+                                                     or toks[i + 2].is_quote or toks[i + 2].text in {",", ":"}):
+            return ("shoot back", "speech")  # '“...,” Ortiz shot back', 'Haddad fired back: “...”'
         if low in {"put", "puts"} and i + 1 < len(toks) and toks[i + 1].lower == "it" and i > lo and (
                 i + 2 >= len(toks) or toks[i + 2].is_quote or toks[i + 2].text in {",", ":", ".", "—", "–"}):
             return ("put it", "speech")  # "As Ortiz put it, ...": the words that follow are Ortiz's
@@ -494,6 +503,11 @@ class _Reader:
             return None  # a passive ("was asked", "is known") names no source
         if i + 1 < len(toks) and toks[i + 1].lower in {"of", "'s", "’s"} and low in AMBIGUOUS:
             return None  # "the report of", "claims of": nouns
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
+        if prev is not None and low in AMBIGUOUS and not content_follows and not (nxt is not None and nxt.lower == "to") \
+                and re.search(r"\w(?:['’]s|s['’])$", prev.text):
+            return None  # "Ortiz's comments on Tuesday": a noun; "Ortiz's claim that ..." still reports
         if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
             return None  # "a video posted by the campaign": a reduced relative, not the video speaking
@@ -501,8 +515,6 @@ class _Reader:
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)) and not (
                 i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
             return None  # "the Hashd, known as the PMF": a name; "said as he left" is still speech
-        nxt = toks[i + 1] if i + 1 < len(toks) else None
-        content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
         if low in AMBIGUOUS and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ","
                 or (content_follows and prev.is_word) or _after_quote(toks, i, lo))):
@@ -609,7 +621,8 @@ class _Reader:
         k = comma - 1
         while k >= lo and k > comma - 30:
             t = toks[k]
-            if t.text in {";", ":"} or (t.is_quote and toks[comma].text == ","):
+            if t.text in {";", ":"} or (t.is_quote and toks[comma].text == "," and not (
+                    t.region is not None and _is_title(t.region, self.text))):  # 'pins reading “Ted Cruz”'
                 return None
             if t.text == toks[comma].text or (t.text in {",", "–", "—"} and toks[comma].text in {",", "–", "—"}):
                 seg = toks[k + 1 : comma]
@@ -841,6 +854,16 @@ def extract_quotes(
             first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
             if first is not None and first < spans[0][1]:
                 spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
+        before_person = reader.last_person if reader.last_person_paragraph == p_index - 1 else None
+        for i in _dash_labelled(toks):
+            # "Turnout is up - Lina Haddad: “...”" (a round-up): the name after the dash speaks, not a cue
+            # in the item's heading
+            item = next((x for x, y in spans if x <= i - 1 < y), 0)
+            label = reader.colon_label(toks, i - 1, item)
+            region = toks[i].region
+            if label is not None and region is not None and label.name and (label.person or label.actor):
+                used.add(i)
+                found.append(_Attribution(label, [(region.inner_start, region.inner_end)], "", [region]))
         signature = _SIGNATURE.match(text, a, b) if not regions and prev_found else None
         if signature is not None and signature.group(1) is None and (
                 len(toks) > 14 or any(reader.cue_at(toks, k, 0) is not None for k in range(len(toks)))):
@@ -861,8 +884,10 @@ def extract_quotes(
                 found.append(att)
                 if att.speaker is not None and (att.speaker.name or att.speaker.pronoun):
                     paragraph_speaker = att.speaker
-            if hi - lo >= 2 and toks[hi - 1].text == ":" and frames:
-                colon_speaker = frames[-1][0].speaker
+            if hi - lo >= 2 and toks[hi - 1].text == ":":
+                colon_speaker = frames[-1][0].speaker if frames else None
+                if colon_speaker is None or not (colon_speaker.name or colon_speaker.pronoun):
+                    colon_speaker = _intro_speaker(reader, toks, lo, hi - 1, p_index) or colon_speaker
         found = [f for f in found if f.parts or f.regions]
         if signature is not None and prev_found:
             # a quotation signed on the next line ("- Ray Hollis, at a rally"): the quotation is his
@@ -916,6 +941,10 @@ def extract_quotes(
                 # a paragraph opening with a quotation continues the previous speaker, unless a frame of its
                 # own follows the quotation (one this reader could not parse is no reason to guess)
                 speaker = last_speaker
+                if speaker is None and before_person is not None:
+                    # no speaker in the paragraph before, but a person was its subject ("Ortiz spoke only in
+                    # slogans." then a line of quotations): the quotations are that person's
+                    speaker = before_person
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
             found.append(_Attribution(speaker, [inner], "", [t.region]))
@@ -989,7 +1018,8 @@ def _frames(
         if participle:
             subj = sentence_subject or _first_subject(reader, toks, lo, i)
             sp = reader.speaker(toks, *subj) if subj else None
-            _add(out, reader, sp, toks, i + 1, _clause_end(toks, i + 1, nxt_cue, hi), text, cue_word, paragraph)
+            c_lo = _skip_object(toks, i + 1, hi) if lemma in _TELL_VERBS else i + 1  # "telling reporters, “...”"
+            _add(out, reader, sp, toks, c_lo, _clause_end(toks, c_lo, nxt_cue, hi), text, cue_word, paragraph)
             continue
         if left is not None:
             quote_at = _quote_before(toks, i, lo)
@@ -1006,6 +1036,13 @@ def _frames(
                 or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
                     and not _following_quote(toks, tail_end, hi))
             )
+            if post_posed and toks[before].text == "," and _following_quote(toks, tail_end, hi):
+                opening = max(_clause_start(toks, lo, before), floor)
+                if opening < before and toks[opening].lower in _SUBORDINATORS and not any(
+                        t.is_quote for t in toks[opening:before]):
+                    # 'When the crowd booed, Ortiz added, “...”': the clause before is the writer's, the
+                    # quotation after the frame is the content
+                    post_posed = False
             if post_posed:
                 c_hi = before + (1 if toks[before].is_quote else 0)
                 c_lo = max(_clause_start(toks, lo, c_hi), floor)
@@ -1015,11 +1052,17 @@ def _frames(
                      outer=_open_ended(toks[before], text) and not speech_before)
                 floor = max(floor, tail_end)
                 continue
-            c_lo = i + 2 if lemma == "put it" else i + 1
+            c_lo = i + 2 if lemma in {"put it", "shoot back"} else i + 1
             if lemma in _TELL_VERBS or frame == "speech":
                 c_lo = _skip_object(toks, c_lo, hi)
             c_hi = _clause_end(toks, c_lo, nxt_cue, hi, text)
-            if left[0] - 1 >= lo and toks[left[0] - 1].lower in _SUBORDINATORS | {"although", "though"}:
+            if left[0] - 1 >= lo and toks[left[0] - 1].lower == "as" and lemma in _AS_NOTED and i + 1 < hi \
+                    and toks[i + 1].text in {",", ":"} and not any(
+                        reader.cue_at(toks, k, lo) is not None for k in range(i + 2, hi)):
+                # "As Ortiz observed, the plan is dead": the main clause after the comma is what was observed
+                c_lo = i + 2
+                c_hi = _clause_end(toks, c_lo, hi, hi, text)
+            elif left[0] - 1 >= lo and toks[left[0] - 1].lower in _SUBORDINATORS | {"although", "though"}:
                 # "Although it criticized X, the government has continued ...": the clause ends at its comma
                 c_hi = next((k for k in range(c_lo, c_hi) if toks[k].text == ","), c_hi)
             negator = next((k for k in range(left[1], i) if toks[k].lower in {"not", "n't", "’t", "never"}), None)
@@ -1046,6 +1089,52 @@ def _frames(
              outer=_open_ended(toks[before], text) and not speech_before)
         floor = max(floor, tail)
     return out
+
+
+def _dash_labelled(toks: list[_Tok]) -> list[int]:
+    """Quotation tokens after "- Name:" (a dash, one to five capitalised words, a colon)."""
+    out: list[int] = []
+    for i, t in enumerate(toks):
+        if not t.is_quote or i < 3 or toks[i - 1].text != ":":
+            continue
+        k = i - 2
+        while k >= 0 and i - 2 - k < 5 and (toks[k].capitalised or toks[k].text == "."):
+            k -= 1
+        if k >= 0 and k < i - 2 and toks[k].text in {"-", "–", "—"}:
+            out.append(i)
+    return out
+
+
+def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
+    """The source announced by a sentence that ends with a colon and has no frame of its own, for the
+    quotation that follows: "Stated Ortiz:" (a cue, then the name), "Ortiz issued the following statement:"
+    (the sentence's subject, when it names someone)."""
+    while lo < hi and toks[lo].lower in {"and", "but", "so", "then"}:
+        lo += 1
+    if lo >= hi:
+        return None
+    if toks[lo].capitalised and reader.cues.get(toks[lo].lower, ("", ""))[1] == "speech" and hi - lo >= 2:
+        sp = reader.speaker(toks, lo + 1, hi)  # "Added Haddad:", "Wrote the governor:"
+        return reader.resolve(sp, paragraph) if sp is not None and (sp.name or sp.pronoun) else None
+    subject = _first_subject(reader, toks, lo, hi)
+    if subject is None:
+        return None
+    end = subject[1]
+    while end < hi and end - subject[0] < 10 and toks[end].is_word and not _verb_like(toks, end) \
+            and toks[end].lower not in _CLAUSE_WORDS | _STOP_PREPS and toks[end].lower not in reader.cues \
+            and not (not toks[end].capitalised and toks[end].lower.endswith("ed")):
+        end += 1  # "Republican presidential nominee Ray Hollis issued ...": the phrase runs to its verb
+    if end < hi and end > subject[1] and toks[end - 1].capitalised:
+        subject = (subject[0], end)
+    if subject[1] - subject[0] == 1 and toks[subject[0]].lower in _PERSON_PRONOUNS:
+        return reader.resolve(reader.speaker(toks, *subject), paragraph)  # "He released this statement:"
+    sp = reader.speaker(toks, *subject)
+    if sp is None or sp.pronoun is not None:
+        return None
+    named = sp.person or sp.actor or any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]) or (
+        subject[1] - subject[0] == 1 and toks[subject[0]].capitalised
+        and toks[subject[0]].lower not in _DETERMINERS | _NAME_RUN_STOP)
+    return reader.resolve(sp, paragraph) if named else None
 
 
 _OUTLET_TAG = re.compile(r"\[([^\[\]\n]{2,60}?)\.?\]\s*$")
@@ -1207,6 +1296,10 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
     k = lo
     while k < hi:
         t = toks[k]
+        if t.is_quote and k > lo and t.region is not None and _is_title(t.region, reader.text) \
+                and (toks[lo].lower in _STOP_PREPS or toks[lo].lower in _TEMPORAL):
+            k += 1  # 'said on “Meet the Press” Sunday': a show's title inside the adjunct
+            continue
         if t.is_quote or t.text in {",", ".", ";", ":", "?", "!"}:
             return k
         if k - lo >= 9:
