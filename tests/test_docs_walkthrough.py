@@ -1,4 +1,5 @@
-"""The docs' commands run: docs/first-scenario.md, docs/schema.md and the README, step by step, with the installed CLI.
+"""The docs' commands run: docs/first-scenario.md, docs/schema.md, docs/tour.md and the README, step by step,
+with the installed CLI.
 
 A page is read top to bottom. Fenced blocks it understands:
 
@@ -208,13 +209,23 @@ def test_the_runner_fails_on_a_wrong_output_and_a_wrong_exit(tmp_path: Path) -> 
     assert run_page(page, tmp_path) == ["stratagem validate missing.yaml"]
 
 
-def test_readme_commands_run_and_print_what_it_shows(tmp_path: Path) -> None:
-    """The README's console blocks, from a directory that sees the repository's tests/ and docs/ as its own.
-
-    Wide terminal, so that lines the README shows wrapped at 100 columns are found inside whole lines.
-    """
-    root = DOCS.parent
+def _in_checkout(workdir: Path) -> Path:
+    """``workdir`` seeing the repository's tests/ and docs/ as its own (the pages name files there)."""
     for name in ("tests", "docs"):
-        (tmp_path / name).symlink_to(root / name)
-    ran = run_page(root / "README.md", tmp_path, columns=200)
+        (workdir / name).symlink_to(DOCS.parent / name)
+    return workdir
+
+
+def test_readme_commands_run_and_print_what_it_shows(tmp_path: Path) -> None:
+    """The README's console blocks. Wide terminal, so that lines the README shows wrapped at 100 columns
+    are found inside whole lines."""
+    ran = run_page(DOCS.parent / "README.md", _in_checkout(tmp_path), columns=200)
     assert any(c.split()[:2] == ["stratagem", "forecast"] for c in ran), "the README's main command is checked"
+
+
+@pytest.mark.slow  # a few minutes: it runs a DEU backtest and 2,000-draw ensembles
+def test_tour_commands_run_and_print_what_it_shows(tmp_path: Path) -> None:
+    """docs/tour.md's console blocks at the 100 columns its tables were printed at."""
+    ran = run_page(DOCS / "tour.md", _in_checkout(tmp_path), columns=100)
+    verbs = {shlex.split(c)[1] for c in ran}
+    assert {"forecast", "ensemble", "whatif", "report", "backtest"} <= verbs, verbs
