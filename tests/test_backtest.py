@@ -24,13 +24,15 @@ from stratagem.analysis.backtest import (
     run_backtest,
 )
 from stratagem.analysis.learned import LEARNERS, cross_validate
-from stratagem.analysis.metrics import bootstrap_mae_ci, crps_discrete, crps_samples
-from stratagem.engines.exchange import exchange_positions, run_exchange
+from stratagem.analysis.metrics import bootstrap_mae_ci, crps_discrete
+from stratagem.engines.exchange import exchange_round
 from stratagem.engines.focal import distribution_quantile, focal_distribution
+from stratagem.engines.registry import get_engine
 from stratagem.model.deu import capabilities, load_deu, parse_deu, regime_for
 from stratagem.model.errors import ScenarioError
 
 DEU = Path(__file__).parent / "data" / "deu" / "deu_dev.csv"
+run_exchange = get_engine("exchange").run
 
 
 @pytest.fixture(scope="module")
@@ -178,9 +180,9 @@ def test_exchange_trades_in_the_direction_the_saliences_require() -> None:
 
 def test_exchange_gains_are_equal_and_positive() -> None:
     X, S, C, mask = _two_by_two()
-    states, moves = exchange_positions(X, S, C, mask, max_rounds=1)
+    V, moves = exchange_round(X, S, C, mask)
     W = C[:, None] * S
-    dO = (W * (states[-1] - states[0])).sum(axis=0) / W.sum(axis=0)
+    dO = (W * (V - X)).sum(axis=0) / W.sum(axis=0)
     # actor 0 wants issue 1 down and loses on issue 0 going up; actor 1 the reverse
     gain_0 = S[0, 1] * -dO[1] - S[0, 0] * dO[0]
     gain_1 = S[1, 0] * dO[0] - S[1, 1] * -dO[1]
@@ -229,9 +231,8 @@ def test_focal_distribution_is_a_distribution_over_held_positions() -> None:
 
 def test_crps_of_a_point_forecast_is_the_absolute_error() -> None:
     assert crps_discrete(np.array([30.0]), np.array([1.0]), 45.0) == pytest.approx(15.0)
-    samples = np.array([[10.0, 20.0, 60.0, 90.0]])
-    assert crps_samples(samples, np.array([35.0]))[0] == pytest.approx(
-        crps_discrete(samples[0], np.full(4, 0.25), 35.0))
+    # four equally likely values against 35, by hand: E|X - y| = 30, E|X - X'| / 2 = 35 / 2
+    assert crps_discrete(np.array([10.0, 20.0, 60.0, 90.0]), np.full(4, 0.25), 35.0) == pytest.approx(12.5)
 
 
 def test_bootstrap_interval_brackets_the_mae() -> None:

@@ -19,7 +19,7 @@ from stratagem.engines.exchange import (
     MAX_WORK,
     check_size,
     estimated_work,
-    exchange_positions,
+    exchange_round,
 )
 from stratagem.model.errors import EngineError
 
@@ -85,7 +85,13 @@ def test_exchange_equals_the_plain_search(seed: int, n: int, m: int, rounds: int
         X, S = X.round(-1), S.round(1)
     C = rng.uniform(0, 3, n)
     mask = rng.uniform(size=(n, m)) > 0.15
-    states, moves = exchange_positions(X, S, C, mask, max_rounds=rounds)
+    states, moves = [X], []
+    for r in range(1, rounds + 1):  # rounds trade again from the last one's positions
+        V, made = exchange_round(states[-1], S, C, mask, r)
+        if not made:
+            break
+        states.append(V)
+        moves += made
     ref_states, trades = _reference(X, S, C, mask, rounds)
     assert len(states) == len(ref_states)
     for got, want in zip(states, ref_states, strict=True):

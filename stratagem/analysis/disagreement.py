@@ -143,8 +143,7 @@ def summary_dict(result: EnsembleResult, *, with_pooled: bool = False) -> dict[s
     out = result.to_dict()
     if len(result.engines) < 2:
         return out
-    out.pop("issues", None)
-    out["by_engine"] = {name: [i.to_dict() for i in s] for name, s in side_by_side(result).items()}
+    out.pop("issues", None)  # to_dict has put each engine's own summary under "by_engine"
     out["disagreement"] = {d.issue: d.to_dict() for d in disagreement(result)}
     if with_pooled:
         out["pooled"] = pooled(result).to_dict()

@@ -23,12 +23,12 @@ import numpy as np
 
 from stratagem.analysis.executor import run_tasks
 from stratagem.analysis.timeline import Timeline, events, prepare_timeline
-from stratagem.engines.base import FloatArray
+from stratagem.engines.base import BoolArray, FloatArray
 from stratagem.engines.registry import RECOMMENDED, get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
 from stratagem.model.errors import EngineError, StratagemError
 from stratagem.model.limits import check_ensemble, check_scheduler, check_seed
-from stratagem.model.schema import Scenario, Shock
+from stratagem.model.schema import Issue, Scenario, Shock
 
 Distribution = Literal["pert", "triangular"]
 CHUNK_SIZE = 500
@@ -36,47 +36,31 @@ QUANTILES = {"p05": 0.05, "p10": 0.10, "p25": 0.25, "p75": 0.75, "p90": 0.90, "p
 
 
 # -- drawing inputs ------------------------------------------------------------
-def _draw(low: FloatArray, mode: FloatArray, high: FloatArray, u: FloatArray, g: FloatArray | None,
+def _draw(rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray, size: int,
           kind: Distribution) -> FloatArray:
-    """Values on [low, high] with the given mode, from uniforms u (triangular) or betas g (PERT)."""
+    """``size`` values on [low, high] with the given mode, beta-PERT or triangular."""
     width = high - low
     safe = np.where(width > 0, width, 1.0)
     if kind == "pert":
-        assert g is not None
-        value = low + g * width
+        alpha = 1.0 + 4.0 * (mode - low) / safe
+        beta = 1.0 + 4.0 * (high - mode) / safe
+        value = low + rng.beta(np.broadcast_to(alpha, (size, *alpha.shape)),
+                               np.broadcast_to(beta, (size, *beta.shape))) * width
     else:
-        cut = (mode - low) / safe
+        u = rng.random((size, *mode.shape))
         left = low + np.sqrt(u * width * (mode - low))
         right = high - np.sqrt((1.0 - u) * width * (high - mode))
-        value = np.where(u < cut, left, right)
+        value = np.where(u < (mode - low) / safe, left, right)
     return np.where(width > 0, value, mode)
-
-
-def _pert_betas(rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: FloatArray,
-                size: int) -> FloatArray:
-    width = high - low
-    safe = np.where(width > 0, width, 1.0)
-    alpha = 1.0 + 4.0 * (mode - low) / safe
-    beta = 1.0 + 4.0 * (high - mode) / safe
-    return rng.beta(np.broadcast_to(alpha, (size, *alpha.shape)), np.broadcast_to(beta, (size, *beta.shape)))
 
 
 def sample_inputs(
     arrays: ScenarioArrays, size: int, rng: np.random.Generator, kind: Distribution = "pert"
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Draw X, S (size, n, m) and C (size, n) from the scenario's ranges."""
-    out = []
-    for low, mode, high in (
-        (arrays.X_low, arrays.X, arrays.X_high),
-        (arrays.S_low, arrays.S, arrays.S_high),
-        (arrays.C_low, arrays.C, arrays.C_high),
-    ):
-        if kind == "pert":
-            out.append(_draw(low, mode, high, np.empty(0), _pert_betas(rng, low, mode, high, size), kind))
-        else:
-            u = rng.random((size, *mode.shape))
-            out.append(_draw(low, mode, high, u, None, kind))
-    X, S, C = out
+    X, S, C = (_draw(rng, low, mode, high, size, kind) for low, mode, high in (
+        (arrays.X_low, arrays.X, arrays.X_high), (arrays.S_low, arrays.S, arrays.S_high),
+        (arrays.C_low, arrays.C, arrays.C_high)))
     return X, np.clip(S, 0.0, 1.0), np.maximum(C, 0.0)
 
 
@@ -135,6 +119,13 @@ class IssueSummary:
         }
 
 
+def in_bands(issue: Issue, v: FloatArray) -> list[tuple[str, BoolArray]]:
+    """Each band between the issue's anchors and which of the values ``v`` lie in it (half-open, the last closed)."""
+    ranges = issue.bands()
+    return [(label, (v >= lo) & ((v <= hi) if b == len(ranges) - 1 else (v < hi)))
+            for b, (lo, hi, label) in enumerate(ranges)]
+
+
 def summarise(scenario: Scenario, values: FloatArray) -> tuple[IssueSummary, ...]:
     """Per-issue statistics of forecasts ``values`` (draws, n_issues)."""
     n = values.shape[0]
@@ -142,12 +133,7 @@ def summarise(scenario: Scenario, values: FloatArray) -> tuple[IssueSummary, ...
     for k, issue in enumerate(scenario.issues):
         v = np.sort(values[:, k])
         qs = {name: float(np.quantile(v, p)) for name, p in QUANTILES.items()}
-        bands: dict[str, float] = {}
-        ranges = issue.bands()
-        for b, (lo, hi, label) in enumerate(ranges):
-            last = b == len(ranges) - 1
-            inside = (v >= lo) & ((v <= hi) if last else (v < hi))
-            bands[label] = float(inside.mean())
+        bands = {label: float(inside.mean()) for label, inside in in_bands(issue, v)}
         half = 1.96 * math.sqrt(n) / 2.0
         lo_rank = max(0, math.floor(n / 2 - half))
         hi_rank = min(n - 1, math.ceil(n / 2 + half))

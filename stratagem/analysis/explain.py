@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.ensemble import sample_inputs
+from stratagem.analysis.ensemble import in_bands, sample_inputs
 from stratagem.engines.base import FloatArray
 from stratagem.engines.registry import get_engine
 from stratagem.model.arrays import ScenarioArrays, to_arrays
@@ -62,28 +62,16 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
     spec = get_engine(engine)
     p = spec.resolve(params or {})
     n, m = a.n_actors, a.n_issues
-    batch_X, batch_S, batch_C = [a.X], [a.S], [a.C]
     h_pos, h_sal, f_cap = 1.0, 0.05, 1.1
+    # row 0 the point inputs; then per actor: position up, down, salience up, down, capability up, down
+    X, S, C = (np.repeat(v[None], 1 + 6 * n, axis=0) for v in (a.X, a.S, a.C))
     for i in range(n):
-        for sign in (1.0, -1.0):
-            X = a.X.copy()
-            X[i, :] = np.clip(X[i, :] + sign * h_pos, a.scale[:, 0], a.scale[:, 1])
-            batch_X.append(X)
-            batch_S.append(a.S)
-            batch_C.append(a.C)
-        for sign in (1.0, -1.0):
-            S = a.S.copy()
-            S[i, :] = np.where(a.mask[i], np.clip(S[i, :] + sign * h_sal, 0.0, 1.0), 0.0)
-            batch_X.append(a.X)
-            batch_S.append(S)
-            batch_C.append(a.C)
-        for factor in (f_cap, 1.0 / f_cap):
-            C = a.C.copy()
-            C[i] *= factor
-            batch_X.append(a.X)
-            batch_S.append(a.S)
-            batch_C.append(C)
-    values = evaluate(a, engine, np.array(batch_X), np.array(batch_S), np.array(batch_C), p, rounds, seed)
+        for j, sign in enumerate((1.0, -1.0)):
+            X[1 + 6 * i + j, i] = np.clip(a.X[i] + sign * h_pos, a.scale[:, 0], a.scale[:, 1])
+            S[3 + 6 * i + j, i] = np.where(a.mask[i], np.clip(a.S[i] + sign * h_sal, 0.0, 1.0), 0.0)
+        C[5 + 6 * i, i] *= f_cap
+        C[6 + 6 * i, i] *= 1.0 / f_cap
+    values = evaluate(a, engine, X, S, C, p, rounds, seed)
     base, values = values[0], values[1:].reshape(n, 3, 2, m)
     up, down = values[:, :, 0, :] - base, base - values[:, :, 1, :]  # (n, 3, m) one-sided changes
     kinked = np.abs(up - down) > 0.5 * np.maximum(np.abs(up), np.abs(down)) + 1e-9
@@ -168,11 +156,7 @@ class Persuasion:
 
 
 def _band(issue: Issue, value: float) -> str:
-    ranges = issue.bands()
-    for b, (lo, hi, label) in enumerate(ranges):
-        if lo <= value < hi or (b == len(ranges) - 1 and value <= hi):
-            return label
-    return "outside the anchors"
+    return next((label for label, inside in in_bands(issue, np.array([value])) if inside[0]), "outside the anchors")
 
 
 def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] | None = None,

@@ -158,24 +158,12 @@ def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueFo
     for k, issue in enumerate(scenario.issues):
         value = float(finals[k])
         cycle = trajectory.cycle[k] if trajectory.cycle else None
-        dist = None
-        if distributions is not None:
-            dist = tuple((float(p), float(q)) for p, q in distributions[k])
-        issues.append(
-            IssueForecast(
-                id=issue.id,
-                name=issue.name,
-                forecast=value,
-                mean=float(trajectory.mean[-1, k]),
-                median=float(trajectory.median[-1, k]),
-                status_quo=issue.status_quo,
-                label=issue.label_for(value),
-                stop_reason=trajectory.stop_reason[k] if trajectory.stop_reason else "",
-                cycle=cycle,
-                distribution=dist,
-                cycle_range=None if cycle is None else (float(ranges[k, 0]), float(ranges[k, 1])),
-            )
-        )
+        issues.append(IssueForecast(
+            id=issue.id, name=issue.name, forecast=value, mean=float(trajectory.mean[-1, k]),
+            median=float(trajectory.median[-1, k]), status_quo=issue.status_quo, label=issue.label_for(value),
+            stop_reason=trajectory.stop_reason[k] if trajectory.stop_reason else "", cycle=cycle,
+            distribution=None if distributions is None else tuple((float(p), float(q)) for p, q in distributions[k]),
+            cycle_range=None if cycle is None else (float(ranges[k, 0]), float(ranges[k, 1]))))
     return tuple(issues)
 
 

@@ -33,22 +33,6 @@ def coverage(outcomes: FloatArray, low: FloatArray, high: FloatArray) -> float:
     return float(np.mean((outcomes >= low) & (outcomes <= high)))
 
 
-def crps_samples(samples: FloatArray, outcomes: FloatArray) -> FloatArray:
-    """CRPS of each row's empirical distribution ``samples[i, :]`` against ``outcomes[i]``.
-
-    Uses CRPS = E|X - y| - E|X - X'| / 2, with the second term from the sorted
-    samples in O(K log K) per row.
-    """
-    xs = np.sort(samples, axis=1)
-    k = xs.shape[1]
-    first = np.mean(np.abs(xs - outcomes[:, None]), axis=1)
-    ranks = np.arange(1, k + 1)
-    # sum over pairs |x_i - x_j| = 2 * sum_i (2 i - k - 1) x_(i)
-    pair_mean = 2.0 * np.sum((2 * ranks - k - 1) * xs, axis=1) / (k * k)
-    result: FloatArray = first - pair_mean / 2.0
-    return result
-
-
 def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float:
     """CRPS of a discrete distribution (``values`` with probabilities ``prob``) against one outcome.
 

@@ -112,13 +112,7 @@ class Parameter:
     def parse(self, text: str) -> Any:
         """Turn a command-line ``VALUE`` into the parameter's type, or raise EngineError."""
         default = self.default
-        if self.choices is not None:
-            if text not in self.choices:
-                raise EngineError(
-                    f"option {self.name}={text}: choose one of {', '.join(self.choices)}"
-                )
-            return text
-        if isinstance(default, bool):
+        if isinstance(default, bool) and self.choices is None:
             lowered = text.strip().lower()
             if lowered in {"true", "1", "yes", "on"}:
                 return True
@@ -126,7 +120,7 @@ class Parameter:
                 return False
             raise EngineError(f"option {self.name}={text}: expected true or false")
         try:
-            value: Any = int(text) if isinstance(default, int) else float(text)
+            value: Any = text if self.choices is not None else int(text) if isinstance(default, int) else float(text)
         except ValueError:
             kind = "an integer" if isinstance(default, int) else "a number"
             raise EngineError(f"option {self.name}={text}: expected {kind}") from None
@@ -154,25 +148,6 @@ def option(default: Any, help: str, *, minimum: float | None = None, maximum: fl
     This is the one place an engine's parameters are declared (see docs/engines.md).
     """
     return dataclasses.field(default=default, metadata={"help": help, "minimum": minimum, "maximum": maximum})
-
-
-def parameters_of(options: type[Any]) -> tuple[Parameter, ...]:
-    """The :class:`Parameter` of every field of an options dataclass, in declaration order."""
-    hashable: Any = options
-    return _parameters_of(hashable)
-
-
-@functools.cache
-def _parameters_of(options: Any) -> tuple[Parameter, ...]:
-    hints = typing.get_type_hints(options)
-    out = []
-    for f in dataclasses.fields(options):
-        kind = hints[f.name]
-        choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
-        out.append(Parameter(f.name, f.default, f.metadata.get("help", ""),
-                             tuple(str(c) for c in choices) if choices else None,
-                             f.metadata.get("minimum"), f.metadata.get("maximum")))
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -208,9 +183,18 @@ class EngineSpec:
     def iterative(self) -> bool:
         return self.model is not None
 
-    @property
+    @functools.cached_property
     def parameters(self) -> tuple[Parameter, ...]:
-        return parameters_of(self.options)
+        """The :class:`Parameter` of every field of the options dataclass, in declaration order."""
+        hints = typing.get_type_hints(self.options)
+        out = []
+        for f in dataclasses.fields(self.options):
+            kind = hints[f.name]
+            choices = typing.get_args(kind) if typing.get_origin(kind) is typing.Literal else None
+            out.append(Parameter(f.name, f.default, f.metadata.get("help", ""),
+                                 tuple(str(c) for c in choices) if choices else None,
+                                 f.metadata.get("minimum"), f.metadata.get("maximum")))
+        return tuple(out)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
@@ -221,19 +205,13 @@ class EngineSpec:
         params = self.defaults()
         for key, value in options.items():
             if key not in known:
-                names = ", ".join(known) or "none"
-                raise EngineError(f"engine {self.name} has no option '{key}' (options: {names})")
-            param = known[key]
+                raise EngineError(f"engine {self.name} has no option '{key}' (options: {', '.join(known) or 'none'})")
             if isinstance(value, str):
-                params[key] = param.parse(value)
+                params[key] = known[key].parse(value)
             else:
-                param.check(value)
+                known[key].check(value)
                 params[key] = value
         return params
-
-    def settings(self, params: Mapping[str, Any]) -> Any:
-        """The options dataclass for ``params`` (checked as :meth:`resolve` does)."""
-        return self.options(**self.resolve(params))
 
     def run(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
             rounds: int | None = None, rng: np.random.Generator | None = None,
@@ -259,7 +237,7 @@ class EngineSpec:
         """B draws; game 0's Trajectory when ``record`` (a single run), else the (B, m) forecasts."""
         from stratagem.engines import rounds as loop
 
-        opts = self.settings(params)
+        opts = self.options(**self.resolve(params))
         if rounds is not None and rounds < 0:
             raise EngineError(f"rounds must be >= 0, got {rounds}")
         mask = np.asarray(mask, dtype=bool)

@@ -41,10 +41,8 @@ import numpy as np
 
 from stratagem.engines.base import (
     BoolArray,
-    EngineSpec,
     FloatArray,
     Move,
-    Trajectory,
     option,
     weighted_mean,
     weights,
@@ -155,7 +153,7 @@ def _block_best(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, chun
         pair = chunk[int(k[idx])]
         found = (float(gain[idx]), int(i[idx]), int(j[idx]), float(a[idx]), float(b[idx]))
         held = out[pair]
-        if held is None or found[0] > held[0] or (found[0] == held[0] and found[1:3] < held[1:3]):
+        if held is None or (-found[0], found[1:3]) < (-held[0], held[1:3]):
             out[pair] = found
 
 
@@ -172,48 +170,34 @@ class _Book:
 
     def top(self) -> tuple[float, int, int, int, int, float, float] | None:
         """Highest gain; ties to the lowest (i, j, p, q) in scenario order."""
-        chosen: tuple[float, int, int, int, int, float, float] | None = None
-        for (p, q), c in self.best.items():
-            if c is None:
-                continue
-            gain, i, j, a, b = c
-            if chosen is None or gain > chosen[0] or (gain == chosen[0] and (i, j, p, q) < chosen[1:5]):
-                chosen = (gain, i, j, p, q, a, b)
-        if chosen is None or chosen[0] <= GAIN_TOLERANCE:
-            return None
-        return chosen
+        found = [(c[0], c[1], c[2], p, q, c[3], c[4]) for (p, q), c in self.best.items() if c is not None]
+        chosen = min(found, key=lambda c: (-c[0], c[1:5]), default=None)
+        return None if chosen is None or chosen[0] <= GAIN_TOLERANCE else chosen
 
 
-def exchange_positions(
-    X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, *, max_rounds: int = 1
-) -> tuple[list[FloatArray], list[Move]]:
-    """Voting positions after each round (round 0 = the input) and the moves made."""
+def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, r: int = 1
+                   ) -> tuple[FloatArray, list[Move]]:
+    """One round of exchanges (round ``r``) from voting positions X: the new positions and the moves made.
+    Rounds after the first trade again from the new positions (the shared loop runs them)."""
     W = weights(S, C, mask)
     active = mask & (W > 0)
     V = np.array(X, dtype=float)
-    states = [V.copy()]
     moves: list[Move] = []
-    for r in range(1, max_rounds + 1):
-        used = np.zeros(V.shape, dtype=bool)
-        traded = False
+    used = np.zeros(V.shape, dtype=bool)
+    market = _Market(V, S, W, active)
+    book = _Book(V, S, market, used)
+    while (found := book.top()) is not None:
+        _, i, j, p, q, a, b = found
+        move_i, move_j = a / market.share[i, p], b / market.share[j, q]
+        before_i, before_j = V[i, p], V[j, q]
+        V[i, p] += np.sign(V[j, p] - V[i, p]) * move_i
+        V[j, q] += np.sign(V[i, q] - V[j, q]) * move_j
+        used[i, p] = used[j, q] = True
+        moves.append(Move(r, p, i, j, "exchange: supplies", float(before_i), float(V[i, p])))
+        moves.append(Move(r, q, j, i, "exchange: supplies", float(before_j), float(V[j, q])))
         market = _Market(V, S, W, active)
-        book = _Book(V, S, market, used)
-        while (found := book.top()) is not None:
-            _, i, j, p, q, a, b = found
-            move_i, move_j = a / market.share[i, p], b / market.share[j, q]
-            before_i, before_j = V[i, p], V[j, q]
-            V[i, p] += np.sign(V[j, p] - V[i, p]) * move_i
-            V[j, q] += np.sign(V[i, q] - V[j, q]) * move_j
-            used[i, p] = used[j, q] = True
-            traded = True
-            moves.append(Move(r, p, i, j, "exchange: supplies", float(before_i), float(V[i, p])))
-            moves.append(Move(r, q, j, i, "exchange: supplies", float(before_j), float(V[j, q])))
-            market = _Market(V, S, W, active)
-            book.refresh(V, S, market, used, {p, q})
-        if not traded:
-            break
-        states.append(V.copy())
-    return states, moves
+        book.refresh(V, S, market, used, {p, q})
+    return V, moves
 
 
 @dataclass(frozen=True)
@@ -233,8 +217,8 @@ class ExchangeState:
 
 
 class ExchangeModel(RoundModel):
-    """One round of exchanges (:func:`exchange_positions` with one round) per step; trades
-    couple the issues, so a state repeats as a whole."""
+    """One round of exchanges (:func:`exchange_round`) per step; trades couple the issues, so a
+    state repeats as a whole."""
 
     joint = True
 
@@ -248,9 +232,8 @@ class ExchangeModel(RoundModel):
     def step(self, state: ExchangeState, active: BoolArray, t: int, record: bool) -> ExchangeState:
         if not active.any():
             return state
-        states, moves = exchange_positions(state.V[0], state.S[0], state.C[0], state.mask, max_rounds=1)
-        return dataclasses.replace(state, V=states[-1][None],
-                                   last_moves=tuple(dataclasses.replace(mv, round=t) for mv in moves))
+        V, moves = exchange_round(state.V[0], state.S[0], state.C[0], state.mask, t)
+        return dataclasses.replace(state, V=V[None], last_moves=tuple(moves))
 
     def positions(self, state: ExchangeState) -> FloatArray:
         return state.V
@@ -269,9 +252,3 @@ class ExchangeModel(RoundModel):
     def moves(self, state: ExchangeState) -> list[Move]:
         return list(state.last_moves)
 
-
-def run_exchange(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-                 rounds: int | None = None, **options: Any) -> Trajectory:
-    """The exchange model's trajectory in the shared loop; ``rounds`` fixes the number of rounds."""
-    return EngineSpec("exchange", "", ExchangeOptions, model=ExchangeModel()).run(X, S, C, Q, mask, rounds=rounds,
-                                                                                  **options)

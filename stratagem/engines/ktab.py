@@ -135,33 +135,28 @@ def _total(a: FloatArray, axis: int, sequential: bool) -> FloatArray:
 def vote(rule: str, w: Any, du: Any) -> FloatArray:
     """KTAB's ``Model::vote``: actor weight ``w`` times the response to a utility gap ``du``."""
     du = np.asarray(du, dtype=float)
-    if rule == "Prop":
-        return np.asarray(w * du, dtype=float)
-    r_bin = np.clip(du / 1e-8, -1.0, 1.0)
-    if rule == "Binary":
-        return np.asarray(w * r_bin, dtype=float)
-    if rule == "PropBin":
-        return np.asarray(w * ((1 - 0.2) * du + 0.2 * r_bin), dtype=float)
-    cubic = du * du * du
-    if rule == "PropCbc":
-        return np.asarray(w * ((1 - 0.5) * du + 0.5 * cubic), dtype=float)
-    if rule == "Cubic":
-        return np.asarray(w * cubic, dtype=float)
-    if rule == "ASymProsp":
-        gain = (2.0 * w * du) / 3.0
-        return np.asarray(np.where(du < 0.0, w * du, np.where(du > 0.0, gain, 0.0)), dtype=float)
-    raise EngineError(f"unknown voting rule {rule}")
+    if rule == "ASymProsp":  # in KTAB's order of operations: (2 w du) / 3 on gains
+        return np.asarray(np.where(du < 0.0, w * du, np.where(du > 0.0, (2.0 * w * du) / 3.0, 0.0)), dtype=float)
+    return np.asarray(w * _response(rule, du), dtype=float)
 
 
 def _response(rule: str, du: FloatArray) -> FloatArray:
-    """g(du) with vote = w g(du); may overwrite ``du``."""
+    """g(du) with vote = w g(du) (for ``ASymProsp`` as the coalition sums weigh it); may return ``du``."""
     if rule == "Prop":
         return du
+    r_bin = np.clip(du / 1e-8, -1.0, 1.0)
     if rule == "Binary":
-        return np.clip(du / 1e-8, -1.0, 1.0)
+        return r_bin
+    if rule == "PropBin":
+        return (1 - 0.2) * du + 0.2 * r_bin
+    cubic = du * du * du
+    if rule == "PropCbc":
+        return (1 - 0.5) * du + 0.5 * cubic
+    if rule == "Cubic":
+        return cubic
     if rule == "ASymProsp":
         return np.where(du > 0.0, du * (2.0 / 3.0), du)
-    return vote(rule, 1.0, du)
+    raise EngineError(f"unknown voting rule {rule}")
 
 
 def coalitions(
@@ -877,19 +872,19 @@ class KtabState:
     opts: KtabOptions
     rng: np.random.Generator
     affinity: FloatArray | None
+    held: BoolArray  # (n, m) True where the actor has no stance: it stays at ``fill`` there
+    fill: FloatArray  # (n, m) the inputs on [0, 1] (the status quo where there is no stance)
     d01: float = 0.0  # distance moved in turn 1
     moved: float = 0.0  # distance moved in the last turn
     turns: tuple[dict[str, Any], ...] = ()
     actor_probability: tuple[FloatArray, ...] = ()
     last_moves: tuple[Move, ...] = ()
-    held: BoolArray | None = None  # (n, m) True where the actor has no stance: it stays at ``fill`` there
-    fill: FloatArray | None = None  # (n, m) the inputs on [0, 1] (the status quo where there is no stance)
 
 
-def _hold(x: FloatArray, held: BoolArray | None, fill: FloatArray | None) -> FloatArray:
+def _hold(x: FloatArray, held: BoolArray, fill: FloatArray) -> FloatArray:
     """Positions with every no-stance entry put back where it started: no one moves on an issue it has no
     stance on (docs/schema.md), though the joint bargain may carry its other issues."""
-    return x if held is None or fill is None or not held.any() else np.where(held, fill, x)
+    return np.where(held, fill, x) if held.any() else x
 
 
 class KtabModel(RoundModel):
@@ -918,8 +913,7 @@ class KtabModel(RoundModel):
         outcome = _outcome(st, Sx, Cx, opts)
         return KtabState(st, Sx, Cx, _total(Sx, -1, True), np.asarray(X[0], dtype=float), outcome, opts,
                          rng if rng is not None else np.random.default_rng(DEFAULT_SEED), A,
-                         actor_probability=(outcome.actor_prob,), held=~np.asarray(mask, dtype=bool),
-                         fill=x0.copy())
+                         ~np.asarray(mask, dtype=bool), x0.copy(), actor_probability=(outcome.actor_prob,))
 
     def step(self, state: KtabState, active: BoolArray, t: int, record: bool) -> KtabState:
         if not active.any():
@@ -974,7 +968,7 @@ class KtabModel(RoundModel):
         wants where it was put (its ideal moves too)."""
         x0, Sx, Cx = _prepare(X[0], S[0], C[0], mask, state.opts)
         held = ~np.asarray(mask, dtype=bool)
-        fill = np.where(held, x0, state.fill if state.fill is not None else x0)
+        fill = np.where(held, x0, state.fill)
         kept = X[0] == state.shown
         x = np.where(kept, state.st.X, X[0] / 100.0)
         ideals = np.where(kept, state.st.ideals, X[0] / 100.0)

@@ -206,17 +206,16 @@ def run_rounds(
                  np.zeros((B, m), dtype=bool), np.full((B, m), "", dtype=object), np.zeros((B, m), dtype=np.int64))
     frozen = model.frozen(state)
     window: deque[tuple[int, FloatArray]] = deque([(0, cur[0])], maxlen=CYCLE_WINDOW)
-    trail: dict[str, list[Any]] = {"positions": [cur[0]], "weights": [weights(cur[1], cur[2], cur[3])],
-                                   "masks": [np.broadcast_to(cur[3], (B, n, m))], "risk": [model.risk(state)]}
+    trail: list[tuple[Any, ...]] = []  # per round of a single run (game 0): positions, weights, mask, risk
     moves: list[Move] = []
 
     def keep(t: int) -> None:
         """Append round t's state to what a single run reports."""
         if record:
-            trail["positions"].append(cur[0])
-            trail["weights"].append(weights(cur[1], cur[2], cur[3]))
-            trail["masks"].append(np.broadcast_to(cur[3], (B, n, m)))
-            trail["risk"].append(model.risk(state))
+            risk = model.risk(state)
+            trail.append((cur[0][0], weights(cur[1], cur[2], cur[3])[0], cur[3], None if risk is None else risk[0]))
+
+    keep(0)
 
     def probe(change: Change) -> tuple[Inputs, BoolArray]:
         """The inputs after an event and the games it changes (nothing is applied yet)."""
@@ -234,8 +233,7 @@ def run_rounds(
         book.forecasts[-1] = model.forecast(state)
         window[-1] = (t, cur[0])
         if record:
-            for name in trail:
-                trail[name].pop()
+            trail.pop()
             keep(t)
         book.origin[changed] = t
         book.cycle_start[changed], book.cycle_period[changed] = -1, 0
@@ -310,13 +308,10 @@ def _reason(frozen: bool, frozen_reason: str, settled: str, period: int) -> str:
     return "round limit"
 
 
-def _trajectory(model: RoundModel, state: Any, out: Rounds, trail: dict[str, list[Any]],
+def _trajectory(model: RoundModel, state: Any, out: Rounds, trail: list[tuple[Any, ...]],
                 moves: list[Move]) -> Trajectory:
     """Game 0 of a finished loop as a Trajectory (per-round mean and median with the inputs then in force)."""
-    P = np.stack([p[0] for p in trail["positions"]])
-    W = np.stack([w[0] for w in trail["weights"]])
-    M = np.stack([k[0] for k in trail["masks"]])
-    risks = trail["risk"]
+    P, W, M = (np.stack([r[k] for r in trail]) for k in range(3))
     return Trajectory(
         positions=P,
         forecast=out.forecasts[:, 0, :],
@@ -325,7 +320,7 @@ def _trajectory(model: RoundModel, state: Any, out: Rounds, trail: dict[str, lis
         stop_reason=tuple(out.reasons[0]),
         cycle=out.cycles(0),
         moves=tuple(moves),
-        risk=None if risks[0] is None else np.stack([r[0] for r in risks]),
+        risk=None if trail[0][3] is None else np.stack([r[3] for r in trail]),
         extras=model.extras(state),
     )
 
