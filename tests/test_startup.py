@@ -113,7 +113,7 @@ def test_a_compromise_forecast_of_a_csv_imports_only_its_engine(tmp_path: Path) 
     assert "yaml" not in modules  # a CSV needs no YAML parser
 
 
-def test_json_forecasts_and_ensembles_import_no_rich(tmp_path: Path) -> None:
+def test_json_forecasts_and_one_worker_ensembles_import_no_rich_and_no_pool(tmp_path: Path) -> None:
     csv = tmp_path / "three.csv"
     csv.write_text(SMALL_CSV, encoding="utf-8")
     for args in (("forecast", str(csv), "-e", "compromise", "--json"),
@@ -122,6 +122,7 @@ def test_json_forecasts_and_ensembles_import_no_rich(tmp_path: Path) -> None:
         assert not [m for m in modules if m == "rich" or m.startswith("rich.")], args
         assert heavy(modules) == [], args
         assert engine_modules(modules) == {"stratagem.engines.closed_form"}, args
+        assert "concurrent.futures.process" not in modules, args  # one worker: no process pool to import
 
 
 def test_listing_the_engines_imports_them_only_for_their_options() -> None:

@@ -21,15 +21,16 @@ worker. Its result is thrown away, so it changes no answer.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from multiprocessing.context import BaseContext
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from stratagem.model.errors import StratagemError
+
+if TYPE_CHECKING:  # the process pool is imported when a job first needs one (not for one worker or one task)
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,6 +49,8 @@ def default_workers() -> int:
 
 def _fork_context() -> BaseContext | None:
     """The fork start method on Linux (cheap, inherits the parent's state); None elsewhere (the default)."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return None
@@ -69,6 +72,8 @@ def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
         for i, task in enumerate(tasks):
             yield i, fn(task)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     context = _fork_context()
     inherit = context is not None and context.get_start_method() == "fork"
     job = next(_job_ids)
