@@ -641,13 +641,9 @@ def _propose(
     ci_, cj_ = interpolate(xi, si, xj, sj, p_j, opts.inter_vec_brgn)
     if opts.bargn_model == "InitRcvrInterp":
         # both views go into both queues, i's view first
-        inits = np.repeat(i, 2)
-        rcvrs = np.repeat(j, 2)
-        pos_i = np.empty((2 * i.size, S.shape[1]))
-        pos_j = np.empty_like(pos_i)
-        pos_i[0::2], pos_i[1::2] = bi, ci_
-        pos_j[0::2], pos_j[1::2] = bj, cj_
-        return _Bargains(inits, rcvrs, pos_i, pos_j)
+        m = S.shape[1]
+        return _Bargains(np.repeat(i, 2), np.repeat(j, 2), np.stack([bi, ci_], axis=1).reshape(-1, m),
+                         np.stack([bj, cj_], axis=1).reshape(-1, m))
     wi = (C[i] * stot[i])[:, None]
     # KTAB weighs the receiver's view with the initiator's capability (a quirk kept in compat)
     wj = ((C[i] if opts.compat else C[j]) * stot[j])[:, None]
@@ -744,22 +740,14 @@ def _resolve(
 
 
 # -- forecasts -------------------------------------------------------------------------
-def _groups_ktab(X: FloatArray) -> tuple[IntArray, IntArray]:
-    """KTAB's ``ueIndices``: greedy first match within 1e-3; (unique actor indices, group of each actor)."""
-    n = X.shape[0]
+def _distinct_ktab(X: FloatArray) -> IntArray:
+    """KTAB's ``ueIndices``: the actors whose positions are distinct, each position matched greedily to the
+    first earlier distinct one within 1e-3."""
     uniq: list[int] = []
-    group = np.empty(n, dtype=np.intp)
-    for i in range(n):
-        found = -1
-        for g, u in enumerate(uniq):
-            if np.sqrt(np.sum((X[i] - X[u]) ** 2)) < _POSITION_TOLERANCE:
-                found = g
-                break
-        if found < 0:
+    for i in range(X.shape[0]):
+        if not any(np.sqrt(np.sum((X[i] - X[u]) ** 2)) < _POSITION_TOLERANCE for u in uniq):
             uniq.append(i)
-            found = len(uniq) - 1
-        group[i] = found
-    return np.array(uniq, dtype=np.intp), group
+    return np.array(uniq, dtype=np.intp)
 
 
 def _groups_transitive(X: FloatArray) -> IntArray:
@@ -787,7 +775,7 @@ class _Outcome:
 def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Outcome:
     n = st.X.shape[0]
     if opts.compat:
-        uniq, _ = _groups_ktab(st.X)
+        uniq = _distinct_ktab(st.X)
         U = st.own_utilities()[:, uniq]
         p = pce(U, C, opts)
         # State::posProb: the *last* distinct position within tolerance of the actor's
