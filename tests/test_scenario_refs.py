@@ -112,7 +112,7 @@ def test_versions_current_edit_undo_and_restore_in_the_store(tmp_path: Path) -> 
         assert versions.current(ws, SID) == (original, None) and versions.current(ws, "no-such") is None
         assert versions.undo(ws, SID) is None  # nothing stored, nothing to undo
         edited = _edited(original, name="EC edited")
-        assert versions.save_edit(ws, edited, original, None, "rename") == 2
+        assert ws.save_scenario_version(edited, parent=versions.stored_version(ws, original, None)) == 2
         assert versions.current(ws, SID) == (edited, 2) and ws.load_scenario_version(SID, 1) == original
         assert versions.undo_target(ws, SID) == 1
         assert versions.undo(ws, SID) == 3 and versions.current(ws, SID) == (original, 3)

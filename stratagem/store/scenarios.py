@@ -109,20 +109,10 @@ def current(ws: Workspace, scenario_id: str) -> tuple[Scenario, int | None] | No
     return None if found is None else (found, None)
 
 
-def save_edit(ws: Workspace, edited: Scenario, base: Scenario, version: int | None, note: str) -> int:
-    """Store ``edited``, derived from ``base`` at ``version`` (None: the built-in, stored first as version 1)."""
-    return ws.save_scenario_version(edited, parent=stored_version(ws, base, version), note=note)
-
-
 def stored_version(ws: Workspace, sc: Scenario, version: int | None) -> int:
-    """``version``, or for an unedited built-in (None) the version 1 it is stored as now."""
+    """``version``, or for an unedited built-in (None) the version 1 it is stored as now: the parent of an
+    edit of the current scenario ``sc``."""
     return ws.save_scenario_version(sc, note="built-in") if version is None else version
-
-
-def append(ws: Workspace, sc: Scenario, note: str) -> int:
-    """Store ``sc`` as the next version, derived from the latest one (if any)."""
-    versions = ws.scenario_versions(sc.id)
-    return ws.save_scenario_version(sc, parent=versions[-1].version if versions else None, note=note)
 
 
 def undo_target(ws: Workspace, scenario_id: str) -> int | None:

@@ -124,7 +124,7 @@ def _save(ws: Workspace, scenario_id: str, change: Callable[[dict[str, Any]], st
         raise _one_error(exc, field_of) from None
     if new == sc and version is not None:
         return version
-    return versions_store.save_edit(ws, new, sc, version, note[:200])
+    return ws.save_scenario_version(new, parent=versions_store.stored_version(ws, sc, version), note=note[:200])
 
 
 def _scenario_field(loc: list[str], msg: str, own: Mapping[str, str], default: str) -> str:

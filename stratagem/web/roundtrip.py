@@ -118,7 +118,9 @@ def restore_builtin(ws: Workspace, scenario_id: str) -> int:
     original = versions_store.builtin(scenario_id)
     if original is None:
         raise state.NotFound(f"'{scenario_id}' is not a built-in scenario")
-    return versions_store.append(ws, original, "the built-in, restored")
+    versions = ws.scenario_versions(scenario_id)
+    return ws.save_scenario_version(original, parent=versions[-1].version if versions else None,
+                                    note="the built-in, restored")
 
 
 def parse_upload(raw: bytes, name: str) -> tuple[Scenario, str]:

@@ -150,7 +150,7 @@ def edit_stance(ws: Workspace, scenario_id: str, actor: str, issue: str, update:
         raise FieldErrors(_errors_to_fields(exc, index)) from None
     note = f"{actor} on {issue}: position {stance.position:g} → {update.position:g}, " \
            f"salience {stance.salience:g} → {update.salience:g}"
-    return versions_store.save_edit(ws, new, sc, version, note)
+    return ws.save_scenario_version(new, parent=versions_store.stored_version(ws, sc, version), note=note)
 
 
 def _errors_to_fields(exc: ValidationError, index: int) -> dict[str, str]:
