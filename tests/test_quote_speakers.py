@@ -104,6 +104,24 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a possessive before "comments" makes it a noun, so the participle after it frames the quotation
     ("Haddad did not seem impressed with Ortiz’s comments on Tuesday, telling reporters, “A lot of people "
      "said the mayor should resign.”", "Haddad", "mayor should resign"),
+    # a frame with nothing to report ("X agreed.") speaks the quotation after it
+    ("Professor Lina Haddad agreed. “The late deciders broke for the challenger in every county.”",
+     "Professor Lina Haddad", "late deciders"),
+    # a question in quotation marks, then a subject with a prepositional phrase
+    ("“Will she run for governor next?” a staffer in the room wondered aloud.", "a staffer in the room",
+     "run for governor"),
+    # the second of two coordinated verbs has the first one's subject
+    ("Ortiz looked surprised and mentioned that the figure was old. “Does that not say something about the "
+     "vetting?”", "Ortiz", "vetting"),
+    # "Here in <place>," opens the sentence; the participle continues the subject after it
+    ("Here in Dayton, Haddad stepped up her attacks on the plan, saying, “Nobody here asked for a toll road.”",
+     "Haddad", "toll road"),
+    # "another" as the subject of a speech verb, before or after the quotation
+    ("“The line was two hours long,” one voter wrote. Another tweeted, “Bring water if you go after noon.”",
+     "Another", "Bring water"),
+    # a phrasal speech verb after a question in quotation marks
+    ("“You know how it goes, right?” Ortiz went on, ignoring the question. “You get over it.”",
+     "Ortiz", "get over it"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)
@@ -130,6 +148,11 @@ def test_a_round_up_excerpt_is_credited_to_its_headline_and_outlet() -> None:
             "Read more here. [Daily Post.]")
     assert _direct(body) == [("CITY COUNCIL VOTES ON THE BUDGET [Daily Post]",
                               "The council voted late on Monday to cut the budget by a tenth.")]
+
+
+def test_an_interjection_before_a_colon_names_no_speaker() -> None:
+    body = "Wait, it gets better:\n\n“The fee doubles in March and again in June for every driver.”"
+    assert _direct(body) == [(None, "The fee doubles in March and again in June for every driver.")]
 
 
 @pytest.mark.parametrize("body", [

@@ -128,6 +128,9 @@ _PARTICIPLE_CUES = {
 #: Verbs of "As Ortiz noted, ...": the main clause after the comma is the content.
 _AS_NOTED = {"say", "note", "observe", "write", "explain", "report", "point", "argue", "suggest", "predict", "warn",
              "remark", "mention", "state", "recall", "put it", "tell", "claim", "add", "acknowledge", "admit"}
+#: Verb + particle pairs that report speech right after a quotation ("shot back", "went on").
+_PHRASAL_SPEECH = {"shot": "back", "shoots": "back", "fired": "back", "fires": "back", "hit": "back", "hits": "back",
+                   "went": "on", "goes": "on"}
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 _MIN_CUELESS_WORDS = 4
@@ -335,11 +338,12 @@ def _sentences(toks: list[_Tok], text: str) -> list[tuple[int, int]]:
             elif nxt.capitalised or nxt.is_quote:
                 window = toks[i + 1 : i + 6]
                 frame = False
-                for w in window:
+                for n, w in enumerate(window):
                     if w.text in {".", ",", ";", ":", "?", "!"} or w.is_quote:
                         break
-                    if w.lower in cues:
-                        frame = True
+                    if w.lower in cues or (w.lower in _PHRASAL_SPEECH and n + 1 < len(window)
+                                           and window[n + 1].lower == _PHRASAL_SPEECH[w.lower]):
+                        frame = True  # '“...?” Ortiz went on', '“...!” Haddad shot back'
                         break
                 boundary = not frame
         if boundary:
@@ -364,6 +368,7 @@ class _Reader:
         self.last_actor: _Speaker | None = None  # the last organisation or state that spoke
         self.last_actor_at = -10_000
         self.last_person_paragraph = -10
+        self.last_person_acts = True  # whether the last person noted is a clause's subject
 
     # --- noun phrases -----------------------------------------------------------------------
     def _mentions_in(self, a: int, b: int) -> list[Mention]:
@@ -380,6 +385,9 @@ class _Reader:
             return _Speaker(None, None, pronoun=words[0].lower, start=words[0].start, end=words[0].end)
         while words and words[0].lower in {"and", "but", "so", "yet", "or", "then", "also"}:
             words = words[1:]
+        if len(words) == 1 and words[0].lower in {"another", "others"}:
+            # '"...," tweeted another': one more of the people just quoted
+            return _Speaker(words[0].text, None, start=words[0].start, end=words[0].end)
         if not words or not _plausible_subject(words):
             return None
         a, b = words[0].start, words[-1].end
@@ -478,10 +486,13 @@ class _Reader:
             return ("according to", "according")
         if t.text[0].isupper() and i > lo:
             return None
-        if low in {"shot", "shoots", "fired", "fires", "hit", "hits"} and i > lo and i + 1 < len(toks) \
+        if _PHRASAL_SPEECH.get(low) == "back" and i > lo and i + 1 < len(toks) \
                 and toks[i + 1].lower == "back" and (_after_quote(toks, i, lo) or i + 2 >= len(toks)
                                                      or toks[i + 2].is_quote or toks[i + 2].text in {",", ":"}):
             return ("shoot back", "speech")  # '“...,” Ortiz shot back', 'Haddad fired back: “...”'
+        if low in {"went", "goes"} and i > lo and i + 2 < len(toks) and toks[i + 1].lower == "on" \
+                and _after_quote(toks, i, lo) and toks[i + 2].text in {",", ".", ":"}:
+            return ("go on", "speech")  # '“...,” Ortiz went on, as if ...'
         if low in {"put", "puts"} and i + 1 < len(toks) and toks[i + 1].lower == "it" and i > lo and (
                 i + 2 >= len(toks) or toks[i + 2].is_quote or toks[i + 2].text in {",", ":", ".", "—", "–"}):
             return ("put it", "speech")  # "As Ortiz put it, ...": the words that follow are Ortiz's
@@ -495,8 +506,9 @@ class _Reader:
             if low in self.findings:
                 return ("find", "finding") if self._document_subject(toks, i, lo) else None
             return None
-        if prev is not None and prev.is_word and prev.lower in _DETERMINERS:
-            return None
+        if prev is not None and prev.is_word and prev.lower in _DETERMINERS and not (
+                prev.lower == "another" and (low.endswith("ed") or low in {"said", "wrote", "told"})):
+            return None  # "a tweet", "their comments"; but "Another tweeted, ..." is one more speaker
         if prev is not None and prev.lower in {"be", "is", "was", "were", "are", "been", "being"} and (
             low.endswith("ed") or low in {"told", "said", "known", "shown", "seen", "found", "thought", "written"}
         ):
@@ -556,6 +568,9 @@ class _Reader:
         if j - 1 >= lo and toks[j].lower == "and" and toks[j - 1].is_word and not toks[j - 1].capitalised \
                 and re.search(r"(?:ed|s)$", toks[j - 1].lower):
             j -= 2  # "Ms. Ortiz smiled and said": the subject of the first verb
+            while j > lo and toks[j].is_word and not toks[j].capitalised and toks[j].lower.endswith("ed") \
+                    and toks[j - 1].is_word and toks[j - 1].capitalised:
+                j -= 1  # "Ortiz looked surprised and said"
             while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
                 j -= 1
         j = _skip_time_adjunct(toks, j, lo)
@@ -724,7 +739,7 @@ class _Reader:
     def resolve(self, sp: _Speaker | None, paragraph: int) -> _Speaker | None:
         if sp is None or sp.pronoun is None:
             if sp is not None and sp.person:
-                self.last_person, self.last_person_paragraph = sp, paragraph
+                self.last_person, self.last_person_paragraph, self.last_person_acts = sp, paragraph, True
             if sp is not None and sp.actor and not sp.person:
                 self.last_actor, self.last_actor_at = sp, sp.start
             return sp
@@ -761,6 +776,8 @@ class _Reader:
         sp = self.speaker(toks, lo, k)
         if sp is not None and sp.person:
             self.last_person, self.last_person_paragraph = sp, paragraph
+            # "Wait, it gets better": a capitalised word before a comma is no subject of a clause
+            self.last_person_acts = toks[k].is_word or any(t.is_word and not t.capitalised for t in toks[lo:k])
         return sp
 
 
@@ -854,7 +871,8 @@ def extract_quotes(
             first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
             if first is not None and first < spans[0][1]:
                 spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
-        before_person = reader.last_person if reader.last_person_paragraph == p_index - 1 else None
+        before_person = reader.last_person if reader.last_person_paragraph == p_index - 1 \
+            and reader.last_person_acts else None
         for i in _dash_labelled(toks):
             # "Turnout is up - Lina Haddad: “...”" (a round-up): the name after the dash speaks, not a cue
             # in the item's heading
@@ -1007,6 +1025,12 @@ def _frames(
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
             continue
         left = lefts[n]
+        if left is None and i - 1 > lo and toks[i - 1].lower == "and" and frame == "speech" and not any(
+                t.is_quote for t in toks[lo:i]):
+            # "Ortiz seemed taken aback and mentioned that ...": the subject of the first verb
+            first = _first_subject(reader, toks, lo, i - 1)
+            if first is not None and first[1] < i - 1 and not any(c[0] < i for c in cues[:n]):
+                left = first
         # 'They want to "...," Ortiz said': the post-posed frame owns the quotation, unless an earlier cue
         # of speech already frames it ('As Ortiz claimed that "...," Haddad said ...')
         speech_before = any(c[1] == "speech" for _, c in cues[:n])
@@ -1023,7 +1047,9 @@ def _frames(
             continue
         if left is not None:
             quote_at = _quote_before(toks, i, lo)
-            if quote_at is not None and quote_at + 1 < left[0] and _open_ended(toks[quote_at], text):
+            asked = toks[quote_at].region if quote_at is not None else None
+            if quote_at is not None and quote_at + 1 < left[0] and (_open_ended(toks[quote_at], text) or (
+                    asked is not None and text[asked.inner_start:asked.inner_end].rstrip().endswith(("?", "!")))):
                 left = (quote_at + 1, left[1])  # '"...," a narrator in the commercial says': the whole phrase
             sp = reader.speaker(toks, *left)
             sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
@@ -1052,7 +1078,7 @@ def _frames(
                      outer=_open_ended(toks[before], text) and not speech_before)
                 floor = max(floor, tail_end)
                 continue
-            c_lo = i + 2 if lemma in {"put it", "shoot back"} else i + 1
+            c_lo = i + 2 if lemma in {"put it", "shoot back", "go on"} else i + 1
             if lemma in _TELL_VERBS or frame == "speech":
                 c_lo = _skip_object(toks, c_lo, hi)
             c_hi = _clause_end(toks, c_lo, nxt_cue, hi, text)
@@ -1129,11 +1155,10 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
     if subject[1] - subject[0] == 1 and toks[subject[0]].lower in _PERSON_PRONOUNS:
         return reader.resolve(reader.speaker(toks, *subject), paragraph)  # "He released this statement:"
     sp = reader.speaker(toks, *subject)
-    if sp is None or sp.pronoun is not None:
-        return None
-    named = sp.person or sp.actor or any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]) or (
-        subject[1] - subject[0] == 1 and toks[subject[0]].capitalised
-        and toks[subject[0]].lower not in _DETERMINERS | _NAME_RUN_STOP)
+    if sp is None or sp.pronoun is not None or subject[1] >= hi or not toks[subject[1]].is_word:
+        return None  # "Wait, it gets better:": no subject before a verb
+    named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or (
+        subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]))
     return reader.resolve(sp, paragraph) if named else None
 
 
@@ -1228,7 +1253,8 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
     low = toks[k].lower
     participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
-    if toks[k].is_word and (low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
+    here = low in {"here", "there"} and k + 1 < hi and (toks[k + 1].lower in _STOP_PREPS or toks[k + 1].text == ",")
+    if toks[k].is_word and (here or low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
                             or low in _TEMPORAL or participial or low in {"each", "every", "last", "this", "next",
                                                                           "back"}):
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
@@ -1374,6 +1400,11 @@ def _add(
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         elif lo < hi and any(t.is_quote for t in toks[lo:hi]) and sp is not None:
             # '"Safety," said Grimm.': too short to report, but Grimm speaks the paragraph's quotations
+            out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
+        elif sp is not None and sp.pronoun not in {"def-doc", "def-org"} and lo < hi \
+                and all(t.text in {".", "!"} for t in toks[lo:hi]) \
+                and reader.cues.get(cue.lower(), ("", ""))[1] in {"speech", "belief"}:
+            # 'Haddad agreed. “...”': a frame with nothing to report speaks the quotation after it
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         return
     quote_tokens = {k for k in range(lo, hi) if toks[k].is_quote} | set(extra)
