@@ -59,17 +59,13 @@ def nash_forecast(
     lo_pos = np.nanmin(big, axis=-2)
     hi_pos = np.nanmax(big, axis=-2)
     spread = np.maximum(np.maximum(hi_pos, q) - np.minimum(lo_pos, q), 1e-12)
-
-    def gains(y: FloatArray) -> FloatArray:
-        xs = X / spread[..., None, :]
-        ys = (y / spread)[..., None, :]
-        qs = (q / spread)[..., None, :]
-        return (qs - xs) ** 2 - (ys - xs) ** 2 + breakdown_cost
+    xs = X / spread[..., None, :]
+    qs = (q / spread)[..., None, :]
 
     def slope(y: FloatArray) -> FloatArray:
-        g = gains(y)
+        """The objective's derivative at y; each actor's gain is (q - x)^2 - (y - x)^2 + b (scaled)."""
         ys = (y / spread)[..., None, :]
-        xs = X / spread[..., None, :]
+        g = (qs - xs) ** 2 - (ys - xs) ** 2 + breakdown_cost
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(W > 0, W * (-2.0 * (ys - xs)) / g, 0.0)
         return terms.sum(axis=-2)
