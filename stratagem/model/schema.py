@@ -33,7 +33,9 @@ MAX_SCALE = 1e9
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: each model's validator is built when it is first used, so a start-up builds only the
+    # models its input needs (a CSV: actors, issues, stances, the scenario), not all twelve at import
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with ``update`` applied and validated again, so an edit can never give an invalid model.
