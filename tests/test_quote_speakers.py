@@ -122,6 +122,14 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a phrasal speech verb after a question in quotation marks
     ("“You know how it goes, right?” Ortiz went on, ignoring the question. “You get over it.”",
      "Ortiz", "get over it"),
+    # "Read X's statement below:" / "Highlights from X's speech:": the possessor's words follow
+    ("Read Mayor Ana Ruiz’s full statement below:\n\n“We will rebuild every bridge the river took from us.”",
+     "Mayor Ana Ruiz", "every bridge"),
+    ("Some highlights from Haddad’s speech:\n\n“Nobody here asked for a toll road.”\n\n“We will fight it in "
+     "every court in the state.”", "Haddad", "every court"),
+    # the person a paragraph is about, named before its verb, speaks the quoted lines after it
+    ("Ortiz spoke to reporters in Dayton on Tuesday.\n\n“The county is ours and the state is next.”",
+     "Ortiz", "county is ours"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)
@@ -148,6 +156,11 @@ def test_a_round_up_excerpt_is_credited_to_its_headline_and_outlet() -> None:
             "Read more here. [Daily Post.]")
     assert _direct(body) == [("CITY COUNCIL VOTES ON THE BUDGET [Daily Post]",
                               "The council voted late on Monday to cut the budget by a tenth.")]
+
+
+def test_an_opening_adverbial_before_a_colon_frame_is_not_its_content() -> None:
+    body = "In a long post on Sunday, Ortiz wrote:\n\n“We are going to win this county and then the state.”"
+    assert _quotes(body) == [("Ortiz", "We are going to win this county and then the state.")]
 
 
 def test_an_interjection_before_a_colon_names_no_speaker() -> None:

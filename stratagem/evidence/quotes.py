@@ -770,6 +770,9 @@ class _Reader:
         while k < hi and toks[k].is_word and not toks[k].is_quote:
             if toks[k].lower in _VERBISH or (toks[k].lower in self.cues and k > lo):
                 break
+            if k > lo and not toks[k].capitalised and toks[k - 1].capitalised \
+                    and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
+                break  # "Ortiz spoke to reporters ...": the name before its verb
             k += 1
         if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS:
             return None
@@ -1062,6 +1065,12 @@ def _frames(
                 or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
                     and not _following_quote(toks, tail_end, hi))
             )
+            if post_posed and toks[before].text == ",":
+                opening = max(_clause_start(toks, lo, before), floor)
+                if opening < before and before - opening <= 8 and toks[opening].lower in _STOP_PREPS and all(
+                        t.is_word and not _verb_like(toks, m) and not (m > opening and t.lower in _CLAUSE_WORDS)
+                        for m, t in enumerate(toks[opening:before], start=opening)):
+                    post_posed = False  # "In a Facebook post, Ortiz wrote: ...": an opening adverbial
             if post_posed and toks[before].text == "," and _following_quote(toks, tail_end, hi):
                 opening = max(_clause_start(toks, lo, before), floor)
                 if opening < before and toks[opening].lower in _SUBORDINATORS and not any(
@@ -1131,6 +1140,35 @@ def _dash_labelled(toks: list[_Tok]) -> list[int]:
     return out
 
 
+#: Nouns for what someone said or wrote ("Ortiz's remarks", "Haddad's full statement").
+_WORDS_NOUNS = {"remarks", "statement", "speech", "comments", "words", "interview", "letter", "tweet", "tweets",
+                "post", "response", "answer", "answers", "testimony", "message", "reply", "address", "email",
+                "memo", "op-ed", "essay", "column", "explanation", "exchange", "announcement"}
+
+
+def _possessor_of_words(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> _Speaker | None:
+    """The person whose words a colon-ended sentence announces: "Read Ortiz's full statement below:"."""
+    for k in range(lo, hi):
+        t = toks[k]
+        if not (t.capitalised and re.search(r"['’]s?$", t.text)):
+            continue
+        if not any(toks[m].lower in _WORDS_NOUNS for m in range(k + 1, min(hi, k + 4))):
+            continue
+        first = k
+        while first - 1 >= lo and toks[first - 1].capitalised and toks[first - 1].lower not in _NAME_RUN_STOP \
+                and not (first - 1 == lo and reader.cues.get(toks[lo].lower) is not None) \
+                and toks[first - 1].lower not in {"watch", "read", "listen", "see", "here", "here’s", "here's"}:
+            first -= 1
+        name = " ".join([x.text for x in toks[first:k]] + [re.sub(r"['’]s?$", "", t.text)])
+        if not name or name.isupper() or name.lower() in _DETERMINERS | _NAME_RUN_STOP:
+            return None
+        key = name.split()[-1].lower()
+        if len(name.split()) == 1 and key in reader.full_names:
+            name = reader.full_names[key][0]
+        return _Speaker(name, None, person=True, start=toks[first].start, end=t.end)
+    return None
+
+
 def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
     """The source announced by a sentence that ends with a colon and has no frame of its own, for the
     quotation that follows: "Stated Ortiz:" (a cue, then the name), "Ortiz issued the following statement:"
@@ -1139,7 +1177,11 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
         lo += 1
     if lo >= hi:
         return None
-    if toks[lo].capitalised and reader.cues.get(toks[lo].lower, ("", ""))[1] == "speech" and hi - lo >= 2:
+    owner = _possessor_of_words(reader, toks, lo, hi)
+    if owner is not None:
+        return reader.resolve(owner, paragraph)  # "Read Ortiz's full statement below:", "From Haddad's speech:"
+    if toks[lo].capitalised and reader.cues.get(toks[lo].lower, ("", ""))[1] == "speech" and hi - lo >= 2 \
+            and re.fullmatch(r"[A-Z][a-z]+ed|Said|Wrote|Told", toks[lo].text):
         sp = reader.speaker(toks, lo + 1, hi)  # "Added Haddad:", "Wrote the governor:"
         return reader.resolve(sp, paragraph) if sp is not None and (sp.name or sp.pronoun) else None
     subject = _first_subject(reader, toks, lo, hi)
