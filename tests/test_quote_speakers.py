@@ -130,6 +130,21 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # the person a paragraph is about, named before its verb, speaks the quoted lines after it
     ("Ortiz spoke to reporters in Dayton on Tuesday.\n\n“The county is ours and the state is next.”",
      "Ortiz", "county is ours"),
+    # an inverted frame's subject continues into the participle after it
+    ("“Let her make that decision,” said Mayor Ana Ruiz, urging the council to “give her some time.”",
+     "Mayor Ana Ruiz", "give her some time"),
+    # a middle initial inside the name before an appositive
+    ("“We do not think troops are the answer,” Tomas K. Gruber, the governor’s security adviser, said Sunday.",
+     "Tomas K. Gruber", "troops are the answer"),
+    # an opening mark used as the closing one after the quotation's comma
+    ("“It is unusual,“ said Carla Benn, a lawyer. “It is hard to do without crossing a line.”",
+     "Carla Benn", "crossing a line"),
+    # "was prompted to say": the subject is before the verb chain
+    ("The hearing was so calm that Haddad was prompted to say, “I cannot believe how civil it has been.”",
+     "Haddad", "how civil"),
+    # a passive participle inside the appositive ("asked about ...") is no frame of its own
+    ("The issue came up after Ortiz, asked about the missing funds, had said, “Every cent is accounted for.”",
+     "Ortiz", "Every cent"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)

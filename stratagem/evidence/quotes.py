@@ -70,6 +70,7 @@ _CATENATIVE = {
     "on", "went", "goes", "go", "continued", "continues", "wanted", "wants", "declined", "declines", "refused", "refuses",
     "decided", "began", "begins", "started", "tried", "tries", "appeared", "used", "proceeded", "chose", "had",
     "has", "have", "going", "seemed", "seems", "needs", "needed", "got", "would", "like",
+    "prompted", "forced", "compelled", "moved", "rushed", "hastened",
 }
 _OBJECT_PRONOUNS = {"him", "them", "us", "me", "these", "those", "there", "here"}
 _AUX_ADVERBS = {
@@ -256,7 +257,12 @@ def _paragraph_regions(text: str, a: int, b: int) -> list[QuoteRegion]:
                 continue
             open_at, open_len, kind = i, len(mark), mkind
         elif mkind == kind or (kind == "double" and mkind == "typewriter") or (kind == "typewriter" and mkind == "double"):
-            if kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE:
+            if kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE and i > a \
+                    and text[i - 1] in ",.?!" and (i + 1 >= b or text[i + 1] == " "):
+                # '“It is unusual,“ said Ortiz': an opening mark after the closing punctuation closes
+                out.append(_region(text, open_at, open_len, i, i + len(mark), closed=True))
+                kind = ""
+            elif kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE:
                 # a second opening mark: the first quotation was left open; start again here
                 out.append(_region(text, open_at, open_len, i, i, closed=False))
                 open_at, open_len = i, len(mark)
@@ -556,6 +562,8 @@ class _Reader:
         j = cue - 1
         if j - 1 >= lo and toks[j].lower == "to" and toks[j - 1].lower in _CATENATIVE:
             j -= 2  # "went on to say": the subject is before the verb chain
+            while j > lo and toks[j].lower in {"was", "is", "were", "are", "been", "be"} and toks[j + 1].lower != "on":
+                j -= 1  # "Ortiz was prompted to say"
             if j >= lo and toks[j].lower == "on" and toks[j + 1].lower == "on":
                 j -= 1
             if j >= lo and toks[j + 1].lower == "on" and toks[j].lower in _CATENATIVE:
@@ -646,6 +654,9 @@ class _Reader:
                 # clause of the parenthetical is not the sentence's attribution
                 relative = rel_at is not None and not any(
                     self.cue_at(toks, k + 1 + m, lo) is not None for m in range(rel_at))
+                if len(seg) >= 2 and seg[0].lower.endswith("ed") and seg[1].lower in {
+                        "about", "whether", "if", "why", "what", "how", "by", "on", "to"}:
+                    relative = True  # "Ortiz, asked about the plan, said": a passive participle, no frame
                 if not seg or (not relative and any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma))):
                     return None
                 rng = self._phrase_before(toks, k, lo)
@@ -655,7 +666,8 @@ class _Reader:
                 # the phrase must start its clause: nothing but a sentence start, "and"/"but" or a comma before it
                 before = rng[0] - 1 if rng is not None else lo
                 if rng is not None and not (before >= lo and toks[before].is_word
-                                            and toks[before].lower not in {"and", "but", "so", "yet", "as"}):
+                                            and toks[before].lower not in {"and", "but", "so", "yet", "as"}
+                                            and toks[before].lower not in _SUBORDINATORS):
                     return rng
                 # "Cecil Purn, 67, a retired nurse in Dayton, Ohio, said": the parenthetical has commas
                 # of its own, so try the comma before this one
@@ -670,10 +682,9 @@ class _Reader:
             opening = next((m for m in range(k - 1, max(lo - 1, k - 8), -1) if toks[m].text == "("), None)
             if opening is not None and opening > lo:
                 k = opening - 1
-        while k >= lo and toks[k].is_word and toks[k].lower not in _CLAUSE_WORDS | _STOP_PREPS \
-                and not _verb_like(toks, k) \
-                and end - k <= 12:
-            k -= 1
+        while k >= lo and (toks[k].is_word or _initial_stop(toks, k)) \
+                and toks[k].lower not in _CLAUSE_WORDS | _STOP_PREPS and not _verb_like(toks, k) and end - k <= 12:
+            k -= 1  # "Nadia K. Farrow, a lawyer, said": the initial's full stop is part of the name
         start = k + 1
         for m in range(end - 1, start - 1, -1):
             if toks[m].lower in _TEMPORAL and m < end - 1:
@@ -1115,6 +1126,7 @@ def _frames(
         if before < lo or not (toks[before].text == "," or toks[before].is_quote or toks[before].text in {"?", "!"}):
             continue
         sp = reader.speaker(toks, *right)
+        sentence_subject = right  # '"...," said Haddad, urging ...': the participle is Haddad's
         c_hi = before + (1 if toks[before].is_quote else 0)
         # '"A," said Ortiz. "B," added Haddad.' in one sentence: B's content starts after Ortiz's frame
         c_lo = max(_clause_start(toks, lo, c_hi), floor)
@@ -1222,6 +1234,12 @@ def _headline_source(text: str, toks: list[_Tok], i: int, end: int) -> _Speaker 
     outlet = _OUTLET_TAG.search(text, toks[i].end, end)
     name = f"{head} [{outlet.group(1).strip()}]" if outlet else head
     return _Speaker(name, None, start=toks[0].start, end=toks[i - 1].end)
+
+
+def _initial_stop(toks: list[_Tok], k: int) -> bool:
+    """The full stop of a middle initial ("K." in "Nadia K. Farrow")."""
+    return toks[k].text == "." and k > 0 and len(toks[k - 1].text) == 1 and toks[k - 1].text.isupper() \
+        and toks[k - 1].end == toks[k].start and k + 1 < len(toks) and toks[k + 1].capitalised
 
 
 def _after_quote(toks: list[_Tok], i: int, lo: int) -> bool:
