@@ -111,6 +111,7 @@ def test_a_compromise_forecast_of_a_csv_imports_only_its_engine(tmp_path: Path) 
     assert heavy(modules) == []
     assert engine_modules(modules) == {"stratagem.engines.closed_form"}
     assert "yaml" not in modules  # a CSV needs no YAML parser
+    assert "numpy.random" not in modules  # a deterministic engine gets no random generator
 
 
 def test_json_forecasts_and_one_worker_ensembles_import_no_rich_and_no_pool(tmp_path: Path) -> None:

@@ -132,8 +132,9 @@ def forecast(
     check_seed(seed, "seed")
     timeline = prepare_timeline(scenario, shocks)
     scenario, arrays = timeline.scenario, timeline.arrays
+    rng = np.random.default_rng(seed) if spec.stochastic else None  # (numpy.random: ~20 ms to import)
     trajectory = spec.run(arrays.X, arrays.S, arrays.C, arrays.Q, timeline.mask,
-                          rounds=rounds if spec.iterative else None, rng=np.random.default_rng(seed),
+                          rounds=rounds if spec.iterative else None, rng=rng,
                           events=events(timeline), scale=arrays.scale, **params)
     return ForecastResult(
         scenario=scenario,
