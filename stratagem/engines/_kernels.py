@@ -2,10 +2,12 @@
 
 Nothing here is a model. Each kernel performs exactly the floating-point operations of
 a NumPy function in :mod:`stratagem.engines.bdm`, in the same order and without
-fast-math, so results are the same bits whether or not numba is installed (tests check
-this). Profiling showed why it exists: the pairwise vote sums were 60-90% of a bdm
-round, and their sorted O(n^2) form is a loop with data-dependent bounds that NumPy
-can only express with O(n^3) comparisons or one call per game.
+fast-math, so both give the same bits (tests check this). Profiling showed why they
+exist: the pairwise vote sums were 60-90% of a bdm round, and their sorted O(n^2) form
+is a loop with data-dependent bounds that NumPy can only express with O(n^3)
+comparisons or one call per game; once compiled, the rest of a round was dozens of
+small NumPy calls per issue, so :func:`round_kernel` runs the whole round, game by game,
+in one call per round (what is left is mostly the ~3 n^2 powers a round needs).
 """
 
 from __future__ import annotations

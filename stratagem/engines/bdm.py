@@ -11,9 +11,12 @@ an ensemble of thousands of draws is one vectorised loop over rounds; a single
 run is a batch of one. The replication's own cost is O(n^6) per round; the vote
 sums by definition cost O(n^3) per game (``method="reference"``, kept for tests);
 by default they use the sorted form, O(n^2 log n) in NumPy and O(n^2) compiled
-(:func:`pair_support_sorted`), which applies to every switch of the model, and the
-offer step runs compiled when numba is installed. All methods give the same results
-to rounding; with or without numba the default gives the same bits.
+(:func:`pair_support_sorted`), which applies to every switch of the model. By default
+(``method="auto"``) the whole round runs as one compiled numba kernel over every
+running game of the batch (:func:`stratagem.engines._kernels.round_kernel`): the
+NumPy functions below are its specification and the path for ``method="sorted"``,
+for non-finite inputs, and where numba cannot be imported (it is a dependency); both
+give the same bits, tested. All methods give the same results to rounding.
 """
 
 from __future__ import annotations
@@ -75,8 +78,8 @@ class BdmOptions:
     # the same results to rounding ("reference" is the O(n^3) definition, for tests,
     # in the previous release's operation order), and with ``tie`` the same offers
     method: Method = option(
-        "auto", "how the vote sums are computed, not a model switch: auto = sorted running sums, compiled when "
-        "numba is installed; sorted = the same in NumPy (same bits); reference = the O(n^3) definition")
+        "auto", "how the vote sums are computed, not a model switch: auto = sorted running sums, the whole round "
+        "compiled (numba); sorted = the same in NumPy (same bits); reference = the O(n^3) definition")
 
 
 def _utility(share: FloatArray, r: FloatArray) -> FloatArray:
