@@ -87,6 +87,8 @@ def test_the_recommended_forecaster_is_the_same_everywhere(run_cli) -> None:  # 
     assert starts[-1] == RECOMMENDED  # the mark follows the recommended engine's (wrapped) summary
     ens = run_cli("ensemble", "-n", "20", "--workers", "1", "--json")
     assert json.loads(ens.out)["engines"] == [RECOMMENDED]
+    report_help = " ".join(run_cli("report", "--help").out.split())
+    assert f"(default: {RECOMMENDED}, the recommended forecaster)" in report_help
     import inspect
 
     import stratagem as sg

@@ -9,6 +9,7 @@ import click
 from stratagem.cli.app import DRAWS, SEED, WORKERS, err_console, printable
 from stratagem.cli.app import cli as cli_group
 from stratagem.cli.scenario_ref import load_scenario
+from stratagem.engines.registry import RECOMMENDED
 from stratagem.model.errors import StratagemError
 from stratagem.model.files import check_output_directory, check_output_path
 from stratagem.model.shocks import resolve_shocks
@@ -23,7 +24,8 @@ from stratagem.store import DEFAULT_WORKSPACE
               help="Ensemble draws (and the same again per shock).")
 @click.option("--seed", type=SEED, default=0, show_default=True, help="Random seed (same seed, same bytes).")
 @click.option("--engine", "-e", "engines", multiple=True,
-              help="Ensemble engine(s) (default: compromise, bdm, nash). Every engine runs once for the forecasts.")
+              help=f"Ensemble engine(s) (default: {RECOMMENDED}, the recommended forecaster). Every engine runs "
+              "once for the forecasts.")
 @click.option("--shock", "shocks", multiple=True, metavar="NAME|FILE",
               help="Shock(s) to compare with the baseline (default: every shock of the scenario).")
 @click.option("--no-shocks", is_flag=True, help="Leave out the shock comparison.")
