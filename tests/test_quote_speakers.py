@@ -101,9 +101,6 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
      "quietly.", "delegate Ray Hollis", "better years"),
     # an opening subordinate clause is the writer's; the quotation after the frame is the content
     ("When the crowd booed, Ortiz added, “We will not back down from this fight.”", "Ortiz", "back down"),
-    # a possessive before "comments" makes it a noun, so the participle after it frames the quotation
-    ("Haddad did not seem impressed with Ortiz’s comments on Tuesday, telling reporters, “A lot of people "
-     "said the mayor should resign.”", "Haddad", "mayor should resign"),
     # a frame with nothing to report ("X agreed.") speaks the quotation after it
     ("Professor Lina Haddad agreed. “The late deciders broke for the challenger in every county.”",
      "Professor Lina Haddad", "late deciders"),
@@ -111,8 +108,8 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     ("“Will she run for governor next?” a staffer in the room wondered aloud.", "a staffer in the room",
      "run for governor"),
     # the second of two coordinated verbs has the first one's subject
-    ("Ortiz looked surprised and mentioned that the figure was old. “Does that not say something about the "
-     "vetting?”", "Ortiz", "vetting"),
+    ("Ortiz looked surprised and mentioned that the figure was “old news in every county office.”",
+     "Ortiz", "old news"),
     # "Here in <place>," opens the sentence; the participle continues the subject after it
     ("Here in Dayton, Haddad stepped up her attacks on the plan, saying, “Nobody here asked for a toll road.”",
      "Haddad", "toll road"),

@@ -523,9 +523,6 @@ class _Reader:
             return None  # "the report of", "claims of": nouns
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
-        if prev is not None and low in AMBIGUOUS and not content_follows and not (nxt is not None and nxt.lower == "to") \
-                and re.search(r"\w(?:['’]s|s['’])$", prev.text):
-            return None  # "Ortiz's comments on Tuesday": a noun; "Ortiz's claim that ..." still reports
         if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
             return None  # "a video posted by the campaign": a reduced relative, not the video speaking
@@ -1040,7 +1037,7 @@ def _frames(
             continue
         left = lefts[n]
         if left is None and i - 1 > lo and toks[i - 1].lower == "and" and frame == "speech" and not any(
-                t.is_quote for t in toks[lo:i]):
+                t.is_quote for t in toks[lo:i]) and any(t.is_quote for t in toks[i + 1:hi]):
             # "Ortiz seemed taken aback and mentioned that ...": the subject of the first verb
             first = _first_subject(reader, toks, lo, i - 1)
             if first is not None and first[1] < i - 1 and not any(c[0] < i for c in cues[:n]):
