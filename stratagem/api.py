@@ -31,7 +31,7 @@ from stratagem.analysis.explain import (
 from stratagem.analysis.forecast import ForecastResult
 from stratagem.analysis.forecast import forecast as _forecast
 from stratagem.analysis.frames import data_frame
-from stratagem.engines.registry import RECOMMENDED
+from stratagem.engines.registry import EXPLAINED, RECOMMENDED
 from stratagem.model.schema import Scenario, Shock
 from stratagem.model.shocks import resolve_shocks
 
@@ -118,7 +118,7 @@ class Explanation:
         return data_frame(tables[table])
 
 
-def explain(scenario: ScenarioLike, engine: str = "bdm", *, rounds: int | None = None, seed: int = 0,
+def explain(scenario: ScenarioLike, engine: str = EXPLAINED, *, rounds: int | None = None, seed: int = 0,
             options: Mapping[str, Any] | None = None, draws: int = 1000,
             progress: Callable[[int, int], None] | None = None) -> Explanation:
     """Why the forecast is what it is (``draws=0`` skips the variance shares; ``progress(done, draws)``

@@ -91,3 +91,26 @@ def test_without_pandas_to_frame_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas now raises ImportError
     with pytest.raises(StratagemError, match="needs pandas"):
         stratagem.forecast("ec-emissions-1994", "compromise").to_frame()
+
+
+def test_the_engine_catalogue_shows_its_names_without_importing_an_engine() -> None:
+    code = "import sys, stratagem as sg; print(repr(sg.ENGINES)); " \
+           "print(sorted(m for m in sys.modules if m.startswith('stratagem.engines.') and " \
+           "m not in ('stratagem.engines.registry',)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    shown, imported = out.stdout.strip().splitlines()
+    assert shown.startswith("<engines: ") and all(name in shown for name in ("anchor", "bdm", "ktab", "compromise"))
+    assert imported == "[]"
+
+
+def test_explain_has_one_default_engine_in_the_api_the_cli_and_the_report() -> None:
+    import inspect
+
+    from stratagem.cli.run_cmds import explain_cmd as explain_command
+    from stratagem.engines.registry import EXPLAINED
+    from stratagem.report.build import build_report
+
+    assert inspect.signature(stratagem.api.explain).parameters["engine"].default == EXPLAINED
+    assert inspect.signature(build_report).parameters["explain_engine"].default == EXPLAINED
+    engine_option = next(p for p in explain_command.params if p.name == "engine")
+    assert engine_option.default == EXPLAINED

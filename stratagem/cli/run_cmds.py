@@ -26,7 +26,7 @@ from stratagem.cli.app import (
     scheduler_address,
 )
 from stratagem.cli.scenario_ref import load_scenario, workspace_option
-from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
+from stratagem.engines.registry import ENGINES, EXPLAINED, RECOMMENDED, get_engine
 from stratagem.model.errors import StratagemError
 from stratagem.model.files import check_output_path, check_workspace_path
 from stratagem.model.shocks import resolve_shocks
@@ -364,7 +364,7 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
 
 @cli.command("explain")
 @click.argument("scenario", required=False)
-@click.option("--engine", "-e", default="bdm", show_default=True)
+@click.option("--engine", "-e", default=EXPLAINED, show_default=True)
 @click.option("--rounds", type=ROUNDS, default=None)
 @click.option("--option", "options", multiple=True, metavar="KEY=VALUE")
 @click.option("--draws", type=DRAWS_OR_NONE, default=1000, show_default=True,

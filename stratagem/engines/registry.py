@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 # The one recommended forecaster, chosen from the backtest evidence (docs/backtest.md): `stratagem engines`,
 # the CLI's defaults, the report and the web app all read it from here.
 RECOMMENDED = "anchor"
+# The engine `explain` describes by default: it needs rounds and moves, which the one-shot recommended
+# forecaster does not have; bdm is the iterative engine the explanations were written for.
+EXPLAINED = "bdm"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Catalogue(Mapping[str, "EngineSpec"]):
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __repr__(self) -> str:
+        """The engines' names, as a notebook shows the catalogue (nothing is imported)."""
+        return f"<engines: {', '.join(self._entries)}>"
 
     def summary(self, name: str) -> str:
         """The engine's one-line summary, without importing it."""

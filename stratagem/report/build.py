@@ -15,7 +15,7 @@ from typing import Any
 from stratagem.analysis.ensemble import EnsembleResult, IssueSummary, run_ensemble
 from stratagem.analysis.explain import Persuasion, Sensitivity, local_sensitivities, whom_to_persuade
 from stratagem.analysis.forecast import ForecastResult, forecast
-from stratagem.engines.registry import ENGINES, RECOMMENDED
+from stratagem.engines.registry import ENGINES, EXPLAINED, RECOMMENDED
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario, Shock, Stance
 from stratagem.report import charts
@@ -152,7 +152,7 @@ def build_report(
     seed: int = 0,
     engines: Sequence[str] | None = None,
     ensemble_engines: Sequence[str] = DEFAULT_ENSEMBLE_ENGINES,
-    explain_engine: str = "bdm",
+    explain_engine: str = EXPLAINED,
     shocks: Sequence[Shock] | None = None,
     workspace: Workspace | None = None,
     documents: Sequence[str | Path] = (),
