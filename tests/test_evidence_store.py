@@ -15,7 +15,7 @@ from stratagem.store.workspace import SCHEMA_VERSION, Workspace, WorkspaceError
 TEXT = (
     "Iraq talks resume after strikes\n\n"
     "On 7 February 2024, U.S. forces struck a Kata'ib Hezbollah commander in Baghdad, officials said. "
-    "Prime Minister Mohammed Shia al-Sudani said: \u201cOur land is not a place for rival forces to settle scores.\u201d "
+    "Prime Minister Mohammed Shia al-Sudani said: \u201cIraq will not serve as a battleground for quarrels between other countries.\u201d "
     "Iraqi officials said the talks on the future of the coalition would resume on 11 February 2024.\n"
 )
 HTML = (
@@ -38,7 +38,7 @@ def test_ingest_stores_document_evidence_and_removed_lines(tmp_path: Path) -> No
         assert stored is not None and stored.n_evidence == result.n_evidence
         assert ws.raw_bytes(result.document_id) == TEXT.encode()
         quotes = ws.evidence(kind="quote")
-        assert [q.actor for q in quotes if q.text.startswith("Our land")] == ["sudani"]
+        assert [q.actor for q in quotes if q.text.startswith("Iraq will not serve")] == ["sudani"]
         assert ws.evidence(actor="sudani", kind="quote") == [q for q in quotes if q.actor == "sudani"]
         for record in ws.evidence():
             assert ws.span_text(record) == record.text  # citations resolve in the stored cleaned text

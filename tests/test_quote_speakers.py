@@ -22,126 +22,127 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
 
 @pytest.mark.parametrize(("body", "speaker", "words"), [
     # inverted frame after a one-word quotation: the speaker speaks the paragraph's next quotation too
-    ('"Rain," said Tomas Gruber, a farmer. "Rain for the whole valley, every week."',
-     "Tomas Gruber", "Rain for the whole valley"),
+    ('"Fog," said Britt Olander, a lighthouse keeper. "Fog on the rocks from dusk until the tide turns."',
+     "Britt Olander", "Fog on the rocks"),
     # "said as he ...": "as" opens a clause here, not a name ("known as")
-    ("“We stand ready to cast every vote for the next mayor!” Councillor Ana Ruiz said as she opened the session.",
-     "Councillor Ana Ruiz", "cast every vote"),
+    ("“The gates open at nine sharp!” Warden Oskar Lind said as he unlocked the tool shed.",
+     "Warden Oskar Lind", "gates open"),
     # a parenthesis after the name, then an appositive
-    ("Rep. Ray Hollis (D-Ohio), chair of the rules panel, said that it was “fully committed to an open process.”",
-     "Rep. Ray Hollis (D-Ohio)", "fully committed"),
+    ("Rep. Marta Quade (I-Vt.), head of the fisheries caucus, said the quota was “far too generous to the "
+     "trawlers.”", "Rep. Marta Quade (I-Vt.)", "generous to the trawlers"),
     # an appositive with commas of its own (age, place)
-    ("“I think the plan will hold,” Cecil Purn, 67, a retired nurse in Dayton, Ohio, said in an interview.",
-     "Cecil Purn", "the plan will hold"),
+    ("“My goats have never looked healthier,” Ada Ferrow, 58, a cheesemaker near Brill, Vermont, said on Monday.",
+     "Ada Ferrow", "goats have never"),
     # "as X put it"
-    ("As Tom Hale, a former envoy, put it: “The wolves are no longer at the door. They are in the kitchen.”",
-     "Tom Hale", "wolves are no longer"),
+    ("As Nils Averill, a ferry pilot for thirty years, put it: “The river does not care what the timetable says.”",
+     "Nils Averill", "river does not care"),
     # the first name Will is no auxiliary
-    ("“It is a costly model for everyone,” said Will Doyle, a professor at a state college.",
-     "Will Doyle", "costly model"),
-    # a complement after the name ("of the University ...") is not the speaker
-    ("“It would have been a long shot,” said Lina Vossberg of the University of Leeds School of Law.",
-     "Lina Vossberg", "long shot"),
+    ("“Nobody reads the small print on a seed packet,” said Will Penrose, a garden shop owner.",
+     "Will Penrose", "small print"),
+    # a complement after the name ("of the Institute ...") is not the speaker
+    ("“Nobody expected the appeal to move this fast,” said Lina Vossberg of the Institute for Coastal Studies.",
+     "Lina Vossberg", "appeal to move"),
     # a tell verb inverted after the quotation
-    ("“That would put a loose cannon within reach of the job,” warned Ortiz.", "Ortiz", "loose cannon"),
+    ("“Those ladders will not survive another storm,” warned Brandt.", "Brandt", "ladders"),
     # a post-posed frame with an adjunct clause after it
-    ("“We are going to carry this county easily,” Ortiz said at a rally in Dayton, two hours after networks "
-     "called the race.", "Ortiz", "carry this county"),
+    ("“The harbour will be full by August,” Kessler said on the quay at Northmere, an hour after the first "
+     "ships docked.", "Kessler", "harbour will be full"),
     # a post-posed frame owns the quotation over a cue inside the clause before it
-    ('They want to "build an economy that works for every family," Haddad said.',
-     "Haddad", "works for every family"),
+    ('The planners want to "put a bench under every streetlight," Kessler said.',
+     "Kessler", "bench under every streetlight"),
     # a subject with a prepositional phrase between the quotation and the cue
-    ("“She is the one candidate tough enough to face them down,” a narrator in the commercial says.",
-     "a narrator in the commercial", "tough enough"),
+    ("“Every loaf here is baked before sunrise,” a baker at the corner shop says.",
+     "a baker at the corner shop", "baked before sunrise"),
     # a name and a colon with no cue (transcripts, round-ups)
-    ("Rep. Ray Hollis (R-Ohio):\"Nobody but you has ever quoted that number to me.\"",
-     "Rep. Ray Hollis", "quoted that number"),
-    ("Turnout matters - Carla Benn: “Keep knocking on doors until the polls close.”",
-     "Carla Benn", "knocking on doors"),
-    ("The timing does not surprise pollster Dan Shaw: “Lesser-known candidates often see this early.”",
-     "Dan Shaw", "Lesser-known candidates"),
+    ("Sen. Ilse Marr (D-Ore.):\"That bridge was paid for twice and built once.\"",
+     "Sen. Ilse Marr", "paid for twice"),
+    ("Pack light - Yusuf Oyelaran: “One good coat beats three thin sweaters on the ridge.”",
+     "Yusuf Oyelaran", "good coat"),
+    ("None of this is news to geologist Petra Holm: “The cliff moves a few inches every winter.”",
+     "Petra Holm", "few inches"),
     # a frame ending its paragraph in a colon speaks the quotation of the next paragraph
-    ("Mayor Ana Ruiz continued:\n\n“Look at what they ask of us: can you fix a road? Can you balance a budget?”",
-     "Mayor Ana Ruiz", "fix a road"),
+    ("Chairwoman Freya Dunmore continued:\n\n“So here is my question for the board: who pays for the dredging?”",
+     "Chairwoman Freya Dunmore", "pays for the dredging"),
     # two inverted frames in one sentence: the second quotation is the second speaker's
-    ('Ortiz turns 70 on Tuesday. "He will have to stop the insults," said Sen. Lina Haddad. "He will have to '
-     'earn the job by showing the temperament for it," added Rep. Carla Benn.', "Rep. Carla Benn", "temperament"),
+    ('The ferry contract ends in June. "Nobody has checked the engine since May," said Capt. Ilse Brandt. '
+     '"Somebody has to sign off on the repairs before we load a single car," added Rep. Joel Farr.',
+     "Rep. Joel Farr", "sign off on the repairs"),
     # a speech verb that names an action elsewhere ("added salt") is speech right after a quotation
-    ('"The clock is running out for all of us," continued Haddad, a teacher.', "Haddad", "clock is running out"),
+    ('"We have two weeks of hay left, maybe less," continued Brandt, a dairy farmer.', "Brandt", "weeks of hay"),
     # a middle initial does not end the sentence
-    ("A long sentence “would also make clear that such conduct carries a price,” Assistant "
-     "U.S. Attorney Nadia K. Farrow wrote.", "Assistant U.S. Attorney Nadia K. Farrow", "carries a price"),
+    ("The new rule “should make the inspections harder to skip,” Deputy Harbour Commissioner "
+     "Otto R. Lindqvist wrote.", "Deputy Harbour Commissioner Otto R. Lindqvist", "harder to skip"),
     # "pressed" after a question in quotation marks is speech
-    ("“Would it be negotiable for the eleven million?” Ana Ruiz pressed.", "Ana Ruiz", "negotiable"),
+    ("“And who signs the permit when the clerk is away?” Jonas Ekdahl pressed.", "Jonas Ekdahl", "signs the permit"),
     # a participle continues the nearest subject, not an opening phrase's
-    ("Alongside the union calls for action, even a top party strategist said Ortiz will have to choose, saying, "
-     "“At some point she is going to have to say where she stands.”", "even a top party strategist", "where she stands"),
+    ("Despite the warm weather, even a senior park ranger said Kessler must act soon, adding, “By July the pond "
+     "will be nothing but mud.”", "even a senior park ranger", "nothing but mud"),
     # a sentence with no cue that ends in a colon announces the speaker of the quoted paragraph after it
-    ("After the flood, Mayor Ana Ruiz issued the following statement:\n\n“Our thoughts are with every family "
-     "that lost a home tonight.”", "Mayor Ana Ruiz", "every family"),
-    ("Wrote Haddad:\n\n“Nobody in this valley has seen water this high since the old dam broke.”",
-     "Haddad", "water this high"),
+    ("Once the count was done, Commodore Hester Vail issued the following statement:\n\n“The regatta will go "
+     "ahead, wind or no wind.”", "Commodore Hester Vail", "wind or no wind"),
+    ("Wrote Brandt:\n\n“The last time the ice held this long, my father was a boy.”",
+     "Brandt", "ice held this long"),
     # "As X observed, ...:" then a quoted paragraph
-    ("As Tomas Gruber of the farm bureau observed, the real winner was the weather itself:\n\n“Every field "
-     "in the county got its rain on the right day this year.”", "Tomas Gruber", "right day"),
+    ("As Mira Stellan of the rowing club observed, the oldest boat did best of all:\n\n“It has a hull "
+     "nobody builds any more, and it shows.”", "Mira Stellan", "hull nobody builds"),
     # a round-up item: the name after the dash speaks, not the cue in the item's heading
-    ("Analysts agree - Carla Benn: “The turnout models all missed the late shift among older voters.”",
-     "Carla Benn", "late shift"),
+    ("Gardeners agree - Ossian Pike: “Plant the beans after the last frost, never before.”",
+     "Ossian Pike", "last frost"),
     # quoted lines after a paragraph whose subject is a person and that has no quotation of its own
-    ("Ortiz answered only in slogans during the interview.\n\n“We have to be tougher than anyone else.”",
-     "Ortiz", "tougher than anyone"),
+    ("Iven Strand inspected the cracked pier twice.\n\n“Nothing heavier than a bicycle goes on it "
+     "until spring.”", "Iven Strand", "heavier than a bicycle"),
     # a manner-of-speaking verb right after a quotation
-    ("“Go back to your seat,” Ortiz barked as the guards moved in.", "Ortiz", "back to your seat"),
-    ("“That is a fairy tale and you know it,” Haddad shot back.", "Haddad", "fairy tale"),
+    ("“Put that net down,” Brandt barked as the gulls circled.", "Brandt", "net down"),
+    ("“Those numbers were made up on a napkin,” Kessler shot back.", "Kessler", "napkin"),
     # a show's title in quotation marks inside the adjunct after the cue
-    ("“We will publish every record by Friday,” Haddad said during an interview on Channel Nine’s “Morning "
-     "Desk” on Sunday. “There is nothing to hide.”", "Haddad", "nothing to hide"),
+    ("“The pool reopens next week,” Brandt said in a chat on Radio Fenwick’s “Coffee Hour” on Monday. “The "
+     "tiles are finally dry.”", "Brandt", "tiles are finally dry"),
     # a title in quotation marks inside an appositive
-    ("“We have had better years than this one,” delegate Ray Hollis, wearing a “Vote Ruiz” button, said "
-     "quietly.", "delegate Ray Hollis", "better years"),
+    ("“The pears came in small this autumn,” grower Tilda Marsh, in a “Buy Local” cap, said with a shrug.",
+     "grower Tilda Marsh", "pears came in small"),
     # an opening subordinate clause is the writer's; the quotation after the frame is the content
-    ("When the crowd booed, Ortiz added, “We will not back down from this fight.”", "Ortiz", "back down"),
+    ("When the lights failed, Brandt added, “Bring the lanterns from the boathouse.”", "Brandt", "lanterns"),
     # a frame with nothing to report ("X agreed.") speaks the quotation after it
-    ("Professor Lina Haddad agreed. “The late deciders broke for the challenger in every county.”",
-     "Professor Lina Haddad", "late deciders"),
+    ("Professor Anneli Roos agreed. “Salt marshes recover faster than the models predicted.”",
+     "Professor Anneli Roos", "Salt marshes"),
     # a question in quotation marks, then a subject with a prepositional phrase
-    ("“Will she run for governor next?” a staffer in the room wondered aloud.", "a staffer in the room",
-     "run for governor"),
+    ("“Is the old bridge even safe?” a cyclist on the towpath wondered.", "a cyclist on the towpath",
+     "bridge even safe"),
     # the second of two coordinated verbs has the first one's subject
-    ("Ortiz looked surprised and mentioned that the figure was “old news in every county office.”",
-     "Ortiz", "old news"),
-    # "Here in <place>," opens the sentence; the participle continues the subject after it
-    ("Here in Dayton, Haddad stepped up her attacks on the plan, saying, “Nobody here asked for a toll road.”",
-     "Haddad", "toll road"),
+    ("At the depot, Odile Marsh sighed and noted that the new timetable was “written for some other town.”",
+     "Odile Marsh", "some other town"),
+    # "Here <place phrase>," opens the sentence; the participle continues the subject after it
+    ("Here at the cannery, Pell Odegaard repeated his warning about the nets, saying, “Half of them will not "
+     "last the season.”", "Pell Odegaard", "last the season"),
     # "another" as the subject of a speech verb, before or after the quotation
-    ("“The line was two hours long,” one voter wrote. Another tweeted, “Bring water if you go after noon.”",
-     "Another", "Bring water"),
+    ("“The ramp was closed all morning,” one commuter posted. Another complained, “Take the ferry, it is "
+     "faster.”", "Another", "Take the ferry"),
     # a phrasal speech verb after a question in quotation marks
-    ("“You know how it goes, right?” Ortiz went on, ignoring the question. “You get over it.”",
-     "Ortiz", "get over it"),
+    ("“Is that really so strange?” Dara Quill went on, wiping the counter. “Pipes freeze here every winter.”",
+     "Dara Quill", "Pipes freeze"),
     # "Read X's statement below:" / "Highlights from X's speech:": the possessor's words follow
-    ("Read Mayor Ana Ruiz’s full statement below:\n\n“We will rebuild every bridge the river took from us.”",
-     "Mayor Ana Ruiz", "every bridge"),
-    ("Some highlights from Haddad’s speech:\n\n“Nobody here asked for a toll road.”\n\n“We will fight it in "
-     "every court in the state.”", "Haddad", "every court"),
+    ("Read Commodore Hester Vail’s statement below:\n\n“The regatta will go ahead, wind or no wind.”",
+     "Commodore Hester Vail", "wind or no wind"),
+    ("A few lines from Brandt’s speech:\n\n“The mill pond belongs to the whole town.”\n\n“We will keep it "
+     "open to swimmers every summer.”", "Brandt", "open to swimmers"),
     # the person a paragraph is about, named before its verb, speaks the quoted lines after it
-    ("Ortiz spoke to reporters in Dayton on Tuesday.\n\n“The county is ours and the state is next.”",
-     "Ortiz", "county is ours"),
+    ("Kessler met the trawler crews at the harbour office on Friday.\n\n“Nobody loses a licence this year.”",
+     "Kessler", "loses a licence"),
     # an inverted frame's subject continues into the participle after it
-    ("“Let her make that decision,” said Mayor Ana Ruiz, urging the council to “give her some time.”",
-     "Mayor Ana Ruiz", "give her some time"),
+    ("“The orchard needs another dry week,” said Hal Pettigrew, asking the buyers to “hold off on the "
+     "contracts until June.”", "Hal Pettigrew", "hold off on the contracts"),
     # a middle initial inside the name before an appositive
-    ("“We do not think troops are the answer,” Tomas K. Gruber, the governor’s security adviser, said Sunday.",
-     "Tomas K. Gruber", "troops are the answer"),
+    ("“A second runway would be a luxury,” Mirela J. Sandoval, the airport board’s finance chief, said Thursday.",
+     "Mirela J. Sandoval", "second runway"),
     # an opening mark used as the closing one after the quotation's comma
-    ("“It is unusual,“ said Carla Benn, a lawyer. “It is hard to do without crossing a line.”",
-     "Carla Benn", "crossing a line"),
+    ("“The kiln ran cold all night,“ said Jorun Abel, a potter. “We lost the whole batch of bowls.”",
+     "Jorun Abel", "whole batch"),
     # "was prompted to say": the subject is before the verb chain
-    ("The hearing was so calm that Haddad was prompted to say, “I cannot believe how civil it has been.”",
-     "Haddad", "how civil"),
-    # a passive participle inside the appositive ("asked about ...") is no frame of its own
-    ("The issue came up after Ortiz, asked about the missing funds, had said, “Every cent is accounted for.”",
-     "Ortiz", "Every cent"),
+    ("After the queue had reached the bridge, Wendell Tarr was prompted to say, “We should have opened a "
+     "second stall.”", "Wendell Tarr", "second stall"),
+    # a passive participle inside the appositive ("questioned about ...") is no frame of its own
+    ("The row began after Kessler, questioned about the broken pump, had said, “It worked fine when I left.”",
+     "Kessler", "worked fine"),
 ])
 def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
     found = _quotes(body)
@@ -149,64 +150,65 @@ def test_speaker_of_a_frame(body: str, speaker: str, words: str) -> None:
 
 
 def test_a_signature_line_names_the_speaker_of_the_quotation_above() -> None:
-    body = ("“Families here count every dollar, and the rent keeps rising.”\n\n"
-            "- Mayor Ana Ruiz.\n\nThe figure she gave is out of date.")
-    assert _direct(body) == [("Mayor Ana Ruiz", "Families here count every dollar, and the rent keeps rising.")]
+    body = ("“Every ferry ticket went up twice this year, and the boats are no faster.”\n\n"
+            "- Commodore Hester Vail.\n\nThe fares she quoted are from the spring.")
+    assert _direct(body) == [("Commodore Hester Vail",
+                              "Every ferry ticket went up twice this year, and the boats are no faster.")]
 
 
 def test_a_name_line_under_a_quotation_only_paragraph_signs_it() -> None:
-    body = ("“I worry that we will see a return of old ideas about budgets in the spring.”\n\n"
-            "Dean Bakerson, Center for Budget Research.\n\nWashington.\n\n“We will see a lot of things happen "
-            "in the next few weeks, believe me.”\n\nWashington.")
-    assert _direct(body) == [("Dean Bakerson", "I worry that we will see a return of old ideas about budgets in the "
-                                               "spring."),
-                             (None, "We will see a lot of things happen in the next few weeks, believe me.")]
+    body = ("“The herring came back to the bay later than in any year I can remember.”\n\n"
+            "Petra Holm, Northmere Marine Station.\n\nNorthmere.\n\n“Nets out at dawn, nets in by "
+            "noon, and nobody sails past the buoy.”\n\nNorthmere.")
+    assert _direct(body) == [("Petra Holm", "The herring came back to the bay later than in any year I can "
+                                            "remember."),
+                             (None, "Nets out at dawn, nets in by noon, and nobody sails past the buoy.")]
 
 
 def test_a_round_up_excerpt_is_credited_to_its_headline_and_outlet() -> None:
-    body = ("CITY COUNCIL VOTES ON THE BUDGET “The council voted late on Monday to cut the budget by a tenth.” "
-            "Read more here. [Daily Post.]")
-    assert _direct(body) == [("CITY COUNCIL VOTES ON THE BUDGET [Daily Post]",
-                              "The council voted late on Monday to cut the budget by a tenth.")]
+    body = ("FERRY BOARD DELAYS THE FARE RISE “The board agreed on Thursday to hold fares until the autumn.” "
+            "Read more here. [Harbour Gazette.]")
+    assert _direct(body) == [("FERRY BOARD DELAYS THE FARE RISE [Harbour Gazette]",
+                              "The board agreed on Thursday to hold fares until the autumn.")]
 
 
 def test_an_opening_adverbial_before_a_colon_frame_is_not_its_content() -> None:
-    body = "In a long post on Sunday, Ortiz wrote:\n\n“We are going to win this county and then the state.”"
-    assert _quotes(body) == [("Ortiz", "We are going to win this county and then the state.")]
+    body = "On the rowing club noticeboard, Brandt wrote:\n\n“The north pier stays shut until the divers are done.”"
+    assert _quotes(body) == [("Brandt", "The north pier stays shut until the divers are done.")]
 
 
 def test_an_interjection_before_a_colon_names_no_speaker() -> None:
-    body = "Wait, it gets better:\n\n“The fee doubles in March and again in June for every driver.”"
-    assert _direct(body) == [(None, "The fee doubles in March and again in June for every driver.")]
+    body = "Oh, and here is the best part:\n\n“Parking at the station will cost twice as much from April.”"
+    assert _direct(body) == [(None, "Parking at the station will cost twice as much from April.")]
 
 
 @pytest.mark.parametrize("body", [
-    "He arrived in Dayton: “This is a great city for all of us, truly.”",  # a place before a colon
-    "Ortiz sent a blunt message to Haddad: “It is time to stop the attacks on your rivals.”",  # an object
+    "She landed in Northmere: “A harbour town with more boats than people, and proud of it.”",  # a place
+    "Kessler left a short note for Brandt: “Please lock the boathouse after the last crew is in.”",  # an object
 ])
 def test_a_name_before_a_colon_that_is_not_the_speaker(body: str) -> None:
-    assert all(s not in {"Dayton", "Haddad"} for s, _ in _direct(body))
+    assert all(s not in {"Northmere", "Brandt"} for s, _ in _direct(body))
 
 
 @pytest.mark.parametrize("sentence", [
-    "She put it on the table and left the room.",
-    "The union pressed the city for a deal, and workers pressed ahead with the strike.",
+    "She put the kettle on the stove and went out to the garden.",
+    "The crews pressed the board for a new boat, and the board pressed ahead with the old one.",
 ])
 def test_verbs_that_are_speech_only_near_a_quotation_are_actions_elsewhere(sentence: str) -> None:
     assert extract("A short story\n\n" + sentence + "\n").quotes == ()
 
 
 def test_a_nested_attribution_keeps_the_speaker_and_names_who_reports_it() -> None:
-    text = ("A short story\n\n“We will need another month to read the filings,” the clerk said, "
-            "according to the Courier. “Nobody should expect a ruling before spring.”\n")
+    text = ("A short story\n\n“The divers need two more days on the north pier,” the harbourmaster said, "
+            "according to the Gazette. “Nobody should moor there before Sunday.”\n")
     (quote,) = extract(text).quotes
-    assert (quote.speaker, quote.reported_by) == ("the clerk", "the Courier")
-    assert "ruling before spring" in quote.text  # the quotation after the frame is the clerk's too
-    assert extract(text).to_json()["quotes"][0]["reported_by"] == "the Courier"
+    assert (quote.speaker, quote.reported_by) == ("the harbourmaster", "the Gazette")
+    assert "moor there before Sunday" in quote.text  # the quotation after the frame is the harbourmaster's too
+    assert extract(text).to_json()["quotes"][0]["reported_by"] == "the Gazette"
 
 
 def test_a_clause_after_the_cue_is_no_adjunct() -> None:
-    text = "A short story\n\nAccording to the Courier, the judge said the case would go on for a year.\n"
+    text = "A short story\n\nAccording to the Gazette, the harbourmaster said the pier would stay shut for a month.\n"
     found = {(q.speaker, q.text) for q in extract(text).quotes}
-    assert ("the judge", "the case would go on for a year") in found
-    assert all(t != "According to the Courier" for _, t in found)
+    assert ("the harbourmaster", "the pier would stay shut for a month") in found
+    assert all(t != "According to the Gazette" for _, t in found)

@@ -197,7 +197,7 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
             continue
         if g["y6"]:
             out.append(DateMention(m.start("y6") + offset, end, int(g["y6"]), None, None, year_only=True))
-    # a month without a year followed by a range partner with a year ("November and early December 2019")
+    # a month without a year followed by a range partner with a year ("October and early November 2021")
     fixed: list[DateMention] = []
     for i, d in enumerate(out):
         if d.year is None and d.month is not None and d.year_rel is None and i + 1 < len(out):

@@ -574,7 +574,7 @@ def _citation_direction(
         content = text[record.start : record.end]
         lemma = _cue_lemma(record)
         if lemma in REPORTING and _noun_phrase(content):
-            return None, 0.0  # "announced a 120-day extension": an action reported, not a position
+            return None, 0.0  # "announced a 90-day pause": an action reported, not a position
         if _hypothetical(text, record.start):
             return None, 0.0  # "... if Washington decides to withdraw": a supposition, not a position
         direction, strength = sentence_direction(content, cues, rules)

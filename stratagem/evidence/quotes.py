@@ -259,7 +259,7 @@ def _paragraph_regions(text: str, a: int, b: int) -> list[QuoteRegion]:
         elif mkind == kind or (kind == "double" and mkind == "typewriter") or (kind == "typewriter" and mkind == "double"):
             if kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE and i > a \
                     and text[i - 1] in ",.?!" and (i + 1 >= b or text[i + 1] == " "):
-                # '“It is unusual,“ said Ortiz': an opening mark after the closing punctuation closes
+                # '“The kiln ran cold,“ said Abel': an opening mark after the closing punctuation closes
                 out.append(_region(text, open_at, open_len, i, i + len(mark), closed=True))
                 kind = ""
             elif kind == "double" and ch in _OPEN_DOUBLE and text[open_at] in _OPEN_DOUBLE:
@@ -514,7 +514,7 @@ class _Reader:
             return None
         if prev is not None and prev.is_word and prev.lower in _DETERMINERS and not (
                 prev.lower == "another" and (low.endswith("ed") or low in {"said", "wrote", "told"})):
-            return None  # "a tweet", "their comments"; but "Another tweeted, ..." is one more speaker
+            return None  # "a tweet", "their comments"; but "Another complained, ..." is one more speaker
         if prev is not None and prev.lower in {"be", "is", "was", "were", "are", "been", "being"} and (
             low.endswith("ed") or low in {"told", "said", "known", "shown", "seen", "found", "thought", "written"}
         ):
@@ -525,7 +525,7 @@ class _Reader:
         content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
         if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
-            return None  # "a video posted by the campaign": a reduced relative, not the video speaking
+            return None  # "a clip shared by the club": a reduced relative, not the video speaking
         if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)) and not (
                 i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
@@ -572,10 +572,10 @@ class _Reader:
             j -= 1
         if j - 1 >= lo and toks[j].lower == "and" and toks[j - 1].is_word and not toks[j - 1].capitalised \
                 and re.search(r"(?:ed|s)$", toks[j - 1].lower):
-            j -= 2  # "Ms. Ortiz smiled and said": the subject of the first verb
+            j -= 2  # "Ms. Marsh sighed and said": the subject of the first verb
             while j > lo and toks[j].is_word and not toks[j].capitalised and toks[j].lower.endswith("ed") \
                     and toks[j - 1].is_word and toks[j - 1].capitalised:
-                j -= 1  # "Ortiz looked surprised and said"
+                j -= 1  # "Marsh looked puzzled and said"
             while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
                 j -= 1
         j = _skip_time_adjunct(toks, j, lo)
@@ -615,7 +615,7 @@ class _Reader:
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower == "who"
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
         if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and toks[who - 1].is_word:
-            rng = self._phrase_before(toks, who, lo)  # "the aides who wrote to her on Friday say ..."
+            rng = self._phrase_before(toks, who, lo)  # "the crews who petitioned the board last week say ..."
             if rng is not None:
                 return rng
         if start >= end:
@@ -666,7 +666,7 @@ class _Reader:
                                             and toks[before].lower not in {"and", "but", "so", "yet", "as"}
                                             and toks[before].lower not in _SUBORDINATORS):
                     return rng
-                # "Cecil Purn, 67, a retired nurse in Dayton, Ohio, said": the parenthetical has commas
+                # "Ada Ferrow, 58, a cheesemaker near Brill, Vermont, said": the parenthetical has commas
                 # of its own, so try the comma before this one
             k -= 1
         return None
@@ -780,14 +780,14 @@ class _Reader:
                 break
             if k > lo and not toks[k].capitalised and toks[k - 1].capitalised \
                     and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
-                break  # "Ortiz spoke to reporters ...": the name before its verb
+                break  # "Kessler met the crews ...": the name before its verb
             k += 1
         if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS:
             return None
         sp = self.speaker(toks, lo, k)
         if sp is not None and sp.person:
             self.last_person, self.last_person_paragraph = sp, paragraph
-            # "Wait, it gets better": a capitalised word before a comma is no subject of a clause
+            # "Oh, and here is the best part": a capitalised word before a comma is no subject of a clause
             self.last_person_acts = toks[k].is_word or any(t.is_word and not t.capitalised for t in toks[lo:k])
         return sp
 
@@ -971,8 +971,8 @@ def extract_quotes(
                 # own follows the quotation (one this reader could not parse is no reason to guess)
                 speaker = last_speaker
                 if speaker is None and before_person is not None:
-                    # no speaker in the paragraph before, but a person was its subject ("Ortiz spoke only in
-                    # slogans." then a line of quotations): the quotations are that person's
+                    # no speaker in the paragraph before, but a person was its subject ("Strand walked the pier
+                    # twice." then a line of quotations): the quotations are that person's
                     speaker = before_person
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
@@ -1006,7 +1006,7 @@ def _frames(
         cue_word = toks[i].text
         if i > lo and toks[i - 1].lower in {"who", "which"} and any(
                 left is not None and left[0] < i for left in lefts[n + 1:]):
-            continue  # "the aides who wrote to her say ...": the relative clause is not the attribution
+            continue  # "the crews who petitioned the board say ...": the relative clause is not the attribution
         nxt_cue = hi
         if n + 1 < len(cues):
             # the next frame's subject ends this content ("X demanded A, and Y predicted B")
@@ -1038,7 +1038,7 @@ def _frames(
         left = lefts[n]
         if left is None and i - 1 > lo and toks[i - 1].lower == "and" and frame == "speech" and not any(
                 t.is_quote for t in toks[lo:i]) and any(t.is_quote for t in toks[i + 1:hi]):
-            # "Ortiz seemed taken aback and mentioned that ...": the subject of the first verb
+            # "Marsh sighed and noted that ...": the subject of the first verb
             first = _first_subject(reader, toks, lo, i - 1)
             if first is not None and first[1] < i - 1 and not any(c[0] < i for c in cues[:n]):
                 left = first
@@ -1207,7 +1207,7 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
         return reader.resolve(reader.speaker(toks, *subject), paragraph)  # "He released this statement:"
     sp = reader.speaker(toks, *subject)
     if sp is None or sp.pronoun is not None or subject[1] >= hi or not toks[subject[1]].is_word:
-        return None  # "Wait, it gets better:": no subject before a verb
+        return None  # "Oh, and here is the best part:": no subject before a verb
     named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or (
         subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]))
     return reader.resolve(sp, paragraph) if named else None
@@ -1306,7 +1306,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
     """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
     k = lo
     while k < hi - 1 and toks[k].lower in {"and", "but", "so", "then", "yet", "or"}:
-        k += 1  # "And then Ortiz went on the attack, saying ..."
+        k += 1  # "And then Kessler went on the offensive, saying ..."
     low = toks[k].lower
     participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
@@ -1368,7 +1368,7 @@ def _clause_end(toks: list[_Tok], lo: int, next_cue: int, hi: int, text: str = "
             return k
         if text and t.is_quote and k + 1 < hi and toks[k + 1].lower in _SUBORDINATORS \
                 and _open_ended(t, text):
-            return k + 1  # 'she was "going to win," while trying to ...': the adjunct is the writer's
+            return k + 1  # 'the pier was "safe enough," while the divers ...': the adjunct is the writer's
         if t.text == "," and k + 1 < hi and toks[k + 1].lower in _PARTICIPLE_CUES:
             return k
     return min(hi, next_cue)
@@ -1381,7 +1381,7 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
         t = toks[k]
         if t.is_quote and k > lo and t.region is not None and _is_title(t.region, reader.text) \
                 and (toks[lo].lower in _STOP_PREPS or toks[lo].lower in _TEMPORAL):
-            k += 1  # 'said on “Meet the Press” Sunday': a show's title inside the adjunct
+            k += 1  # 'said on “Coffee Hour” Monday': a show's title inside the adjunct
             continue
         if t.is_quote or t.text in {",", ".", ";", ":", "?", "!"}:
             return k
@@ -1392,7 +1392,7 @@ def _adjunct_end(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> int:
         if t.lower in _VERBISH and k > lo:
             return k  # 'said the case would go on': a clause with its own verb, not an adjunct
         if t.lower in reader.cues and k + 1 < hi and toks[k + 1].lower in {"by", "on", "in", "to", "at"}:
-            k += 1  # 'said in a video posted by the campaign'
+            k += 1  # 'said in a clip shared by the club'
             continue
         if t.lower in _STOP_PREPS or t.lower in _TEMPORAL or t.lower in _DETERMINERS or t.lower in _NP_PREPS \
                 or t.capitalised or t.lower in {"last", "this", "next", "reporters", "interview", "statement",
