@@ -14,14 +14,17 @@ import pytest
 from stratagem.analysis.backtest import SELECTED, issue_rows, run_frozen
 from stratagem.analysis.learned import (
     ANCHOR_RIDGES,
+    CALIBRATION_FOLDS,
     LEARNERS,
     IssueRow,
     _anchor_design,
+    _fit_anchor_coefficients,
     anchor_log_likelihood,
     calibrated_level,
     conformal_interval,
     fit_anchor,
     fit_conditional_logit,
+    fold_of,
 )
 from stratagem.analysis.metrics import coverage, crps_discrete, hit_rate, mae, paired_bootstrap, rmse
 from stratagem.engines import anchor
@@ -133,13 +136,28 @@ def test_anchor_log_likelihood_by_hand() -> None:
     assert anchor_log_likelihood([row, at_compromise], params) == pytest.approx(np.log(1 / 6) + np.log(2 / 6))
 
 
-def test_fit_anchor_chooses_its_ridge_from_the_grid_inside_the_rows_given() -> None:
+def test_fit_anchor_chooses_the_ridge_with_the_best_held_out_likelihood_inside_the_rows_given() -> None:
     rng = np.random.default_rng(3)
     true = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "w_distance": -3.0, "w_held": 1.0, "elsewhere": 0.5,
             "bias": 0.0, "spread": 20.0}
     rows = [_synthetic_issue(rng, true, k) for k in range(120)]
     params = fit_anchor(rows)
-    assert params["ridge"] in ANCHOR_RIDGES and 0.40 <= params["level"] <= 0.99
+    # brute force, one ridge at a time: the same inner folds of these rows, a separate fit per ridge and fold
+    fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
+    held_out = []
+    for ridge in ANCHOR_RIDGES:
+        total = 0.0
+        for f in range(CALIBRATION_FOLDS):
+            train = [r for r in rows if fold[r.proposal] != f]
+            test = [r for r in rows if fold[r.proposal] == f]
+            total += anchor_log_likelihood(test, _fit_anchor_coefficients(train, (ridge,))[0])
+        held_out.append(total)
+    best = ANCHOR_RIDGES[int(np.argmax(held_out))]
+    assert len(set(np.round(held_out, 6))) == len(ANCHOR_RIDGES)  # the choice is not a tie
+    assert params["ridge"] == best
+    final = _fit_anchor_coefficients(rows, (best,))[0]  # refitted on all the rows given, at that ridge
+    assert all(params[key] == pytest.approx(value) for key, value in final.items())
+    assert 0.40 <= params["level"] <= 0.99
     assert fit_anchor(list(rows)) == params  # deterministic
 
 
