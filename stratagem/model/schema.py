@@ -56,7 +56,7 @@ class _Strict(BaseModel):
 
 def _finite(value: float, what: str) -> float:
     if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {value}")
+        raise ValueError(f"{what}: must be a finite number, got {value}")  # "field: ..." locates its line
     return value
 
 
