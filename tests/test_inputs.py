@@ -45,6 +45,8 @@ def test_good_yaml_loads(tmp_path: Path) -> None:
         ("{id: b, name: B, capability: 2}", "{id: b, name: A, capability: 2}", None, "duplicate actor name"),
         ("  - actor: a\n", "  - actor: z\n", 15, "unknown actor 'z'"),
         ("    position: 10\n", "    position: .nan\n", 17, "finite"),
+        ("    salience: 50\n", "    salience: .nan\n", 18, "finite"),
+        ("{id: b, name: B, capability: 2}", "{id: b, name: B, capability: .inf}", 6, "finite"),
         ("    position: 10\n", "    position: ten\n", 17, "position"),
         ("status_quo: 40", "status_quo: 140", 10, "status_quo"),
         ("position_range: [80, 95]", "position_range: [95, 80]", 19, "low"),

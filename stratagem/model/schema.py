@@ -92,7 +92,7 @@ class Actor(_Strict):
     name: str = Field(min_length=1)
     kind: ActorKind = "other"
     aliases: tuple[str, ...] = ()
-    capability: float = Field(ge=0)
+    capability: float = Field(ge=0, allow_inf_nan=False)
     capability_range: Range | None = None
     capability_note: str = ""
     evidence: tuple[str, ...] = ()
@@ -184,7 +184,7 @@ class Stance(_Strict):
     actor: Identifier
     issue: Identifier
     position: float
-    salience: float = Field(ge=0, le=100)
+    salience: float = Field(ge=0, le=100, allow_inf_nan=False)
     position_range: Range | None = None
     salience_range: Range | None = None
     evidence: tuple[str, ...] = ()
