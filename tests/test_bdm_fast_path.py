@@ -10,6 +10,7 @@ rounding, for every switch of the model, with ties in positions.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from stratagem.engines import _kernels
 from stratagem.engines.base import weighted_median, weights
 from stratagem.engines.bdm import (
+    BdmModel,
     BdmOptions,
     bdm_round,
     offer_expected_utilities,
@@ -28,6 +30,7 @@ from stratagem.engines.bdm import (
     win_probabilities,
 )
 from stratagem.engines.registry import ENGINES
+from stratagem.engines.rounds import run_rounds
 
 SWITCHES = st.builds(
     BdmOptions,
@@ -259,3 +262,37 @@ def test_without_numba_the_default_gives_the_same_bits(monkeypatch: pytest.Monke
         monkeypatch.undo()
         assert compiled.history.tobytes() == plain.history.tobytes()
         assert compiled.partner.tobytes() == plain.partner.tobytes()
+
+
+class _SharedLoopBdm(BdmModel):
+    """bdm without its compiled loop: run_rounds steps it round by round."""
+
+    def play(self, state: Any, limit: int, stop_period: int) -> None:
+        return None
+
+
+@pytest.mark.skipif(_kernels.play_kernel() is None, reason="numba not installed")
+@pytest.mark.parametrize("rounds", [None, 1, 12])
+def test_the_compiled_loop_is_the_shared_loop(rounds: int | None) -> None:
+    """bdm's compiled loop against run_rounds stepping the same batch: every output, to the bit, on
+    issues with missing stances, a frozen issue (all actors at one position), a one-actor issue,
+    ties, cycles and the stopping rule."""
+    rng = np.random.default_rng(5)
+    B, n, m = 60, 9, 5
+    X = np.round(rng.uniform(0, 100, (B, n, m)) / 10) * 10
+    X[:, :, 3] = 40.0
+    X[:7, :, 2] = 20.0  # frozen in some draws only
+    S, C = rng.uniform(0.05, 1, (B, n, m)), rng.uniform(0.1, 5, (B, n))
+    mask = rng.uniform(size=(n, m)) < 0.8
+    mask[:, 4] = False
+    mask[0, 4] = True
+    Q = np.full(m, np.nan)
+    for opts in (BdmOptions(), BdmOptions("local", "least_move", True, 0.5)):
+        fast = run_rounds(BdmModel(), opts, X, S, C, Q, mask, rounds=rounds, rng=None)
+        slow = run_rounds(_SharedLoopBdm(), opts, X, S, C, Q, mask, rounds=rounds, rng=None)
+        assert fast.forecasts.tobytes() == slow.forecasts.tobytes()
+        assert fast.cycle_start.tobytes() == slow.cycle_start.tobytes()
+        assert fast.cycle_period.tobytes() == slow.cycle_period.tobytes()
+        assert fast.reasons == slow.reasons
+        assert fast.final().tobytes() == slow.final().tobytes()
+        assert (fast.cycle_period > 1).any() or rounds == 1  # the case has cycles to summarise

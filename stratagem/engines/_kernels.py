@@ -18,6 +18,24 @@ from typing import Any
 import numpy as np
 
 
+def _midpoint_py(xs: Any, xi: float, xj: float, lt: int, le: int) -> tuple[int, int, int, int]:
+    """The exact midpoint of x_i < x_j among the sorted positions xs (as ``_midpoint_counts``): two
+    pointers that only move forward as x_j grows (lt: voters with 2 x_t < s, s the rounded x_i + x_j;
+    le: with 2 x_t <= s), and the places of the voters strictly left of the midpoint (i's supporters)
+    and left of or at it (the rest support j)."""
+    n = xs.shape[0]
+    total = xi + xj
+    back = total - xi
+    err = (xi - (total - back)) + (xj - back)  # TwoSum: x_i + x_j = total + err exactly
+    while lt < n and xs[lt] + xs[lt] < total:
+        lt += 1
+    if le < lt:
+        le = lt
+    while le < n and xs[le] + xs[le] <= total:
+        le += 1
+    return lt, le, (le if err > 0 else lt), (le if err >= 0 else lt)
+
+
 def _pair_support_py(x: Any, y: Any, w: Any) -> Any:
     """Loop form of :func:`stratagem.engines.bdm.pair_support_sorted`, for numba to compile.
 
@@ -52,24 +70,13 @@ def _pair_support_py(x: Any, y: Any, w: Any) -> Any:
         for p in range(n):
             i = order[p]
             xi = xs[p]
-            lt = 0  # voters with 2 x_t < s, s the rounded x_i + x_j (nondecreasing in q)
-            le = 0  # voters with 2 x_t <= s
+            lt = le = 0
             for q in range(p + 1, n):
                 j = order[q]
                 xj = xs[q]
                 if xi == xj:
                     continue
-                total = xi + xj
-                back = total - xi
-                err = (xi - (total - back)) + (xj - back)  # TwoSum: x_i + x_j = total + err exactly
-                while lt < n and xs[lt] + xs[lt] < total:
-                    lt += 1
-                if le < lt:
-                    le = lt
-                while le < n and xs[le] + xs[le] <= total:
-                    le += 1
-                below = le if err > 0 else lt  # voters strictly left of the midpoint: i's supporters
-                upto = le if err >= 0 else lt  # voters left of or at it; the rest support j
+                lt, le, below, upto = _midpoint(xs, xi, xj, lt, le)
                 out[b, i, j] = pref[below, j] - pref[below, i]
                 out[b, j, i] = suf[upto, i] - suf[upto, j]
     return out
@@ -103,22 +110,6 @@ def _pick_py(cand: Any, key: Any, eu: Any, pos: Any, tie_pos: float, tie_eu: flo
         if cand[o] and key[o] <= best + tie_pos and eu[o] >= eager - tie_eu and pos[o] <= lowest + tie_pos:
             return o
     return -1
-
-
-@functools.cache
-def pair_support_kernel() -> Any:
-    """The compiled pair-support kernel, or None where numba is missing or cannot compile."""
-    try:
-        import numba
-    except ImportError:
-        return None
-    try:
-        kernel = numba.njit(cache=True, nogil=True)(_pair_support_py)
-        kernel(np.zeros((1, 2)), np.zeros((1, 2, 2)), np.ones((1, 2)))  # compile (or load) now
-    except Exception:  # no cache directory, unsupported platform: the NumPy path gives the same bits
-        return None
-    return kernel
-
 
 
 # -- the whole round, fused ------------------------------------------------------------------------
@@ -163,17 +154,24 @@ def _forecast_py(X: Any, W: Any, mask: Any) -> Any:
     order = np.empty(n, dtype=np.int64)
     for b in range(B):
         for k in range(m):
-            total = 0.0
-            for i in range(n):
-                total += W[b, i, k]
-            for i in range(n):
-                v[i] = X[b, i, k] if mask[i, k] else np.inf
-                if total > 0:
-                    u[i] = W[b, i, k]
-                else:
-                    u[i] = 1.0 if mask[i, k] else 0.0
-            out[b, k] = _median(v, u, order)
+            out[b, k] = _column_median(X[b, :, k], W[b, :, k], mask[:, k], v, u, order)
     return out
+
+
+def _column_median_py(x: Any, w: Any, has: Any, v: Any, u: Any, order: Any) -> float:
+    """The forecast of one game: x, w (n,) over all actors, ``has`` those with a stance (v, u, order
+    scratch); without weight every stance counts alike."""
+    n = x.shape[0]
+    total = 0.0
+    for i in range(n):
+        total += w[i]
+    for i in range(n):
+        v[i] = x[i] if has[i] else np.inf
+        if total > 0:
+            u[i] = w[i]
+        else:
+            u[i] = 1.0 if has[i] else 0.0
+    return _median(v, u, order)
 
 
 def _stable_order_py(v: Any, order: Any) -> None:
@@ -246,17 +244,7 @@ def _places_py(x: Any, order: Any, place: Any, xs: Any, below: Any, upto: Any) -
             xj = xs[q]
             if xi == xj:
                 continue
-            total = xi + xj
-            back = total - xi
-            err = (xi - (total - back)) + (xj - back)
-            while lt < n and xs[lt] + xs[lt] < total:
-                lt += 1
-            if le < lt:
-                le = lt
-            while le < n and xs[le] + xs[le] <= total:
-                le += 1
-            below[p, q] = le if err > 0 else lt
-            upto[p, q] = le if err >= 0 else lt
+            lt, le, below[p, q], upto[p, q] = _midpoint(xs, xi, xj, lt, le)
 
 
 def _probabilities_py(y: Any, w: Any, rule: int, order: Any, place: Any, xs: Any, below: Any, upto: Any,
@@ -454,6 +442,17 @@ def _game_py(x: Any, c: Any, s: Any, delta: float, rule: int, q: float, tie: flo
             kind[a] = 1 if conf[choice] else (2 if comp[choice] else 3)
 
 
+def _scratch_py(n: int) -> Any:
+    """What one game of n actors works in: its inputs and outputs (x, c, s, new x, risk, partner, kind)
+    and the scratch arrays ``_game`` takes, allocated once per issue of a batch."""
+    iw0 = np.zeros((3, n, n), dtype=np.int64)
+    iw = (iw0[0, 0], iw0[1], iw0[2], np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
+          np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), iw0[0, 1])
+    sc = (np.zeros((10, n)), np.zeros((5, n, n)), np.zeros((2, n + 1, n)))
+    return (np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int8), sc, iw)
+
+
 def _step_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, run: Any, rule: int, q: float, tie: float,
              eps: float, sign_margin: float, offer_rule: int, capitulation: bool, half: float,
              new_X: Any, risk: Any, partner: Any, kind: Any) -> None:
@@ -466,17 +465,7 @@ def _step_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, run: Any, rule: int,
         n = idx.size
         if n < 2:
             continue
-        x = np.empty(n)
-        c = np.empty(n)
-        s = np.empty(n)
-        nx = np.empty(n)
-        r = np.empty(n)
-        pt = np.empty(n, dtype=np.int64)
-        kd = np.empty(n, dtype=np.int8)
-        sc = (np.zeros((10, n)), np.zeros((5, n, n)), np.zeros((2, n + 1, n)))
-        iw0 = np.zeros((3, n, n), dtype=np.int64)
-        iw = (iw0[0, 0], iw0[1], iw0[2], np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_),
-              np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.bool_), iw0[0, 1])
+        x, c, s, nx, r, pt, kd, sc, iw = _scratch(n)
         for b in range(B):
             if not run[b, k]:
                 continue
@@ -493,58 +482,140 @@ def _step_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, run: Any, rule: int,
                 kind[b, idx[t], k] = kd[t]
 
 
-# module globals the compiled functions call: the Python functions until round_kernel compiles them
+def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: Any, limit: int, stop_period: int,
+             window: int, rule: int, q: float, tie: float, eps: float, sign_margin: float, offer_rule: int,
+             capitulation: bool, half: float, F: Any, cycle_start: Any, cycle_period: Any, ends: Any) -> None:
+    """Every game of a batch played to its end, game by game: the loop of
+    :func:`stratagem.engines.rounds.run_rounds` for a batch without events, compiled (tests check
+    they agree to the bit). A game stops at its first repeat of one of the last ``window`` states
+    (positions within ``tol``) when ``stop_period`` is 1 (the stopping rule), else runs ``limit``
+    rounds and only the first repeat is kept. Writes F (limit + 1, B, m), the forecast after each
+    round (held after a game stops, as the loop's is), cycle_start and cycle_period (B, m) (-1 and
+    0: no repeat) and ends (B, m), the round each game stopped at (0 for frozen games)."""
+    B, N, m = X.shape
+    xf = np.empty(N)
+    wf = np.empty(N)
+    v = np.empty(N)
+    u = np.empty(N)
+    mo = np.empty(N, dtype=np.int64)
+    for k in range(m):
+        idx = np.flatnonzero(mask[:, k])
+        n = idx.size
+        x, c, s, nx, r, pt, kd, sc, iw = _scratch(max(n, 1))
+        past = np.empty((window, max(n, 1)))
+        for b in range(B):
+            for i in range(N):
+                xf[i] = X[b, i, k]
+                wf[i] = C[b, i] * S[b, i, k] if mask[i, k] else 0.0
+            F[0, b, k] = _column_median(xf, wf, mask[:, k], v, u, mo)
+            cycle_start[b, k] = -1
+            cycle_period[b, k] = 0
+            t = 0
+            if not frozen[b, k]:
+                for i in range(n):
+                    x[i] = X[b, idx[i], k]
+                    c[i] = C[b, idx[i]]
+                    s[i] = S[b, idx[i], k]
+                    past[0, i] = x[i]
+                while t < limit:
+                    t += 1
+                    _game(x, c, s, delta[b, k], rule, q, tie, eps, sign_margin, offer_rule, capitulation, half,
+                          sc, iw, nx, r, pt, kd)
+                    for i in range(n):
+                        x[i] = nx[i]
+                        xf[idx[i]] = nx[i]
+                    F[t, b, k] = _column_median(xf, wf, mask[:, k], v, u, mo)
+                    found = -1
+                    for back in range(1, min(t, window) + 1):  # the most recent equal state first
+                        gap = 0.0
+                        row = (t - back) % window
+                        for i in range(n):
+                            d = abs(x[i] - past[row, i])
+                            if d > gap:
+                                gap = d
+                        if gap <= tol[b, k]:
+                            found = t - back
+                            break
+                    for i in range(n):
+                        past[t % window, i] = x[i]
+                    if found >= 0 and cycle_start[b, k] < 0:
+                        cycle_start[b, k] = found
+                        cycle_period[b, k] = t - found
+                        if stop_period > 0 and t - found >= stop_period:
+                            break
+            ends[b, k] = t
+            for later in range(t + 1, limit + 1):
+                F[later, b, k] = F[t, b, k]
+
+
+# module globals the compiled functions call: the Python functions until _compile binds them
 _pick: Any = _pick_py
 _stable_order: Any = _stable_order_py
 _sorted_row: Any = _sorted_row_py
 _median: Any = _median_py
+_column_median: Any = _column_median_py
+_midpoint: Any = _midpoint_py
 _places: Any = _places_py
 _probabilities: Any = _probabilities_py
 _status_quo: Any = _status_quo_py
 _game: Any = _game_py
+_scratch: Any = _scratch_py
+_HELPERS = ("_pick", "_stable_order", "_sorted_row", "_median", "_column_median", "_midpoint", "_places",
+            "_probabilities", "_status_quo", "_game", "_scratch")
+
+
+def _compile(fn: Any, *example: Any) -> Any:
+    """``fn`` compiled (numba, cached on disk, releasing the GIL) with every helper above bound to its
+    compiled form, and called once on ``example`` so it compiles (or loads from the cache) now; None
+    where numba is missing or cannot compile (the NumPy paths give the same bits)."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    names = globals()
+    try:
+        jit = numba.njit(cache=True, nogil=True)
+        for name in _HELPERS:
+            if not hasattr(names[name], "py_func"):  # not compiled yet
+                names[name] = jit(names[name + "_py"])
+        kernel = jit(fn)
+        kernel(*example)
+    except Exception:  # no cache directory, unsupported platform
+        for name in _HELPERS:
+            names[name] = names[name + "_py"]
+        return None
+    return kernel
+
+
+_PARAMS = (0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5)  # example options (see bdm._params)
+
+
+@functools.cache
+def pair_support_kernel() -> Any:
+    """The compiled pair-support kernel (:func:`_pair_support_py`), or None without numba."""
+    return _compile(_pair_support_py, np.zeros((1, 2)), np.zeros((1, 2, 2)), np.ones((1, 2)))
 
 
 @functools.cache
 def round_kernel() -> Any:
     """The compiled round (:func:`_step_py`), or None where numba is missing or cannot compile."""
-    global _pick, _stable_order, _sorted_row, _median, _places, _probabilities, _status_quo, _game
-    try:
-        import numba
-    except ImportError:
-        return None
-    try:
-        jit = numba.njit(cache=True, nogil=True)
-        _stable_order, _sorted_row = jit(_stable_order_py), jit(_sorted_row_py)
-        _pick, _median, _places = jit(_pick_py), jit(_median_py), jit(_places_py)
-        _probabilities, _status_quo, _game = jit(_probabilities_py), jit(_status_quo_py), jit(_game_py)
-        kernel = jit(_step_py)
-        X = np.array([[[0.0], [1.0]]])
-        kernel(X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_), np.ones((1, 1)),
-               np.ones((1, 1), dtype=np.bool_), 0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5, X.copy(), np.ones((1, 2, 1)),
-               np.full((1, 2, 1), -1, dtype=np.int64), np.zeros((1, 2, 1), dtype=np.int8))  # compile (or load) now
-    except Exception:  # no cache directory, unsupported platform: the NumPy path gives the same bits
-        _stable_order, _sorted_row = _stable_order_py, _sorted_row_py
-        _pick, _median, _places = _pick_py, _median_py, _places_py
-        _probabilities, _status_quo, _game = _probabilities_py, _status_quo_py, _game_py
-        return None
-    return kernel
+    X = np.array([[[0.0], [1.0]]])
+    return _compile(_step_py, X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_),
+                    np.ones((1, 1)), np.ones((1, 1), dtype=np.bool_), *_PARAMS, X.copy(), np.ones((1, 2, 1)),
+                    np.full((1, 2, 1), -1, dtype=np.int64), np.zeros((1, 2, 1), dtype=np.int8))
+
+
+@functools.cache
+def play_kernel() -> Any:
+    """The compiled loop of a batch (:func:`_play_py`), or None where numba is missing or cannot compile."""
+    X = np.array([[[0.0], [1.0]]])
+    one, B1 = np.ones((1, 1)), np.zeros((1, 1), dtype=np.bool_)
+    return _compile(_play_py, X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_), one, B1,
+                    one * 1e-12, 1, 1, 16, *_PARAMS, np.zeros((2, 1, 1)), np.zeros((1, 1), dtype=np.int64),
+                    np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1), dtype=np.int64))
 
 
 @functools.cache
 def forecast_kernel() -> Any:
     """The compiled weighted median of every game (:func:`_forecast_py`), or None without numba."""
-    global _median, _stable_order
-    try:
-        import numba
-    except ImportError:
-        return None
-    try:
-        jit = numba.njit(cache=True, nogil=True)
-        _stable_order = jit(_stable_order_py)
-        _median = jit(_median_py)
-        kernel = jit(_forecast_py)
-        kernel(np.zeros((1, 2, 1)), np.ones((1, 2, 1)), np.ones((2, 1), dtype=np.bool_))  # compile (or load) now
-    except Exception:
-        _median, _stable_order = _median_py, _stable_order_py
-        return None
-    return kernel
+    return _compile(_forecast_py, np.zeros((1, 2, 1)), np.ones((1, 2, 1)), np.ones((2, 1), dtype=np.bool_))

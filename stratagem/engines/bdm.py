@@ -625,6 +625,33 @@ class BdmModel(RoundModel):
                                           before, after))
         return dataclasses.replace(state, X=X, risk=risk, moves=moves)
 
+    def play(self, state: BdmState, limit: int, stop_period: int) -> tuple[FloatArray, Any, Any] | None:
+        """The loop of a batch in one compiled call (:func:`stratagem.engines._kernels.play_kernel`), game
+        by game, each to its own end; where the round is not compiled, None (the shared loop runs)."""
+        if _compiled_round(state.opts, state.X, state.S, state.C) is None:
+            return None
+        from stratagem.engines import _kernels
+        from stratagem.engines.rounds import CYCLE_WINDOW
+
+        kernel = _kernels.play_kernel()
+        if kernel is None:
+            return None
+        B, _, m = state.X.shape
+        F = np.empty((limit + 1, B, m))
+        start, period, ends = (np.empty((B, m), dtype=np.int64) for _ in range(3))
+        kernel(state.X, state.S, state.C, np.ascontiguousarray(state.mask), np.ascontiguousarray(state.delta),
+               np.ascontiguousarray(state.frozen), np.ascontiguousarray(self.tolerance(state)), limit, stop_period,
+               CYCLE_WINDOW, *_params(state.opts), F, start, period, ends)
+        T = limit if stop_period == 0 else int(ends.max(initial=0))
+        # as the shared loop: in round 1 a frozen game of a draw with a running game repeats round 0
+        if T >= 1:
+            echo = state.frozen & ~state.frozen.all(axis=1, keepdims=True)
+            start[echo], period[echo] = 0, 1
+        return F[: T + 1], start, period
+
+    def nogil(self, opts: BdmOptions) -> bool:
+        return opts.method == "auto"  # the compiled loop (the kernels are nogil)
+
     def _step_numpy(self, state: BdmState, run: BoolArray, t: int, record: bool) -> BdmState:
         """The step in NumPy (``method`` "sorted" or "reference", or inputs that are not finite)."""
         X, risk = state.X.copy(), state.risk.copy()

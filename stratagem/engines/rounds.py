@@ -101,6 +101,17 @@ class RoundModel(ABC):
         """Under the stopping rule, a repeat with at least this period stops a game (0: never)."""
         return 1
 
+    def play(self, state: Any, limit: int, stop_period: int) -> tuple[FloatArray, Any, Any] | None:
+        """The whole loop of a batch without events or recording, if the engine runs it itself
+        (compiled): forecasts (T + 1, B, m), cycle_start and cycle_period (B, m) exactly as
+        :func:`run_rounds` finds them (engines that have it test that); None: the loop runs here."""
+        return None
+
+    def nogil(self, opts: Any) -> bool:
+        """Does a batch without events spend its time in compiled code that releases the GIL (so
+        threads of one process run batches in parallel)?"""
+        return False
+
     def frozen(self, state: Any) -> BoolArray:
         """(B, m) games that cannot move at all (reported with ``frozen_reason``)."""
         B, _, m = self.positions(state).shape
@@ -175,8 +186,10 @@ class Rounds:
 
     def final(self) -> FloatArray:
         """(B, m): the last round's forecast, or the cycle summary where a game cycles."""
-        return np.stack([cycle_summary(self.forecasts[:, b], self.cycles(b))[0]
-                         for b in range(self.forecasts.shape[1])])
+        out = np.array(self.forecasts[-1], dtype=float)
+        for b in np.flatnonzero((self.cycle_period > 1).any(axis=1)):  # the others: the last forecast
+            out[b] = cycle_summary(self.forecasts[:, b], self.cycles(int(b)))[0]
+        return out
 
 
 def run_rounds(
@@ -202,6 +215,9 @@ def run_rounds(
     model.admit(n, m, limit)
     stop_period, repeats = model.repeat_stops(opts) if rounds is None else 0, model.repeats(opts)
     todo = sorted(((int(r), change) for r, change in events if 1 <= int(r) < limit), key=lambda e: e[0])
+    played = model.play(state, limit, stop_period) if not (record or todo) and repeats else None
+    if played is not None:
+        return _finish(model, model.frozen(state), np.full(played[1].shape, "", dtype=object), *played)
     book = _Book([model.forecast(state)], np.full((B, m), -1), np.zeros((B, m), dtype=np.int64),
                  np.zeros((B, m), dtype=bool), np.full((B, m), "", dtype=object), np.zeros((B, m), dtype=np.int64))
     frozen = model.frozen(state)
@@ -288,12 +304,19 @@ def run_rounds(
             fresh = done & ~book.stopped & ~frozen
             book.settled[fresh] = why
             book.stopped |= fresh
-    reasons = [[_reason(bool(frozen[b, k]), model.frozen_reason, str(book.settled[b, k]),
-                        int(book.cycle_period[b, k])) for k in range(m)] for b in range(B)]
-    out = Rounds(np.array(book.forecasts), book.cycle_start, book.cycle_period, reasons, None)
+    out = _finish(model, frozen, book.settled, np.array(book.forecasts), book.cycle_start, book.cycle_period)
     if record:
         out.trajectory = _trajectory(model, state, out, trail, moves)
     return out
+
+
+def _finish(model: RoundModel, frozen: BoolArray, settled: Any, forecasts: FloatArray, cycle_start: Any,
+            cycle_period: Any) -> Rounds:
+    """The loop's result, with each game's reason for stopping."""
+    B, m = cycle_start.shape
+    reasons = [[_reason(bool(frozen[b, k]), model.frozen_reason, str(settled[b, k]), int(cycle_period[b, k]))
+                for k in range(m)] for b in range(B)]
+    return Rounds(forecasts, cycle_start, cycle_period, reasons, None)
 
 
 def _reason(frozen: bool, frozen_reason: str, settled: str, period: int) -> str:
