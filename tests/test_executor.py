@@ -114,3 +114,36 @@ def test_ensemble_json_identical_for_one_two_and_three_workers_and_pickled_tasks
     assert dump(3) == one
     monkeypatch.setattr(executor, "_fork_context", lambda: None)
     assert dump(2) == one
+
+
+def test_threads_run_every_task_once_and_pass_errors_on() -> None:
+    expected = {i: i * i for i in range(23)}
+    assert dict(executor.run_threads(_square, list(range(23)), 2)) == expected
+    assert dict(executor.run_threads(_square, list(range(23)), 5)) == expected
+    with pytest.raises(ValueError, match="task three fails"):
+        list(executor.run_threads(_fail_on_three, list(range(8)), 2))
+
+
+def test_bdm_ensembles_run_in_threads_with_the_json_of_one_worker_and_of_processes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """bdm's compiled loop releases the GIL, so its local workers are threads; the answer is the
+    same bytes as one worker's and as forked processes'."""
+    from stratagem.analysis import ensemble
+
+    sc = load_builtin("us-iraq-2020")
+    kwargs = dict(draws=700, engines=("bdm",), seed=3, chunk_size=100)
+    used: list[str] = []
+    for name in ("run_threads", "run_local"):
+        real = getattr(executor, name)
+        monkeypatch.setattr(executor, name, lambda *a, _real=real, _name=name, **k: (used.append(_name), _real(*a, **k))[1])
+
+    def dump(workers: int) -> str:
+        return json.dumps(run_ensemble(sc, workers=workers, **kwargs).to_dict(), sort_keys=True)  # type: ignore[arg-type]
+
+    threads = dump(2)
+    assert used == ["run_threads"]
+    assert dump(1) == threads
+    monkeypatch.setattr(ensemble, "_releases_gil", lambda task: False)
+    used.clear()
+    assert dump(2) == threads
+    assert used == ["run_local"]

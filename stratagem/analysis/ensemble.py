@@ -92,6 +92,12 @@ def run_chunk(task: ChunkTask) -> FloatArray:
                                          scale=task.arrays.scale, **task.params)
 
 
+def _releases_gil(task: ChunkTask) -> bool:
+    """Does the chunk run in compiled code that releases the GIL (then local workers are threads)?"""
+    model = get_engine(task.engine).model
+    return task.timeline is None and model is not None and model.nogil(get_engine(task.engine).options(**task.params))
+
+
 # -- summaries -----------------------------------------------------------------
 @dataclass(frozen=True)
 class IssueSummary:
@@ -267,7 +273,8 @@ def run_ensemble(
     done = 0
     interrupted = False
     stream = run_tasks(run_chunk, tasks, workers=workers, scheduler=scheduler,
-                       warm=functools.partial(run_chunk, dataclasses.replace(tasks[0], size=1)))
+                       warm=functools.partial(run_chunk, dataclasses.replace(tasks[0], size=1)),
+                       threads=all(_releases_gil(t) for t in tasks))
     try:
         for i, values in stream:
             results[i] = values

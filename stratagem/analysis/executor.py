@@ -1,7 +1,8 @@
 """One executor for every many-task job: ensembles, backtests and corpus ingestion.
 
 Tasks run in this process, in local worker processes (the default, one per
-core) or on a Dask distributed cluster given its scheduler address. Results are
+core), in threads of this process (tasks that release the GIL: bdm's compiled loop) or on a
+Dask distributed cluster given its scheduler address. Results are
 yielded as ``(index, result)`` in completion order; callers that need
 determinism put them back in task order, and tasks carry their own seeds, so the
 answer never depends on where or in which order tasks ran.
@@ -105,6 +106,44 @@ def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
         _INHERITED.pop(job, None)
 
 
+def run_threads(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
+                warm: Callable[[], object] | None = None) -> Iterator[tuple[int, R]]:
+    """Run tasks in ``workers`` threads of this process, for tasks that spend their time in compiled
+    code that releases the GIL (bdm's loop): nothing forks or is pickled, and what the job loads on
+    first use is loaded once (``warm``, here, before the threads start). The threads are daemons:
+    on Ctrl-C or an error the caller stops at once, and they stop after the task they are in."""
+    import queue
+    import threading
+
+    if warm is not None:
+        warm()
+    done: queue.Queue[tuple[int, Any, BaseException | None]] = queue.Queue()
+    todo, lock, stop = iter(range(len(tasks))), threading.Lock(), threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            with lock:
+                i = next(todo, None)
+            if i is None:
+                return
+            try:
+                done.put((i, fn(tasks[i]), None))
+            except BaseException as exc:  # reaches the caller, which stops the others
+                done.put((i, None, exc))
+                return
+
+    for _ in range(max(1, min(workers, len(tasks)))):
+        threading.Thread(target=work, daemon=True).start()
+    try:
+        for _ in tasks:
+            i, value, exc = done.get()
+            if exc is not None:
+                raise exc
+            yield i, value
+    finally:
+        stop.set()
+
+
 def run_dask(fn: Callable[[T], R], tasks: Sequence[T], address: str) -> Iterator[tuple[int, R]]:
     """Run tasks on the Dask cluster whose scheduler listens at ``address`` (tcp://host:port)."""
     try:
@@ -127,10 +166,11 @@ def run_dask(fn: Callable[[T], R], tasks: Sequence[T], address: str) -> Iterator
 
 def run_tasks(
     fn: Callable[[T], R], tasks: Sequence[T], *, workers: int | None = None, scheduler: str | None = None,
-    warm: Callable[[], object] | None = None,
+    warm: Callable[[], object] | None = None, threads: bool = False,
 ) -> Iterator[tuple[int, R]]:
-    """Run ``fn`` over ``tasks`` on Dask when ``scheduler`` is given, else in local processes
-    (``warm``: what the parent runs before forking its workers)."""
+    """Run ``fn`` over ``tasks`` on Dask when ``scheduler`` is given, else in local processes, or in
+    threads when ``threads`` says the tasks release the GIL (``warm``: what runs here first)."""
     if scheduler:
         return run_dask(fn, tasks, scheduler)
-    return run_local(fn, tasks, workers if workers is not None else default_workers(), warm)
+    count = workers if workers is not None else default_workers()
+    return (run_threads if threads and count > 1 and len(tasks) > 1 else run_local)(fn, tasks, count, warm)
