@@ -108,9 +108,30 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a question in quotation marks, then a subject with a prepositional phrase
     ("“Is the old bridge even safe?” a cyclist on the towpath wondered.", "a cyclist on the towpath",
      "bridge even safe"),
-    # the second of two coordinated verbs has the first one's subject
+    # the second of two coordinated verbs has the first one's subject (a verb just before "and")
     ("At the depot, Odile Marsh sighed and noted that the new timetable was “written for some other town.”",
      "Odile Marsh", "some other town"),
+    # ... also when the first verb has an object ("took off her gloves and said"): not "off her"
+    ("Outside the mill, Rhona Kell took off her gloves and said the looms were “older than the town hall.”",
+     "Rhona Kell", "older than the town hall"),
+    # "he"/"she" several paragraphs after the name, while the paragraphs in between go on about that person
+    ("Harbourmaster Ilse Varga has run the port for twenty years. She grew up on the island.\n\nThe crews "
+     "have shrunk by half since the cannery closed, and she spends her evenings mending nets.\n\n“Half "
+     "my deckhands are in the city now, and they are not coming back,” she said.",
+     "Harbourmaster Ilse Varga", "deckhands are in the city"),
+    # a quotation running over paragraphs keeps its speaker for the "she said" that closes it
+    ("Mayor Ines Torvald spoke at length about the ferry.\n\n“We are not going to cut the night crossing. We "
+     "will ask the summer visitors to pay a little more.\n\n“That is what the islanders asked for, and that "
+     "is what we will do,” she said.", "Mayor Ines Torvald", "islanders asked for"),
+    # an opening participial phrase with a "Town, State" place in it: the subject is after the place
+    ("Speaking at a grange hall in Dover, New Hampshire, Talbot went after the ferry board.\n\nHe says, "
+     "“Not one of them has ever ridden the morning boat with a crate of lobsters.”", "Talbot", "morning boat"),
+    # a person after an opening prepositional phrase is the one "she" refers to later
+    ("During the hearing, Mila Whitcombe pressed the harbour board on the dredging contract. “Where did all "
+     "that money go?” she asked.", "Mila Whitcombe", "money go"),
+    # a described appositive cut by a place's comma ("from Lunenburg, Nova Scotia,"): the name speaks
+    ("Tomas Riel, a boatbuilder from Lunenburg, Nova Scotia, said the new rules “will sink every small yard "
+     "on the coast.”", "Tomas Riel", "small yard"),
     # "Here <place phrase>," opens the sentence; the participle continues the subject after it
     ("Here at the cannery, Pell Odegaard repeated his warning about the nets, saying, “Half of them will not "
      "last the season.”", "Pell Odegaard", "last the season"),
@@ -177,9 +198,38 @@ def test_an_opening_adverbial_before_a_colon_frame_is_not_its_content() -> None:
     assert _quotes(body) == [("Brandt", "The north pier stays shut until the divers are done.")]
 
 
-def test_an_interjection_before_a_colon_names_no_speaker() -> None:
-    body = "Oh, and here is the best part:\n\n“Parking at the station will cost twice as much from April.”"
+@pytest.mark.parametrize("body", [
+    "Oh, and here is the best part:\n\n“Parking at the station will cost twice as much from April.”",
+    "Oh well, the list goes on:\n\n“Parking at the station will cost twice as much from April.”",
+    "Sure enough, it gets worse:\n\n“Parking at the station will cost twice as much from April.”",
+])
+def test_an_interjection_before_a_colon_names_no_speaker(body: str) -> None:
     assert _direct(body) == [(None, "Parking at the station will cost twice as much from April.")]
+
+
+def test_a_verb_after_a_coordinated_first_verb_has_the_sentence_subject() -> None:
+    body = ("At the depot, Odile Marsh waved the new timetable at the waiting crowd and noted that it was "
+            "“written for some other town.”")
+    assert [(q.speaker, q.cue) for q in extract("A short story\n\n" + body + "\n").quotes] == [
+        ("Odile Marsh", "noted")]
+
+
+@pytest.mark.parametrize("opening", ["Late on Thursday night", "Early Friday", "Asked about the delay",
+                                     "Hours after the vote in Dover", "Privately"])
+def test_an_opening_adverbial_before_a_comma_frame_is_not_its_content(opening: str) -> None:
+    body = f"{opening}, Brandt wrote, “The ferry vote was settled before anyone sat down.”"
+    assert _direct(body) == [("Brandt", "The ferry vote was settled before anyone sat down.")]
+
+
+def test_an_opening_clause_with_its_own_subject_is_still_content() -> None:
+    found = _quotes("Last year the ferry deficit doubled, the treasurer said.")
+    assert found == [("the treasurer", "Last year the ferry deficit doubled")]
+
+
+def test_a_place_line_under_a_quotation_is_no_signature() -> None:
+    body = ("Sheriff Olle Brandvik spoke to the crowd outside the courthouse.\n\n“Every road in this county will "
+            "be ploughed by morning, whatever it takes.”\n\nGlen Arbor, Michigan")
+    assert [s for s, _ in _direct(body)] == ["Sheriff Olle Brandvik"]
 
 
 @pytest.mark.parametrize("body", [

@@ -39,6 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from stratagem.evidence.actors import PLACES
 from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
@@ -578,6 +579,15 @@ class _Reader:
                 j -= 1  # "Marsh looked puzzled and said"
             while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
                 j -= 1
+            if j - 1 > lo and toks[j].lower in _DETERMINERS | _OBJECT_PRONOUNS | {"off", "up", "out"}:
+                # "Marsh took off her gloves and said", "Critics can't just point their fingers and cry": the
+                # object of the first verb; its subject is before that verb and its auxiliaries
+                while j - 1 > lo and toks[j].lower in _DETERMINERS | _OBJECT_PRONOUNS | {"off", "up", "out"}:
+                    j -= 1
+                j -= 1
+                while j >= lo and toks[j].is_word and (toks[j].lower in _AUX_ADVERBS - {"in", "turn"} | _VERBISH
+                                                       or re.search(r"n['’]t$", toks[j].lower)):
+                    j -= 1
         j = _skip_time_adjunct(toks, j, lo)
         if j < lo:
             return None
@@ -639,6 +649,7 @@ class _Reader:
         """The subject before a parenthetical: "Omar Sayed, a graduate student, urged ...",
         "Haddad's office, when reached by phone, said ...", "Ortiz, after a new poll, told ..."."""
         k = comma - 1
+        described: tuple[int, int] | None = None
         while k >= lo and k > comma - 30:
             t = toks[k]
             if t.text in {";", ":"} or (t.is_quote and toks[comma].text == "," and not (
@@ -665,11 +676,16 @@ class _Reader:
                 if rng is not None and not (before >= lo and toks[before].is_word
                                             and toks[before].lower not in {"and", "but", "so", "yet", "as"}
                                             and toks[before].lower not in _SUBORDINATORS):
-                    return rng
+                    if not (before >= lo and toks[before].text == "," and toks[rng[0]].text in {"a", "an", "the"}
+                            and toks[rng[1] - 1].capitalised and all(w.capitalised for w in seg)):
+                        return rng
+                    # "Ada Ferrow, a cheesemaker from Brill, Vermont, said": a described phrase cut by a place's
+                    # comma is itself an appositive; the name before it speaks, if there is one
+                    described = described or rng
                 # "Ada Ferrow, 58, a cheesemaker near Brill, Vermont, said": the parenthetical has commas
                 # of its own, so try the comma before this one
             k -= 1
-        return None
+        return described
 
     def _phrase_before(self, toks: list[_Tok], comma: int, lo: int) -> tuple[int, int] | None:
         end = comma
@@ -774,6 +790,12 @@ class _Reader:
 
     def note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
         """Remember the first subject of a sentence when it names a person (for "he"/"she" later)."""
+        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS or toks[lo].lower.endswith("ing")):
+            # "During the debate, Ortiz pressed Haddad ...", "Speaking in Dover, Ortiz ...": after the opening phrase
+            first = _first_subject(self, toks, lo, hi)
+            if first is None or first[0] == lo:
+                return None
+            lo = first[0]
         k = lo
         while k < hi and toks[k].is_word and not toks[k].is_quote:
             if toks[k].lower in _VERBISH or (toks[k].lower in self.cues and k > lo):
@@ -782,7 +804,7 @@ class _Reader:
                     and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
                 break  # "Kessler met the crews ...": the name before its verb
             k += 1
-        if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS:
+        if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS or _aside_to_comma(self, toks, k, hi):
             return None
         sp = self.speaker(toks, lo, k)
         if sp is not None and sp.person:
@@ -928,7 +950,8 @@ def extract_quotes(
             # without a dash, only a person's full name on a short line under a quotation-only paragraph
             # ('"...."' then 'Lina Haddad, a teacher.') signs it
             if not dashed and not (signed is not None and signed.person and upto - (first or 0) >= 2
-                                   and len(toks) <= 14 and all(not f.cue and f.regions for f in prev_found)):
+                                   and len(toks) <= 14 and all(not f.cue and f.regions for f in prev_found)
+                                   and not _place_line(text[name_end:b])):
                 signed = None
             if signed is not None and signed.pronoun is None and (signed.person or signed.actor):
                 for f in prev_found:
@@ -977,6 +1000,13 @@ def extract_quotes(
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
             found.append(_Attribution(speaker, [inner], "", [t.region]))
+        person = reader.last_person
+        if person is not None and reader.last_person_paragraph >= p_index - 1 and (
+                any(t.is_word and t.lower in _PERSON_PRONOUNS for t in toks)
+                or any(f.speaker is not None and f.speaker.name == person.name for f in found)):
+            # "He grew up in the valley.", or a quotation the last person goes on speaking: a paragraph about the
+            # same person keeps "he"/"she" pointing at them
+            reader.last_person_paragraph = p_index
         pending_colon = colon_speaker if colon_speaker is not None and toks[-1].text == ":" else None
         named = [f.speaker for f in found if f.speaker is not None and f.speaker.name]
         last_speaker = named[-1] if named else None
@@ -1075,10 +1105,8 @@ def _frames(
             )
             if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
-                if opening < before and before - opening <= 8 and toks[opening].lower in _STOP_PREPS and all(
-                        t.is_word and not _verb_like(toks, m) and not (m > opening and t.lower in _CLAUSE_WORDS)
-                        for m, t in enumerate(toks[opening:before], start=opening)):
-                    post_posed = False  # "In a Facebook post, Ortiz wrote: ...": an opening adverbial
+                if _opening_adverbial(toks, opening, before):
+                    post_posed = False  # "In a Facebook post, Ortiz wrote: ...", "Late on Monday, ...": the writer's
             if post_posed and toks[before].text == "," and _following_quote(toks, tail_end, hi):
                 opening = max(_clause_start(toks, lo, before), floor)
                 if opening < before and toks[opening].lower in _SUBORDINATORS and not any(
@@ -1206,11 +1234,22 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
     if subject[1] - subject[0] == 1 and toks[subject[0]].lower in _PERSON_PRONOUNS:
         return reader.resolve(reader.speaker(toks, *subject), paragraph)  # "He released this statement:"
     sp = reader.speaker(toks, *subject)
-    if sp is None or sp.pronoun is not None or subject[1] >= hi or not toks[subject[1]].is_word:
-        return None  # "Oh, and here is the best part:": no subject before a verb
+    if sp is None or sp.pronoun is not None or subject[1] >= hi or not toks[subject[1]].is_word \
+            or _aside_to_comma(reader, toks, subject[1], hi):
+        return None  # "Oh, and here is the best part:", "Oh well, the list goes on:": no subject before a verb
     named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or (
         subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]))
     return reader.resolve(sp, paragraph) if named else None
+
+
+def _aside_to_comma(reader: _Reader, toks: list[_Tok], k: int, hi: int) -> bool:
+    """Whether a comma comes after ``toks[k]`` before anything that can be a verb: the capitalised word before
+    is an interjection or an opening word ("Oh well, ...", "Yes indeed, ..."), not a clause's subject."""
+    m = k
+    while m < hi and m - k < 3 and toks[m].is_word and not toks[m].capitalised and not _verb_like(toks, m) \
+            and toks[m].lower not in reader.cues and not re.search(r"(?:ed|s)$", toks[m].lower):
+        m += 1
+    return m > k and m < hi and toks[m].text == ","
 
 
 _OUTLET_TAG = re.compile(r"\[([^\[\]\n]{2,60}?)\.?\]\s*$")
@@ -1317,7 +1356,8 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
-            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in {"the", "a", "an"}):
+            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in {"the", "a", "an"}) \
+                    and not _place_after_place(toks, comma, hi):
                 k = comma + 1  # "On April 8, Omar Sayed, another officer, spoke ..."
                 break
         else:
@@ -1348,6 +1388,67 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         if k - start > 12:
             return None
     return (start, k) if k > start else None
+
+
+_TIME_LEADS = {"early", "late", "earlier", "later", "last", "this", "next", "once", "then", "now", "hours", "days",
+               "moments", "minutes", "weeks", "shortly", "soon", "just", "today", "yesterday", "tonight"}
+
+
+def _opening_adverbial(toks: list[_Tok], opening: int, before: int) -> bool:
+    """Whether ``toks[opening:before]`` (the words before a frame's comma) is an opening adverbial, not reported
+    content: a short phrase with no verb or quotation that opens with a preposition, a time word or an adverb
+    ("In a radio interview", "Late on Thursday night", "Hours after the vote", "Privately"), or a participle with
+    its complement ("Asked about the plan", "Speaking to reporters")."""
+    if not opening < before <= opening + 10 or not toks[opening].is_word:
+        return False
+    first = toks[opening].lower
+    span = toks[opening:before]
+    if any(t.is_quote for t in span):
+        return False
+    if re.fullmatch(r"[a-z]+(?:ed|ing)", first) and before - opening >= 2 and toks[opening + 1].is_word \
+            and (toks[opening + 1].lower in _STOP_PREPS | _NP_PREPS | {"whether", "if", "why", "how", "what"}
+                 or toks[opening + 1].lower in {"reporters", "supporters"}) \
+            and not (first.endswith("ing") and first in cue_table()):
+        return True  # "Asked about ...", "Speaking at ...", "Pressed on ..." (a cue in -ing is a participle frame)
+    adverb = first.endswith("ly") and first not in {"only", "family", "rally", "italy", "july"}
+    if not (first in _STOP_PREPS or first in _TEMPORAL or first in _TIME_LEADS or adverb):
+        return False
+    in_phrase = first in _STOP_PREPS
+    for m, t in enumerate(span, start=opening):
+        if not t.is_word or _verb_like(toks, m) or (m > opening and t.lower in _CLAUSE_WORDS - _STOP_PREPS):
+            return False
+        if m > opening and t.lower in _STOP_PREPS | _NP_PREPS:
+            in_phrase = True
+        elif m > opening and not in_phrase and (t.lower in _DETERMINERS or (t.capitalised and t.lower not in _TEMPORAL)):
+            return False  # "Last year the deficit doubled, ...": a subject outside any prepositional phrase
+    return True
+
+
+def _place_line(rest: str) -> bool:
+    """Whether what follows a name on a short line makes it a place line ("New Haven, Connecticut", "Glen
+    Falls, N.Y."): a comma, then a known state, country or city (or a postal abbreviation) and nothing else."""
+    m = re.fullmatch(r"\s*,\s*([A-Z][\w.' -]*)", rest)
+    if m is None:
+        return False
+    region = m.group(1).strip()
+    return region.rstrip(".") in PLACES or re.fullmatch(r"[A-Z]{2}\.?|(?:[A-Z]\.){2}", region) is not None
+
+
+def _place_after_place(toks: list[_Tok], comma: int, hi: int) -> bool:
+    """Whether the comma splits a place name ("in Dover, Delaware, Ortiz said"): a name before it, a short
+    name after it that ends at another comma, and after that comma a phrase that runs into its verb with no
+    comma of its own (so "In Dover, Ortiz, the mayor, said" keeps Ortiz)."""
+    if comma < 1 or not toks[comma - 1].capitalised:
+        return False
+    k = comma + 1
+    while k < hi and k - comma <= 3 and toks[k].capitalised:
+        k += 1
+    if k == comma + 1 or k >= hi or toks[k].text != "," or k + 1 >= hi or not toks[k + 1].capitalised:
+        return False
+    m = k + 1
+    while m < hi and toks[m].is_word and (toks[m].capitalised or toks[m].lower in _TITLE_WORDS):
+        m += 1
+    return m < hi and toks[m].is_word
 
 
 def _clause_start(toks: list[_Tok], lo: int, hi: int) -> int:
