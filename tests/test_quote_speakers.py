@@ -129,6 +129,20 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a person after an opening prepositional phrase is the one "she" refers to later
     ("During the hearing, Mila Whitcombe pressed the harbour board on the dredging contract. “Where did all "
      "that money go?” she asked.", "Mila Whitcombe", "money go"),
+    # "press" before "secretary" is a noun, and a capitalised title chain ends with the person's name
+    ("“The pier stays shut until the divers are done,” City Hall press secretary Lina Haddad said Tuesday.",
+     "City Hall press secretary Lina Haddad", "divers are done"),
+    ("“The pier stays shut until the divers are done,” said White House Deputy Press Secretary Lina Haddad.",
+     "White House Deputy Press Secretary Lina Haddad", "divers are done"),
+    # a long capitalised title chain (with a cue word in it) names a person: "she" refers to her
+    ("Northmere Harbour Trust Chief Executive Jessica Mardle opened the meeting. “This pier is the reason the "
+     "town exists,” she said.", "Northmere Harbour Trust Chief Executive Jessica Mardle", "town exists"),
+    # a place name followed by "who" is a person
+    ("“The square will be full by noon,” Paris, who sells flowers by the fountain, said on Friday.",
+     "Paris", "full by noon"),
+    # "what X called “...”" inside another attribution's clause is X's
+    ("The council sought a grant in the hope of ending what Mayor Ilse Brandt called “a decade of neglect.”",
+     "Mayor Ilse Brandt", "decade of neglect"),
     # a described appositive cut by a place's comma ("from Lunenburg, Nova Scotia,"): the name speaks
     ("Tomas Riel, a boatbuilder from Lunenburg, Nova Scotia, said the new rules “will sink every small yard "
      "on the coast.”", "Tomas Riel", "small yard"),

@@ -136,6 +136,8 @@ _PHRASAL_SPEECH = {"shot": "back", "shoots": "back", "fired": "back", "fires": "
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
 _TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 _MIN_CUELESS_WORDS = 4
+_PRESS_NOUNS = {"secretary", "secretaries", "release", "releases", "conference", "conferences", "corps", "office",
+                "aide", "aides", "officer", "briefing", "briefings", "pass", "room", "gallery", "call", "freedom"}
 #: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
 _SIGNATURE = re.compile(r"\s*([-—–]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*(?:[,.][^\n]*)?[\"”]?\s*$")
 #: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
@@ -414,6 +416,9 @@ class _Reader:
             heads.append(m)
         heads = [m for m in heads if not (re.match(r"['’]s\b", self.text[m.end:b])
                                           and any(o.start > m.end for o in inside))]  # "Iraq's Nujaba"
+        if len(heads) == 1 and self.gaz.kind_of(heads[0].actor) == "state" and len(words) == 1 \
+                and re.match(r"\s*,\s*who\b", self.text[b:]):
+            return _Speaker(surface, None, person=True, start=a, end=b)  # "Paris, who used to work here, said"
         persons = [m for m in heads if self.gaz.kind_of(m.actor) == "person"]
         prep = next((k for k, w in enumerate(words) if k >= 2 and w.lower in {"of", "from", "at", "with"}), None)
         name_run = self._name_run(words[:prep]) if prep is not None else None
@@ -459,6 +464,8 @@ class _Reader:
             else:
                 break
         run.reverse()
+        title_at = max((n for n, w in enumerate(run[:-1]) if w.lower() in _TITLE_WORDS), default=-1)
+        run = run[title_at + 1:]  # "Harbour Trust President Lina Haddad": the name after the last title word
         while run and (run[0].lower() in _TITLE_WORDS | _NAME_RUN_STOP or (
                 len(run) > 1 and re.fullmatch(r"[A-Z][a-z]+ed|Said|Wrote|Told", run[0]) is not None
                 and self.cues.get(run[0].lower(), ("", ""))[1] == "speech")):
@@ -505,6 +512,8 @@ class _Reader:
             return ("put it", "speech")  # "As Ortiz put it, ...": the words that follow are Ortiz's
         entry = self.cues.get(low)
         prev = toks[i - 1] if i > lo else None
+        if low == "press" and i + 1 < len(toks) and toks[i + 1].lower in _PRESS_NOUNS:
+            return None  # "the White House press secretary": a noun compound, not the verb
         if prev is not None and prev.lower == "to" and not (
             entry is not None and entry[1] == "speech" and i - 2 >= lo and toks[i - 2].lower in _CATENATIVE
         ):
@@ -714,7 +723,8 @@ class _Reader:
             if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
-            if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (low in self.cues and k > start):
+            if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
+                    low in self.cues and k > start and not t.capitalised):  # "said White House Press Secretary X"
                 break
             if low in {"and", "&"} and not (k + 1 < hi and toks[k + 1].capitalised):
                 break
@@ -796,10 +806,14 @@ class _Reader:
             if first is None or first[0] == lo:
                 return None
             lo = first[0]
+        words = [t for t in toks[lo:hi] if t.is_word]
+        headline = sum(t.capitalised for t in words) > 0.7 * len(words)  # "Ortiz Says The Plan Is Dead"
         k = lo
         while k < hi and toks[k].is_word and not toks[k].is_quote:
-            if toks[k].lower in _VERBISH or (toks[k].lower in self.cues and k > lo):
-                break
+            if toks[k].lower in _VERBISH or (toks[k].lower in self.cues and k > lo and not (
+                    toks[k].capitalised and not headline and k + 1 < hi and toks[k + 1].capitalised
+                    and toks[k + 1].lower not in _FUNCTION | _DETERMINERS)):
+                break  # a capitalised cue inside a name ("Harbour Trust Chief ...", "Press Secretary ...")
             if k > lo and not toks[k].capitalised and toks[k - 1].capitalised \
                     and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
                 break  # "Kessler met the crews ...": the name before its verb
@@ -1044,6 +1058,10 @@ def _frames(
             if nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
                                                                   or toks[nxt_left[0] - 1].lower in _SUBORDINATORS
                                                                   or toks[nxt_left[0] - 1].lower == "which"
+                                                                  # 'shedding what Gilbert called “...”'
+                                                                  or (toks[nxt_left[0] - 1].lower == "what"
+                                                                      and cues[n + 1][0] + 1 < hi
+                                                                      and toks[cues[n + 1][0] + 1].is_quote)
                                                                   or toks[nxt_left[0] - 1].is_quote):
                 nxt_cue = nxt_left[0]
                 while nxt_cue - 1 > i and toks[nxt_cue - 1].lower in _COORDINATORS:
