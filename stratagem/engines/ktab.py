@@ -126,10 +126,8 @@ class KtabOptions:
 def _total(a: FloatArray, axis: int, sequential: bool) -> FloatArray:
     """Sum along ``axis``; ``sequential`` adds left to right as KTAB's loops do."""
     if sequential:
-        out: FloatArray = np.take(np.cumsum(a, axis=axis), -1, axis=axis)
-        return out
-    summed: FloatArray = a.sum(axis=axis)
-    return summed
+        return np.take(np.cumsum(a, axis=axis), -1, axis=axis)
+    return a.sum(axis=axis)
 
 
 def vote(rule: str, w: Any, du: Any) -> FloatArray:
@@ -214,15 +212,11 @@ def victory_probabilities(C: FloatArray, model: str) -> FloatArray:
     CT = np.swapaxes(C, -1, -2)
     s1 = np.where(lower, C, CT)  # at (a, b), a > b: C[a, b]
     s2 = np.where(lower, CT, C)  # and C[b, a]
-    if model == "Linear":
+    squarings = {"Linear": 0, "Square": 1, "Quartic": 2, "Octic": 3}.get(model)
+    if squarings is not None:  # s^(2^squarings): s * s, squared again
         x1, x2 = s1, s2
-    elif model == "Square":
-        x1, x2 = s1 * s1, s2 * s2
-    elif model == "Quartic":
-        x1, x2 = (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
-    elif model == "Octic":
-        q1, q2 = (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
-        x1, x2 = q1 * q1, q2 * q2
+        for _ in range(squarings):
+            x1, x2 = x1 * x1, x2 * x2
     elif model == "Binary":
         thresh = 1.10
         r12 = s1 / (s1 + s2)
@@ -232,9 +226,7 @@ def victory_probabilities(C: FloatArray, model: str) -> FloatArray:
     else:
         raise EngineError(f"unknown victory probability model {model}")
     total = x1 + x2
-    p1 = x1 / total
-    p2 = x2 / total
-    V: FloatArray = np.where(lower, p1, np.swapaxes(p2, -1, -2))
+    V: FloatArray = np.where(lower, x1 / total, np.swapaxes(x2 / total, -1, -2))
     idx = np.arange(q)
     V[..., idx, idx] = 0.5
     return V
@@ -247,17 +239,14 @@ def conditional_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
         total = _total(p, -1, True)[..., None]
         if np.any(total <= 0) or not np.all(np.isfinite(total)):
             raise EngineError("KTAB's conditional PCE underflows to 0/0 here (compat mode)")
-        out: FloatArray = p / total
-        return out
+        return p / total
     with np.errstate(divide="ignore"):
         logs = np.log(V).sum(axis=-1)
     top = logs.max(axis=-1, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     e = np.exp(logs - top)
     total = e.sum(axis=-1, keepdims=True)
-    q = V.shape[-1]
-    out = np.where(total > 0, e / np.where(total > 0, total, 1.0), 1.0 / q)
-    return out
+    return np.where(total > 0, e / np.where(total > 0, total, 1.0), 1.0 / V.shape[-1])
 
 
 def _markov(
@@ -266,22 +255,17 @@ def _markov(
     """Iterate p <- (p + step(p)) / 2 until max |step(p) - p| <= tol, per batch item."""
     p = p0.copy()
     active = np.ones(p.shape[:-1], dtype=bool)
-    iters = 0
-    while active.any():
-        if iters >= _MARKOV_MAX_ITER:
-            if compat:
-                raise EngineError(
-                    f"KTAB's Markov PCE did not converge in {_MARKOV_MAX_ITER} iterations (compat mode)"
-                )
+    for _ in range(_MARKOV_MAX_ITER):
+        if not active.any():
             break
         q = step(p)
         change = np.abs(q - p).max(axis=-1)
-        newp = (p + q) / 2.0
-        p = np.where(active[..., None], newp, p)
-        active = active & (change > tol)
-        iters += 1
-    out: FloatArray = p / p.sum(axis=-1, keepdims=True) if not compat else p
-    return out
+        p = np.where(active[..., None], (p + q) / 2.0, p)
+        active &= change > tol
+    else:
+        if compat and active.any():
+            raise EngineError(f"KTAB's Markov PCE did not converge in {_MARKOV_MAX_ITER} iterations (compat mode)")
+    return p / p.sum(axis=-1, keepdims=True) if not compat else p
 
 
 def markov_uniform_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
@@ -290,8 +274,7 @@ def markov_uniform_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
 
     def step(p: FloatArray) -> FloatArray:
         s = V * (p[..., :, None] + p[..., None, :])
-        out: FloatArray = _total(s, -1, compat) / M
-        return out
+        return _total(s, -1, compat) / M
 
     return _markov(step, np.full(V.shape[:-1], 1.0 / M), 1e-6, compat=compat)
 
@@ -307,8 +290,7 @@ def markov_incentive_pce(C: FloatArray, V: FloatArray, *, compat: bool = False) 
     def step(p: FloatArray) -> FloatArray:
         ct = p[..., :, None] * np.swapaxes(chl, -1, -2)  # ct[a, b] = p_a P[b -> a]
         s = V * (ct + np.swapaxes(ct, -1, -2))
-        out: FloatArray = _total(s, -1, compat)
-        return out
+        return _total(s, -1, compat)
 
     return _markov(step, np.full(V.shape[:-1], 1.0 / M), 1e-8, compat=compat)
 
@@ -346,14 +328,12 @@ def risk_from_probabilities(p: FloatArray, rng_name: str, *, compat: bool = Fals
             )
         return np.zeros_like(p)
     if rng_name == "Min":
-        out: FloatArray = (p - p_min) / spread
-    elif rng_name == "Mid":
-        out = (3 * p - (p_max + 2 * p_min)) / (2 * spread)
-    elif rng_name == "Max":
-        out = (2 * p - (p_max + p_min)) / spread
-    else:
-        raise EngineError(f"unknown BigRRange {rng_name}")
-    return out
+        return (p - p_min) / spread
+    if rng_name == "Mid":
+        return (3 * p - (p_max + 2 * p_min)) / (2 * spread)
+    if rng_name == "Max":
+        return (2 * p - (p_max + p_min)) / spread
+    raise EngineError(f"unknown BigRRange {rng_name}")
 
 
 def estimated_risk(R: FloatArray, adjust: str) -> FloatArray:
@@ -361,18 +341,16 @@ def estimated_risk(R: FloatArray, adjust: str) -> FloatArray:
     rh = R[:, None]
     ri = R[None, :]
     if adjust == "Full":
-        out: FloatArray = np.broadcast_to(ri, (R.size, R.size)).copy()
-    elif adjust == "TwoThirds":
-        out = (rh + (2.0 * ri)) / 3.0
-    elif adjust == "Half":
-        out = (rh + ri) / 2
-    elif adjust == "OneThird":
-        out = ((2.0 * rh) + ri) / 3.0
-    elif adjust == "None":
-        out = np.broadcast_to(rh, (R.size, R.size)).copy()
-    else:
-        raise EngineError(f"unknown BigRAdjust {adjust}")
-    return out
+        return np.broadcast_to(ri, (R.size, R.size)).copy()
+    if adjust == "TwoThirds":
+        return (rh + (2.0 * ri)) / 3.0
+    if adjust == "Half":
+        return (rh + ri) / 2
+    if adjust == "OneThird":
+        return ((2.0 * rh) + ri) / 3.0
+    if adjust == "None":
+        return np.broadcast_to(rh, (R.size, R.size)).copy()
+    raise EngineError(f"unknown BigRAdjust {adjust}")
 
 
 def distances(ideals: FloatArray, P: FloatArray, S: FloatArray, *, compat: bool = False) -> FloatArray:
@@ -383,15 +361,12 @@ def distances(ideals: FloatArray, P: FloatArray, S: FloatArray, *, compat: bool 
     ds = (ideals[:, None, :] - P[None, :, :]) * S[:, None, :]
     num = _total(ds * ds, -1, compat)
     den = _total(S * S, -1, compat)
-    safe = np.where(den > 0, den, 1.0)
-    out: FloatArray = np.sqrt(num / safe[:, None])
-    return np.where(den[:, None] > 0, out, 0.0)
+    return np.where(den[:, None] > 0, np.sqrt(num / np.where(den > 0, den, 1.0)[:, None]), 0.0)
 
 
 def _utility(omd: FloatArray, e: FloatArray, r: Any) -> FloatArray:
     """``SMPModel::bsUtil``: (1 - d)(1 + R d), with (1 - d)(1 + R) when round-off gives d > 1."""
-    out: FloatArray = omd * (1.0 + e * r)
-    return out
+    return omd * (1.0 + e * r)
 
 
 # -- a state: utilities and risk attitudes ------------------------------------------------
@@ -581,8 +556,7 @@ def _challenges_for(
 
 # -- bargains ------------------------------------------------------------------------
 def _round4(x: FloatArray) -> FloatArray:
-    out: FloatArray = np.floor(0.5 + x * 10000.0) / 10000.0
-    return out
+    return np.floor(0.5 + x * 10000.0) / 10000.0
 
 
 def interpolate(
@@ -705,37 +679,26 @@ def _resolve(
     for b in range(brg.init.size):
         queues[int(brg.init[b])].append(1 + b)
         queues[int(brg.rcvr[b])].append(1 + b)
-    chosen = np.full(n, -1, dtype=np.intp)
-    by_size: dict[int, list[int]] = {}
+    by_size: dict[int, list[int]] = {}  # actors with a bargain in their queue, by queue length
     for k, qk in enumerate(queues):
-        by_size.setdefault(len(qk), []).append(k)
-    stochastic = opts.state_transitions == "Stochastic"
-    probs: dict[int, FloatArray] = {}
-    for size, ks in by_size.items():
-        if size == 1:
-            continue
-        cols = np.array([queues[k] for k in ks])  # (G, q)
-        Ug = np.moveaxis(U[:, cols], 0, 1)  # (G, n, q)
-        p = pce(Ug, C, opts)
-        for g, k in enumerate(ks):
-            probs[k] = p[g]
+        if len(qk) > 1:
+            by_size.setdefault(len(qk), []).append(k)
     # one draw per actor, in actor order, whether or not its queue needs it: reproducible
-    draws = np.asarray(rng.random(n) if stochastic else np.zeros(0), dtype=float)
-    for k in range(n):
-        if k not in probs:
-            continue
-        p = probs[k]
-        if stochastic:
-            cum = np.cumsum(p)
-            u = float(draws[k]) * float(cum[-1])
-            m = min(int(np.searchsorted(cum, u, side="right")), p.size - 1)
-        else:
-            m = int(np.argmax(p))
-        chosen[k] = queues[k][m] - 1
+    draws = np.asarray(rng.random(n), dtype=float) if opts.state_transitions == "Stochastic" else None
+    chosen = np.full(n, -1, dtype=np.intp)
+    for ks in by_size.values():
+        probs = pce(np.moveaxis(U[:, np.array([queues[k] for k in ks])], 0, 1), C, opts)  # (G, q)
+        for k, p in zip(ks, probs, strict=True):
+            if draws is not None:
+                cum = np.cumsum(p)
+                m = min(int(np.searchsorted(cum, float(draws[k]) * float(cum[-1]), side="right")), p.size - 1)
+            else:
+                m = int(np.argmax(p))
+            chosen[k] = queues[k][m] - 1
+    movers = np.flatnonzero(chosen >= 0)
+    picked = chosen[movers]
     Xn = st.X.copy()
-    for kk in np.flatnonzero(chosen >= 0):
-        b = int(chosen[kk])
-        Xn[kk] = brg.pos_init[b] if brg.init[b] == kk else brg.pos_rcvr[b]
+    Xn[movers] = np.where((brg.init[picked] == movers)[:, None], brg.pos_init[picked], brg.pos_rcvr[picked])
     return Xn, chosen
 
 
@@ -761,8 +724,7 @@ def _groups_transitive(X: FloatArray) -> IntArray:
             break
         label = new
     _, group = np.unique(label, return_inverse=True)
-    out: IntArray = group.astype(np.intp)
-    return out
+    return group.astype(np.intp)
 
 
 @dataclass(frozen=True)
@@ -930,8 +892,7 @@ class KtabModel(RoundModel):
 
     def forecast(self, state: KtabState) -> FloatArray:
         """The probability-weighted position: KTAB's pDist(-1) over the distinct positions."""
-        out: FloatArray = (state.outcome.prob @ state.outcome.positions * 100.0)[None]
-        return out
+        return (state.outcome.prob @ state.outcome.positions * 100.0)[None]
 
     def tolerance(self, state: KtabState) -> FloatArray:
         return np.full((1, state.shown.shape[1]), _CYCLE_TOLERANCE * 100.0)
@@ -1006,7 +967,7 @@ def _explain(
     moves: list[Move],
 ) -> dict[str, Any]:
     """One turn's explanation (O(n m)): targets, gains, bargains, choices; appends Moves."""
-    n, m = st.X.shape
+    n = st.X.shape[0]
     has = target >= 0
     j = np.where(has, target, 0)
     gain = np.where(has, G[np.arange(n), j], np.nan)
@@ -1016,9 +977,8 @@ def _explain(
         initiated = int(brg.init[b]) == k
         other = int(brg.rcvr[b]) if initiated else int(brg.init[b])
         kind = "proposed" if initiated else "accepted"
-        for d in range(m):
-            if Xn[k, d] != st.X[k, d]:
-                moves.append(Move(t, d, int(k), other, kind, float(st.X[k, d]) * 100.0, float(Xn[k, d]) * 100.0))
+        for d in np.flatnonzero(Xn[k] != st.X[k]):
+            moves.append(Move(t, int(d), int(k), other, kind, float(st.X[k, d]) * 100.0, float(Xn[k, d]) * 100.0))
     return {
         "turn": t,
         "target": [int(x) for x in target],
