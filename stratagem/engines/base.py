@@ -124,21 +124,21 @@ class Parameter:
         except ValueError:
             kind = "an integer" if isinstance(default, int) else "a number"
             raise EngineError(f"option {self.name}={text}: expected {kind}") from None
-        self.check(value)
-        return value
+        return self.check(value)
 
-    def check(self, value: Any) -> None:
-        """Raise EngineError unless ``value`` is one of the choices or a finite number in bounds."""
+    def check(self, value: Any) -> Any:
+        """``value``, or EngineError unless it is one of the choices or a finite number in bounds."""
         if self.choices is not None:
             if value not in self.choices:
                 raise EngineError(f"option {self.name}={value}: choose one of {', '.join(self.choices)}")
-            return
+            return value
         if isinstance(value, float) and not np.isfinite(value):
             raise EngineError(f"option {self.name}: {value} is not finite")
         if self.minimum is not None and value < self.minimum:
             raise EngineError(f"option {self.name}={value}: must be at least {self.minimum:g}")
         if self.maximum is not None and value > self.maximum:
             raise EngineError(f"option {self.name}={value}: must be at most {self.maximum:g}")
+        return value
 
 
 def option(default: Any, help: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:
@@ -206,11 +206,7 @@ class EngineSpec:
         for key, value in options.items():
             if key not in known:
                 raise EngineError(f"engine {self.name} has no option '{key}' (options: {', '.join(known) or 'none'})")
-            if isinstance(value, str):
-                params[key] = known[key].parse(value)
-            else:
-                known[key].check(value)
-                params[key] = value
+            params[key] = known[key].parse(value) if isinstance(value, str) else known[key].check(value)
         return params
 
     def run(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
@@ -273,23 +269,19 @@ class _Rescale:
         return _Rescale(np.asarray(scale[:, 0], dtype=float), np.asarray(scale[:, 1] - scale[:, 0], dtype=float))
 
     def on(self, v: FloatArray) -> FloatArray:
-        out: FloatArray = (v - self.lo) / self.width * 100.0
-        return out
+        return (v - self.lo) / self.width * 100.0
 
     def off(self, v: FloatArray) -> FloatArray:
-        out: FloatArray = self.lo + v / 100.0 * self.width
-        return out
+        return self.lo + v / 100.0 * self.width
 
     def events(self, events: Sequence[Any]) -> list[Any]:
         """Events that edit positions on the issues' scales, seen from 0-100."""
+        return [(r, functools.partial(self._mapped, change)) for r, change in events]
 
-        def mapped(change: Any) -> Any:
-            def inner(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> Any:
-                X2, S2, C2, mask2 = change(self.off(X), S, C, mask)
-                return self.on(X2), S2, C2, mask2
-            return inner
-
-        return [(r, mapped(change)) for r, change in events]
+    def _mapped(self, change: Any, X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray) -> Any:
+        """``change`` applied on the issues' scales to positions X on 0-100."""
+        X2, S2, C2, mask2 = change(self.off(X), S, C, mask)
+        return self.on(X2), S2, C2, mask2
 
     def trajectory(self, t: Trajectory) -> Trajectory:
         """Positions, forecasts, moves and distributions back on the issues' scales."""
@@ -313,15 +305,16 @@ def weights(S: FloatArray, C: FloatArray, mask: BoolArray) -> FloatArray:
     return np.where(mask, C[..., :, None] * S, 0.0)
 
 
+def _weights_or_equal(W: FloatArray, mask: BoolArray) -> FloatArray:
+    """W, or equal weights among the stances on an issue where all its weights are 0."""
+    return np.where(W.sum(axis=-2)[..., None, :] > 0, W, mask.astype(float))
+
+
 def weighted_mean(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray:
     """Weighted mean over actors (axis -2); equal weights among stances if all weights are 0."""
-    total = W.sum(axis=-2)
-    fallback = mask.astype(float)
-    use = np.where(total[..., None, :] > 0, W, fallback)
-    denom = use.sum(axis=-2)
+    use = _weights_or_equal(W, mask)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out: FloatArray = (use * X).sum(axis=-2) / denom
-    return out
+        return (use * X).sum(axis=-2) / use.sum(axis=-2)
 
 
 def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray:
@@ -331,10 +324,8 @@ def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray
     between it and the next position ties; the midpoint of the two is returned so
     the answer does not depend on the direction of the scale.
     """
-    total = W.sum(axis=-2)
-    use = np.where(total[..., None, :] > 0, W, mask.astype(float))
     Xt = np.moveaxis(np.where(mask, X, np.inf), -2, -1)  # (..., m, n)
-    Wt = np.moveaxis(use, -2, -1)
+    Wt = np.moveaxis(_weights_or_equal(W, mask), -2, -1)
     order = np.argsort(Xt, axis=-1, kind="stable")
     xs = np.take_along_axis(Xt, order, axis=-1)
     ws = np.take_along_axis(Wt, order, axis=-1)

@@ -57,8 +57,7 @@ def binary_issues(X: FloatArray, Q: FloatArray, mask: BoolArray) -> BoolArray:
     positions_binary = np.all(at_end | ~mask, axis=-2)
     q = np.broadcast_to(Q, lo.shape)
     q_ok = np.isnan(q) | (np.abs(q - lo) <= TOLERANCE * spread) | (np.abs(q - hi) <= TOLERANCE * spread)
-    result: BoolArray = positions_binary & q_ok
-    return result
+    return positions_binary & q_ok
 
 
 def _check(compromise: float, median: float, kind: str) -> None:
@@ -81,5 +80,4 @@ def blend_forecast(
     binary = binary_issues(X, Q, mask)
     wc = np.where(binary, o.binary_compromise, o.graded_compromise)
     wm = np.where(binary, o.binary_median, o.graded_median)
-    result: FloatArray = wc * mean + wm * median + (1.0 - wc - wm) * status_quo
-    return result
+    return wc * mean + wm * median + (1.0 - wc - wm) * status_quo

@@ -90,8 +90,7 @@ def nash_forecast(
             s = slope(mid)
             a = np.where(s > 0, mid, a)
             b = np.where(s > 0, b, mid)
-    result: FloatArray = np.where(empty, q, (a + b) / 2.0)
-    return result
+    return np.where(empty, q, (a + b) / 2.0)
 
 
 @dataclass(frozen=True)
