@@ -75,16 +75,14 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
     base, values = values[0], values[1:].reshape(n, 3, 2, m)
     up, down = values[:, :, 0, :] - base, base - values[:, :, 1, :]  # (n, 3, m) one-sided changes
     kinked = np.abs(up - down) > 0.5 * np.maximum(np.abs(up), np.abs(down)) + 1e-9
+    # central differences per position point, salience point (0-100) and 10% of capability
+    slopes = (values[:, :, 0, :] - values[:, :, 1, :]) / np.array([2 * h_pos, 2 * h_sal * 100, 2])[:, None]
     out = []
     for i, actor in enumerate(a.actor_ids):
         for k, issue in enumerate(a.issue_ids):
-            if not a.mask[i, k]:
-                continue
-            d_pos = (values[i, 0, 0, k] - values[i, 0, 1, k]) / (2 * h_pos)
-            d_sal = (values[i, 1, 0, k] - values[i, 1, 1, k]) / (2 * h_sal * 100)
-            d_cap = (values[i, 2, 0, k] - values[i, 2, 1, k]) / 2
-            out.append(Sensitivity(actor, issue, float(d_pos), float(d_sal), float(d_cap),
-                                   bool(kinked[i, :, k].any())))
+            if a.mask[i, k]:
+                d_pos, d_sal, d_cap = (float(d) for d in slopes[i, :, k])
+                out.append(Sensitivity(actor, issue, d_pos, d_sal, d_cap, bool(kinked[i, :, k].any())))
     return out
 
 

@@ -102,14 +102,10 @@ class ForecastResult:
 
     def trajectory_rows(self) -> list[tuple[int, str, str, float]]:
         """Long-form rows ``(round, issue, actor, position)`` for actors with a stance."""
-        pos = self.trajectory.positions
-        rows = []
-        for t in range(pos.shape[0]):
-            for k, issue in enumerate(self.arrays.issue_ids):
-                for a, actor in enumerate(self.arrays.actor_ids):
-                    if self.arrays.mask[a, k]:
-                        rows.append((t, issue, actor, float(pos[t, a, k])))
-        return rows
+        pos, arrays = self.trajectory.positions, self.arrays
+        return [(t, issue, actor, float(pos[t, a, k])) for t in range(pos.shape[0])
+                for k, issue in enumerate(arrays.issue_ids) for a, actor in enumerate(arrays.actor_ids)
+                if arrays.mask[a, k]]
 
 
 def forecast(

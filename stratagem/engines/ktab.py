@@ -653,10 +653,9 @@ def _bargain_utilities(
         for start in range(0, B, block):
             sl = slice(start, start + block)
             keep = (ar[None, :] != brg.init[sl, None]) & (ar[None, :] != brg.rcvr[sl, None])  # (b, n)
-            arr = np.empty((n, keep.shape[0], n + 2))
-            arr[:, :, 0] = u_i[:, sl]
-            arr[:, :, 1] = u_r[:, sl]
-            arr[:, :, 2:] = np.where(keep[None, :, :], Uown[:, None, :], 0.0)
+            # KTAB's sum per actor: the two parties' new utilities first, then everyone else's as they are
+            arr = np.concatenate([u_i[:, sl, None], u_r[:, sl, None],
+                                  np.where(keep[None], Uown[:, None, :], 0.0)], axis=-1)
             out[:, 1 + start : 1 + start + keep.shape[0]] = _total(arr, -1, True) / n
     else:
         total = Uown.sum(axis=1)[:, None]
