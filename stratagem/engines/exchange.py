@@ -107,8 +107,7 @@ def _best_of_pairs(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray,
     per_block = max(1, BLOCK // (n * n))
     for start in range(0, len(pairs), per_block):
         chunk = pairs[start:start + per_block]
-        P = np.array([p for p, _ in chunk])[:, None, None]
-        Q = np.array([q for _, q in chunk])[:, None, None]
+        P, Q = np.array(chunk).T[:, :, None, None]  # each (pairs, 1, 1)
         for rows in range(0, n, max(1, BLOCK // n)):
             ii = np.arange(rows, min(n, rows + max(1, BLOCK // n)))[None, :, None]
             jj = np.arange(n)[None, None, :]

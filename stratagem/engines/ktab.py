@@ -166,10 +166,8 @@ def coalitions(
     each pair is voted in the orientation (a, b) with a > b; this matters only for the
     asymmetric ``ASymProsp`` rule.
     """
-    q = U.shape[-1]
-    n = U.shape[-2]
-    lead = U.shape[:-2]
-    batch = int(np.prod(lead)) if lead else 1
+    *lead, n, q = U.shape
+    batch = int(np.prod(lead))
     block = max(1, _BLOCK_ELEMENTS // max(batch * q * q, 1))
     # running sums start at KTAB's minimum coalition and are carried from block to block
     pos = np.full((*lead, q, q), _MIN_COALITION)
@@ -180,12 +178,11 @@ def coalitions(
         if not sequential:
             # w_k * max(0, g(du)) summed over k as one matrix product (w >= 0)
             wk = w[start : start + block]
-            k = wk.size
             g = _response(rule, du)
-            flat = np.maximum(g, 0.0).reshape(*lead, k, q * q)
+            flat = np.maximum(g, 0.0).reshape(*lead, wk.size, q * q)
             pos = pos + np.matmul(wk, flat).reshape(*lead, q, q)
             if rule == "ASymProsp":
-                flat = np.maximum(-g, 0.0).reshape(*lead, k, q * q)
+                flat = np.maximum(-g, 0.0).reshape(*lead, wk.size, q * q)
                 neg = neg + np.matmul(wk, flat).reshape(*lead, q, q)
             continue
         v = vote(rule, w[start : start + block, None, None], du)
@@ -524,26 +521,23 @@ def _all_challenges(
     return P, G
 
 
-def _challenges_for(
+def _receiver_estimates(
     st: _State,
     C: FloatArray,
     stot: FloatArray,
-    h: IntArray,
     i: IntArray,
     j: IntArray,
     opts: KtabOptions,
 ) -> FloatArray:
-    """h's estimate of P[i beats j] for given triples (O(n) each)."""
+    """The receiver's estimate of P[i beats j] for given pairs, h = j (O(n) each)."""
     n = st.X.shape[0]
-    if h.size == 0:
-        return np.zeros(0)
     omdT = st.omd.T
     ET = st.E.T
-    Rh = st.Rhi[h]
+    Rh = st.Rhi[j]
     uxi = omdT[i] * (1.0 + ET[i] * Rh)  # U^h(x, i)
     uxj = omdT[j] * (1.0 + ET[j] * Rh)  # U^h(x, j)
     uxx = np.diag(st.omd)[None, :] * (1.0 + np.diag(st.E)[None, :] * Rh)
-    L = np.arange(h.size)
+    L = np.arange(j.size)
     ar = np.arange(n)
     third = (ar[None, :] != i[:, None]) & (ar[None, :] != j[:, None])
     w_eff = stot * C
@@ -611,7 +605,7 @@ def _propose(
     bi, bj = interpolate(xi, si, xj, sj, p_i, opts.inter_vec_brgn)
     if opts.bargn_model == "InitOnlyInterp":
         return _Bargains(i, j, bi, bj)
-    p_j = _challenges_for(st, C, stot, j, i, j, opts)  # j's estimate that i beats j
+    p_j = _receiver_estimates(st, C, stot, i, j, opts)  # j's estimate that i beats j
     ci_, cj_ = interpolate(xi, si, xj, sj, p_j, opts.inter_vec_brgn)
     if opts.bargn_model == "InitRcvrInterp":
         # both views go into both queues, i's view first
@@ -774,9 +768,7 @@ def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, fl
 def _prepare(
     X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, opts: KtabOptions
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    X = np.asarray(X, dtype=float)
-    S = np.asarray(S, dtype=float)
-    C = np.asarray(C, dtype=float)
+    X, S, C = (np.asarray(v, dtype=float) for v in (X, S, C))
     if X.ndim != 2 or S.shape != X.shape or C.shape != (X.shape[0],):
         raise EngineError(f"ktab: inconsistent array shapes X{X.shape}, S{S.shape}, C{C.shape}")
     n, m = X.shape

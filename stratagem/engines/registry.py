@@ -46,10 +46,6 @@ class Declaration:
     learned: bool = False
     percent_scale: bool = False
 
-    @property
-    def iterative(self) -> bool:
-        return self.model is not None
-
     def load(self) -> EngineSpec:
         """Import the engine's module and build its :class:`EngineSpec`."""
         from stratagem.engines.base import EngineSpec, NoOptions
