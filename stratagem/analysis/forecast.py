@@ -108,15 +108,8 @@ class ForecastResult:
                 if arrays.mask[a, k]]
 
 
-def forecast(
-    scenario: Scenario,
-    engine: str = RECOMMENDED,
-    *,
-    rounds: int | None = None,
-    seed: int = 0,
-    options: Mapping[str, Any] | None = None,
-    shocks: Sequence[Shock] = (),
-) -> ForecastResult:
+def forecast(scenario: Scenario, engine: str = RECOMMENDED, *, rounds: int | None = None, seed: int = 0,
+             options: Mapping[str, Any] | None = None, shocks: Sequence[Shock] = ()) -> ForecastResult:
     """Run ``engine`` on ``scenario``; ``options`` override engine parameters (strings are parsed).
 
     ``shocks`` change the inputs before the run, or the state after their round
@@ -132,15 +125,8 @@ def forecast(
     trajectory = spec.run(arrays.X, arrays.S, arrays.C, arrays.Q, timeline.mask,
                           rounds=rounds if spec.iterative else None, rng=rng,
                           events=events(timeline), scale=arrays.scale, **params)
-    return ForecastResult(
-        scenario=scenario,
-        engine=engine,
-        params=params,
-        seed=seed,
-        arrays=arrays,
-        trajectory=trajectory,
-        issues=issue_forecasts(scenario, trajectory),
-    )
+    return ForecastResult(scenario=scenario, engine=engine, params=params, seed=seed, arrays=arrays,
+                          trajectory=trajectory, issues=issue_forecasts(scenario, trajectory))
 
 
 def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueForecast, ...]:

@@ -43,9 +43,8 @@ def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float
     return first - spread / 2.0
 
 
-def group_bootstrap_ci(
-    values: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
-) -> tuple[float, float]:
+def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0,
+                       level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean of ``values``, resampling whole groups (e.g. proposals).
 
     Issues of one proposal are not independent, so each resample draws groups with
@@ -64,17 +63,14 @@ def group_bootstrap_ci(
     return float(low), float(high)
 
 
-def bootstrap_mae_ci(
-    errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0, level: float = 0.95
-) -> tuple[float, float]:
+def bootstrap_mae_ci(errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0,
+                     level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the MAE, resampling whole groups (e.g. proposals)."""
     return group_bootstrap_ci(np.abs(errors), groups, resamples=resamples, seed=seed, level=level)
 
 
-def paired_bootstrap(
-    loss: FloatArray, baseline: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0,
-    level: float = 0.95,
-) -> tuple[float, float, float]:
+def paired_bootstrap(loss: FloatArray, baseline: FloatArray, groups: Sequence[str], *, resamples: int = 2000,
+                     seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
     """Mean of ``loss - baseline`` and its percentile bootstrap interval, resampling whole groups.
 
     Both losses are of the same issues, so the difference is paired: each

@@ -77,9 +77,8 @@ class Trajectory:
         return np.stack([lo, hi], axis=-1)
 
 
-def cycle_summary(
-    forecast: FloatArray, cycle: Sequence[tuple[int, int] | None]
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def cycle_summary(forecast: FloatArray,
+                  cycle: Sequence[tuple[int, int] | None]) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per issue (value, low, high) from per-round forecasts (rounds + 1, m) and cycles.
 
     Where issue k cycles with (start, period) the states of rounds start .. start +
@@ -339,9 +338,8 @@ def weighted_median(X: FloatArray, W: FloatArray, mask: BoolArray) -> FloatArray
     return (lower + upper) / 2.0
 
 
-def static_trajectory(
-    X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, forecast: FloatArray
-) -> Trajectory:
+def static_trajectory(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
+                      forecast: FloatArray) -> Trajectory:
     """A one-state trajectory for engines that compute a forecast without rounds."""
     W = weights(S, C, mask)
     return Trajectory(

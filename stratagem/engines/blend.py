@@ -66,9 +66,8 @@ def _check(compromise: float, median: float, kind: str) -> None:
                           f"(the status quo gets the rest); got {compromise:g} and {median:g}")
 
 
-def blend_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: BlendOptions | None = None,
-) -> FloatArray:
+def blend_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                   opts: BlendOptions | None = None) -> FloatArray:
     """The blended forecast per issue; accepts leading batch axes like the other closed forms."""
     o = opts or BlendOptions()
     _check(o.binary_compromise, o.binary_median, "binary")

@@ -31,16 +31,8 @@ def median_forecast(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray
     return weighted_median(X, weights(S, C, mask), mask)
 
 
-def nash_forecast(
-    X: FloatArray,
-    S: FloatArray,
-    C: FloatArray,
-    Q: FloatArray,
-    mask: BoolArray,
-    *,
-    breakdown_cost: float = 0.25,
-    iterations: int = 80,
-) -> FloatArray:
+def nash_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
+                  breakdown_cost: float = 0.25, iterations: int = 80) -> FloatArray:
     """Asymmetric Nash bargaining solution with the status quo as disagreement point.
 
     Actor i's utility is quadratic, u_i(y) = -((y - x_i)/R)^2 with R the spread of

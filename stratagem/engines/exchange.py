@@ -39,14 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.engines.base import (
-    BoolArray,
-    FloatArray,
-    Move,
-    option,
-    weighted_mean,
-    weights,
-)
+from stratagem.engines.base import BoolArray, FloatArray, Move, option, weighted_mean, weights
 from stratagem.engines.rounds import RoundModel
 from stratagem.model.errors import EngineError
 

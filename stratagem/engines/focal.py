@@ -38,9 +38,8 @@ class FocalOptions:
 DEFAULTS: dict[str, float] = dataclasses.asdict(FocalOptions())  # the defaults, for the learners' fits
 
 
-def focal_distribution(
-    positions: FloatArray, weight: FloatArray, compromise: float, *, alpha: float, tau: float, beta: float
-) -> tuple[FloatArray, FloatArray]:
+def focal_distribution(positions: FloatArray, weight: FloatArray, compromise: float, *, alpha: float,
+                       tau: float, beta: float) -> tuple[FloatArray, FloatArray]:
     """Candidates (sorted) and probabilities for one issue from its taking-part actors."""
     values, inverse = np.unique(positions, return_inverse=True)
     mass = np.bincount(inverse, weights=weight, minlength=values.size)
@@ -62,9 +61,8 @@ def distribution_quantile(candidates: FloatArray, prob: FloatArray, level: float
     return float(candidates[min(int(np.searchsorted(cum, level - 1e-12)), candidates.size - 1)])
 
 
-def focal_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: FocalOptions | None = None,
-) -> FloatArray:
+def focal_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                   opts: FocalOptions | None = None) -> FloatArray:
     """Median of the focal distribution per issue; accepts leading batch axes (looped)."""
     o = opts or FocalOptions()
     mask = np.broadcast_to(mask, X.shape)

@@ -63,14 +63,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from stratagem.engines.base import (
-    BoolArray,
-    EngineSpec,
-    FloatArray,
-    Move,
-    Trajectory,
-    option,
-)
+from stratagem.engines.base import BoolArray, EngineSpec, FloatArray, Move, Trajectory, option
 from stratagem.engines.rounds import RoundModel
 from stratagem.model.errors import EngineError
 
@@ -157,9 +150,7 @@ def _response(rule: str, du: FloatArray) -> FloatArray:
     raise EngineError(f"unknown voting rule {rule}")
 
 
-def coalitions(
-    U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = False
-) -> FloatArray:
+def coalitions(U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = False) -> FloatArray:
     """Coalition strengths C[..., a, b] for option a against b (``Model::coalitions``).
 
     ``U[..., k, a]`` is actor k's utility of option a, ``w[k]`` its weight. As in KTAB,
@@ -246,9 +237,7 @@ def conditional_pce(V: FloatArray, *, compat: bool = False) -> FloatArray:
     return np.where(total > 0, e / np.where(total > 0, total, 1.0), 1.0 / V.shape[-1])
 
 
-def _markov(
-    step: Any, p0: FloatArray, tol: float, *, compat: bool
-) -> FloatArray:
+def _markov(step: Any, p0: FloatArray, tol: float, *, compat: bool) -> FloatArray:
     """Iterate p <- (p + step(p)) / 2 until max |step(p) - p| <= tol, per batch item."""
     p = p0.copy()
     active = np.ones(p.shape[:-1], dtype=bool)
@@ -292,11 +281,7 @@ def markov_incentive_pce(C: FloatArray, V: FloatArray, *, compat: bool = False) 
     return _markov(step, np.full(V.shape[:-1], 1.0 / M), 1e-8, compat=compat)
 
 
-def pce(
-    U: FloatArray,
-    w: FloatArray,
-    opts: KtabOptions,
-) -> FloatArray:
+def pce(U: FloatArray, w: FloatArray, opts: KtabOptions) -> FloatArray:
     """``Model::scalarPCE``: option probabilities from utilities U[..., actor, option] and weights w."""
     C = coalitions(U, w, opts.voting_rule, sequential=opts.compat)
     V = victory_probabilities(C, opts.victory_prob_model)
@@ -382,9 +367,7 @@ class _State:
         return _utility(self.omd, self.E, np.diag(self.Rhi)[:, None])
 
 
-def _make_state(
-    X: FloatArray, ideals: FloatArray, S: FloatArray, C: FloatArray, opts: KtabOptions
-) -> _State:
+def _make_state(X: FloatArray, ideals: FloatArray, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _State:
     D = distances(ideals, X, S, compat=opts.compat)
     omd = 1.0 - D
     E = np.minimum(D, 1.0)
@@ -407,21 +390,9 @@ def _make_state(
 
 
 # -- challenges ----------------------------------------------------------------------
-def _challenge_core(
-    uii: FloatArray,
-    uij: FloatArray,
-    uji: FloatArray,
-    ujj: FloatArray,
-    uni: FloatArray,
-    unj: FloatArray,
-    unn: FloatArray,
-    wi: FloatArray,
-    wj: FloatArray,
-    wn: FloatArray,
-    sj: FloatArray,
-    third: BoolArray,
-    opts: KtabOptions,
-) -> tuple[FloatArray, FloatArray]:
+def _challenge_core(uii: FloatArray, uij: FloatArray, uji: FloatArray, ujj: FloatArray, uni: FloatArray,
+                    unj: FloatArray, unn: FloatArray, wi: FloatArray, wj: FloatArray, wn: FloatArray,
+                    sj: FloatArray, third: BoolArray, opts: KtabOptions) -> tuple[FloatArray, FloatArray]:
     """``SMPState::probEduChlg`` for k = h = observer: (P[i beats j], expected gain to i).
 
     Principal arrays have one shape; third-party arrays add a trailing actor axis;
@@ -477,9 +448,8 @@ def _challenge_core(
     return phij, eu_chlg - eu_sq
 
 
-def _all_challenges(
-    st: _State, C: FloatArray, stot: FloatArray, opts: KtabOptions
-) -> tuple[FloatArray, FloatArray]:
+def _all_challenges(st: _State, C: FloatArray, stot: FloatArray,
+                    opts: KtabOptions) -> tuple[FloatArray, FloatArray]:
     """P[i, j] and gain[i, j] of i challenging j, as i estimates them (O(n^3), in blocks)."""
     n = st.X.shape[0]
     omdT = np.ascontiguousarray(st.omd.T)
@@ -500,35 +470,16 @@ def _all_challenges(
         uii = diag[bi, idx]
         uij = Ub[bi, :, idx]  # (b, j): U^h(i, j)
         third = (ar[None, None, :] != idx[:, None, None]) & (ar[None, :, None] != ar[None, None, :])
-        p, g = _challenge_core(
-            uii[:, None],
-            uij,
-            col_i,
-            diag,
-            col_i[:, None, :],
-            Ub,
-            diag[:, None, :],
-            w_eff[idx][:, None],
-            w_eff[None, :],
-            w_eff,
-            stot[None, :],
-            third,
-            opts,
-        )
+        p, g = _challenge_core(uii[:, None], uij, col_i, diag, col_i[:, None, :], Ub, diag[:, None, :],
+                               w_eff[idx][:, None], w_eff[None, :], w_eff, stot[None, :], third, opts)
         P[idx] = p
         G[idx] = g
     G[ar, ar] = -np.inf
     return P, G
 
 
-def _receiver_estimates(
-    st: _State,
-    C: FloatArray,
-    stot: FloatArray,
-    i: IntArray,
-    j: IntArray,
-    opts: KtabOptions,
-) -> FloatArray:
+def _receiver_estimates(st: _State, C: FloatArray, stot: FloatArray, i: IntArray, j: IntArray,
+                        opts: KtabOptions) -> FloatArray:
     """The receiver's estimate of P[i beats j] for given pairs, h = j (O(n) each)."""
     n = st.X.shape[0]
     omdT = st.omd.T
@@ -541,10 +492,8 @@ def _receiver_estimates(
     ar = np.arange(n)
     third = (ar[None, :] != i[:, None]) & (ar[None, :] != j[:, None])
     w_eff = stot * C
-    p, _ = _challenge_core(
-        uxi[L, i], uxj[L, i], uxi[L, j], uxj[L, j], uxi, uxj, uxx,
-        w_eff[i], w_eff[j], w_eff, stot[j], third, opts,
-    )
+    p, _ = _challenge_core(uxi[L, i], uxj[L, i], uxi[L, j], uxj[L, j], uxi, uxj, uxx,
+                           w_eff[i], w_eff[j], w_eff, stot[j], third, opts)
     return p
 
 
@@ -553,9 +502,8 @@ def _round4(x: FloatArray) -> FloatArray:
     return np.floor(0.5 + x * 10000.0) / 10000.0
 
 
-def interpolate(
-    xi: FloatArray, si: FloatArray, xj: FloatArray, sj: FloatArray, p_i: FloatArray, method: str
-) -> tuple[FloatArray, FloatArray]:
+def interpolate(xi: FloatArray, si: FloatArray, xj: FloatArray, sj: FloatArray, p_i: FloatArray,
+                method: str) -> tuple[FloatArray, FloatArray]:
     """``SMPActor::interpolateBrgn`` for rows of bargains: (i's new position, j's new position)."""
     pi = p_i[:, None]
     pj = 1 - pi
@@ -588,15 +536,8 @@ class _Bargains:
     pos_rcvr: FloatArray
 
 
-def _propose(
-    st: _State,
-    S: FloatArray,
-    C: FloatArray,
-    stot: FloatArray,
-    target: IntArray,
-    P: FloatArray,
-    opts: KtabOptions,
-) -> _Bargains:
+def _propose(st: _State, S: FloatArray, C: FloatArray, stot: FloatArray, target: IntArray, P: FloatArray,
+             opts: KtabOptions) -> _Bargains:
     i = np.flatnonzero(target >= 0)
     j = target[i]
     xi, xj = st.X[i], st.X[j]
@@ -625,9 +566,7 @@ def _propose(
     return _Bargains(i, j, pi_, pj_)
 
 
-def _bargain_utilities(
-    st: _State, S: FloatArray, brg: _Bargains, opts: KtabOptions
-) -> FloatArray:
+def _bargain_utilities(st: _State, S: FloatArray, brg: _Bargains, opts: KtabOptions) -> FloatArray:
     """u[a, 0] = value to a of the status quo, u[a, 1 + b] of bargain b (mean over all actors)."""
     n = st.X.shape[0]
     Uown = st.own_utilities()  # aUtil[a](a, n)
@@ -657,14 +596,8 @@ def _bargain_utilities(
     return out
 
 
-def _resolve(
-    st: _State,
-    S: FloatArray,
-    C: FloatArray,
-    brg: _Bargains,
-    opts: KtabOptions,
-    rng: np.random.Generator,
-) -> tuple[FloatArray, IntArray]:
+def _resolve(st: _State, S: FloatArray, C: FloatArray, brg: _Bargains, opts: KtabOptions,
+             rng: np.random.Generator) -> tuple[FloatArray, IntArray]:
     """Each actor's queue is resolved by a PCE over bargains; returns new X and chosen bargain (-1 = SQ)."""
     n = st.X.shape[0]
     U = _bargain_utilities(st, S, brg, opts)
@@ -765,9 +698,8 @@ def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, fl
 
 
 # -- the engine ---------------------------------------------------------------------
-def _prepare(
-    X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, opts: KtabOptions
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _prepare(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
+             opts: KtabOptions) -> tuple[FloatArray, FloatArray, FloatArray]:
     X, S, C = (np.asarray(v, dtype=float) for v in (X, S, C))
     if X.ndim != 2 or S.shape != X.shape or C.shape != (X.shape[0],):
         raise EngineError(f"ktab: inconsistent array shapes X{X.shape}, S{S.shape}, C{C.shape}")
@@ -946,17 +878,8 @@ def run_ktab(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: B
                                                                               rng=rng, **options)
 
 
-def _explain(
-    t: int,
-    st: _State,
-    Xn: FloatArray,
-    target: IntArray,
-    G: FloatArray,
-    P: FloatArray,
-    brg: _Bargains,
-    chosen: IntArray,
-    moves: list[Move],
-) -> dict[str, Any]:
+def _explain(t: int, st: _State, Xn: FloatArray, target: IntArray, G: FloatArray, P: FloatArray,
+             brg: _Bargains, chosen: IntArray, moves: list[Move]) -> dict[str, Any]:
     """One turn's explanation (O(n m)): targets, gains, bargains, choices; appends Moves."""
     n = st.X.shape[0]
     has = target >= 0
