@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@echo "compiling bdm's kernels into numba's cache (once per install, about 20 s of CPU)"
+	@echo "compiling bdm's kernels into numba's cache (once per install, about 40 s of CPU)"
 	$(BIN)/stratagem forecast us-iraq-2020 -e bdm --json > /dev/null
 	$(BIN)/stratagem ensemble us-iraq-2020 -e bdm -n 4 --workers 1 --json > /dev/null
 	touch $(STAMP)

@@ -15,7 +15,8 @@ run). It prints, in one run, each figure beside the target issue 17 set:
 * the default bdm ensemble (``-e bdm``; the command's default engine is the recommended
   forecaster) of us-iraq-2020 at ``--draws`` draws, with the stopping rule and with 10 fixed
   rounds, and a 15-actor one-issue game, in draws/s including start-up;
-* the 2-worker / 1-worker ratio of the 10-round bdm ensemble;
+* the 2-worker / 1-worker ratio of the default and the 10-round bdm ensemble of us-iraq-2020 (the
+  runs of one and two workers alternate);
 * peers, side by side, where they are installed; nothing is fetched or built, and each peer
   that is missing is named as skipped.
 
@@ -148,18 +149,26 @@ def main() -> None:
                 wall, cpu = whole_process([*STRATAGEM, "ensemble", *rest, "-e", "bdm", "-n", str(n), "--json"],
                                           args.repeats, folder)
                 row(label, wall, cpu, f"{n / wall:,.0f}", against(n / wall, target) if target else "")
-            by_workers = {}
-            for w in (1, 2):
-                wall, cpu = whole_process([*STRATAGEM, "ensemble", "us-iraq-2020", "-e", "bdm", "--rounds", "10", "-n",
-                                           str(n), "--json", "--workers", str(w)], args.repeats, folder)
-                by_workers[w] = wall
-                row(f"us-iraq-2020, bdm, --rounds 10, --workers {w}", wall, cpu, f"{n / wall:,.0f}")
-            ratio = by_workers[1] / by_workers[2]
-            # Amdahl: the fixed cost runs once either way, the draws could split in two
-            ideal = by_workers[1] / (fixed + max(by_workers[1] - fixed, 0.0) / 2)
-            print(f"\n2 workers / 1 worker: {ratio:.2f}x faster ({against(ratio, 1.7, unit='x')}; with the "
-                  f"{fixed:.2f} s fixed cost above, a perfect split of the draws would give {ideal:.2f}x; "
-                  f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            # the runs of one and two workers alternate, so a change of the machine's load hits both alike
+            ratios = []
+            for label, rest in (("default", []), ("--rounds 10", ["--rounds", "10"])):
+                commands = {w: [*STRATAGEM, "ensemble", "us-iraq-2020", *rest, "-e", "bdm", "-n", str(n), "--json",
+                                "--workers", str(w)] for w in (1, 2)}
+                runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+                for _ in range(args.repeats):
+                    for w, command in commands.items():
+                        runs[w].append(whole_process(command, 1, folder))
+                walls = {w: statistics.median(r[0] for r in runs[w]) for w in runs}
+                for w in runs:
+                    row(f"us-iraq-2020, bdm, {label}, --workers {w}", walls[w],
+                        statistics.median(r[1] for r in runs[w]), f"{n / walls[w]:,.0f}")
+                ratio = walls[1] / walls[2]
+                # Amdahl: the fixed cost runs once either way, the draws could split in two
+                ideal = walls[1] / (fixed + max(walls[1] - fixed, 0.0) / 2)
+                ratios.append(f"2 workers / 1 worker, {label}: {ratio:.2f}x faster ({against(ratio, 1.7, unit='x')}; "
+                              f"with the {fixed:.2f} s fixed cost above, a perfect split of the draws would give "
+                              f"{ideal:.2f}x; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+            print("", *ratios, sep="\n")
         print("\npeers (nothing is fetched or built):")
         peers = {"STRATAGEM_PEER_BDM": os.environ.get("STRATAGEM_PEER_BDM"),
                  "STRATAGEM_PEER_KTAB": os.environ.get("STRATAGEM_PEER_KTAB")
