@@ -7,7 +7,8 @@ exist: the pairwise vote sums were 60-90% of a bdm round, and their sorted O(n^2
 is a loop with data-dependent bounds that NumPy can only express with O(n^3)
 comparisons or one call per game; once compiled, the rest of a round was dozens of
 small NumPy calls per issue, so :func:`round_kernel` runs the whole round, game by game,
-in one call per round (what is left is mostly the ~3 n^2 powers a round needs).
+in one call per round, and :func:`play_kernel` a batch's whole loop, so no Python runs
+between rounds (what is left is mostly the ~3 n^2 powers a round needs).
 """
 
 from __future__ import annotations
@@ -34,52 +35,6 @@ def _midpoint_py(xs: Any, xi: float, xj: float, lt: int, le: int) -> tuple[int, 
     while le < n and xs[le] + xs[le] <= total:
         le += 1
     return lt, le, (le if err > 0 else lt), (le if err >= 0 else lt)
-
-
-def _pair_support_py(x: Any, y: Any, w: Any) -> Any:
-    """Loop form of :func:`stratagem.engines.bdm.pair_support_sorted`, for numba to compile.
-
-    Per game: voters sorted by position (stable, as NumPy's argsort), cumulative sums of
-    w_k y[k, a] from the left (``pref``) and the right (``suf``), then for every pair the
-    exact midpoint's place among the sorted positions (as ``_midpoint_counts``), found
-    by two pointers that only move forward, and the difference of the cumulative sums.
-    """
-    B, n = x.shape
-    out = np.zeros((B, n, n))
-    pref = np.zeros((n + 1, n))
-    suf = np.zeros((n + 1, n))
-    xs = np.empty(n)
-    for b in range(B):
-        order = np.argsort(x[b], kind="mergesort")
-        for t in range(n):
-            xs[t] = x[b, order[t]]
-        k = order[0]
-        for a in range(n):
-            pref[1, a] = w[b, k] * y[b, k, a]
-        for t in range(1, n):
-            k = order[t]
-            for a in range(n):
-                pref[t + 1, a] = pref[t, a] + w[b, k] * y[b, k, a]
-        k = order[n - 1]
-        for a in range(n):
-            suf[n - 1, a] = w[b, k] * y[b, k, a]
-        for t in range(n - 2, -1, -1):
-            k = order[t]
-            for a in range(n):
-                suf[t, a] = suf[t + 1, a] + w[b, k] * y[b, k, a]
-        for p in range(n):
-            i = order[p]
-            xi = xs[p]
-            lt = le = 0
-            for q in range(p + 1, n):
-                j = order[q]
-                xj = xs[q]
-                if xi == xj:
-                    continue
-                lt, le, below, upto = _midpoint(xs, xi, xj, lt, le)
-                out[b, i, j] = pref[below, j] - pref[below, i]
-                out[b, j, i] = suf[upto, i] - suf[upto, j]
-    return out
 
 
 def _pick_py(cand: Any, key: Any, eu: Any, pos: Any, tie_pos: float, tie_eu: float) -> int:
@@ -230,7 +185,7 @@ def _sorted_row_py(y: Any, k: int, order: Any, place: Any, row: Any) -> None:
 def _places_py(x: Any, order: Any, place: Any, xs: Any, below: Any, upto: Any) -> None:
     """Voters sorted by position (stable), each voter's place in that order, and, per pair of
     sorted places p < q with different positions, the places of their exact midpoint (as in
-    :func:`_pair_support_py`)."""
+    :func:`stratagem.engines.bdm.pair_support_sorted`)."""
     n = x.shape[0]
     _stable_order(x, order)
     for t in range(n):
@@ -588,12 +543,6 @@ def _compile(fn: Any, *example: Any) -> Any:
 
 
 _PARAMS = (0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5)  # example options (see bdm._params)
-
-
-@functools.cache
-def pair_support_kernel() -> Any:
-    """The compiled pair-support kernel (:func:`_pair_support_py`), or None without numba."""
-    return _compile(_pair_support_py, np.zeros((1, 2)), np.zeros((1, 2, 2)), np.ones((1, 2)))
 
 
 @functools.cache

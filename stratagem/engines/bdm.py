@@ -13,8 +13,9 @@ sums by definition cost O(n^3) per game (``method="reference"``, kept for tests)
 by default they use the sorted form, O(n^2 log n) in NumPy and O(n^2) compiled
 (:func:`pair_support_sorted`), which applies to every switch of the model. By default
 (``method="auto"``) the whole round runs as one compiled numba kernel over every
-running game of the batch (:func:`stratagem.engines._kernels.round_kernel`): the
-NumPy functions below are its specification and the path for ``method="sorted"``,
+running game of the batch (:func:`stratagem.engines._kernels.round_kernel`), and a
+batch without timed shocks runs its whole loop compiled (``BdmModel.play``): the
+NumPy functions below are their specification and the path for ``method="sorted"``,
 for non-finite inputs, and where numba cannot be imported (it is a dependency); both
 give the same bits, tested. All methods give the same results to rounding.
 """
@@ -214,18 +215,11 @@ def pair_support(y: FloatArray, w: FloatArray, x: FloatArray, method: Method = "
     ``y`` must be increasing in the distance |x_k - x_a| for every voter k (true for
     every switch of the model: linear distances, or distances to the power r_k, which
     lies in [0.5, 2]; :func:`win_probabilities` sends any r_k <= 0 to the reference).
-    ``auto`` takes the compiled sorted kernel when numba is installed, else the NumPy
-    sorted path (identical bits); non-finite inputs go to the reference path.
+    ``auto`` and ``sorted`` take the sorted path (the compiled round computes the same bits
+    itself); non-finite inputs go to the reference path.
     """
     if method == "reference" or not (np.isfinite(x).all() and np.isfinite(y).all()):
         return pair_support_reference(y, w)
-    if method == "auto":
-        from stratagem.engines import _kernels
-
-        kernel = _kernels.pair_support_kernel()
-        if kernel is not None:
-            out: FloatArray = kernel(np.ascontiguousarray(x), np.ascontiguousarray(y), np.ascontiguousarray(w))
-            return out
     return pair_support_sorted(y, w, x)
 
 
