@@ -19,7 +19,6 @@ from stratagem.analysis.learned import (
     IssueRow,
     _anchor_design,
     _fit_anchor_coefficients,
-    anchor_log_likelihood,
     calibrated_level,
     conformal_interval,
     fit_anchor,
@@ -46,8 +45,35 @@ def test_conditional_logit_recovers_known_coefficients() -> None:
     picks = np.array([rng.choice(options, p=p) for p in prob])
     evidence = np.zeros((cases, options))
     evidence[np.arange(cases), picks] = 1.0
-    theta = fit_conditional_logit(features, evidence, np.ones((cases, options), dtype=bool))
+    theta, _ = fit_conditional_logit(features, evidence, np.ones((cases, options), dtype=bool))
     np.testing.assert_allclose(theta, true, atol=0.1)
+
+
+def test_log_evidence_matches_numerical_integration_of_the_posterior() -> None:
+    # two coefficients: integrate likelihood x prior N(0, I / (2 ridge)) on a fine grid and compare with the
+    # Laplace approximation fit_conditional_logit returns
+    rng = np.random.default_rng(5)
+    cases, options, ridge = 300, 3, 2.0  # log(2 ridge) != 0: every term of the formula counts
+    features = rng.normal(size=(cases, options, 2))
+    utility = features @ np.array([0.8, -0.4])
+    prob = np.exp(utility) / np.exp(utility).sum(axis=1, keepdims=True)
+    evidence = np.zeros((cases, options))
+    evidence[np.arange(cases), [rng.choice(options, p=p) for p in prob]] = 1.0
+    theta, log_evidence = fit_conditional_logit(features, evidence, np.ones((cases, options), dtype=bool),
+                                                ridge=ridge)
+    step = 0.01
+    axis = np.arange(-0.8, 0.8 + step / 2, step)
+    grid = np.stack(np.meshgrid(theta[0] + axis, theta[1] + axis, indexing="ij"), axis=-1).reshape(-1, 2)
+    u = np.einsum("rkd,gd->grk", features, grid)
+    log_like = (np.log((np.exp(u) * evidence).sum(axis=2)) - np.log(np.exp(u).sum(axis=2))).sum(axis=1)
+    log_prior = -ridge * (grid**2).sum(axis=1) + np.log(ridge / np.pi)
+    top = float((log_like + log_prior).max())
+    numerical = top + np.log(np.exp(log_like + log_prior - top).sum() * step**2)
+    density = np.exp(log_like + log_prior - top).reshape(axis.size, -1)
+    assert max(density[[0, -1], :].max(), density[:, [0, -1]].max()) < 1e-8  # the grid holds the posterior
+    assert log_evidence == pytest.approx(numerical, abs=0.02)  # measured: 0.003 apart
+    _, stronger = fit_conditional_logit(features, evidence, np.ones((cases, options), dtype=bool), ridge=1e3)
+    assert stronger < log_evidence - 10  # a prior that forbids the effect is much less probable
 
 
 def _synthetic_issue(rng: np.random.Generator, params: dict[str, float], k: int) -> IssueRow:
@@ -70,7 +96,7 @@ def test_anchor_likelihood_recovers_known_choice_probabilities_with_the_elsewher
     rng = np.random.default_rng(11)
     rows = [_synthetic_issue(rng, true, k) for k in range(3000)]
     features, evidence, valid = _anchor_design(rows, true["bias"], true["spread"])
-    theta = fit_conditional_logit(features, evidence, valid)
+    theta, _ = fit_conditional_logit(features, evidence, valid)
     expected = np.array([true[f"w_{f}"] for f in anchor.FEATURES] + [true["elsewhere"]])
 
     def probabilities(coef: np.ndarray) -> np.ndarray:
@@ -125,39 +151,46 @@ def test_anchor_features_without_a_status_quo_are_zero_where_they_need_one() -> 
     np.testing.assert_array_equal(feats[:, anchor.FEATURES.index("largest")], [0, 1, 0, 1, 0])
 
 
-def test_anchor_log_likelihood_by_hand() -> None:
+def test_anchor_likelihood_terms_by_hand() -> None:
     # all utilities 0: five anchors (0, 20, 50, 80, 100) and elsewhere, each 1/6; outcome 20 is an anchor, and
     # the elsewhere spread (sd 1e-6 around the compromise, 50) puts nothing there: likelihood 1/6
-    params = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "elsewhere": 0.0, "bias": 0.0, "spread": 1e-6}
     row = IssueRow(proposal="p", issue="1", outcome=20.0, status_quo=float("nan"), binary=False, unanimity=False,
                    forecasts={"compromise": 50.0}, positions=(20.0, 80.0), weights=(1.0, 1.0))
-    assert anchor_log_likelihood([row], params) == pytest.approx(np.log(1 / 6))
     at_compromise = IssueRow(**{**row.__dict__, "outcome": 50.0})  # anchor 50 and the elsewhere point: 2/6
-    assert anchor_log_likelihood([row, at_compromise], params) == pytest.approx(np.log(1 / 6) + np.log(2 / 6))
+    _, evidence, valid = _anchor_design([row, at_compromise], 0.0, 1e-6)
+    likelihood = (evidence * valid).sum(axis=1) / valid.sum(axis=1)  # equal utilities: p = 1/6 on each option
+    np.testing.assert_allclose(likelihood, [1 / 6, 2 / 6])
 
 
-def test_fit_anchor_chooses_the_ridge_with_the_best_held_out_likelihood_inside_the_rows_given() -> None:
+def test_fit_anchor_chooses_the_ridge_with_the_highest_evidence_and_calibrates_out_of_fold() -> None:
     rng = np.random.default_rng(3)
     true = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "w_distance": -3.0, "w_held": 1.0, "elsewhere": 0.5,
             "bias": 0.0, "spread": 20.0}
     rows = [_synthetic_issue(rng, true, k) for k in range(120)]
     params = fit_anchor(rows)
-    # brute force, one ridge at a time: the same inner folds of these rows, a separate fit per ridge and fold
+    # brute force, one ridge at a time: a separate fit of all the rows per ridge, its evidence from the fit
+    y = np.array([r.outcome for r in rows])
+    resid = y - np.array([r.forecasts["compromise"] for r in rows])
+    design = _anchor_design(rows, float(resid.mean()), max(float(resid.std()), 1.0))
+    evidences = [fit_conditional_logit(*design, ridge=ridge)[1] for ridge in ANCHOR_RIDGES]
+    best = int(np.argmax(evidences))
+    assert len(set(np.round(evidences, 6))) == len(ANCHOR_RIDGES)  # the choice is not a tie
+    assert 0 < best < len(ANCHOR_RIDGES) - 1  # nor at an end of the grid
+    assert params["ridge"] == ANCHOR_RIDGES[best]
+    theta, _ = fit_conditional_logit(*design, ridge=ANCHOR_RIDGES[best])
+    np.testing.assert_allclose(anchor.coefficients(params), theta[:-1])
+    assert params["elsewhere"] == pytest.approx(theta[-1])
+    # the level: calibrated on out-of-fold distributions at that ridge, three folds by proposal of these rows
     fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
-    held_out = []
-    for ridge in ANCHOR_RIDGES:
-        total = 0.0
-        for f in range(CALIBRATION_FOLDS):
-            train = [r for r in rows if fold[r.proposal] != f]
-            test = [r for r in rows if fold[r.proposal] == f]
-            total += anchor_log_likelihood(test, _fit_anchor_coefficients(train, (ridge,))[0])
-        held_out.append(total)
-    best = ANCHOR_RIDGES[int(np.argmax(held_out))]
-    assert len(set(np.round(held_out, 6))) == len(ANCHOR_RIDGES)  # the choice is not a tie
-    assert params["ridge"] == best
-    final = _fit_anchor_coefficients(rows, (best,))[0]  # refitted on all the rows given, at that ridge
-    assert all(params[key] == pytest.approx(value) for key, value in final.items())
-    assert 0.40 <= params["level"] <= 0.99
+    dists, ys = [], []
+    for f in range(CALIBRATION_FOLDS):
+        train = [r for r in rows if fold[r.proposal] != f]
+        test = [r for r in rows if fold[r.proposal] == f]
+        inner = _fit_anchor_coefficients(train, (params["ridge"],))[0][0]
+        dists += [anchor.anchor_distribution(np.array(r.positions), np.array(r.weights), r.status_quo,
+                                             r.forecasts["compromise"], inner) for r in test]
+        ys += [r.outcome for r in test]
+    assert params["level"] == calibrated_level(dists, np.array(ys))
     assert fit_anchor(list(rows)) == params  # deterministic
 
 

@@ -30,7 +30,7 @@ predictive distribution with a conditional-logit (discrete choice) model:
 The point forecast is the distribution's median (the forecast that minimises
 expected absolute error); its quantiles give intervals. The defaults below were
 fitted by penalised maximum likelihood on the DEU development file, the ridge
-penalty chosen by inner cross-validation
+penalty chosen by its Laplace evidence
 (:func:`stratagem.analysis.learned.fit_anchor`); ``stratagem backtest`` refits
 them on training folds only. Actors without a stance on an issue hold no anchor
 there. The function is pure: arrays in, arrays out.
@@ -62,22 +62,22 @@ def _w(default: float, feature: str) -> Any:
 class AnchorOptions:
     """Fitted on data/deu/deu_dev.csv (212 scored issues): `stratagem backtest deu --json` prints them as "fitted"."""
 
-    w_distance: float = _w(-1.71, "distance from the compromise (0-100 scale, divided by 100)")
-    w_share: float = _w(0.22, "share of capability x salience holding the point")
-    w_held: float = _w(0.94, "1 when some actor holds the point")
-    w_status_quo: float = _w(1.66, "1 when the point is the status quo")
-    w_endpoint: float = _w(-1.16, "1 when the point is 0 or 100")
-    w_midpoint: float = _w(-0.11, "1 when the point is 50")
-    w_median_distance: float = _w(0.51, "distance from the capability x salience weighted median (divided by 100)")
-    w_largest: float = _w(0.64, "1 when the actor with the largest capability x salience holds the point")
-    w_count: float = _w(0.3, "share of the taking-part actors holding the point")
-    w_between: float = _w(-1.06, "1 when the point lies between the compromise and the status quo")
-    w_status_quo_distance: float = _w(-0.29, "distance from the status quo (divided by 100; 0 without one)")
-    w_distance_squared: float = _w(-0.42, "distance from the compromise, squared")
-    w_distance_polarisation: float = _w(-0.08, "distance times the positions' weighted sd about the compromise "
+    w_distance: float = _w(-0.76, "distance from the compromise (0-100 scale, divided by 100)")
+    w_share: float = _w(0.2, "share of capability x salience holding the point")
+    w_held: float = _w(0.73, "1 when some actor holds the point")
+    w_status_quo: float = _w(1.23, "1 when the point is the status quo")
+    w_endpoint: float = _w(-0.96, "1 when the point is 0 or 100")
+    w_midpoint: float = _w(-0.2, "1 when the point is 50")
+    w_median_distance: float = _w(0.27, "distance from the capability x salience weighted median (divided by 100)")
+    w_largest: float = _w(0.56, "1 when the actor with the largest capability x salience holds the point")
+    w_count: float = _w(0.27, "share of the taking-part actors holding the point")
+    w_between: float = _w(-0.82, "1 when the point lies between the compromise and the status quo")
+    w_status_quo_distance: float = _w(-0.34, "distance from the status quo (divided by 100; 0 without one)")
+    w_distance_squared: float = _w(-0.28, "distance from the compromise, squared")
+    w_distance_polarisation: float = _w(-0.29, "distance times the positions' weighted sd about the compromise "
                                         "(in tens of points)")
-    w_share_concentration: float = _w(0.24, "share times the salience concentration (sum of squared weight shares)")
-    elsewhere: float = option(0.81, "utility of the elsewhere option")
+    w_share_concentration: float = _w(0.08, "share times the salience concentration (sum of squared weight shares)")
+    elsewhere: float = option(0.56, "utility of the elsewhere option")
     bias: float = option(-1.59, "mean of the elsewhere spread relative to the compromise")
     spread: float = option(29.6, "standard deviation of the elsewhere spread", minimum=1e-6)
 
@@ -85,7 +85,7 @@ class AnchorOptions:
 DEFAULTS: dict[str, float] = dataclasses.asdict(AnchorOptions())
 # The nominal central level whose intervals held 80% of the development file's outcomes out of fold: the
 # point masses make nominal 80% intervals of this distribution cover more than 80%.
-INTERVAL_LEVEL = 0.65
+INTERVAL_LEVEL = 0.64
 ROUND_POINTS = (0.0, 50.0, 100.0)
 GRID = np.arange(101.0)  # the elsewhere option's support: whole points of the scale
 MATCH = 0.5  # an outcome within half a point of an anchor lands on it (outcomes are recorded in whole points)
