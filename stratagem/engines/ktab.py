@@ -461,8 +461,7 @@ def _all_challenges(st: _State, C: FloatArray, stot: FloatArray,
     block = max(1, _BLOCK_ELEMENTS // max(n * n, 1))
     for start in range(0, n, block):
         idx = ar[start : start + block]
-        b = idx.size
-        bi = np.arange(b)
+        bi = np.arange(idx.size)
         # Ub[b, y, x] = U^h(x, y), h = idx[b]: h's estimate of x's utility of y's position
         Ub = omdT[None, :, :] * (1.0 + ET[None, :, :] * st.Rhi[idx][:, None, :])
         diag = Ub[:, ar, ar]  # (b, x): U^h(x, x)
@@ -542,8 +541,7 @@ def _propose(st: _State, S: FloatArray, C: FloatArray, stot: FloatArray, target:
     j = target[i]
     xi, xj = st.X[i], st.X[j]
     si, sj = S[i], S[j]
-    p_i = P[i, j]
-    bi, bj = interpolate(xi, si, xj, sj, p_i, opts.inter_vec_brgn)
+    bi, bj = interpolate(xi, si, xj, sj, P[i, j], opts.inter_vec_brgn)
     if opts.bargn_model == "InitOnlyInterp":
         return _Bargains(i, j, bi, bj)
     p_j = _receiver_estimates(st, C, stot, i, j, opts)  # j's estimate that i beats j
@@ -686,11 +684,10 @@ def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Ou
 
 
 def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, float]]]:
-    m = out.positions.shape[1]
     result: list[list[tuple[float, float]]] = []
-    for k in range(m):
+    for column in out.positions.T:  # per issue: probabilities of equal coordinates added up
         acc: dict[float, float] = {}
-        for x, p in zip(out.positions[:, k], out.prob, strict=True):
+        for x, p in zip(column, out.prob, strict=True):
             key = round(float(x) * scale, 10)
             acc[key] = acc.get(key, 0.0) + float(p)
         result.append(sorted(acc.items()))
