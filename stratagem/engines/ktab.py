@@ -406,39 +406,35 @@ def _challenge_core(uii: FloatArray, uij: FloatArray, uji: FloatArray, ujj: Floa
     cj = vote(vr, wj, uji - ujj)
     chij = (_MIN_CHALLENGE_COALITION + np.where(ci > 0, ci, 0.0)) + np.where(cj > 0, cj, 0.0)
     chji = (_MIN_CHALLENGE_COALITION - np.where(ci < 0, ci, 0.0)) - np.where(cj < 0, cj, 0.0)
-    if opts.third_party_commit == "SemiCommit" and opts.compat:
-        # KTAB's arithmetic, operation for operation
+    if opts.third_party_commit == "SemiCommit":
         v0 = vote(vr, wn, uni - unj)
         cni = chij[..., None] + np.maximum(v0, 0.0)
         cnj = chji[..., None] - np.minimum(v0, 0.0)
-        pin = cni / (cni + cnj)
-        pjn = 1.0 - pin
-        u_ik_j = pin * (uni + uni + unn) + pjn * (unj + unj + unj)
-        u_i_jk = pin * (uni + uni + uni) + pjn * (unj + unj + unn)
-        vn = vote(vr, wn, u_ik_j - u_i_jk)
-        vn = np.where(third, vn, 0.0)
-        up = np.maximum(vn, 0.0)
-        dn = np.maximum(-vn, 0.0)
-        up[..., 0] += chij
-        dn[..., 0] += chji
-        chij = _total(up, -1, True)
-        chji = _total(dn, -1, True)
-    elif opts.third_party_commit == "SemiCommit":
-        # the same vote with fewer operations: pi (u_nn - u_ni) - (1 - pi)(u_nn - u_nj)
-        v0 = vote(vr, wn, uni - unj)
-        cni = chij[..., None] + np.maximum(v0, 0.0)
-        cnj = chji[..., None] - np.minimum(v0, 0.0)
-        cnj += cni
-        pin = np.divide(cni, cnj, out=cni)
-        bb = unn - unj
-        delta = pin * ((unn - uni) + bb)
-        delta -= bb
-        vn = vote(vr, wn, delta)
-        vn *= third
-        up = np.maximum(vn, 0.0)
-        sum_up = up.sum(axis=-1)
-        chji = chji + (sum_up - vn.sum(axis=-1))
-        chij = chij + sum_up
+        if opts.compat:  # KTAB's arithmetic, operation for operation
+            pin = cni / (cni + cnj)
+            pjn = 1.0 - pin
+            u_ik_j = pin * (uni + uni + unn) + pjn * (unj + unj + unj)
+            u_i_jk = pin * (uni + uni + uni) + pjn * (unj + unj + unn)
+            vn = vote(vr, wn, u_ik_j - u_i_jk)
+            vn = np.where(third, vn, 0.0)
+            up = np.maximum(vn, 0.0)
+            dn = np.maximum(-vn, 0.0)
+            up[..., 0] += chij
+            dn[..., 0] += chji
+            chij = _total(up, -1, True)
+            chji = _total(dn, -1, True)
+        else:  # the same vote with fewer operations: pi (u_nn - u_ni) - (1 - pi)(u_nn - u_nj)
+            cnj += cni
+            pin = np.divide(cni, cnj, out=cni)
+            bb = unn - unj
+            delta = pin * ((unn - uni) + bb)
+            delta -= bb
+            vn = vote(vr, wn, delta)
+            vn *= third
+            up = np.maximum(vn, 0.0)
+            sum_up = up.sum(axis=-1)
+            chji = chji + (sum_up - vn.sum(axis=-1))
+            chij = chij + sum_up
     # NoCommit and FullCommit: both lotteries are identical, so third parties never vote.
     total = chij + chji
     phij = chij / total
