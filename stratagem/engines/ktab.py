@@ -718,10 +718,9 @@ def _prepare(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
             raise EngineError("ktab compat mode: KTAB rejects an actor with no salience on any issue")
         if np.any(totals > 1 + 1e-9):
             raise EngineError("ktab compat mode: KTAB needs each actor's saliences to total at most 100")
-    else:
+    else:  # saliences that total more than 100 are rescaled to total 100
         over = totals > 1.0
-        if np.any(over):
-            S = np.where(over[:, None], S / np.where(over, totals, 1.0)[:, None], S)
+        S = np.where(over[:, None], S / np.where(over, totals, 1.0)[:, None], S)
     return X / 100.0, S, C
 
 
