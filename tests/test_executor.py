@@ -117,8 +117,12 @@ def test_ensemble_json_identical_for_one_two_and_three_workers_and_pickled_tasks
 
 
 def test_threads_run_every_task_once_and_pass_errors_on() -> None:
+    import threading
+
     expected = {i: i * i for i in range(23)}
+    before = threading.active_count()
     assert dict(executor.run_threads(_square, list(range(23)), 2)) == expected
+    assert threading.active_count() == before  # the threads end with the job (a later fork copies none)
     assert dict(executor.run_threads(_square, list(range(23)), 5)) == expected
     with pytest.raises(ValueError, match="task three fails"):
         list(executor.run_threads(_fail_on_three, list(range(8)), 2))

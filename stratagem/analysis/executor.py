@@ -132,8 +132,9 @@ def run_threads(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
                 done.put((i, None, exc))
                 return
 
-    for _ in range(max(1, min(workers, len(tasks)))):
-        threading.Thread(target=work, daemon=True).start()
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(max(1, min(workers, len(tasks))))]
+    for thread in threads:
+        thread.start()
     try:
         for _ in tasks:
             i, value, exc = done.get()
@@ -142,6 +143,8 @@ def run_threads(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
             yield i, value
     finally:
         stop.set()
+    for thread in threads:  # all tasks done: they are ending, and none outlives the job (a later fork)
+        thread.join()
 
 
 def run_dask(fn: Callable[[T], R], tasks: Sequence[T], address: str) -> Iterator[tuple[int, R]]:
