@@ -137,6 +137,19 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a long capitalised title chain (with a cue word in it) names a person: "she" refers to her
     ("Northmere Harbour Trust Chief Executive Jessica Mardle opened the meeting. “This pier is the reason the "
      "town exists,” she said.", "Northmere Harbour Trust Chief Executive Jessica Mardle", "town exists"),
+    # "<document noun> saying": the words are those of the subject that issued it ("His office", a described
+    # subject running to its verb)
+    ("Brisco voted against the levy. His office put out a statement saying the county “cannot pave every road "
+     "the state forgot.”", "His office", "pave every road"),
+    # a described source announcing its own statement before a colon
+    ("The harbour trust’s office released the following statement to the Gazette:\n\n“The trust has met every "
+     "request from the auditor and will go on doing so.”", "The harbour trust’s office", "every request"),
+    # a possessor's noun is part of the subject; a participle frame keeps the quotation after its object
+    ("Pike’s campaign shrugged off Marlow’s comments, telling reporters, “Nobody on our team ever asked for "
+     "his support.”", "Pike’s campaign", "ever asked"),
+    # a relative clause after an appositive name, and a relative clause on a verb's object
+    ("Ortiz quoted a supporter who wrote, “Only one candidate in this race fixes potholes.”",
+     "a supporter", "fixes potholes"),
     # a place name followed by "who" is a person
     ("“The square will be full by noon,” Paris, who sells flowers by the fountain, said on Friday.",
      "Paris", "full by noon"),
@@ -240,6 +253,11 @@ def test_an_opening_clause_with_its_own_subject_is_still_content() -> None:
     assert found == [("the treasurer", "Last year the ferry deficit doubled")]
 
 
+def test_a_relative_clause_after_an_appositive_name_frames_only_the_quotation() -> None:
+    body = "The new ad features a retired welder, Jim Dolan, who says, “They shipped my job overseas.”"
+    assert _direct(body) == [("Jim Dolan", "They shipped my job overseas.")]
+
+
 def test_a_place_line_under_a_quotation_is_no_signature() -> None:
     body = ("Sheriff Olle Brandvik spoke to the crowd outside the courthouse.\n\n“Every road in this county will "
             "be ploughed by morning, whatever it takes.”\n\nGlen Arbor, Michigan")
@@ -255,6 +273,7 @@ def test_a_name_before_a_colon_that_is_not_the_speaker(body: str) -> None:
 
 
 @pytest.mark.parametrize("sentence", [
+    "Former state treasurer Lyle Brandauer weighed in on the levy on Tuesday night.",  # "state" after a title
     "She put the kettle on the stove and went out to the garden.",
     "The crews pressed the board for a new boat, and the board pressed ahead with the old one.",
 ])

@@ -541,11 +541,13 @@ class _Reader:
                 i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
             return None  # "the Hashd, known as the PMF": a name; "said as he left" is still speech
         if low in AMBIGUOUS and (prev is None or not (
-                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS or prev.capitalised or prev.text == ","
+                prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS
+                or (prev.capitalised and prev.lower not in _TITLE_WORDS) or prev.text == ","
                 or (content_follows and prev.is_word) or _after_quote(toks, i, lo))):
             return None
         if low.endswith("ing") and (prev is None or (
                 prev.lower not in _PARTICIPLE_LEAD and prev.lower not in _PROGRESSIVE_AUX
+                and prev.lower not in _WORDS_NOUNS  # "issued a statement saying ...": the issuer's words
                 and prev.lower not in _SUBJECT_PRONOUNS and not (content_follows or (nxt is not None and nxt.text == ",")))):
             return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
         lemma = entry[0]
@@ -633,10 +635,23 @@ class _Reader:
         start = k + 1
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower == "who"
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
-        if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and toks[who - 1].is_word:
-            rng = self._phrase_before(toks, who, lo)  # "the crews who petitioned the board last week say ..."
+        if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and (
+                toks[who - 1].is_word or (toks[who - 1].text == "," and who - 2 >= lo and toks[who - 2].capitalised
+                                          and start >= end)):  # not "Ortiz, who aides say ...": aides say
+            # "the crews who petitioned the board last week say ...", "a retired welder, Jim Dolan, who says ..."
+            if toks[who - 1].is_word:
+                rng = self._phrase_before(toks, who, lo)
+            else:  # the name before the comma
+                first = who - 2
+                while first - 1 >= lo and toks[first - 1].capitalised and who - first < 5:
+                    first -= 1
+                rng = (first, who - 1)
             if rng is not None:
-                return rng
+                det = max((m for m in range(rng[0] + 1, rng[1]) if toks[m].lower in {"a", "an", "one"}
+                           and toks[m - 1].is_word and not toks[m - 1].capitalised
+                           and toks[m - 1].lower not in _STOP_PREPS | _NP_PREPS), default=None)
+                # "Ortiz retweeted a supporter who wrote ...": the relative pronoun's antecedent, the verb's object
+                return (det, rng[1]) if det is not None else rng
         if start >= end:
             return None
         # drop opening adverbials and time words inside the phrase ("Tuesday night Ortiz")
@@ -1084,6 +1099,14 @@ def _frames(
             _add(out, reader, sp, toks, c_lo, c_hi, text, "according to", paragraph)
             continue
         left = lefts[n]
+        possessed = i - 1 > lo and re.search(r"\w['’]s$", toks[i - 1].text) is not None and toks[i - 1].capitalised \
+            and toks[i].lower in AMBIGUOUS
+        if possessed:
+            # "shrugged off Haddad's comments, ...": a noun cue whose source is its possessor
+            owner = i - 1
+            while owner - 1 >= lo and toks[owner - 1].capitalised and toks[owner - 1].lower not in _NAME_RUN_STOP:
+                owner -= 1
+            left = (owner, i)
         if left is None and i - 1 > lo and toks[i - 1].lower == "and" and frame == "speech" and not any(
                 t.is_quote for t in toks[lo:i]) and any(t.is_quote for t in toks[i + 1:hi]):
             # "Marsh sighed and noted that ...": the subject of the first verb
@@ -1111,7 +1134,8 @@ def _frames(
                     asked is not None and text[asked.inner_start:asked.inner_end].rstrip().endswith(("?", "!")))):
                 left = (quote_at + 1, left[1])  # '"...," a narrator in the commercial says': the whole phrase
             sp = reader.speaker(toks, *left)
-            sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
+            if not possessed:
+                sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
             before = left[0] - 1
             tail_end = _adjunct_end(reader, toks, i + 1, hi)
             post_posed = before >= lo and (toks[before].text == "," or toks[before].is_quote) and (
@@ -1121,6 +1145,8 @@ def _frames(
                 or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
                     and not _following_quote(toks, tail_end, hi))
             )
+            if post_posed and any(toks[m].lower == "who" for m in range(left[1], min(i, left[1] + 2))):
+                post_posed = False  # "a retired welder, Jim Dolan, who says, “...”": a relative clause's frame
             if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
                 if _opening_adverbial(toks, opening, before):
@@ -1256,7 +1282,9 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
             or _aside_to_comma(reader, toks, subject[1], hi):
         return None  # "Oh, and here is the best part:", "Oh well, the list goes on:": no subject before a verb
     named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or (
-        subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]]))
+        subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]])) or (
+        subject[1] - subject[0] <= 5 and any(t.lower in _WORDS_NOUNS for t in toks[subject[1] : hi]))
+    # "The mayor's office released the following statement:": a described source announcing its own words
     return reader.resolve(sp, paragraph) if named else None
 
 
@@ -1381,13 +1409,16 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         else:
             return None
     start = k
-    if toks[k].lower in {"the", "a", "an"}:
-        # "The former governor has said ...": a described subject runs to its verb
+    if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
+        # "The former governor has said ...", "His office put out ...", "The mayor's office released ...": a
+        # described subject runs to its verb
         m = k + 1
         while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
-                and toks[m].lower not in reader.cues and toks[m].lower not in _CLAUSE_WORDS | _STOP_PREPS:
+                and toks[m].lower not in reader.cues and toks[m].lower not in _CLAUSE_WORDS | _STOP_PREPS \
+                and not (m > k + 1 and re.fullmatch(r"[a-z]+ed", toks[m].text)):
             m += 1
-        if m > k + 1 and m < hi and (toks[m].lower in _VERBISH or toks[m].lower in reader.cues):
+        if m > k + 1 and m < hi and (toks[m].lower in _VERBISH or toks[m].lower in reader.cues
+                                     or re.fullmatch(r"[a-z]+ed", toks[m].text)):
             return (k, m)
     depth = 0
     while k < hi:
@@ -1400,8 +1431,10 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
             if t.is_quote or (not t.is_word and t.text not in {".", "-", "’s", "'s", "&"}):
                 break
             if not t.capitalised and t.lower not in _DETERMINERS and t.lower not in _NP_PREPS \
-                    and t.lower not in _TITLE_WORDS and t.lower not in {"and"}:
-                break
+                    and t.lower not in _TITLE_WORDS and t.lower not in {"and"} and not (
+                    k > start and re.search(r"\w['’]s$", toks[k - 1].text) and t.is_word and t.lower not in reader.cues
+                    and not _verb_like(toks, k) and not re.fullmatch(r"[a-z]+ed", t.text)):
+                break  # "Haddad's campaign shrugged off ...": the possessor's noun is part of the subject
         k += 1
         if k - start > 12:
             return None
@@ -1552,8 +1585,9 @@ def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
     for m in range(k, min(hi, k + 12)):
         if toks[m].is_quote:
             limit = 12 if toks[k].text == "," else 6  # 'joked, again using an accent, "..."'
-            if m - k <= limit and all(t.is_word or t.text == "," for t in toks[k:m]):
-                return m  # 'told him, "..."': the quotation is the content
+            if m - k <= limit and all((t.is_word and t.lower not in _PARTICIPLE_CUES) or t.text == ","
+                                      for t in toks[k:m]):
+                return m  # 'told him, "..."': the quotation is the content (not past "..., telling reporters")
             break
         if toks[m].text in {".", ";"}:
             break
