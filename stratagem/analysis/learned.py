@@ -92,36 +92,26 @@ def fold_of(proposals: Sequence[str], folds: int = FOLDS, seed: int = 0) -> dict
 def cross_validate(learner: Learner, rows: Sequence[IssueRow], folds: int = FOLDS, seed: int = 0) -> Prediction:
     """Held-out forecasts: each fold predicted from parameters fitted on the other folds only."""
     fold = fold_of([r.proposal for r in rows], folds, seed)
-    parts: dict[int, Prediction] = {}
-    index: dict[int, list[int]] = {}
+    order: list[int] = []
+    parts: list[Prediction] = []
     for f in range(folds):
         test_idx = [i for i, r in enumerate(rows) if fold[r.proposal] == f]
-        if not test_idx:
-            continue
-        params = learner.fit([r for r in rows if fold[r.proposal] != f])
-        parts[f] = learner.predict([rows[i] for i in test_idx], params)
-        index[f] = test_idx
-    return _stitch(len(rows), parts, index)
+        if test_idx:
+            params = learner.fit([r for r in rows if fold[r.proposal] != f])
+            parts.append(learner.predict([rows[i] for i in test_idx], params))
+            order += test_idx
+    back = np.argsort(order)  # the folds' forecasts come fold by fold: this puts them in the rows' order
 
+    def joined(field: str, make: Callable[[list[Any]], Any]) -> Any:
+        """One field of the folds' predictions in the rows' order; None unless every fold has it."""
+        values = [getattr(p, field) for p in parts]
+        if any(v is None for v in values):
+            return None
+        flat = [x for v in values for x in v]
+        return make([flat[i] for i in back])
 
-def _stitch(n: int, parts: Mapping[int, Prediction], index: Mapping[int, list[int]]) -> Prediction:
-    point = np.empty(n)
-    has_interval = all(p.low is not None and p.high is not None for p in parts.values())
-    has_dist = all(p.distributions is not None for p in parts.values())
-    low, high = np.empty(n), np.empty(n)
-    dists: list[Distribution] = [(np.empty(0), np.empty(0))] * n
-    for f, pred in parts.items():
-        idx = index[f]
-        point[idx] = pred.point
-        if has_interval:
-            assert pred.low is not None and pred.high is not None
-            low[idx], high[idx] = pred.low, pred.high
-        if has_dist:
-            assert pred.distributions is not None
-            for i, d in zip(idx, pred.distributions, strict=True):
-                dists[i] = d
-    return Prediction(point=point, low=low if has_interval else None, high=high if has_interval else None,
-                      distributions=dists if has_dist else None)
+    return Prediction(point=joined("point", np.array), low=joined("low", np.array),
+                      high=joined("high", np.array), distributions=joined("distributions", list))
 
 
 def from_distributions(dists: list[Distribution], level: float = 0.8) -> Prediction:
@@ -273,7 +263,8 @@ def _anchor_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -
                                               r.forecasts["compromise"], chosen) for r in rows]
 
 
-def _covered(dists: Sequence[Distribution], y: FloatArray, level: float) -> float:
+def covered(dists: Sequence[Distribution], y: FloatArray, level: float) -> float:
+    """Share of the outcomes ``y`` inside their distribution's central ``level`` interval."""
     tail = (1.0 - level) / 2.0
     return float(np.mean([distribution_quantile(v, p, tail) <= yi <= distribution_quantile(v, p, 1.0 - tail)
                           for (v, p), yi in zip(dists, y, strict=True)]))
@@ -285,10 +276,7 @@ def calibrated_level(dists: Sequence[Distribution], y: FloatArray, target: float
     Point masses make a discrete distribution's central intervals cover more
     than their nominal level; this finds the level that covers ``target``.
     """
-    for level in INTERVAL_LEVELS:
-        if _covered(dists, y, level) >= target:
-            return level
-    return INTERVAL_LEVELS[-1]
+    return next((level for level in INTERVAL_LEVELS if covered(dists, y, level) >= target), INTERVAL_LEVELS[-1])
 
 
 def fit_anchor(rows: Sequence[IssueRow]) -> Params:
@@ -356,10 +344,7 @@ def predict_conformal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Pr
     resid = np.array(params["residuals"], dtype=float)
     comp = _compromise(rows)
     lo_r, hi_r = conformal_interval(resid)
-    dists = []
-    for c in comp:
-        values = np.clip(c + resid, 0.0, 100.0)
-        dists.append((np.sort(values), np.full(resid.size, 1.0 / resid.size)))
+    dists = [(np.sort(np.clip(c + resid, 0.0, 100.0)), np.full(resid.size, 1.0 / resid.size)) for c in comp]
     return Prediction(point=comp, low=np.clip(comp + lo_r, 0.0, 100.0), high=np.clip(comp + hi_r, 0.0, 100.0),
                       distributions=dists)
 
