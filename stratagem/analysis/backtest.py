@@ -26,7 +26,9 @@ from stratagem.analysis.learned import (
     FOLDS,
     LEARNERS,
     IssueRow,
+    Learner,
     Prediction,
+    covered,
     cross_validate,
     fold_of,
 )
@@ -41,7 +43,6 @@ from stratagem.analysis.metrics import (
 )
 from stratagem.engines.base import FloatArray, weights
 from stratagem.engines.blend import binary_issues
-from stratagem.engines.focal import distribution_quantile
 from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
 from stratagem.model.arrays import to_arrays
 from stratagem.model.deu import DeuProposal
@@ -112,13 +113,7 @@ def reliability(rows: Sequence[IssueRow], prediction: Prediction,
     if prediction.distributions is None:
         return []
     y = np.array([r.outcome for r in rows])
-    out = []
-    for level in levels:
-        tail = (1.0 - level) / 2.0
-        inside = [distribution_quantile(v, p, tail) <= y[i] <= distribution_quantile(v, p, 1 - tail)
-                  for i, (v, p) in enumerate(prediction.distributions)]
-        out.append((float(level), float(np.mean(inside))))
-    return out
+    return [(float(level), covered(prediction.distributions, y, level)) for level in levels]
 
 
 @dataclass(frozen=True)
@@ -171,6 +166,13 @@ def _losses(rows: Sequence[IssueRow], prediction: Prediction) -> tuple[FloatArra
     return abs_err, np.array([crps_discrete(v, p, float(y[i])) for i, (v, p) in enumerate(prediction.distributions)])
 
 
+def _mean_losses(losses: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
+    """Per issue, over repeated predictions: mean absolute error and mean CRPS."""
+    n = len(losses[0][0])
+    return (sum((a for a, _ in losses), np.zeros(n)) / len(losses),
+            sum((c for _, c in losses), np.zeros(n)) / len(losses))
+
+
 def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed: int = 0,
                baseline: Sequence[Prediction] | None = None) -> EngineScore:
     """Scores of one forecaster over ``rows``, averaged over repeated predictions (e.g. fold seeds).
@@ -180,43 +182,25 @@ def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed:
     """
     y = np.array([r.outcome for r in rows])
     groups = [r.proposal for r in rows]
-    maes, rmses, hits, covs, crpss = [], [], [], [], []
-    abs_sum, crps_sum = np.zeros(len(rows)), np.zeros(len(rows))
-    for pred in repeats:
-        errors = pred.point - y
-        maes.append(mae(errors))
-        rmses.append(rmse(errors))
-        hits.append(hit_rate(errors))
-        if pred.low is not None and pred.high is not None:
-            covs.append(coverage(y, pred.low, pred.high))
-        a, c = _losses(rows, pred)
-        abs_sum += a
-        crps_sum += c
-        if pred.distributions is not None:
-            crpss.append(float(np.mean(c)))
-    abs_mean, crps_mean = abs_sum / len(repeats), crps_sum / len(repeats)
+    errors = [pred.point - y for pred in repeats]
+    maes = [mae(e) for e in errors]
+    covs = [coverage(y, p.low, p.high) for p in repeats if p.low is not None and p.high is not None]
+    losses = [_losses(rows, pred) for pred in repeats]
+    crpss = [float(np.mean(c)) for p, (_, c) in zip(repeats, losses, strict=True) if p.distributions is not None]
+    abs_mean, crps_mean = _mean_losses(losses)
     comparison = None
     if baseline is not None:
-        base_abs, base_crps = np.zeros(len(rows)), np.zeros(len(rows))
-        for pred in baseline:
-            a, c = _losses(rows, pred)
-            base_abs += a
-            base_crps += c
-        base_abs, base_crps = base_abs / len(baseline), base_crps / len(baseline)
+        base_abs, base_crps = _mean_losses([_losses(rows, pred) for pred in baseline])
         d_mae, lo_mae, hi_mae = paired_bootstrap(abs_mean, base_abs, groups, seed=seed)
         d_crps, lo_crps, hi_crps = paired_bootstrap(crps_mean, base_crps, groups, seed=seed)
         comparison = Comparison(d_mae, (lo_mae, hi_mae), d_crps, (lo_crps, hi_crps))
     return EngineScore(
-        mae=float(np.mean(maes)), rmse=float(np.mean(rmses)), hit10=float(np.mean(hits)),
+        mae=float(np.mean(maes)), rmse=float(np.mean([rmse(e) for e in errors])),
+        hit10=float(np.mean([hit_rate(e) for e in errors])),
         coverage80=float(np.mean(covs)) if covs else None, crps=float(np.mean(crpss)) if crpss else None,
         mae_ci95=bootstrap_mae_ci(abs_mean, groups, seed=seed), mae_per_seed=tuple(maes),
         vs_compromise=comparison,
     )
-
-
-def score(rows: Sequence[IssueRow], prediction: Prediction, *, seed: int = 0) -> EngineScore:
-    """Scores of one forecaster over the rows (bootstrap by proposal)."""
-    return score_rows(rows, [prediction], seed=seed)
 
 
 @dataclass(frozen=True)
@@ -335,18 +319,17 @@ def nested_selection(rows: Sequence[IssueRow], candidates: Sequence[str], *, fol
     Returns the held-out forecasts of the whole procedure and the candidate
     chosen in each outer fold: the honest score of choosing a model.
     """
-    fold = fold_of([r.proposal for r in rows], folds, seed)
     chosen: list[str] = []
-    points = np.empty(len(rows))
-    for f in range(folds):
-        test_idx = [i for i, r in enumerate(rows) if fold[r.proposal] == f]
-        if not test_idx:
-            continue
-        train = [r for r in rows if fold[r.proposal] != f]
-        name = choose(train, candidates, seed=seed)
-        chosen.append(name)
-        points[test_idx] = _fit_predict(name, train, [rows[i] for i in test_idx]).point
-    return Prediction(point=points), chosen
+
+    def pick(train: Sequence[IssueRow]) -> dict[str, Any]:
+        chosen.append(choose(train, candidates, seed=seed))
+        return {"name": chosen[-1], "train": train}
+
+    def fit_predict(test: Sequence[IssueRow], picked: Mapping[str, Any]) -> Prediction:
+        return _fit_predict(picked["name"], picked["train"], test)
+
+    procedure = Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict, dict)
+    return Prediction(point=cross_validate(procedure, rows, folds, seed).point), chosen
 
 
 def run_backtest(
@@ -451,13 +434,9 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
         rows.extend(found)
     if len(scenarios) == 1:
         rows = [replace(r, proposal=f"{r.proposal}/{r.issue}") for r in rows]
-    predictions: dict[str, Prediction] = {}
-    for name in wanted:
-        learner = LEARNERS.get(name)
-        if learner is not None and learner.shipped_distribution:
-            predictions[name] = learner.predict(rows, learner.defaults())
-        else:
-            predictions[name] = _fixed(rows, name)
+    shipped = {name: learner for name, learner in LEARNERS.items() if learner.shipped_distribution}
+    predictions = {name: shipped[name].predict(rows, shipped[name].defaults()) if name in shipped
+                   else _fixed(rows, name) for name in wanted}
     scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
     return BacktestResult(n=len(rows), proposals=len(scenarios), scores=scores, rows=tuple(rows),
                           predictions=predictions, mode="scenario", fold_seeds=())
