@@ -101,11 +101,8 @@ def anchor_points(
     positions: FloatArray, weight: FloatArray, status_quo: float, compromise: float
 ) -> tuple[FloatArray, FloatArray]:
     """An issue's distinct anchor points (sorted) and their features (points x :data:`FEATURES`)."""
-    candidates = [positions, np.asarray(ROUND_POINTS)]
     has_sq = not np.isnan(status_quo)
-    if has_sq:
-        candidates.append(np.array([status_quo]))
-    values = np.unique(np.concatenate(candidates))
+    values = np.unique(np.concatenate([positions, ROUND_POINTS, [status_quo] if has_sq else []]))
     holds = np.abs(positions[None, :] - values[:, None]) <= 1e-9
     total = float(weight.sum())
     shares = weight / total if total > 0 else np.full(positions.size, 1.0 / positions.size)
@@ -124,7 +121,7 @@ def anchor_points(
         distance,
         share,
         holds.any(axis=1).astype(float),
-        (np.abs(values - status_quo) <= 1e-9).astype(float) if has_sq else np.zeros(values.size),
+        (np.abs(values - status_quo) <= 1e-9).astype(float),  # all 0 without a status quo (NaN)
         np.isin(values, (0.0, 100.0)).astype(float),
         (values == 50.0).astype(float),
         np.abs(values - median) / 100.0,
@@ -180,14 +177,11 @@ def anchor_forecast(
     W = weights(S, C, mask)
     comp = compromise_forecast(X, S, C, mask)
     Qb = np.broadcast_to(Q, comp.shape)
-    out = np.empty(comp.shape)
+    out = comp.copy()  # the compromise stays where no actor takes part
     for idx in np.ndindex(comp.shape):
-        *batch, k = idx
-        m = mask[(*batch, slice(None), k)]
-        if not m.any():
-            out[idx] = comp[idx]
-            continue
-        support, prob = anchor_distribution(X[(*batch, slice(None), k)][m], W[(*batch, slice(None), k)][m],
-                                            float(Qb[idx]), float(comp[idx]), chosen)
-        out[idx] = distribution_quantile(support, prob, 0.5)
+        col = (*idx[:-1], slice(None), idx[-1])  # the issue's actors
+        m = mask[col]
+        if m.any():
+            support, prob = anchor_distribution(X[col][m], W[col][m], float(Qb[idx]), float(comp[idx]), chosen)
+            out[idx] = distribution_quantile(support, prob, 0.5)
     return out
