@@ -124,8 +124,9 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
      "will ask the summer visitors to pay a little more.\n\n“That is what the islanders asked for, and that "
      "is what we will do,” she said.", "Mayor Ines Torvald", "islanders asked for"),
     # an opening participial phrase with a "Town, State" place in it: the subject is after the place
-    ("Speaking at a grange hall in Dover, New Hampshire, Talbot went after the ferry board.\n\nHe says, "
-     "“Not one of them has ever ridden the morning boat with a crate of lobsters.”", "Talbot", "morning boat"),
+    ("Waiting for the early boat at the dock in Rockland, Maine, Talbot had harsh words for the ferry board."
+     "\n\n“Not one of them has ever ridden the morning boat with a crate of lobsters,” he told the crowd.",
+     "Talbot", "morning boat"),
     # a person after an opening prepositional phrase is the one "she" refers to later
     ("During the hearing, Mila Whitcombe pressed the harbour board on the dredging contract. “Where did all "
      "that money go?” she asked.", "Mila Whitcombe", "money go"),
@@ -150,12 +151,9 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
     # a relative clause after an appositive name, and a relative clause on a verb's object
     ("Ortiz quoted a supporter who wrote, “Only one candidate in this race fixes potholes.”",
      "a supporter", "fixes potholes"),
-    # a place name followed by "who" is a person
-    ("“The square will be full by noon,” Paris, who sells flowers by the fountain, said on Friday.",
-     "Paris", "full by noon"),
     # "what X called “...”" inside another attribution's clause is X's
-    ("The council sought a grant in the hope of ending what Mayor Ilse Brandt called “a decade of neglect.”",
-     "Mayor Ilse Brandt", "decade of neglect"),
+    ("The ferry company wants to scrap what Harbourmaster Ilse Varga called “the last winter link to the "
+     "mainland.”", "Harbourmaster Ilse Varga", "last winter link"),
     # a described appositive cut by a place's comma ("from Lunenburg, Nova Scotia,"): the name speaks
     ("Tomas Riel, a boatbuilder from Lunenburg, Nova Scotia, said the new rules “will sink every small yard "
      "on the coast.”", "Tomas Riel", "small yard"),
@@ -228,7 +226,7 @@ def test_an_opening_adverbial_before_a_colon_frame_is_not_its_content() -> None:
 @pytest.mark.parametrize("body", [
     "Oh, and here is the best part:\n\n“Parking at the station will cost twice as much from April.”",
     "Oh well, the list goes on:\n\n“Parking at the station will cost twice as much from April.”",
-    "Sure enough, it gets worse:\n\n“Parking at the station will cost twice as much from April.”",
+    "Alas, there is more:\n\n“Parking at the station will cost twice as much from April.”",
 ])
 def test_an_interjection_before_a_colon_names_no_speaker(body: str) -> None:
     assert _direct(body) == [(None, "Parking at the station will cost twice as much from April.")]

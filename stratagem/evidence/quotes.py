@@ -416,9 +416,6 @@ class _Reader:
             heads.append(m)
         heads = [m for m in heads if not (re.match(r"['’]s\b", self.text[m.end:b])
                                           and any(o.start > m.end for o in inside))]  # "Iraq's Nujaba"
-        if len(heads) == 1 and self.gaz.kind_of(heads[0].actor) == "state" and len(words) == 1 \
-                and re.match(r"\s*,\s*who\b", self.text[b:]):
-            return _Speaker(surface, None, person=True, start=a, end=b)  # "Paris, who used to work here, said"
         persons = [m for m in heads if self.gaz.kind_of(m.actor) == "person"]
         prep = next((k for k, w in enumerate(words) if k >= 2 and w.lower in {"of", "from", "at", "with"}), None)
         name_run = self._name_run(words[:prep]) if prep is not None else None
@@ -591,7 +588,7 @@ class _Reader:
             while j >= lo and toks[j].is_word and toks[j].lower in _AUX_ADVERBS - {"in", "turn"}:
                 j -= 1
             if j - 1 > lo and toks[j].lower in _DETERMINERS | _OBJECT_PRONOUNS | {"off", "up", "out"}:
-                # "Marsh took off her gloves and said", "Critics can't just point their fingers and cry": the
+                # "Marsh took off her gloves and said", "the clerks cannot simply raise their hands and shout": the
                 # object of the first verb; its subject is before that verb and its auxiliaries
                 while j - 1 > lo and toks[j].lower in _DETERMINERS | _OBJECT_PRONOUNS | {"off", "up", "out"}:
                     j -= 1
@@ -1073,7 +1070,7 @@ def _frames(
             if nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
                                                                   or toks[nxt_left[0] - 1].lower in _SUBORDINATORS
                                                                   or toks[nxt_left[0] - 1].lower == "which"
-                                                                  # 'shedding what Gilbert called “...”'
+                                                                  # 'to end what the mayor called “...”'
                                                                   or (toks[nxt_left[0] - 1].lower == "what"
                                                                       and cues[n + 1][0] + 1 < hi
                                                                       and toks[cues[n + 1][0] + 1].is_quote)
