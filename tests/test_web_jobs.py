@@ -184,7 +184,7 @@ def _one_paragraph(size: int) -> bytes:
 
 
 def test_a_large_upload_does_not_delay_other_requests(server: str) -> None:
-    """A responsiveness check with a generous bound, not a speed benchmark."""
+    """Other requests are answered while a large upload is parsed (counted, not timed)."""
     with httpx.Client(base_url=server, timeout=600) as c:
         c.get("/")
         c.headers["X-CSRF-Token"] = c.cookies["stratagem_csrf"]
@@ -198,18 +198,14 @@ def test_a_large_upload_does_not_delay_other_requests(server: str) -> None:
 
         thread = threading.Thread(target=upload)
         thread.start()
-        latencies: list[float] = []
+        during = 0
         time.sleep(0.5)  # the upload has reached the server and its parsing has started
-        while thread.is_alive() and len(latencies) < 40:
-            start = time.perf_counter()
+        while thread.is_alive() and during < 40:
             c.get("/api/engines").raise_for_status()
-            latencies.append(time.perf_counter() - start)
+            during += 1
             time.sleep(0.1)
-        during = len(latencies)
         thread.join(timeout=600)
         assert outcome["response"].status_code == 201, outcome["response"].text
-        assert during >= 5, "the upload finished too quickly to measure anything"
-        # A blocked event loop would answer nothing until the upload ends (so `during` would be 1); the
-        # median, not the maximum, so that one slow answer on a loaded machine does not fail the check.
-        median = sorted(latencies)[len(latencies) // 2]
-        assert median < 1.0, f"GET /api/engines took {median:.2f} s (median) during the upload"
+        # A blocked event loop answers nothing until the upload ends, so at most one answer would come
+        # back while it runs: counting answers, not timing them, keeps this a behaviour test.
+        assert during >= 5, f"only {during} answer(s) came back while the upload was being parsed"
