@@ -185,11 +185,8 @@ def fit_conditional_logit(
         except np.linalg.LinAlgError:
             step = np.linalg.solve(-fisher, grad)
         t = 1.0
-        while True:
-            new = evaluate(theta + t * step)
-            if new[0] >= value - 1e-12 or t < 1e-8:
-                break
-            t /= 2.0
+        while (new := evaluate(theta + t * step))[0] < value - 1e-12 and t >= 1e-8:
+            t /= 2.0  # halved until the penalised likelihood does not fall
         theta = theta + t * step
         improvement = new[0] - value
         value, grad, hess, fisher = new
