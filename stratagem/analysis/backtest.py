@@ -237,13 +237,9 @@ class BacktestResult:
 
     def forecast_rows(self) -> list[tuple[str, str, float, float | None, float | None]]:
         """(issue, engine, forecast, p10, p90) for every scored issue and engine, in a stable order."""
-        out = []
-        for name, pred in self.predictions.items():
-            for i, row in enumerate(self.rows):
-                low = None if pred.low is None else float(pred.low[i])
-                high = None if pred.high is None else float(pred.high[i])
-                out.append((row.issue, name, float(pred.point[i]), low, high))
-        return out
+        return [(row.issue, name, float(pred.point[i]), None if pred.low is None else float(pred.low[i]),
+                 None if pred.high is None else float(pred.high[i]))
+                for name, pred in self.predictions.items() for i, row in enumerate(self.rows)]
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -252,13 +248,11 @@ ProgressCallback = Callable[[int, int], None]
 def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(forecasters to score, engines to run on each proposal)."""
     wanted = tuple(engines) if engines else (*BASE_ENGINES, *LEARNERS, SELECTED)
-    for name in wanted:
-        if name not in LEARNERS and name != SELECTED:
-            get_engine(name)
+    plain = [n for n in wanted if n not in LEARNERS and n != SELECTED]
+    for name in plain:
+        get_engine(name)  # an unknown name raises here, before any engine runs
     learned = [n for n in wanted if n in LEARNERS] or ([*LEARNERS] if SELECTED in wanted else [])
-    needs = {n for n in wanted if n not in LEARNERS and n != SELECTED} | {BASELINE}
-    for name in learned:
-        needs |= set(LEARNERS[name].needs)
+    needs = {*plain, BASELINE, *(need for name in learned for need in LEARNERS[name].needs)}
     return wanted, tuple(name for name in ENGINES if name in needs)
 
 
@@ -358,11 +352,9 @@ def run_backtest(
         if name in LEARNERS:
             repeats[name] = [cross_validate(LEARNERS[name], rows, FOLDS, s) for s in seeds]
         elif name == SELECTED:
-            repeats[name] = []
-            for s in seeds:
-                pred, picks = nested_selection(rows, _selection_candidates(wanted), seed=s)
-                repeats[name].append(pred)
-                chosen.extend(picks)
+            selections = [nested_selection(rows, _selection_candidates(wanted), seed=s) for s in seeds]
+            repeats[name] = [pred for pred, _ in selections]
+            chosen += [pick for _, picks in selections for pick in picks]
         else:
             repeats[name] = [_fixed(rows, name)]
     scores = _scored(rows, repeats, seed)
