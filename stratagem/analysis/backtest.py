@@ -77,19 +77,14 @@ def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored:
     W = weights(arrays.S, arrays.C, arrays.mask)
     by_engine = {name: forecast(scenario, name, seed=seed).issues for name in engines}
     outcomes = {o.issue: o.value for o in scenario.outcomes}
-    wanted = set(outcomes) if scored is None else set(scored)
-    rows = []
-    for k, issue in enumerate(scenario.issues):
-        if issue.id not in wanted or issue.id not in outcomes:
-            continue
-        rows.append(IssueRow(
-            proposal=group or scenario.id, issue=issue.id, outcome=outcomes[issue.id],
-            status_quo=float(arrays.Q[k]), binary=bool(binary[k]), unanimity=unanimity,
-            forecasts={name: float(results[k].forecast) for name, results in by_engine.items()},
-            positions=tuple(float(v) for v in arrays.X[arrays.mask[:, k], k]),
-            weights=tuple(float(v) for v in W[arrays.mask[:, k], k]),
-        ))
-    return rows
+    wanted = set(outcomes) if scored is None else set(scored) & set(outcomes)
+    return [IssueRow(
+        proposal=group or scenario.id, issue=issue.id, outcome=outcomes[issue.id],
+        status_quo=float(arrays.Q[k]), binary=bool(binary[k]), unanimity=unanimity,
+        forecasts={name: float(results[k].forecast) for name, results in by_engine.items()},
+        positions=tuple(float(v) for v in arrays.X[arrays.mask[:, k], k]),
+        weights=tuple(float(v) for v in W[arrays.mask[:, k], k]),
+    ) for k, issue in enumerate(scenario.issues) if issue.id in wanted]
 
 
 def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
