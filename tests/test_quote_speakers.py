@@ -256,6 +256,12 @@ def test_a_relative_clause_after_an_appositive_name_frames_only_the_quotation() 
     assert _direct(body) == [("Jim Dolan", "They shipped my job overseas.")]
 
 
+def test_a_name_line_above_a_quotation_heads_it() -> None:
+    body = ("The harbour vote drew quick reactions.\n\nRep. Dana Whitcombe (D-Ohio)\n\n“The vote hands the pier "
+            "to the yacht club.”\n\nOssian Pike, a ferry pilot\n\n“Nobody asked the crews.”")
+    assert [s for s, _ in _direct(body)] == ["Rep. Dana Whitcombe", "Ossian Pike"]
+
+
 def test_a_place_line_under_a_quotation_is_no_signature() -> None:
     body = ("Sheriff Olle Brandvik spoke to the crowd outside the courthouse.\n\n“Every road in this county will "
             "be ploughed by morning, whatever it takes.”\n\nGlen Arbor, Michigan")

@@ -901,6 +901,8 @@ def extract_quotes(
     sentence_of = _sentence_lookup(sentences)
     last_speaker: _Speaker | None = None  # of the previous paragraph
     pending_colon: _Speaker | None = None
+    name_line: _Speaker | None = None  # the person of a name line heading the quotation in the next paragraph
+    headed = False  # the previous paragraph's quotation had such a heading
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
     attributions: list[_Attribution] = []
     prev_found: list[_Attribution] = []
@@ -941,7 +943,8 @@ def extract_quotes(
             if label is not None and region is not None and label.name and (label.person or label.actor):
                 used.add(i)
                 found.append(_Attribution(label, [(region.inner_start, region.inner_end)], "", [region]))
-        signature = _SIGNATURE.match(text, a, b) if not regions and prev_found else None
+        # a quotation headed by a name line is not signed by the line under it (a list of name, quotation, ...)
+        signature = _SIGNATURE.match(text, a, b) if not regions and prev_found and not headed else None
         if signature is not None and signature.group(1) is None and (
                 len(toks) > 14 or any(reader.cue_at(toks, k, 0) is not None for k in range(len(toks)))):
             signature = None  # without a dash only a short line with no cue can be a signature
@@ -1033,7 +1036,11 @@ def extract_quotes(
             # "He grew up in the valley.", or a quotation the last person goes on speaking: a paragraph about the
             # same person keeps "he"/"she" pointing at them
             reader.last_person_paragraph = p_index
+        headed = name_line is not None and toks[0].is_quote
         pending_colon = colon_speaker if colon_speaker is not None and toks[-1].text == ":" else None
+        name_line = _label_line(reader, toks) if pending_colon is None and not regions and not found else None
+        if name_line is not None:
+            pending_colon = reader.resolve(name_line, p_index)
         named = [f.speaker for f in found if f.speaker is not None and f.speaker.name]
         last_speaker = named[-1] if named else None
         last = found[-1] if found else None
@@ -1283,6 +1290,33 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
         subject[1] - subject[0] <= 5 and any(t.lower in _WORDS_NOUNS for t in toks[subject[1] : hi]))
     # "The mayor's office released the following statement:": a described source announcing its own words
     return reader.resolve(sp, paragraph) if named else None
+
+
+_PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–]\s*[A-Z][\w. ]{1,16}\)$")
+
+
+def _label_line(reader: _Reader, toks: list[_Tok]) -> _Speaker | None:
+    """A paragraph that only names a person, as the heading of the quotation under it (a list of reactions:
+    "Rep. Lina Haddad (D-Ohio)" then the quoted paragraph, which the person before it speaks): a titled or
+    party-tagged name, or a name and a described role after a comma ("Lina Haddad, a teacher"), no verb. The
+    next such line then heads the next quotation and is no signature of the one above it."""
+    if not toks or len(toks) > 14 or not toks[0].capitalised or any(
+            reader.cue_at(toks, k, 0) is not None or _verb_like(toks, k) for k in range(len(toks))):
+        return None
+    line = reader.text[toks[0].start:toks[-1].end].rstrip(".")
+    comma = next((k for k, t in enumerate(toks) if t.text == ","), len(toks))
+    end = comma
+    if end > 0 and toks[end - 1].text == ")":
+        end = next((m for m in range(end - 1, -1, -1) if toks[m].text == "("), end)
+    if end < 2 or any(not (t.capitalised or t.text in {".", "-", "’s", "'s"}) for t in toks[:end]):
+        return None
+    sp = reader.speaker(toks, 0, end)
+    if sp is None or not sp.person or len((sp.name or "").split()) < 2:
+        return None
+    titled = toks[0].lower in _TITLE_WORDS or _PARTY_TAG.search(line[: toks[comma - 1].end - toks[0].start]
+                                                                   if comma < len(toks) else line) is not None
+    described = comma < len(toks) - 1 and any(t.is_word and not t.capitalised for t in toks[comma + 1:])
+    return sp if titled or described else None
 
 
 def _aside_to_comma(reader: _Reader, toks: list[_Tok], k: int, hi: int) -> bool:
