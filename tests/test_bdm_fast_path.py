@@ -270,6 +270,19 @@ class _SharedLoopBdm(BdmModel):
         return None
 
 
+class _CountedBdm(BdmModel):
+    """bdm that counts the batches its compiled loop played (so the test knows it ran)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.played = 0
+
+    def play(self, state: Any, limit: int, stop_period: int) -> Any:
+        out = super().play(state, limit, stop_period)
+        self.played += out is not None
+        return out
+
+
 @pytest.mark.skipif(_kernels.play_kernel() is None, reason="numba not installed")
 @pytest.mark.parametrize("rounds", [None, 1, 12])
 def test_the_compiled_loop_is_the_shared_loop(rounds: int | None) -> None:
@@ -287,7 +300,9 @@ def test_the_compiled_loop_is_the_shared_loop(rounds: int | None) -> None:
     mask[0, 4] = True
     Q = np.full(m, np.nan)
     for opts in (BdmOptions(), BdmOptions("local", "least_move", True, 0.5)):
-        fast = run_rounds(BdmModel(), opts, X, S, C, Q, mask, rounds=rounds, rng=None)
+        compiled = _CountedBdm()
+        fast = run_rounds(compiled, opts, X, S, C, Q, mask, rounds=rounds, rng=None)
+        assert compiled.played == 1  # the compiled loop, not the shared one, gave `fast`
         slow = run_rounds(_SharedLoopBdm(), opts, X, S, C, Q, mask, rounds=rounds, rng=None)
         assert fast.forecasts.tobytes() == slow.forecasts.tobytes()
         assert fast.cycle_start.tobytes() == slow.cycle_start.tobytes()

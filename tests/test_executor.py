@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import time
 
 import pytest
 
@@ -24,6 +25,14 @@ def _square(x: int) -> int:
 def _fail_on_three(x: int) -> int:
     if x == 3:
         raise ValueError("task three fails")
+    return x
+
+
+def _fail_on_zero_while_others_sleep(x: int) -> int:
+    """The other threads are inside a task when the error reaches the caller."""
+    if x == 0:
+        raise ValueError("task zero fails")
+    time.sleep(0.3)
     return x
 
 
@@ -119,13 +128,14 @@ def test_ensemble_json_identical_for_one_two_and_three_workers_and_pickled_tasks
 def test_threads_run_every_task_once_and_pass_errors_on() -> None:
     import threading
 
-    expected = {i: i * i for i in range(23)}
+    expected = [(i, i * i) for i in range(23)]
     before = threading.active_count()
-    assert dict(executor.run_threads(_square, list(range(23)), 2)) == expected
-    assert threading.active_count() == before  # the threads end with the job (a later fork copies none)
-    assert dict(executor.run_threads(_square, list(range(23)), 5)) == expected
-    with pytest.raises(ValueError, match="task three fails"):
-        list(executor.run_threads(_fail_on_three, list(range(8)), 2))
+    for workers in (2, 5):
+        assert sorted(executor.run_threads(_square, list(range(23)), workers)) == expected  # each once
+        assert threading.active_count() == before  # the threads end with the job (a later fork copies none)
+    with pytest.raises(ValueError, match="task zero fails"):
+        list(executor.run_threads(_fail_on_zero_while_others_sleep, list(range(8)), 3))
+    assert threading.active_count() == before  # an error, too, leaves no thread running
 
 
 def test_bdm_ensembles_run_in_threads_with_the_json_of_one_worker_and_of_processes(

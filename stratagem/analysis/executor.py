@@ -110,8 +110,9 @@ def run_threads(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
                 warm: Callable[[], object] | None = None) -> Iterator[tuple[int, R]]:
     """Run tasks in ``workers`` threads of this process, for tasks that spend their time in compiled
     code that releases the GIL (bdm's loop): nothing forks or is pickled, and what the job loads on
-    first use is loaded once (``warm``, here, before the threads start). The threads are daemons:
-    on Ctrl-C or an error the caller stops at once, and they stop after the task they are in."""
+    first use is loaded once (``warm``, here, before the threads start). On an error, Ctrl-C or an
+    abandoned iterator the threads stop after the task they are in, and this returns only when they
+    have, so that none is alive at a later fork (the web app's next job)."""
     import queue
     import threading
 
@@ -143,8 +144,8 @@ def run_threads(fn: Callable[[T], R], tasks: Sequence[T], workers: int,
             yield i, value
     finally:
         stop.set()
-    for thread in threads:  # all tasks done: they are ending, and none outlives the job (a later fork)
-        thread.join()
+        for thread in threads:
+            thread.join()
 
 
 def run_dask(fn: Callable[[T], R], tasks: Sequence[T], address: str) -> Iterator[tuple[int, R]]:

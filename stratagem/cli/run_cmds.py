@@ -256,7 +256,7 @@ _ensemble_options = [
     click.option("--option", "options", multiple=True, metavar="[ENGINE.]KEY=VALUE", help="Engine parameter."),
     click.option("--scheduler", default=None, callback=scheduler_address, metavar="tcp://HOST:PORT", help="Run the chunks on a Dask cluster."),
     click.option("--workers", type=WORKERS, default=None,
-                 help="Local workers, threads for bdm, else processes (default: one per core)."),
+                 help="Local workers (default: one per core): threads when every engine is bdm's compiled loop, else processes."),
     click.option("--json", "as_json", is_flag=True, help="Print one JSON object."),
     click.option("--pooled", is_flag=True, help="With several engines, also the pooled distribution of all "
                  "their draws (a mixture, shown with its modes); by default each engine is shown on its own."),

@@ -14,6 +14,7 @@ between rounds (what is left is mostly the ~3 n^2 powers a round needs).
 from __future__ import annotations
 
 import functools
+import threading
 from typing import Any
 
 import numpy as np
@@ -528,18 +529,22 @@ def _compile(fn: Any, *example: Any) -> Any:
     except ImportError:
         return None
     names = globals()
-    try:
-        jit = numba.njit(cache=True, nogil=True)
-        for name in _HELPERS:
-            if not hasattr(names[name], "py_func"):  # not compiled yet
-                names[name] = jit(names[name + "_py"])
-        kernel = jit(fn)
-        kernel(*example)
-    except Exception:  # no cache directory, unsupported platform
-        for name in _HELPERS:
-            names[name] = names[name + "_py"]
-        return None
+    with _COMPILING:  # the helpers are module globals: one thread binds them at a time
+        try:
+            jit = numba.njit(cache=True, nogil=True)
+            for name in _HELPERS:
+                if not hasattr(names[name], "py_func"):  # not compiled yet
+                    names[name] = jit(names[name + "_py"])
+            kernel = jit(fn)
+            kernel(*example)
+        except Exception:  # no cache directory, unsupported platform
+            for name in _HELPERS:
+                names[name] = names[name + "_py"]
+            return None
     return kernel
+
+
+_COMPILING = threading.Lock()
 
 
 _PARAMS = (0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5)  # example options (see bdm._params)
