@@ -277,17 +277,19 @@ def calibrated_level(dists: Sequence[Distribution], y: FloatArray, target: float
 
 
 def fit_anchor(rows: Sequence[IssueRow]) -> Params:
-    """Maximum-likelihood coefficients, the ridge chosen by its evidence and the interval level out of fold.
+    """Penalised (MAP) coefficients, the ridge chosen by its evidence and the interval level out of fold.
 
     The ridge of :data:`ANCHOR_RIDGES` with the highest Laplace evidence on
-    ``rows`` (:func:`fit_conditional_logit`; the first on ties) gives the fit.
+    ``rows`` (:func:`fit_conditional_logit`; the first on ties) gives the fit;
+    where no ridge has a finite evidence, the largest (the most cautious fit).
     Choosing by the evidence uses all of ``rows`` at once, not splits of them,
     so it is steadier than inner cross-validation on a small file. The
     interval level is calibrated on out-of-fold distributions at that ridge:
     three folds by proposal inside ``rows`` (never issues outside it).
     """
     fits = _fit_anchor_coefficients(rows, ANCHOR_RIDGES)
-    best = int(np.argmax([evidence for _, evidence in fits]))
+    evidences = np.array([evidence for _, evidence in fits])
+    best = int(np.argmax(evidences)) if np.isfinite(evidences).any() else len(ANCHOR_RIDGES) - 1
     params, ridge = fits[best][0], ANCHOR_RIDGES[best]
     fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
     dists: list[Distribution] = []
