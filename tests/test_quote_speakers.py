@@ -262,6 +262,12 @@ def test_a_name_line_above_a_quotation_heads_it() -> None:
     assert [s for s, _ in _direct(body)] == ["Rep. Dana Whitcombe", "Ossian Pike"]
 
 
+def test_a_quoted_paragraph_soon_after_the_last_quotation_continues_its_speaker() -> None:
+    body = ("“The ferry will run all winter,” Ortiz said at the harbour.\n\nThe council took no vote.\n\n"
+            "“We will be back next month with the same plan, and the month after that.”")
+    assert [s for s, _ in _direct(body)] == ["Ortiz", "Ortiz"]
+
+
 def test_a_place_line_under_a_quotation_is_no_signature() -> None:
     body = ("Sheriff Olle Brandvik spoke to the crowd outside the courthouse.\n\n“Every road in this county will "
             "be ploughed by morning, whatever it takes.”\n\nGlen Arbor, Michigan")

@@ -901,6 +901,7 @@ def extract_quotes(
     sentence_of = _sentence_lookup(sentences)
     last_speaker: _Speaker | None = None  # of the previous paragraph
     pending_colon: _Speaker | None = None
+    recent: tuple[_Speaker, int] | None = None  # the speaker of the last quotation, and its paragraph
     name_line: _Speaker | None = None  # the person of a name line heading the quotation in the next paragraph
     headed = False  # the previous paragraph's quotation had such a heading
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
@@ -1028,6 +1029,8 @@ def extract_quotes(
                     speaker = before_person
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
+            if speaker is None and recent is not None and p_index - recent[1] <= 3 and i == 0:
+                speaker = recent[0]  # a quoted paragraph a little after the last quotation: its speaker goes on
             found.append(_Attribution(speaker, [inner], "", [t.region]))
         person = reader.last_person
         if person is not None and reader.last_person_paragraph >= p_index - 1 and (
@@ -1043,6 +1046,8 @@ def extract_quotes(
             pending_colon = reader.resolve(name_line, p_index)
         named = [f.speaker for f in found if f.speaker is not None and f.speaker.name]
         last_speaker = named[-1] if named else None
+        quoted = [f.speaker for f in found if f.regions and f.speaker is not None and f.speaker.name]
+        recent = (quoted[-1], p_index) if quoted else recent
         last = found[-1] if found else None
         carry = last if last is not None and last.regions and not last.regions[-1].closed else None
         attributions.extend(found)
