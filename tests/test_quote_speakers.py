@@ -246,9 +246,26 @@ def test_an_opening_adverbial_before_a_comma_frame_is_not_its_content(opening: s
     assert _direct(body) == [("Brandt", "The ferry vote was settled before anyone sat down.")]
 
 
-def test_an_opening_clause_with_its_own_subject_is_still_content() -> None:
-    found = _quotes("Last year the ferry deficit doubled, the treasurer said.")
-    assert found == [("the treasurer", "Last year the ferry deficit doubled")]
+@pytest.mark.parametrize(("body", "speaker", "content"), [
+    ("Last year the ferry deficit doubled, the treasurer said.", "the treasurer",
+     "Last year the ferry deficit doubled"),
+    # a phrase's object, then a new noun phrase with its own verb: a clause, not an adverbial
+    ("Early in the morning the ferry left the harbour, Brandt said.", "Brandt",
+     "Early in the morning the ferry left the harbour"),
+    ("Shortly after noon the barge ran aground near the reef, officials said.", "officials",
+     "Shortly after noon the barge ran aground near the reef"),
+    # a participle, then a clause with its own auxiliary
+    ("Speaking of which, the ferry board has resigned, Brandt said.", "Brandt",
+     "Speaking of which, the ferry board has resigned"),
+])
+def test_an_opening_clause_with_its_own_subject_is_still_content(body: str, speaker: str, content: str) -> None:
+    assert (speaker, content) in _quotes(body)
+
+
+def test_she_in_a_later_sentence_is_not_carried_to_the_person_before() -> None:
+    body = ("Harbourmaster Ilse Varga has run the port for a decade.\n\nA younger rival, the ferry captain, wants "
+            "the job. She has been campaigning since May.\n\n“Nobody asked the crews,” she said.")
+    assert ("Harbourmaster Ilse Varga", "Nobody asked the crews,") not in _direct(body)
 
 
 def test_a_relative_clause_after_an_appositive_name_frames_only_the_quotation() -> None:

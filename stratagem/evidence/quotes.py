@@ -1033,11 +1033,13 @@ def extract_quotes(
                 speaker = recent[0]  # a quoted paragraph a little after the last quotation: its speaker goes on
             found.append(_Attribution(speaker, [inner], "", [t.region]))
         person = reader.last_person
+        first_sentence = next((k for k, t in enumerate(toks) if t.text in {".", "?", "!"}), len(toks))
         if person is not None and reader.last_person_paragraph >= p_index - 1 and (
-                any(t.is_word and t.lower in _PERSON_PRONOUNS for t in toks)
+                any(t.is_word and t.lower in _PERSON_PRONOUNS for t in toks[:first_sentence])
                 or any(f.speaker is not None and f.speaker.name == person.name for f in found)):
             # "He grew up in the valley.", or a quotation the last person goes on speaking: a paragraph about the
-            # same person keeps "he"/"she" pointing at them
+            # same person keeps "he"/"she" pointing at them (a pronoun only in a later sentence may be someone
+            # the paragraph opened with: "A rival wants the job. She has been campaigning.")
             reader.last_person_paragraph = p_index
         headed = name_line is not None and toks[0].is_quote
         pending_colon = colon_speaker if colon_speaker is not None and toks[-1].text == ":" else None
@@ -1495,7 +1497,8 @@ def _opening_adverbial(toks: list[_Tok], opening: int, before: int) -> bool:
     if re.fullmatch(r"[a-z]+(?:ed|ing)", first) and before - opening >= 2 and toks[opening + 1].is_word \
             and (toks[opening + 1].lower in _STOP_PREPS | _NP_PREPS | {"whether", "if", "why", "how", "what"}
                  or toks[opening + 1].lower in {"reporters", "supporters"}) \
-            and not (first.endswith("ing") and first in cue_table()):
+            and not (first.endswith("ing") and first in cue_table()) \
+            and not any(_verb_like(toks, m) for m in range(opening + 2, before)):
         return True  # "Asked about ...", "Speaking at ...", "Pressed on ..." (a cue in -ing is a participle frame)
     adverb = first.endswith("ly") and first not in {"only", "family", "rally", "italy", "july"}
     if not (first in _STOP_PREPS or first in _TEMPORAL or first in _TIME_LEADS or adverb):
@@ -1508,6 +1511,10 @@ def _opening_adverbial(toks: list[_Tok], opening: int, before: int) -> bool:
             in_phrase = True
         elif m > opening and not in_phrase and (t.lower in _DETERMINERS or (t.capitalised and t.lower not in _TEMPORAL)):
             return False  # "Last year the deficit doubled, ...": a subject outside any prepositional phrase
+        elif m > opening + 1 and t.lower in _DETERMINERS and toks[m - 1].lower not in _STOP_PREPS | _NP_PREPS \
+                and toks[m - 1].lower not in _DETERMINERS and not (m + 1 < before and toks[m + 1].lower in _TEMPORAL):
+            return False  # "Early in the morning the ferry left ...": a new noun phrase after the phrase's object
+            # (not a time: "In an interview this week")
     return True
 
 
