@@ -185,7 +185,7 @@ def fit_conditional_logit(
         except np.linalg.LinAlgError:
             step = np.linalg.solve(-fisher, grad)
         t = 1.0
-        while (new := evaluate(theta + t * step))[0] < value - 1e-12 and t >= 1e-8:
+        while not (new := evaluate(theta + t * step))[0] >= value - 1e-12 and t >= 1e-8:  # a NaN step is halved
             t /= 2.0  # halved until the penalised likelihood does not fall
         theta = theta + t * step
         improvement = new[0] - value
@@ -289,7 +289,8 @@ def fit_anchor(rows: Sequence[IssueRow]) -> Params:
     """
     fits = _fit_anchor_coefficients(rows, ANCHOR_RIDGES)
     evidences = np.array([evidence for _, evidence in fits])
-    best = int(np.argmax(evidences)) if np.isfinite(evidences).any() else len(ANCHOR_RIDGES) - 1
+    finite = np.isfinite(evidences)
+    best = int(np.argmax(np.where(finite, evidences, -np.inf))) if finite.any() else len(ANCHOR_RIDGES) - 1
     params, ridge = fits[best][0], ANCHOR_RIDGES[best]
     fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
     dists: list[Distribution] = []
@@ -313,7 +314,7 @@ def predict_anchor(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predi
 register_learner(Learner(
     name="anchor",
     summary="conditional-logit distribution over anchor points (held positions, status quo, 0/50/100) and an "
-    "elsewhere option spread like the compromise's residuals; maximum likelihood",
+    "elsewhere option spread like the compromise's residuals; penalised maximum likelihood",
     fit=fit_anchor, predict=predict_anchor,
     defaults=lambda: {**anchor_engine.DEFAULTS, "level": anchor_engine.INTERVAL_LEVEL},
     shipped_distribution=True,

@@ -149,7 +149,7 @@ declare("focal", "median of a distribution over the positions actors hold, centr
         "focal", options="FocalOptions", forecast="focal_forecast", learned=True,
         percent_scale=True)  # tau is in 0-100 units
 declare("anchor", "median of a conditional-logit distribution over anchor points (held positions, status quo, "
-        "0, 50, 100) and an elsewhere option around the compromise; maximum likelihood (docs/backtest.md)",
+        "0, 50, 100) and an elsewhere option around the compromise; penalised maximum likelihood (docs/backtest.md)",
         "anchor", options="AnchorOptions", forecast="anchor_forecast", learned=True,
         percent_scale=True)  # its anchors are 0, 50, 100
 

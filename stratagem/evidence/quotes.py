@@ -101,6 +101,12 @@ _DETERMINERS = {
     "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "no", "any",
     "every", "each", "such", "whose", "some", "own", "another", "other", "same", "first", "new",
 }
+# last words of capitalised names that are places or buildings, not people ("Harbour Road", "Mill County")
+_PLACE_HEADS = {"road", "street", "avenue", "lane", "square", "park", "county", "river", "bridge", "hall",
+                "station", "harbour", "harbor", "bay", "island", "valley", "hill", "heights", "beach", "airport",
+                "school", "college", "university", "center", "centre", "church", "district", "quay", "pier"}
+# capitalised words that modify a title ("Former state treasurer X"): the ambiguous word after them is a noun
+_TITLE_MODIFIERS = {"former", "deputy", "vice", "acting", "assistant", "then", "interim"}
 _TEMPORAL = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "night", "morning",
     "afternoon", "evening", "today", "yesterday", "tonight", "week", "weeks", "month", "months", "year",
@@ -539,7 +545,7 @@ class _Reader:
             return None  # "the Hashd, known as the PMF": a name; "said as he left" is still speech
         if low in AMBIGUOUS and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS
-                or (prev.capitalised and prev.lower not in _TITLE_WORDS) or prev.text == ","
+                or (prev.capitalised and prev.lower not in _TITLE_MODIFIERS) or prev.text == ","
                 or (content_follows and prev.is_word) or _after_quote(toks, i, lo))):
             return None
         if low.endswith("ing") and (prev is None or (
@@ -1029,8 +1035,12 @@ def extract_quotes(
                     speaker = before_person
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
-            if speaker is None and recent is not None and p_index - recent[1] <= 3 and i == 0:
-                speaker = recent[0]  # a quoted paragraph a little after the last quotation: its speaker goes on
+            if speaker is None and recent is not None and p_index - recent[1] <= 3 and i == 0 and not (
+                    reader.last_person is not None and reader.last_person_paragraph > recent[1]
+                    and reader.last_person.name != recent[0].name):
+                # a quoted paragraph a little after the last quotation, with no other person named in between:
+                # its speaker goes on
+                speaker = recent[0]
             found.append(_Attribution(speaker, [inner], "", [t.region]))
         person = reader.last_person
         first_sentence = next((k for k, t in enumerate(toks) if t.text in {".", "?", "!"}), len(toks))
@@ -1113,7 +1123,7 @@ def _frames(
         possessed = i - 1 > lo and re.search(r"\w['’]s$", toks[i - 1].text) is not None and toks[i - 1].capitalised \
             and toks[i].lower in AMBIGUOUS
         if possessed:
-            # "shrugged off Haddad's comments, ...": a noun cue whose source is its possessor
+            # "brushed aside the mayor's remarks, ...": a noun cue whose source is its possessor
             owner = i - 1
             while owner - 1 >= lo and toks[owner - 1].capitalised and toks[owner - 1].lower not in _NAME_RUN_STOP:
                 owner -= 1
@@ -1318,8 +1328,8 @@ def _label_line(reader: _Reader, toks: list[_Tok]) -> _Speaker | None:
     if end < 2 or any(not (t.capitalised or t.text in {".", "-", "’s", "'s"}) for t in toks[:end]):
         return None
     sp = reader.speaker(toks, 0, end)
-    if sp is None or not sp.person or len((sp.name or "").split()) < 2:
-        return None
+    if sp is None or not sp.person or len((sp.name or "").split()) < 2 or toks[end - 1].lower in _PLACE_HEADS:
+        return None  # "Harbour Road, a quiet street" names a place
     titled = toks[0].lower in _TITLE_WORDS or _PARTY_TAG.search(line[: toks[comma - 1].end - toks[0].start]
                                                                    if comma < len(toks) else line) is not None
     described = comma < len(toks) - 1 and any(t.is_word and not t.capitalised for t in toks[comma + 1:])
@@ -1448,7 +1458,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
             return None
     start = k
     if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
-        # "The former governor has said ...", "His office put out ...", "The mayor's office released ...": a
+        # "The former governor has said ...", "Her office put out ...", "The mayor's office released ...": a
         # described subject runs to its verb
         m = k + 1
         while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
@@ -1472,7 +1482,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                     and t.lower not in _TITLE_WORDS and t.lower not in {"and"} and not (
                     k > start and re.search(r"\w['’]s$", toks[k - 1].text) and t.is_word and t.lower not in reader.cues
                     and not _verb_like(toks, k) and not re.fullmatch(r"[a-z]+ed", t.text)):
-                break  # "Haddad's campaign shrugged off ...": the possessor's noun is part of the subject
+                break  # "Pike's aides brushed aside ...": the possessor's noun is part of the subject
         k += 1
         if k - start > 12:
             return None
@@ -1498,7 +1508,8 @@ def _opening_adverbial(toks: list[_Tok], opening: int, before: int) -> bool:
             and (toks[opening + 1].lower in _STOP_PREPS | _NP_PREPS | {"whether", "if", "why", "how", "what"}
                  or toks[opening + 1].lower in {"reporters", "supporters"}) \
             and not (first.endswith("ing") and first in cue_table()) \
-            and not any(_verb_like(toks, m) for m in range(opening + 2, before)):
+            and not any(toks[c].text == "," and any(_verb_like(toks, m) for m in range(c + 1, before))
+                        for c in range(opening + 2, before)):  # "Speaking of which, the board has resigned"
         return True  # "Asked about ...", "Speaking at ...", "Pressed on ..." (a cue in -ing is a participle frame)
     adverb = first.endswith("ly") and first not in {"only", "family", "rally", "italy", "july"}
     if not (first in _STOP_PREPS or first in _TEMPORAL or first in _TIME_LEADS or adverb):
