@@ -194,6 +194,20 @@ def test_fit_anchor_chooses_the_ridge_with_the_highest_evidence_and_calibrates_o
     assert fit_anchor(list(rows)) == params  # deterministic
 
 
+def test_fit_anchor_never_chooses_a_ridge_whose_evidence_is_nan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stratagem.analysis import learned
+
+    def nan_for_the_smallest(*design: object, ridge: float) -> tuple[np.ndarray, float]:
+        theta, evidence = fit_conditional_logit(*design, ridge=ridge)  # type: ignore[arg-type]
+        return theta, float("nan") if ridge == ANCHOR_RIDGES[0] else evidence
+
+    monkeypatch.setattr(learned, "fit_conditional_logit", nan_for_the_smallest)
+    rng = np.random.default_rng(4)
+    true = {**{f"w_{f}": 0.0 for f in anchor.FEATURES}, "w_distance": -3.0, "w_held": 1.0, "elsewhere": 0.5,
+            "bias": 0.0, "spread": 20.0}
+    assert fit_anchor([_synthetic_issue(rng, true, k) for k in range(40)])["ridge"] != ANCHOR_RIDGES[0]
+
+
 def test_fit_anchor_takes_the_largest_ridge_when_no_evidence_is_finite(monkeypatch: pytest.MonkeyPatch) -> None:
     from stratagem.analysis import learned
 
