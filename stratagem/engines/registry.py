@@ -10,6 +10,7 @@ neither bdm's kernels nor ktab; listing the names and summaries imports no engin
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -68,6 +69,7 @@ class Catalogue(Mapping[str, "EngineSpec"]):
     def __init__(self) -> None:
         self._entries: dict[str, Declaration | EngineSpec] = {}
         self._specs: dict[str, EngineSpec] = {}
+        self._building = threading.Lock()  # the web app's threads: each spec is built once
 
     def add(self, entry: Declaration | EngineSpec) -> None:
         self._entries[entry.name] = entry
@@ -76,9 +78,12 @@ class Catalogue(Mapping[str, "EngineSpec"]):
     def __getitem__(self, name: str) -> EngineSpec:
         spec = self._specs.get(name)
         if spec is None:
-            entry = self._entries[name]
-            spec = entry.load() if isinstance(entry, Declaration) else entry
-            self._specs[name] = spec
+            with self._building:
+                spec = self._specs.get(name)
+                if spec is None:
+                    entry = self._entries[name]
+                    spec = entry.load() if isinstance(entry, Declaration) else entry
+                    self._specs[name] = spec
         return spec
 
     def __contains__(self, name: object) -> bool:
