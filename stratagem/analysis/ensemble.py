@@ -94,8 +94,8 @@ def run_chunk(task: ChunkTask) -> FloatArray:
 
 def _releases_gil(task: ChunkTask) -> bool:
     """Does the chunk run in compiled code that releases the GIL (then local workers are threads)?"""
-    model = get_engine(task.engine).model
-    return task.timeline is None and model is not None and model.nogil(get_engine(task.engine).options(**task.params))
+    spec = get_engine(task.engine)
+    return task.timeline is None and spec.model is not None and spec.model.nogil(spec.options(**task.params))
 
 
 # -- summaries -----------------------------------------------------------------

@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from stratagem.evidence.actors import PLACES
+from stratagem.evidence.actors import NOT_ACTOR_HEADS, PLACES
 from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
@@ -101,10 +101,6 @@ _DETERMINERS = {
     "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "these", "those", "no", "any",
     "every", "each", "such", "whose", "some", "own", "another", "other", "same", "first", "new",
 }
-# last words of capitalised names that are places or buildings, not people ("Harbour Road", "Mill County")
-_PLACE_HEADS = {"road", "street", "avenue", "lane", "square", "park", "county", "river", "bridge", "hall",
-                "station", "harbour", "harbor", "bay", "island", "valley", "hill", "heights", "beach", "airport",
-                "school", "college", "university", "center", "centre", "church", "district", "quay", "pier"}
 # capitalised words that modify a title ("Former state treasurer X"): the ambiguous word after them is a noun
 _TITLE_MODIFIERS = {"former", "deputy", "vice", "acting", "assistant", "then", "interim"}
 _TEMPORAL = {
@@ -507,7 +503,7 @@ class _Reader:
                 and toks[i + 1].lower == "back" and (_after_quote(toks, i, lo) or i + 2 >= len(toks)
                                                      or toks[i + 2].is_quote or toks[i + 2].text in {",", ":"}):
             return ("shoot back", "speech")  # '“...,” Ortiz shot back', 'Haddad fired back: “...”'
-        if low in {"went", "goes"} and i > lo and i + 2 < len(toks) and toks[i + 1].lower == "on" \
+        if _PHRASAL_SPEECH.get(low) == "on" and i > lo and i + 2 < len(toks) and toks[i + 1].lower == "on" \
                 and _after_quote(toks, i, lo) and toks[i + 2].text in {",", ".", ":"}:
             return ("go on", "speech")  # '“...,” Ortiz went on, as if ...'
         if low in {"put", "puts"} and i + 1 < len(toks) and toks[i + 1].lower == "it" and i > lo and (
@@ -538,7 +534,7 @@ class _Reader:
         content_follows = nxt is not None and (nxt.is_quote or nxt.lower == "that" or nxt.text == ":")
         if i + 1 < len(toks) and toks[i + 1].lower == "by" and low.endswith(("ed", "en", "wn")) and (
                 prev is None or not (prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)):
-            return None  # "a clip shared by the club": a reduced relative, not the video speaking
+            return None  # "a clip shared by the club": a reduced relative, not the clip speaking
         if i + 1 < len(toks) and toks[i + 1].lower == "as" and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)) and not (
                 i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
@@ -1043,9 +1039,8 @@ def extract_quotes(
                 speaker = recent[0]
             found.append(_Attribution(speaker, [inner], "", [t.region]))
         person = reader.last_person
-        first_sentence = next((k for k, t in enumerate(toks) if t.text in {".", "?", "!"}), len(toks))
         if person is not None and reader.last_person_paragraph >= p_index - 1 and (
-                any(t.is_word and t.lower in _PERSON_PRONOUNS for t in toks[:first_sentence])
+                any(t.is_word and t.lower in _PERSON_PRONOUNS for t in _first_sentence(toks))
                 or any(f.speaker is not None and f.speaker.name == person.name for f in found)):
             # "He grew up in the valley.", or a quotation the last person goes on speaking: a paragraph about the
             # same person keeps "he"/"she" pointing at them (a pronoun only in a later sentence may be someone
@@ -1248,6 +1243,12 @@ _WORDS_NOUNS = {"remarks", "statement", "speech", "comments", "words", "intervie
                 "memo", "op-ed", "essay", "column", "explanation", "exchange", "announcement"}
 
 
+def _first_sentence(toks: list[_Tok]) -> list[_Tok]:
+    """The tokens of a paragraph up to its first full stop, question or exclamation mark."""
+    end = next((k for k, t in enumerate(toks) if t.text in {".", "?", "!"}), len(toks))
+    return toks[:end]
+
+
 def _possessor_of_words(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> _Speaker | None:
     """The person whose words a colon-ended sentence announces: "Read Ortiz's full statement below:"."""
     for k in range(lo, hi):
@@ -1328,8 +1329,8 @@ def _label_line(reader: _Reader, toks: list[_Tok]) -> _Speaker | None:
     if end < 2 or any(not (t.capitalised or t.text in {".", "-", "’s", "'s"}) for t in toks[:end]):
         return None
     sp = reader.speaker(toks, 0, end)
-    if sp is None or not sp.person or len((sp.name or "").split()) < 2 or toks[end - 1].lower in _PLACE_HEADS:
-        return None  # "Harbour Road, a quiet street" names a place
+    if sp is None or not sp.person or len((sp.name or "").split()) < 2 or toks[end - 1].text in NOT_ACTOR_HEADS:
+        return None  # "Harbour Road, a quiet street" names a place (the actor finder's non-actor heads)
     titled = toks[0].lower in _TITLE_WORDS or _PARTY_TAG.search(line[: toks[comma - 1].end - toks[0].start]
                                                                    if comma < len(toks) else line) is not None
     described = comma < len(toks) - 1 and any(t.is_word and not t.capitalised for t in toks[comma + 1:])
