@@ -148,3 +148,38 @@ def test_the_report_and_the_web_show_the_cycle(run_cli: Any, cycling_csv: Path, 
     issue = web.json()["forecasts"]["bdm"]["issues"][0]
     assert issue["cycle"]["period"] == 2 and (issue["cycle"]["low"], issue["cycle"]["high"]) == (19.0, 79.0)
     assert issue["forecast"] == 49.0
+
+
+# An invented six-party game whose bdm run enters a cycle of 29 rounds at round 2: longer than any
+# fixed repeat window of 16 rounds, so only remembering every state finds it.
+LONG_CYCLE = [("alder", 40, 56, 0.8), ("beech", 42, 43, 0.4), ("cherry", 35, 16, 0.6), ("damson", 2, 21, 0.8),
+              ("elder", 3, 31, 0.7), ("fir", 98, 71, 0.4)]
+
+
+@pytest.mark.parametrize("k", [16, 35])
+def test_a_cycle_longer_than_sixteen_rounds_gets_the_cycle_summary(run_cli: Any, tmp_path: Path, k: int) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("name,capability,position,salience\n" + "".join(f"{n},{c},{x},{s}\n" for n, c, x, s in LONG_CYCLE))
+    traj_csv = tmp_path / "t.csv"
+    even = _forecast_json(run_cli, path, 2 * k, traj_csv)["issues"][0]
+    odd = _forecast_json(run_cli, path, 2 * k + 1)["issues"][0]
+    default = run_cli("forecast", str(path), "-e", "bdm", "--json")
+    assert default.code == 0, default.err
+    stopped = json.loads(default.out)["issues"][0]
+    assert even["stop_reason"] == odd["stop_reason"] == stopped["stop_reason"] == "cycle"
+    start, period = even["cycle"]["start"], even["cycle"]["period"]
+    assert (start, period) == (2, 29)
+    assert even["forecast"] == odd["forecast"] == stopped["forecast"]
+    # from the written trajectory: round start + period repeats round start, no shorter repeat exists
+    names = [a[0] for a in LONG_CYCLE]
+    with open(traj_csv, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    state = {(int(r["round"]), r["actor"]): float(r["position"]) for r in rows}
+    at = [np.array([state[(t, n)] for n in names]) for t in range(2 * k + 1)]
+    assert np.abs(at[start + period] - at[start]).max() <= 1e-9
+    assert all(np.abs(at[t] - at[s]).max() > 1e-9 for t in range(start + period) for s in range(t))
+    weights = [c * s for _, c, _, s in LONG_CYCLE]
+    phases = [_weighted_median(list(at[t]), weights) for t in range(start, start + period)]
+    assert max(phases) - min(phases) > 20  # the phases differ: the round limit would pick one
+    assert even["forecast"] == pytest.approx(sum(phases) / len(phases), abs=1e-9)
+    assert (even["cycle"]["low"], even["cycle"]["high"]) == pytest.approx((min(phases), max(phases)), abs=1e-9)

@@ -439,13 +439,13 @@ def _step_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, run: Any, rule: int,
 
 
 def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: Any, limit: int, stop_period: int,
-             window: int, rule: int, q: float, tie: float, eps: float, sign_margin: float, offer_rule: int,
+             rule: int, q: float, tie: float, eps: float, sign_margin: float, offer_rule: int,
              capitulation: bool, half: float, F: Any, cycle_start: Any, cycle_period: Any, ends: Any) -> None:
     """Every game of a batch played to its end, game by game: the loop of
     :func:`stratagem.engines.rounds.run_rounds` for a batch without events, compiled (tests check
-    they agree to the bit). A game stops at its first repeat of one of the last ``window`` states
-    (positions within ``tol``) when ``stop_period`` is 1 (the stopping rule), else runs ``limit``
-    rounds and only the first repeat is kept. Writes F (limit + 1, B, m), the forecast after each
+    they agree to the bit). A game stops at its first repeat of any earlier state (positions within
+    ``tol``; every state of the game is kept, ``limit`` + 1 of n positions) when ``stop_period`` is 1
+    (the stopping rule), else runs ``limit`` rounds and only the first repeat is kept. Writes F (limit + 1, B, m), the forecast after each
     round (held after a game stops, as the loop's is), cycle_start and cycle_period (B, m) (-1 and
     0: no repeat) and ends (B, m), the round each game stopped at (0 for frozen games)."""
     B, N, m = X.shape
@@ -458,7 +458,7 @@ def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: An
         idx = np.flatnonzero(mask[:, k])
         n = idx.size
         x, c, s, nx, r, pt, kd, sc, iw = _scratch(max(n, 1))
-        past = np.empty((window, max(n, 1)))
+        past = np.empty((limit + 1, max(n, 1)))
         for b in range(B):
             for i in range(N):
                 xf[i] = X[b, i, k]
@@ -482,18 +482,17 @@ def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: An
                         xf[idx[i]] = nx[i]
                     F[t, b, k] = _column_median(xf, wf, mask[:, k], v, u, mo)
                     found = -1
-                    for back in range(1, min(t, window) + 1):  # the most recent equal state first
-                        gap = 0.0
-                        row = (t - back) % window
+                    for earlier in range(t - 1, -1 if cycle_start[b, k] < 0 else t - 1, -1):  # latest first
+                        same = True
                         for i in range(n):
-                            d = abs(x[i] - past[row, i])
-                            if d > gap:
-                                gap = d
-                        if gap <= tol[b, k]:
-                            found = t - back
+                            if abs(x[i] - past[earlier, i]) > tol[b, k]:
+                                same = False
+                                break
+                        if same:
+                            found = earlier
                             break
                     for i in range(n):
-                        past[t % window, i] = x[i]
+                        past[t, i] = x[i]
                     if found >= 0 and cycle_start[b, k] < 0:
                         cycle_start[b, k] = found
                         cycle_period[b, k] = t - found
@@ -565,7 +564,7 @@ def play_kernel() -> Any:
     X = np.array([[[0.0], [1.0]]])
     one, B1 = np.ones((1, 1)), np.zeros((1, 1), dtype=np.bool_)
     return _compile(_play_py, X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_), one, B1,
-                    one * 1e-12, 1, 1, 16, *_PARAMS, np.zeros((2, 1, 1)), np.zeros((1, 1), dtype=np.int64),
+                    one * 1e-12, 1, 1, *_PARAMS, np.zeros((2, 1, 1)), np.zeros((1, 1), dtype=np.int64),
                     np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1), dtype=np.int64))
 
 

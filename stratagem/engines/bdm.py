@@ -625,7 +625,6 @@ class BdmModel(RoundModel):
         if _compiled_round(state.opts, state.X, state.S, state.C) is None:
             return None
         from stratagem.engines import _kernels
-        from stratagem.engines.rounds import CYCLE_WINDOW
 
         kernel = _kernels.play_kernel()
         if kernel is None:
@@ -635,7 +634,7 @@ class BdmModel(RoundModel):
         start, period, ends = (np.empty((B, m), dtype=np.int64) for _ in range(3))
         kernel(state.X, state.S, state.C, np.ascontiguousarray(state.mask), np.ascontiguousarray(state.delta),
                np.ascontiguousarray(state.frozen), np.ascontiguousarray(self.tolerance(state)), limit, stop_period,
-               CYCLE_WINDOW, *_params(state.opts), F, start, period, ends)
+               *_params(state.opts), F, start, period, ends)
         T = limit if stop_period == 0 else int(ends.max(initial=0))
         # as the shared loop: in round 1 a frozen game of a draw with a running game repeats round 0
         if T >= 1:

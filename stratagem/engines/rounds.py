@@ -11,9 +11,11 @@ for a single run and for a batch of draws alike:
   engine's tolerance (period 1: converged; longer: a cycle) or when the engine's own
   rule says so (:meth:`RoundModel.settled`); stopped games are retired from the
   step, so a batch costs the rounds each game needs;
-- **cycles**: the first repeat of a state within the last :data:`CYCLE_WINDOW`
-  rounds is reported as (start, period) and summarised as
-  :func:`stratagem.engines.base.cycle_summary` defines, in single runs and batches;
+- **cycles**: the first repeat of any earlier state of the run (since the last change of
+  the game's inputs) is reported as (start, period) and summarised as
+  :func:`stratagem.engines.base.cycle_summary` defines, in single runs and batches; the
+  loop keeps every state it reached (a run of T rounds keeps T + 1), so a cycle of any
+  period within the round limit is found;
 - **events**: ``(r, change)`` pairs applied to the state reached after round r (a
   shock during the bargaining); a change that leaves a game's inputs equal leaves
   that game's run exactly as it was, one that changes them restarts the game's
@@ -23,7 +25,6 @@ for a single run and for a batch of draws alike:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -40,8 +41,6 @@ from stratagem.engines.base import (
     weighted_median,
     weights,
 )
-
-CYCLE_WINDOW = 16  # states kept for cycle detection: memory per draw does not grow with rounds
 
 Change = Callable[[FloatArray, FloatArray, FloatArray, BoolArray],
                   tuple[FloatArray, FloatArray, FloatArray, BoolArray]]
@@ -146,19 +145,6 @@ class _Book:
     origin: Any  # (B, m) the round from which earlier states are comparable (after the last change)
 
 
-def _same(p: FloatArray, q: FloatArray, mask: BoolArray, tol: FloatArray, joint: bool) -> BoolArray:
-    """(B, m): positions of the actors with a stance agree within tol (over all issues when joint)."""
-    diff = np.abs(p - q)
-    diff[:, ~mask] = 0.0
-    # the max over actors along the contiguous axis: NumPy reduces a middle axis of length n in
-    # inner loops of length m, about 5x slower at 19 actors x 5 issues (the same values)
-    gap = np.ascontiguousarray(np.swapaxes(diff, 1, 2)).max(axis=2, initial=0.0)
-    same = gap <= tol
-    if joint:
-        same = np.broadcast_to(same.all(axis=1, keepdims=True), same.shape).copy()
-    return same
-
-
 def _changed(before: Inputs, after: Inputs, joint: bool) -> BoolArray:
     """(B, m): games whose inputs an event changed."""
     X0, S0, C0, M0 = before
@@ -167,6 +153,47 @@ def _changed(before: Inputs, after: Inputs, joint: bool) -> BoolArray:
     if joint:
         out = np.broadcast_to(out.any(axis=1, keepdims=True), out.shape).copy()
     return np.asarray(out)
+
+
+class _History:
+    """Every state of a loop (B, n, m) by round, in a buffer that grows as rounds are played."""
+
+    def __init__(self, first: FloatArray, limit: int) -> None:
+        self.states = np.empty((min(limit, 15) + 1, *first.shape))
+        self.states[0] = first
+
+    def append(self, t: int, state: FloatArray) -> None:
+        if t >= self.states.shape[0]:
+            grown = np.empty((2 * t, *state.shape))
+            grown[:t] = self.states[:t]
+            self.states = grown
+        self.states[t] = state
+
+    def replace(self, t: int, state: FloatArray) -> None:
+        self.states[t] = state
+
+    def repeat(self, t: int, now: FloatArray, mask: BoolArray, tol: FloatArray, origin: Any, rows: Any,
+               joint: bool) -> Any:
+        """(B, m): per game of ``rows`` the latest round s (origin <= s < t) whose state equals ``now``
+        within ``tol`` (on the actors with a stance; over all issues when ``joint``), -1 elsewhere."""
+        B, _, m = now.shape
+        found = np.full((B, m), -1)
+        if rows.size == 0:
+            return found
+        first = int(origin[rows].min())
+        past = self.states[first:t][:, rows]  # (t - first, live, n, m)
+        diff = np.abs(past - now[rows][None])
+        diff[:, :, ~mask] = 0.0
+        # the max over actors along the contiguous axis: NumPy reduces a middle axis of length n in
+        # inner loops of length m, about 5x slower at 19 actors x 5 issues (the same values)
+        same = np.ascontiguousarray(np.swapaxes(diff, 2, 3)).max(axis=3, initial=0.0) <= tol[rows][None]
+        if joint:
+            same = np.broadcast_to(same.all(axis=2, keepdims=True), same.shape)
+        rounds = np.arange(first, t)[:, None, None]
+        same = same & (rounds >= origin[rows][None])
+        latest = same.shape[0] - 1 - np.argmax(same[::-1], axis=0)  # the last True along the rounds
+        found[rows] = np.where(same.any(axis=0), first + latest, -1)
+        return found
 
 
 @dataclass
@@ -221,7 +248,7 @@ def run_rounds(
     book = _Book([model.forecast(state)], np.full((B, m), -1), np.zeros((B, m), dtype=np.int64),
                  np.zeros((B, m), dtype=bool), np.full((B, m), "", dtype=object), np.zeros((B, m), dtype=np.int64))
     frozen = model.frozen(state)
-    window: deque[tuple[int, FloatArray]] = deque([(0, cur[0])], maxlen=CYCLE_WINDOW)
+    history = _History(cur[0], limit)
     trail: list[tuple[Any, ...]] = []  # per round of a single run (game 0): positions, weights, mask, risk
     moves: list[Move] = []
 
@@ -247,7 +274,7 @@ def run_rounds(
         cur = (np.array(model.positions(state)), after[1], after[2], after[3])
         # round t's state is the one after the event: the input of round t + 1
         book.forecasts[-1] = model.forecast(state)
-        window[-1] = (t, cur[0])
+        history.replace(t, cur[0])
         if record:
             trail.pop()
             keep(t)
@@ -270,6 +297,7 @@ def run_rounds(
                     while t < r:
                         t += 1
                         book.forecasts.append(book.forecasts[-1])
+                        history.append(t, cur[0])
                         keep(t)
                     commit(t, after, changed)
                     break
@@ -283,16 +311,11 @@ def run_rounds(
         keep(t)
         if record:
             moves.extend(model.moves(state))
-        # the most recent earlier comparable state equal to this one, per game
-        tol, live = model.tolerance(state), np.flatnonzero((~idle).any(axis=1) & repeats)  # games that moved
-        found, sub = np.full((B, m), -1), np.full((live.size, m), -1)
-        rows = slice(None) if live.size == B else live  # a view when every game moved (no copies)
-        now, tol_live, origin = cur[0][rows], tol[rows], book.origin[rows]
-        for s, past in reversed(window):
-            same = _same(now, past[rows], cur[3], tol_live, model.joint)
-            sub = np.where((sub < 0) & (s >= origin) & same, s, sub)
-        found[live] = sub
-        window.append((t, cur[0]))
+        # the most recent earlier comparable state equal to this one, per game still looking for one
+        looking = (book.cycle_start < 0) & ~book.stopped
+        found = history.repeat(t, cur[0], cur[3], model.tolerance(state), book.origin,
+                               np.flatnonzero((~idle).any(axis=1) & looking.any(axis=1) & repeats), model.joint)
+        history.append(t, cur[0])
         new = (found >= 0) & (book.cycle_start < 0) & ~book.stopped
         book.cycle_start = np.where(new, found, book.cycle_start)
         book.cycle_period = np.where(new, t - found, book.cycle_period)
