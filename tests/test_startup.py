@@ -69,6 +69,15 @@ def test_scenarios_and_validate_import_no_numeric_library(tmp_path: Path) -> Non
         modules = imported_by(*args, cwd=tmp_path)
         assert heavy(modules) == [], args
         assert "numpy" not in modules, args
+    assert not {"pydantic", "stratagem.model.schema"} & imported_by("scenarios", cwd=tmp_path)  # a list, not a load
+
+
+def test_show_without_a_workspace_loads_no_extractor(tmp_path: Path) -> None:
+    """Checking citations reads documents (the cleaner); extracting quotes, actors and events is not needed."""
+    modules = imported_by("show", "us-iraq-2020", cwd=tmp_path)
+    for extractor in ("stratagem.store.workspace", "stratagem.evidence.extract", "stratagem.evidence.batch",
+                      "stratagem.evidence.quotes", "stratagem.evidence.actors", "stratagem.evidence.events"):
+        assert extractor not in modules, extractor
 
 
 def test_a_forecast_loads_only_its_command_module(tmp_path: Path) -> None:

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from stratagem.cli.app import cli, console, fmt, printable, styled
 from stratagem.cli.scenario_ref import load_scenario, resolve, workspace_option
-from stratagem.model.builtin import builtin_ids, load_builtin
-from stratagem.model.schema import Scenario
+from stratagem.model.builtin import builtin_ids, builtin_summary
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the schema and Rich's tables are imported by the commands that print a scenario
+    from stratagem.model.schema import Scenario
     from stratagem.report.evidence import CitedEvidence
 
 
@@ -24,10 +23,11 @@ _DOCUMENTS_HELP = "Directory with the cited documents (default: $STRATAGEM_DOCUM
 def _cited(sc: Scenario, workspace: Path | None, documents: tuple[Path, ...]) -> dict[str, CitedEvidence]:
     """Every citation resolved and checked, in the workspace (if any) then the document folders."""
     from stratagem.report.evidence import resolve_evidence
-    from stratagem.store.workspace import Workspace
 
     if workspace is None or not workspace.is_file():
         return resolve_evidence(sc, documents=documents)
+    from stratagem.store.workspace import Workspace  # with the extractor: only when there is a workspace
+
     with Workspace(workspace) as ws:
         return resolve_evidence(sc, workspace=ws, documents=documents)
 
@@ -90,11 +90,9 @@ def engines_cmd(verbose: bool) -> None:
 def scenarios_cmd() -> None:
     """List the built-in scenarios."""
     for sid in builtin_ids():
-        sc = load_builtin(sid)
-        when = f" (as of {sc.as_of})" if sc.as_of else ""
-        console.print(
-            styled((sid, "bold"), f": {sc.name}{when}; {len(sc.actors)} actors, {len(sc.issues)} issues")
-        )
+        name, as_of, actors, issues = builtin_summary(sid)
+        when = f" (as of {as_of})" if as_of else ""
+        console.print(styled((sid, "bold"), f": {name}{when}; {actors} actors, {issues} issues"))
 
 
 @cli.command("show")
@@ -105,6 +103,8 @@ def scenarios_cmd() -> None:
 @workspace_option
 def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: bool, workspace: Path | None) -> None:
     """Print a scenario: actors, issues with anchors, stances and their cited words."""
+    from rich.table import Table
+
     resolved = resolve(scenario, workspace)
     sc = resolved.scenario
     stored = f", version {resolved.version} from {workspace}" if resolved.version is not None else ""
@@ -173,6 +173,8 @@ def show_cmd(scenario: str | None, documents: tuple[Path, ...], no_evidence: boo
 
 def _print_outcomes(sc: Scenario) -> None:
     """Recorded outcomes beside the compromise model's and the recommended forecaster's forecasts."""
+    from rich.table import Table
+
     from stratagem.analysis.backtest import BASELINE, RECOMMENDED, score_scenarios
 
     result = score_scenarios([sc], [BASELINE, RECOMMENDED])

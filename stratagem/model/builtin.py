@@ -1,13 +1,19 @@
-"""Built-in scenarios shipped as package data (stratagem/scenarios/*.yaml)."""
+"""Built-in scenarios shipped as package data (stratagem/scenarios/*.yaml).
+
+The schema and the loaders (pydantic) are imported when a scenario is loaded, so listing the
+built-in scenarios needs neither.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stratagem.model.errors import ScenarioError
-from stratagem.model.io import load_scenario, parse_yaml
-from stratagem.model.schema import Scenario
+
+if TYPE_CHECKING:
+    from stratagem.model.schema import Scenario
 
 DEFAULT_SCENARIO = "us-iraq-2020"
 _FALLBACK_DEFAULT = "ec-emissions-1994"
@@ -25,7 +31,23 @@ def default_scenario_id() -> str:
     return DEFAULT_SCENARIO if DEFAULT_SCENARIO in ids else _FALLBACK_DEFAULT
 
 
+def builtin_summary(scenario_id: str) -> tuple[str, str, int, int]:
+    """Name, as-of date ("" if none), number of actors and of issues of a built-in scenario, read
+    without validating it (what ``stratagem scenarios`` lists; the shipped files are validated
+    by the tests and by every command that loads one)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load((resources.files("stratagem.scenarios") / f"{scenario_id}.yaml").read_text(encoding="utf-8"),
+                     Loader=loader)
+    as_of = data.get("as_of")
+    return (str(data["name"]).strip(), "" if as_of is None else str(as_of), len(data.get("actors") or ()),
+            len(data.get("issues") or ()))
+
+
 def load_builtin(scenario_id: str) -> Scenario:
+    from stratagem.model.io import parse_yaml
+
     resource = resources.files("stratagem.scenarios") / f"{scenario_id}.yaml"
     if not resource.is_file():
         raise ScenarioError(
@@ -36,6 +58,8 @@ def load_builtin(scenario_id: str) -> Scenario:
 
 def resolve_scenario(reference: str | None) -> Scenario:
     """A built-in id or a path; None gives the default scenario."""
+    from stratagem.model.io import load_scenario
+
     if reference is None:
         return load_builtin(default_scenario_id())
     if reference in builtin_ids():

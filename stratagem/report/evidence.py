@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stratagem.evidence.citations import (
     Citation,
@@ -24,7 +25,9 @@ from stratagem.evidence.citations import (
     resolve_citation,
 )
 from stratagem.model.schema import Scenario
-from stratagem.store.workspace import Workspace
+
+if TYPE_CHECKING:  # a workspace is passed in by those that opened one (importing it loads the extractor)
+    from stratagem.store.workspace import Workspace
 
 __all__ = ["CitedEvidence", "plain_document_id", "resolve_evidence"]
 
