@@ -469,9 +469,15 @@ def _params(opts: BdmOptions) -> tuple[int, float, float, float, float, int, boo
             _RULE_CODES[opts.offer_rule], bool(opts.capitulation), 0.5)
 
 
+def _compiles(opts: BdmOptions, *inputs: FloatArray) -> bool:
+    """Do the compiled kernels apply (``method="auto"``, finite inputs)? Each caller then loads only
+    the kernel it runs (a kernel's first call loads it from numba's cache or compiles it)."""
+    return opts.method == "auto" and all(bool(np.isfinite(a).all()) for a in inputs)
+
+
 def _compiled_round(opts: BdmOptions, *inputs: FloatArray) -> Any:
-    """The compiled round when it applies (``method="auto"``, numba importable, finite inputs), else None."""
-    if opts.method != "auto" or not all(np.isfinite(a).all() for a in inputs):
+    """The compiled round when it applies (see :func:`_compiles`) and numba is importable, else None."""
+    if not _compiles(opts, *inputs):
         return None
     from stratagem.engines import _kernels
 
@@ -622,7 +628,7 @@ class BdmModel(RoundModel):
     def play(self, state: BdmState, limit: int, stop_period: int) -> tuple[FloatArray, Any, Any] | None:
         """The loop of a batch in one compiled call (:func:`stratagem.engines._kernels.play_kernel`), game
         by game, each to its own end; where the round is not compiled, None (the shared loop runs)."""
-        if _compiled_round(state.opts, state.X, state.S, state.C) is None:
+        if not _compiles(state.opts, state.X, state.S, state.C):
             return None
         from stratagem.engines import _kernels
 
@@ -676,7 +682,7 @@ class BdmModel(RoundModel):
         """The weighted median of the positions (the replication's forecast): compiled where the
         round is (the same bits as :func:`weighted_median`, which runs otherwise)."""
         W = weights(state.S, state.C, state.mask)
-        if _compiled_round(state.opts, state.X, W) is not None:
+        if _compiles(state.opts, state.X, W):
             from stratagem.engines import _kernels
 
             kernel = _kernels.forecast_kernel()
