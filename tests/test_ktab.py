@@ -370,17 +370,6 @@ def test_moves_and_turn_explanations_are_consistent() -> None:
     assert (chosen["initiator"], chosen["receiver"]) == (4, 0)
 
 
-def test_identity_affinity_changes_nothing_and_partial_affinity_slows_ideals() -> None:
-    X, S, C, Q, mask = _random_scenario(8, 2, 4)
-    base = run_ktab(X, S, C, Q, mask, rounds=6)
-    same = run_ktab(X, S, C, Q, mask, rounds=6, affinity=np.eye(8))
-    np.testing.assert_array_equal(base.positions, same.positions)
-    lagged = run_ktab(X, S, C, Q, mask, rounds=6, affinity=0.5 * np.eye(8))
-    assert not np.array_equal(base.positions, lagged.positions)
-    with pytest.raises(EngineError, match="affinity"):
-        run_ktab(X, S, C, Q, mask, affinity=np.ones((8, 8)))
-
-
 def test_mean_and_median_come_from_the_base_helpers() -> None:
     from stratagem.engines.base import weighted_mean, weighted_median, weights
 

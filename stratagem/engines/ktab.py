@@ -18,7 +18,7 @@ One turn (section 2.7):
    by a PCE over the states the bargains would produce (capability weights,
    ``voting_rule``, ``victory_prob_model``, ``pce_model``), deterministically (argmax)
    or by a draw from ``rng`` (``state_transitions``);
-4. ideals follow positions through the affinity matrix (identity by default).
+4. ideals follow positions (KTAB's identity accommodation: an actor wants where it now stands).
 
 KTAB's stopping rule (section 2.8) ends the run, unless ``rounds`` fixes the number of
 turns.
@@ -354,8 +354,7 @@ def _utility(omd: FloatArray, e: FloatArray, r: Any) -> FloatArray:
 # -- a state: utilities and risk attitudes ------------------------------------------------
 @dataclass(frozen=True)
 class _State:
-    X: FloatArray  # positions on [0, 1], (n, m)
-    ideals: FloatArray  # (n, m)
+    X: FloatArray  # positions on [0, 1], (n, m); also the actors' ideals (they want where they stand)
     D: FloatArray  # D[i, j]: distance from i's ideal to j's position
     omd: FloatArray  # 1 - D
     E: FloatArray  # min(D, 1)
@@ -367,8 +366,8 @@ class _State:
         return _utility(self.omd, self.E, np.diag(self.Rhi)[:, None])
 
 
-def _make_state(X: FloatArray, ideals: FloatArray, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _State:
-    D = distances(ideals, X, S, compat=opts.compat)
+def _make_state(X: FloatArray, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _State:
+    D = distances(X, X, S, compat=opts.compat)
     omd = 1.0 - D
     E = np.minimum(D, 1.0)
     p = pce(omd, C, opts)
@@ -386,7 +385,7 @@ def _make_state(X: FloatArray, ideals: FloatArray, S: FloatArray, C: FloatArray,
                 + (" (BigRAdjust=Full always does)" if opts.big_r_adjust == "Full" else "")
                 + " (compat mode)"
             )
-    return _State(X, ideals, D, omd, E, R, Rhi)
+    return _State(X, D, omd, E, R, Rhi)
 
 
 # -- challenges ----------------------------------------------------------------------
@@ -569,8 +568,8 @@ def _bargain_utilities(st: _State, S: FloatArray, brg: _Bargains, opts: KtabOpti
     out[:, 0] = _total(Uown, -1, opts.compat) / n
     if B == 0:
         return out
-    d_i = distances(st.ideals, brg.pos_init, S, compat=opts.compat)  # (a, b)
-    d_r = distances(st.ideals, brg.pos_rcvr, S, compat=opts.compat)
+    d_i = distances(st.X, brg.pos_init, S, compat=opts.compat)  # (a, b)
+    d_r = distances(st.X, brg.pos_rcvr, S, compat=opts.compat)
     R = st.R[:, None]
     u_i = _utility(1.0 - d_i, np.minimum(d_i, 1.0), R)
     u_r = _utility(1.0 - d_r, np.minimum(d_r, 1.0), R)
@@ -623,20 +622,19 @@ def _resolve(st: _State, S: FloatArray, C: FloatArray, brg: _Bargains, opts: Kta
 
 
 # -- forecasts -------------------------------------------------------------------------
-def _distinct_ktab(X: FloatArray) -> IntArray:
+def _distinct_ktab(near: BoolArray) -> IntArray:
     """KTAB's ``ueIndices``: the actors whose positions are distinct, each position matched greedily to the
-    first earlier distinct one within 1e-3."""
+    first earlier distinct one within 1e-3 (``near[i, j]``: positions i and j are that close)."""
     uniq: list[int] = []
-    for i in range(X.shape[0]):
-        if not any(np.sqrt(np.sum((X[i] - X[u]) ** 2)) < _POSITION_TOLERANCE for u in uniq):
+    for i in range(near.shape[0]):
+        if not near[i, uniq].any():
             uniq.append(i)
     return np.array(uniq, dtype=np.intp)
 
 
-def _groups_transitive(X: FloatArray) -> IntArray:
+def _groups_transitive(near: BoolArray) -> IntArray:
     """Connected components of 'within 1e-3': order-independent grouping; group ids by first member."""
-    n = X.shape[0]
-    near = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)) < _POSITION_TOLERANCE
+    n = near.shape[0]
     label = np.arange(n)
     while True:
         new = np.where(near, label[None, :], n).min(axis=1)
@@ -656,16 +654,16 @@ class _Outcome:
 
 def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Outcome:
     n = st.X.shape[0]
+    near = np.sqrt(((st.X[:, None, :] - st.X[None, :, :]) ** 2).sum(-1)) < _POSITION_TOLERANCE
     if opts.compat:
-        uniq = _distinct_ktab(st.X)
+        uniq = _distinct_ktab(near)
         U = st.own_utilities()[:, uniq]
         p = pce(U, C, opts)
         # State::posProb: the *last* distinct position within tolerance of the actor's
-        dist = np.sqrt(((st.X[:, None, :] - st.X[uniq][None, :, :]) ** 2).sum(-1))
-        within = dist < _POSITION_TOLERANCE
+        within = near[:, uniq]
         last = within.shape[1] - 1 - np.argmax(within[:, ::-1], axis=1)
         return _Outcome(st.X[uniq], p, p[last])
-    group = _groups_transitive(st.X)
+    group = _groups_transitive(near)
     ng = int(group.max()) + 1
     counts = np.bincount(group, minlength=ng).astype(float)
     reps = np.zeros((ng, st.X.shape[1]))
@@ -673,7 +671,7 @@ def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Ou
     reps /= counts[:, None]
     if ng == 1:
         return _Outcome(reps, np.ones(1), np.ones(n))
-    d = distances(st.ideals, reps, S)
+    d = distances(st.X, reps, S)
     U = _utility(1.0 - d, np.minimum(d, 1.0), np.diag(st.Rhi)[:, None])
     p = pce(U, C, opts)
     return _Outcome(reps, p, p[group])
@@ -736,7 +734,6 @@ class KtabState:
     outcome: _Outcome
     opts: KtabOptions
     rng: np.random.Generator
-    affinity: FloatArray | None
     held: BoolArray  # (n, m) True where the actor has no stance: it stays at ``fill`` there
     fill: FloatArray  # (n, m) the inputs on [0, 1] (the status quo where there is no stance)
     d01: float = 0.0  # distance moved in turn 1
@@ -746,38 +743,18 @@ class KtabState:
     last_moves: tuple[Move, ...] = ()
 
 
-def _hold(x: FloatArray, held: BoolArray, fill: FloatArray) -> FloatArray:
-    """Positions with every no-stance entry put back where it started: no one moves on an issue it has no
-    stance on (docs/schema.md), though the joint bargain may carry its other issues."""
-    return np.where(held, fill, x) if held.any() else x
-
-
 class KtabModel(RoundModel):
-    """KTAB's SMP as a state and one turn (all issues jointly); ``affinity`` is KTAB's
-    ideal-accommodation matrix A (identity when None): ideals move as q' = A x' + (1 - rowsum A) q."""
+    """KTAB's SMP as a state and one turn (all issues jointly)."""
 
     joint = True
-
-    def __init__(self, affinity: FloatArray | None = None) -> None:
-        self.affinity = affinity
 
     def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
               opts: KtabOptions, rng: np.random.Generator | None) -> KtabState:
         x0, Sx, Cx = _prepare(X[0], S[0], C[0], mask, opts)
-        n = x0.shape[0]
-        A = None
-        if self.affinity is not None:
-            A = np.asarray(self.affinity, dtype=float)
-            if A.shape != (n, n) or not np.all(np.isfinite(A)) or np.any(A < 0):
-                raise EngineError("ktab: affinity must be an n x n matrix of non-negative numbers")
-            if np.any(A.sum(axis=1) > 1 + 1e-10):
-                raise EngineError("ktab: each row of the affinity matrix must sum to at most 1")
-            if np.allclose(A, np.eye(n), rtol=0, atol=1e-10):
-                A = None
-        st = _make_state(x0, x0.copy(), Sx, Cx, opts)
+        st = _make_state(x0, Sx, Cx, opts)
         outcome = _outcome(st, Sx, Cx, opts)
         return KtabState(st, Sx, Cx, _total(Sx, -1, True), np.asarray(X[0], dtype=float), outcome, opts,
-                         rng if rng is not None else np.random.default_rng(DEFAULT_SEED), A,
+                         rng if rng is not None else np.random.default_rng(DEFAULT_SEED),
                          ~np.asarray(mask, dtype=bool), x0.copy(), actor_probability=(outcome.actor_prob,))
 
     def step(self, state: KtabState, active: BoolArray, t: int, record: bool) -> KtabState:
@@ -789,14 +766,12 @@ class KtabModel(RoundModel):
         target = np.where(valid.any(axis=1), np.argmax(np.where(valid, G, -np.inf), axis=1), -1)
         brg = _propose(st, Sx, Cx, state.stot, target, P, opts)
         Xn, chosen = _resolve(st, Sx, Cx, brg, opts, state.rng)
-        Xn = _hold(Xn, state.held, state.fill)
-        A = state.affinity
-        ideals = Xn if A is None else A @ Xn + (1.0 - np.minimum(A.sum(axis=1), 1.0))[:, None] * st.ideals
-        ideals = _hold(ideals, state.held, state.fill)
+        # no one moves on an issue it has no stance on (docs/schema.md), though a joint bargain carries the others
+        Xn = np.where(state.held, state.fill, Xn)
         moves: list[Move] = []
         turns = (*state.turns, _explain(t, st, Xn, target, G, P, brg, chosen, moves)) if record else ()
         moved = float(np.sum(np.sqrt(((Xn - st.X) ** 2).sum(axis=1))))
-        new = _make_state(Xn, ideals, Sx, Cx, opts)
+        new = _make_state(Xn, Sx, Cx, opts)
         outcome = _outcome(new, Sx, Cx, opts)
         return dataclasses.replace(state, st=new, shown=Xn * 100.0, outcome=outcome, moved=moved,
                                    d01=moved if t == 1 else state.d01, turns=turns, last_moves=tuple(moves),
@@ -834,9 +809,7 @@ class KtabModel(RoundModel):
         held = ~np.asarray(mask, dtype=bool)
         fill = np.where(held, x0, state.fill)
         kept = X[0] == state.shown
-        x = np.where(kept, state.st.X, X[0] / 100.0)
-        ideals = np.where(kept, state.st.ideals, X[0] / 100.0)
-        st = _make_state(x, ideals, Sx, Cx, state.opts)
+        st = _make_state(np.where(kept, state.st.X, X[0] / 100.0), Sx, Cx, state.opts)
         outcome = _outcome(st, Sx, Cx, state.opts)
         return dataclasses.replace(state, st=st, S=Sx, C=Cx, stot=_total(Sx, -1, True), shown=np.array(X[0]),
                                    outcome=outcome, held=held, fill=fill)
@@ -862,12 +835,11 @@ class KtabModel(RoundModel):
 
 
 def run_ktab(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-             rounds: int | None = None, rng: np.random.Generator | None = None,
-             affinity: FloatArray | None = None, **options: Any) -> Trajectory:
+             rounds: int | None = None, rng: np.random.Generator | None = None, **options: Any) -> Trajectory:
     """KTAB's SMP on all issues jointly (see the module docstring) in the shared loop;
     ``options`` are :class:`KtabOptions` fields (an unknown one raises)."""
-    return EngineSpec("ktab", "", KtabOptions, model=KtabModel(affinity)).run(X, S, C, Q, mask, rounds=rounds,
-                                                                              rng=rng, **options)
+    return EngineSpec("ktab", "", KtabOptions, model=KtabModel()).run(X, S, C, Q, mask, rounds=rounds, rng=rng,
+                                                                      **options)
 
 
 def _explain(t: int, st: _State, Xn: FloatArray, target: IntArray, G: FloatArray, P: FloatArray,
