@@ -348,3 +348,135 @@ def test_a_clause_after_the_cue_is_no_adjunct() -> None:
     found = {(q.speaker, q.text) for q in extract(text).quotes}
     assert ("the harbourmaster", "the pier would stay shut for a month") in found
     assert all(t != "According to the Gazette" for _, t in found)
+
+
+def test_a_free_relative_with_its_own_frame_stays_inside_the_outer_content() -> None:
+    # "what X called “...”" is the object of the outer verb: the outer content runs over it, and the quotation
+    # is X's words, not the outer speaker's
+    found = _quotes("The ferry board hoped to avoid what the crews called “a vote in the dark.”")
+    assert ("the crews", "a vote in the dark.") in found
+    assert ("The ferry board", "to avoid what the crews called “a vote in the dark.”") in found
+    (outer,) = [q for q in extract("A short story\n\nThe mayor said she would avoid what the crews called “a vote "
+                                   "in the dark.”\n").quotes if q.speaker == "The mayor"]
+    assert not outer.direct and outer.quoted == ()
+
+
+def test_a_relative_clause_on_the_subject_of_a_post_posed_frame_keeps_it_post_posed() -> None:
+    body = "“We will not sign anything this week,” Ortiz, who walked out of the talks in May, said on Monday."
+    assert _quotes(body) == [("Ortiz", "We will not sign anything this week,")]
+
+
+def test_an_article_after_an_opening_phrase_starts_the_subject() -> None:
+    assert _quotes("At the harbour meeting the treasurer warned of deep cuts to the ferry.") == [
+        ("the treasurer", "of deep cuts to the ferry")]
+
+
+def test_a_cue_inside_the_subjects_aside_ends_with_the_aside() -> None:
+    # "Brandt, who critics say ..., said": critics say something about Brandt; Brandt speaks the quotation
+    body = "Brandt, who rivals say has never sailed, said, “The new ferry will be the fastest on the coast.”"
+    assert _quotes(body) == [("rivals", "has never sailed"),
+                             ("Brandt", "The new ferry will be the fastest on the coast.")]
+
+
+def test_a_clause_before_a_short_quotation_is_part_of_the_content() -> None:
+    # 'said the charges were “...”': the quotation is the end of a reported clause, not a quotation told to
+    # someone ('told him, “...”')
+    assert _quotes("Ortiz's lawyer said the fines were “absurd.”") == [("Ortiz's lawyer", "the fines were “absurd.”")]
+
+
+@pytest.mark.parametrize("opening", ["Late that night", "Late that night,", "Early on Friday"])
+def test_a_time_phrase_opening_the_sentence_is_not_the_subject(opening: str) -> None:
+    body = f"{opening} her office put out a statement saying the count would start again."
+    assert _quotes(body) == [("her office", "the count would start again")]
+
+
+def test_a_thing_called_by_a_quoted_name_is_no_attribution() -> None:
+    # 'a course called “Knots”' names a course; the participle after it continues the sentence's subject
+    body = ("Later on Sunday, Ortiz shared a flyer for a 1998 sailing course called “Knots” on his blog, writing "
+            "“Here is the course you say never existed. Still waiting for that apology.”")
+    assert _quotes(body) == [("Ortiz", "Here is the course you say never existed. Still waiting for that apology.")]
+
+
+def test_transcript_lines_anywhere_in_the_text_are_their_speakers() -> None:
+    body = ("Harbourmaster Nils Averill said the interview would be short.\n\nGRUBER: Why is the slipway still closed "
+            "after three winters?\n\nAVERILL: Because nobody will pay for the new rails, and I will not pretend "
+            "otherwise.\n\nEDITOR'S NOTE: The slipway reopened in May after this interview.")
+    found = _quotes(body)
+    assert ("Gruber", "Why is the slipway still closed after three winters?") in found
+    assert ("Harbourmaster Nils Averill", "Because nobody will pay for the new rails, and I will not pretend "
+                                          "otherwise.") in found  # the surname label takes the full name
+    assert all("slipway reopened" not in t for _, t in found)
+
+
+def test_an_opening_participle_is_not_the_person_she_refers_to() -> None:
+    body = "Asked whether she would stay on, Whitcombe paused.\n\n“Ask me again after the harvest,” she said."
+    assert [s for s, _ in _direct(body)] == ["Whitcombe"]
+
+
+def test_a_full_name_after_a_short_opening_phrase_is_the_person_she_refers_to() -> None:
+    body = ("For nine summers Odile Marsh ran the beach cafe. She wrote:\n\n“Nobody warned us about the storm "
+            "until the tables were already in the sea.”")
+    assert _direct(body) == [("Odile Marsh", "Nobody warned us about the storm until the tables were already "
+                                             "in the sea.")]
+
+
+def test_an_appositive_name_after_a_described_subject_is_the_person_she_refers_to() -> None:
+    body = ("“The ferry runs all winter,” said Mayor Ines Torvald.\n\nThe board's treasurer, Ada Ferrow, missed the "
+            "vote. Reached later, she said the fares were “the only honest number in the budget.”")
+    assert _quotes(body)[-1][0] == "Ada Ferrow"
+
+
+@pytest.mark.parametrize(("body", "speaker"), [
+    ("• Rhona Kell, who sells crab on the quay: “Nobody asked the stallholders before the vote.”", "Rhona Kell"),
+    ("• Rep. Joel Farr (I-Maine) on Twitter: “A sale at midnight with no debate is a disgrace.”", "Rep. Joel Farr"),
+    ("Mayor on the ferry cuts: “We will not leave the island without a winter boat.”", "Mayor"),
+])
+def test_the_name_heading_a_list_item_or_headline_before_a_colon_speaks(body: str, speaker: str) -> None:
+    assert [s for s, _ in _direct(body)] == [speaker]
+
+
+
+def test_an_interview_in_questions_and_answers_has_its_two_speakers() -> None:
+    body = ("Odile Marsh has run the island school for a decade. She spoke with the Gazette's Jim Dolan about the "
+            "new term.\n\nQ: How many pupils will you have in September?\n\nA: Forty-one, which is six more than last "
+            "year and two fewer than the roof can take.")
+    found = _quotes(body)
+    assert ("Jim Dolan", "How many pupils will you have in September?") in found
+    assert ("Odile Marsh", "Forty-one, which is six more than last year and two fewer than the roof can take.") in found
+
+
+def test_a_signature_with_a_handle_and_a_date_signs_the_post_above() -> None:
+    body = ("Ortiz had the last word that night.\n\n“The timetable was written by people who have never waited for a "
+            "boat in January.”\n\n— Maria Ortiz (@OrtizNorthShore) November 4, 2022")
+    assert [s for s, _ in _direct(body)] == ["Maria Ortiz"]
+
+
+def test_a_social_media_account_speaks_as_written() -> None:
+    body = "“Sailings will be confirmed after the consultation,” @SoundFerries wrote. “We read every reply.”"
+    assert [s for s, _ in _direct(body)] == ["@SoundFerries"]
+
+
+def test_a_pronoun_after_an_opening_phrase_is_the_whole_subject() -> None:
+    body = ("Tomas Gruber runs the island garage. In a Facebook post he said the company had “made up its mind "
+            "months ago.”")
+    assert [s for s, _ in _quotes(body)] == ["Tomas Gruber"]
+
+
+def test_a_noun_in_a_prepositional_phrase_is_no_cue() -> None:
+    body = "Carla Benn later added in a second tweet: “Consultation closes Friday, so make some noise.”"
+    assert _quotes(body) == [("Carla Benn", "Consultation closes Friday, so make some noise.")]
+
+
+@pytest.mark.parametrize("introduction", [
+    "The most shared reply came from a nurse, Tova Hale.",
+    "None of this satisfied Tova Hale, who works the early shift on the mainland.",
+])
+def test_a_person_introduced_by_description_is_the_one_she_refers_to(introduction: str) -> None:
+    body = (f"Dara Quill had posted first.\n\n{introduction} “With two boats a day I either lose my job or sleep in "
+            "my car,” she wrote.")
+    assert _direct(body)[-1][0] == "Tova Hale"
+
+
+def test_an_ambiguous_cue_after_a_quotation_and_a_subject_ending_in_a_phrase_is_the_verb() -> None:
+    body = "“Only one candidate fixes the potholes,” a narrator in the advert states. “Vote Ruiz on Tuesday.”"
+    assert [s for s, _ in _direct(body)] == ["a narrator in the advert"]

@@ -136,12 +136,23 @@ _AS_NOTED = {"say", "note", "observe", "write", "explain", "report", "point", "a
 _PHRASAL_SPEECH = {"shot": "back", "shoots": "back", "fired": "back", "fires": "back", "hit": "back", "hits": "back",
                    "went": "on", "goes": "on"}
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
-_TRANSCRIPT = re.compile(r"^([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
+_TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
+#: The lines of an interview printed as questions and answers ("Q: ...", "A: ...").
+_QA_LINE = re.compile(r"(Q|A|Question|Answer):\s+(?=\S)")
+#: Who asks the questions, named in the introduction ("She spoke to the Gazette's Jim Dolan about ...").
+_INTERVIEWER = re.compile(r"\b(?:to|with|by)\s+(?:(?:the\s+)?[A-Z][\w.]*['’]s\s+)?(?:[a-z]+\s+)?"
+                          r"([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+)")
+#: Capitalised line labels that name no speaker ("EDITOR'S NOTE:", "UPDATE:", "WATCH:").
+_NOT_LABELS = {"", "S", "NOTE", "EDITOR", "EDITORS", "UPDATE", "UPDATED", "CORRECTION", "CLARIFICATION", "SOURCE",
+               "SOURCES", "BACKGROUND", "TRANSCRIPT", "BEGIN", "END", "VIDEO", "CLIP", "WATCH", "READ", "RELATED",
+               "BREAKING", "PHOTO", "PHOTOS", "ALSO", "MORE", "QUESTION", "ANSWER", "APPLAUSE", "LAUGHTER",
+               "CROSSTALK", "CHANTING", "SEE", "LISTEN", "NEWS", "ALERT", "EXCLUSIVE", "OPINION", "ANALYSIS"}
 _MIN_CUELESS_WORDS = 4
 _PRESS_NOUNS = {"secretary", "secretaries", "release", "releases", "conference", "conferences", "corps", "office",
                 "aide", "aides", "officer", "briefing", "briefings", "pass", "room", "gallery", "call", "freedom"}
 #: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
-_SIGNATURE = re.compile(r"\s*([-—–]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*(?:[,.][^\n]*)?[\"”]?\s*$")
+_SIGNATURE = re.compile(r"\s*([-—–]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*"
+                        r"(?:\(@\w{1,30}\)[^\n]*|[,.][^\n]*)?[\"”]?\s*$")  # "— Lina Haddad (@lhaddad) May 2, 2021"
 #: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
 _DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "communiqué", "post", "announcement"}
 _DEFINITE = re.compile(
@@ -405,6 +416,8 @@ class _Reader:
         surface = self.text[a:b].strip(" ,")
         if not _WORD.search(surface):
             return None
+        if a > 0 and self.text[a - 1] == "@" and len(words) == 1:
+            return _Speaker("@" + surface, None, start=a - 1, end=b)  # a social-media account, not a person's name
         definite = _DEFINITE.fullmatch(surface.lower())
         if definite:
             kind = "def-doc" if definite.group(1) in _DOCUMENT_HEADS else "def-org"
@@ -539,6 +552,15 @@ class _Reader:
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS)) and not (
                 i + 2 < len(toks) and toks[i + 2].lower in _SUBJECT_PRONOUNS | {"the", "a", "an", "his", "her"}):
             return None  # "the Hashd, known as the PMF": a name; "said as he left" is still speech
+        if low in AMBIGUOUS and prev is not None and prev.is_word and prev.lower not in _SUBJECT_PRONOUNS:
+            j = i - 1
+            while j > lo and i - j <= 3 and toks[j].is_word and toks[j].lower not in _ARTICLES:
+                j -= 1
+            if j > lo and toks[j].lower in _ARTICLES and toks[j - 1].lower in _STOP_PREPS | _NP_PREPS \
+                    and not _after_quote(toks, i, lo):
+                # "in a second tweet", "In a Facebook post": a noun inside a prepositional phrase (but '“...,” a
+                # voice in the ad states' is the verb after its subject)
+                return None
         if low in AMBIGUOUS and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS
                 or (prev.capitalised and prev.lower not in _TITLE_MODIFIERS) or prev.text == ","
@@ -550,6 +572,10 @@ class _Reader:
                 and prev.lower not in _SUBJECT_PRONOUNS and not (content_follows or (nxt is not None and nxt.text == ",")))):
             return None  # a gerund or an adjective ("a rising star"), not a progressive or a participle
         lemma = entry[0]
+        if lemma in _NAMING_LEMMAS and low.endswith("ed") and prev is not None and prev.is_word \
+                and not prev.capitalised and prev.lower not in _SUBJECT_PRONOUNS | _AUX_ADVERBS \
+                and nxt is not None and nxt.region is not None and _is_title(nxt.region, self.text):
+            return None  # 'a course called “Knots”': a name given to a thing, not words of anyone's
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
                 nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}
                 or _after_quote(toks, i, lo) or (prev is not None and prev.is_quote)):
@@ -660,6 +686,15 @@ class _Reader:
                 break
         while start < end and (toks[start].lower in _NP_PREPS or toks[start].lower in {"and", "also", "so", "then"}):
             start += 1
+        if end - start > 1 and toks[end - 1].lower in _SUBJECT_PRONOUNS - {"who"}:
+            start = end - 1  # "In a Facebook post he said": the pronoun is the whole subject
+        for m in range(end - 1, start, -1):
+            prev = toks[m - 1]
+            if toks[m].lower in {"the", "a", "an"} and prev.is_word and prev.text not in {"'s", "’s"} \
+                    and prev.lower not in _STOP_PREPS | _NP_PREPS | _DETERMINERS | _AUX_ADVERBS \
+                    and prev.lower not in {"and", "&", "or", "all", "both", "half", "only"}:
+                start = m  # "At the meeting the treasurer warned": an article after a noun opens the subject
+                break
         if start >= end:
             return None
         if all(toks[m].lower in _TEMPORAL or not toks[m].is_word for m in range(start, end)):
@@ -769,6 +804,10 @@ class _Reader:
         start = k + 1
         boundary = k < lo or toks[k].text in {"-", "–", "—"} or toks[k].lower == "from"
         if not boundary:
+            item = self._item_head(toks, colon, lo)
+            if item is not None:
+                return item
+        if not boundary:
             # "More from the report:": a short described source after "from"
             m = next((m for m in range(end - 1, max(lo - 1, end - 5), -1) if toks[m].lower == "from"), None)
             if m is not None and m + 1 < end and all(toks[x].is_word for x in range(m + 1, end)) and (
@@ -781,6 +820,26 @@ class _Reader:
             return None
         if not boundary and not (sp.person and end - start >= 2 and toks[k].lower not in _STOP_PREPS | _NP_PREPS):
             return None  # "He arrived in Dayton: ...", "a message to Ortiz: ...": not the speaker
+        return self.resolve(sp, -10)
+
+    def _item_head(self, toks: list[_Tok], colon: int, lo: int) -> _Speaker | None:
+        """The name opening a list item or a headline whose head ends in a colon before a quotation: "• Rhona
+        Kell, who sells crab on the quay: “...”", "Rep. Ray Hollis (I-Maine) on Twitter: “...”", "Mayor on the
+        ferry cuts: “...”". What follows the name (an aside, a party tag, a phrase) has no verb of speech."""
+        first = lo
+        while first < colon and toks[first].text in {"•", "-", "–", "—", "*", "·", "►", "▪"}:
+            first += 1
+        m = first
+        while m < colon and (toks[m].capitalised or (toks[m].text in {".", "-", "’s", "'s"} and m > first)):
+            m += 1
+        if m == first or m >= colon or not (toks[m].text in {",", "("} or toks[m].lower in {"on", "in", "via", "to"}):
+            return None
+        if any(self.cue_at(toks, x, lo) is not None or _verb_like(toks, x) or toks[x].is_quote
+               for x in range(m, colon)):
+            return None
+        sp = self.speaker(toks, first, m)
+        if sp is None or sp.pronoun is not None or not (sp.person or sp.actor or toks[first].lower in _TITLE_WORDS):
+            return None
         return self.resolve(sp, -10)
 
     # --- resolution -------------------------------------------------------------------------
@@ -813,9 +872,32 @@ class _Reader:
         return _Speaker(None, None, pronoun=sp.pronoun, start=sp.start, end=sp.end)
 
     def note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
-        """Remember the first subject of a sentence when it names a person (for "he"/"she" later)."""
-        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS or toks[lo].lower.endswith("ing")):
-            # "During the debate, Ortiz pressed Haddad ...", "Speaking in Dover, Ortiz ...": after the opening phrase
+        """Remember the first subject of a sentence when it names a person (for "he"/"she" later), else a person
+        the sentence introduces with a description ("... came from a nurse, Tova Hale.", "That did not satisfy
+        Tomas Gruber, who runs the garage.")."""
+        sp = self._note_subject(toks, lo, hi, paragraph)
+        if sp is not None and sp.person:
+            return sp
+        for m in range(lo + 1, hi - 2):
+            if not (toks[m].capitalised and toks[m + 1].capitalised) or toks[m - 1].capitalised \
+                    or toks[m - 1].lower in _STOP_PREPS - {"by", "with"} or any(t.is_quote for t in toks[lo:m]):
+                continue
+            n = m
+            while n < hi and toks[n].capitalised and n - m < 4:
+                n += 1
+            if n < hi and ((toks[n].text == "," and n + 1 < hi and toks[n + 1].lower == "who")
+                           or (toks[n].text == "." and n == hi - 1 and toks[m - 1].text == ",")):
+                named = self.speaker(toks, m, n)
+                if named is not None and named.person and named.actor is None:
+                    self.last_person, self.last_person_paragraph, self.last_person_acts = named, paragraph, True
+                    return named
+        return sp
+
+    def _note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
+        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS | _NP_PREPS or toks[lo].lower.endswith("ing") or (
+                toks[lo].lower.endswith("ed") and lo + 1 < hi and toks[lo + 1].is_word and not toks[lo + 1].capitalised)):
+            # "During the debate, Ortiz pressed Haddad ...", "Speaking in Dover, Ortiz ...", "Asked whether ...,
+            # Ortiz paused": after the opening phrase
             first = _first_subject(self, toks, lo, hi)
             if first is None or first[0] == lo:
                 return None
@@ -831,9 +913,19 @@ class _Reader:
             if k > lo and not toks[k].capitalised and toks[k - 1].capitalised \
                     and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
                 break  # "Kessler met the crews ...": the name before its verb
+            if k > lo and re.fullmatch(r"[a-z]+ed", toks[k].text) and toks[k - 1].lower not in _ARTICLES:
+                break  # "None of this satisfied Hale": a verb in the past tense ends the subject
             k += 1
         if k == lo or k - lo > 8 or k >= hi or toks[lo].lower in _STOP_PREPS or _aside_to_comma(self, toks, k, hi):
             return None
+        comma = next((m for m in range(lo + 1, min(hi, lo + 7)) if not toks[m].is_word), hi)
+        if toks[lo].lower in _ARTICLES and comma < hi and toks[comma].text == ",":
+            # "The board's chair, Hester Vail, was not there": the appositive name is the person
+            m = comma + 1
+            while m < hi and (toks[m].capitalised or _initial_stop(toks, m)) and m - comma <= 4:
+                m += 1
+            if m - comma >= 3 and m + 1 < hi and toks[m].text == "," and toks[m + 1].is_word:
+                lo, k = comma + 1, m
         sp = self.speaker(toks, lo, k)
         if sp is not None and sp.person:
             self.last_person, self.last_person_paragraph = sp, paragraph
@@ -907,6 +999,7 @@ def extract_quotes(
     name_line: _Speaker | None = None  # the person of a name line heading the quotation in the next paragraph
     headed = False  # the previous paragraph's quotation had such a heading
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
+    qa_cast: tuple[_Speaker | None, _Speaker | None] | None = None  # interviewer and interviewee of Q:/A: lines
     attributions: list[_Attribution] = []
     prev_found: list[_Attribution] = []
     all_regions: list[QuoteRegion] = []
@@ -922,8 +1015,25 @@ def extract_quotes(
         found: list[_Attribution] = []
         used: set[int] = set()  # token indexes of quotation tokens already attributed
         transcript = _TRANSCRIPT.match(text, a)
+        if transcript and (not set(re.split(r"[ .'’-]+", transcript.group(1))) - _NOT_LABELS
+                           or transcript.group(1).title() in PLACES):
+            transcript = None  # "EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:": no speaker
+        qa = _QA_LINE.match(text, a) if transcript is None else None
+        if qa is not None and qa.end() < b:
+            # an interview as questions and answers: the questions are the interviewer's (the person the
+            # introduction says the interviewee spoke to), the answers the person the introduction is about
+            if qa_cast is None:
+                asker = None
+                for m in _INTERVIEWER.finditer(text, max(0, a - 800), a):
+                    asker = _Speaker(m.group(1), None, person=True, start=m.start(1), end=m.end(1))
+                qa_cast = (asker, reader.last_person)
+            sp = qa_cast[0] if qa.group(1)[0] == "Q" else qa_cast[1]
+            found.append(_Attribution(sp, [(qa.end(), b)], ":"))
+            used.update(i for i, t in enumerate(toks) if t.is_quote)
         if transcript and transcript.end() < b:
             name = transcript.group(1).title()
+            if " " not in name and name.lower() in reader.full_names:
+                name = reader.full_names[name.lower()][0]  # "HOLM:" after "Petra Holm"
             sp = _Speaker(name, None, person=True, start=a, end=a + len(transcript.group(1)))
             found.append(_Attribution(sp, [(transcript.end(), b)], ":"))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
@@ -1083,20 +1193,26 @@ def _frames(
                 left is not None and left[0] < i for left in lefts[n + 1:]):
             continue  # "the crews who petitioned the board say ...": the relative clause is not the attribution
         nxt_cue = hi
+        nested = hi  # quotations from here on belong to a frame nested in this content
         if n + 1 < len(cues):
             # the next frame's subject ends this content ("X demanded A, and Y predicted B")
             nxt_left = lefts[n + 1]
-            if nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
-                                                                  or toks[nxt_left[0] - 1].lower in _SUBORDINATORS
-                                                                  or toks[nxt_left[0] - 1].lower == "which"
-                                                                  # 'to end what the mayor called “...”'
-                                                                  or (toks[nxt_left[0] - 1].lower == "what"
-                                                                      and cues[n + 1][0] + 1 < hi
-                                                                      and toks[cues[n + 1][0] + 1].is_quote)
-                                                                  or toks[nxt_left[0] - 1].is_quote):
+            if nxt_left is not None and nxt_left[0] > i + 1 and toks[nxt_left[0] - 1].lower == "what" \
+                    and cues[n + 1][0] + 1 < hi and toks[cues[n + 1][0] + 1].is_quote:
+                # 'hoped to avoid what critics called “...”': the free relative is part of this content, its
+                # quotation the critics' words
+                nested = nxt_left[0]
+            elif nxt_left is not None and nxt_left[0] > i + 1 and (toks[nxt_left[0] - 1].lower in _COORDINATORS
+                                                                    or toks[nxt_left[0] - 1].lower in _SUBORDINATORS
+                                                                    or toks[nxt_left[0] - 1].lower == "which"
+                                                                    or toks[nxt_left[0] - 1].is_quote):
                 nxt_cue = nxt_left[0]
                 while nxt_cue - 1 > i and toks[nxt_cue - 1].lower in _COORDINATORS:
                     nxt_cue -= 1
+            elif nxt_left is not None and nxt_left[0] < i < cues[n + 1][0]:
+                # "Holt, who critics say is out of touch, said ...": this cue lies inside the next frame's
+                # subject; its content ends with the aside
+                nxt_cue = max((k for k in range(i + 1, cues[n + 1][0]) if toks[k].text == ","), default=cues[n + 1][0])
         if frame == "according":
             start = i + 2
             k = start
@@ -1161,8 +1277,11 @@ def _frames(
                 or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
                     and not _following_quote(toks, tail_end, hi))
             )
-            if post_posed and any(toks[m].lower == "who" for m in range(left[1], min(i, left[1] + 2))):
-                post_posed = False  # "a retired welder, Jim Dolan, who says, “...”": a relative clause's frame
+            if post_posed and not toks[before].is_quote and any(
+                    toks[m].lower == "who" for m in range(left[1], min(i, left[1] + 2))):
+                # "a retired welder, Jim Dolan, who says, “...”": a relative clause's frame (but '“...,” Ortiz,
+                # who left early, said' is post-posed)
+                post_posed = False
             if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
                 if _opening_adverbial(toks, opening, before):
@@ -1199,7 +1318,7 @@ def _frames(
             negator = next((k for k in range(left[1], i) if toks[k].lower in {"not", "n't", "’t", "never"}), None)
             if negator is not None and frame in {"intent", "belief"}:
                 c_lo = negator  # "do not want to be seen pulling back": the content keeps its negation
-            _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph)
+            _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, nested=nested)
             continue
         # no subject before the cue: inverted ("..., said Haddad") or nothing; after "told" the phrase
         # is the one told ("..., told reporters"), never the speaker
@@ -1446,17 +1565,38 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
     here = low in {"here", "there"} and k + 1 < hi and (toks[k + 1].lower in _STOP_PREPS or toks[k + 1].text == ",")
     if toks[k].is_word and (here or low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
-                            or low in _TEMPORAL or participial or low in {"each", "every", "last", "this", "next",
-                                                                          "back"}):
+                            or low in _TEMPORAL or low in _TIME_LEADS or participial
+                            or low in {"each", "every", "last", "this", "next", "back"}):
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
-            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in {"the", "a", "an"}) \
+            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in _ARTICLES) \
                     and not _place_after_place(toks, comma, hi):
                 k = comma + 1  # "On April 8, Omar Sayed, another officer, spoke ..."
                 break
         else:
-            return None
+            # "Late that night her office put out ...": a time phrase with no comma, then the subject
+            m = k
+            while m < hi and toks[m].is_word and (toks[m].lower in _TEMPORAL | _TIME_LEADS
+                                                  or toks[m].text[:1].isdigit() or (
+                                                      toks[m].lower in _TIME_FILLERS and m + 1 < hi
+                                                      and (toks[m + 1].lower in _TEMPORAL | _TIME_FILLERS
+                                                           or toks[m + 1].text[:1].isdigit()))):
+                m += 1
+            if low in _STOP_PREPS | _NP_PREPS and m == k:
+                # "For forty years Britt Olander kept the light": a short phrase, then a full name and its verb
+                m = k + 1
+                while m < hi and m - k <= 4 and toks[m].is_word and not toks[m].capitalised \
+                        and not _verb_like(toks, m) and toks[m].lower not in reader.cues:
+                    m += 1
+                n = m
+                while n < hi and toks[n].capitalised:
+                    n += 1
+                if not (n - m >= 2 and n < hi and toks[n].is_word and not toks[n].capitalised):
+                    return None
+            elif not (low in _TIME_LEADS | _TEMPORAL and k < m < hi and toks[m].is_word):
+                return None
+            k = m
     start = k
     if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
         # "The former governor has said ...", "Her office put out ...", "The mayor's office released ...": a
@@ -1492,6 +1632,12 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
 
 _TIME_LEADS = {"early", "late", "earlier", "later", "last", "this", "next", "once", "then", "now", "hours", "days",
                "moments", "minutes", "weeks", "shortly", "soon", "just", "today", "yesterday", "tonight"}
+
+
+#: Words that open a noun phrase after an opening adverbial's comma ("Late that night, her office ...").
+_ARTICLES = {"the", "a", "an", "his", "her", "its", "their", "our"}
+#: Words inside a time phrase ("late that night", "early on the morning of May 2").
+_TIME_FILLERS = {"that", "the", "on", "in", "at", "of", "this", "last", "next", "same", "one", "a"}
 
 
 def _opening_adverbial(toks: list[_Tok], opening: int, before: int) -> bool:
@@ -1640,9 +1786,11 @@ def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
     for m in range(k, min(hi, k + 12)):
         if toks[m].is_quote:
             limit = 12 if toks[k].text == "," else 6  # 'joked, again using an accent, "..."'
-            if m - k <= limit and all((t.is_word and t.lower not in _PARTICIPLE_CUES) or t.text == ","
+            if m - k <= limit and all((t.is_word and t.lower not in _PARTICIPLE_CUES | _VERBISH) or t.text == ","
                                       for t in toks[k:m]):
-                return m  # 'told him, "..."': the quotation is the content (not past "..., telling reporters")
+                # 'told him, "..."': the quotation is the content (not past "..., telling reporters", nor past
+                # a clause of its own: 'said the charges were "baseless"')
+                return m
             break
         if toks[m].text in {".", ";"}:
             break
@@ -1656,6 +1804,7 @@ def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
 def _add(
     out: list[tuple[_Attribution, set[int]]], reader: _Reader, sp: _Speaker | None, toks: list[_Tok], lo: int,
     hi: int, text: str, cue: str, paragraph: int, *, extra: Sequence[int] = (), outer: bool = False,
+    nested: int | None = None,
 ) -> None:
     span = _content_span(toks, lo, hi, text)
     if span is None and not extra:
@@ -1672,7 +1821,8 @@ def _add(
             # 'Haddad agreed. “...”': a frame with nothing to report speaks the quotation after it
             out.append((_Attribution(reader.resolve(sp, paragraph), [], cue), set()))
         return
-    quote_tokens = {k for k in range(lo, hi) if toks[k].is_quote} | set(extra)
+    # quotations from ``nested`` on are the words of a frame inside this content ("what X called “...”")
+    quote_tokens = {k for k in range(lo, min(hi, nested or hi)) if toks[k].is_quote} | set(extra)
     regions = [r for k in sorted(quote_tokens) if (r := toks[k].region) is not None]
     if span is not None and all(_is_title(r, text) for r in regions) and regions \
             and len(re.findall(r"\w+", text[span[0]:span[1]])) <= len(_words(regions[0], text)) + 1:
@@ -1724,9 +1874,11 @@ def _to_quote(att: _Attribution, text: str, index: _RegionIndex, sentences: list
     # after "praised"/"vowed" the quoted words name what was praised, not necessarily the speaker's words;
     # after "said", "warned" or "called ... a" they are the speaker's
     own_words = frame[1] in {"speech", "according"} or frame[0] in _NAMING_LEMMAS
+    own = set(att.regions)  # not the quotation of a frame nested in the content ("what X called “...”")
     quoted = tuple(sorted({(r.inner_start, r.inner_end) for a, b in parts for r in index.overlapping(a, b)
                            if a <= r.inner_start and r.inner_end <= b
-                           and (direct or (own_words and bool(_words(r, text)) and not _is_title(r, text)))}))
+                           and (direct or (own_words and r in own and bool(_words(r, text))
+                                           and not _is_title(r, text)))}))
     return Quote(speaker=name, speaker_actor=actor, text=words, start=start, end=end, direct=direct,
                  sentence=_sentence_index(sentences, start) if sentences else 0,
                  parts=tuple(parts), cue=att.cue, quoted=quoted,
