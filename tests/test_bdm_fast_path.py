@@ -310,3 +310,34 @@ def test_the_compiled_loop_is_the_shared_loop(rounds: int | None) -> None:
         assert fast.reasons == slow.reasons
         assert fast.final().tobytes() == slow.final().tobytes()
         assert (fast.cycle_period > 1).any() or rounds == 1  # the case has cycles to summarise
+
+
+@pytest.mark.skipif(_kernels.round_kernel() is None, reason="numba not installed")
+def test_a_single_run_that_switches_to_the_compiled_round_midway_gives_the_same_bits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Single runs start in NumPy and load the compiled round once NumPy has run a while
+    (bdm.NUMPY_FIRST); the switch is forced here after 3 rounds (no timing), and the trajectory,
+    moves and risk must be those of the run compiled throughout."""
+    from stratagem.engines import bdm
+
+    rng = np.random.default_rng(3)
+    B, n, m = 1, 11, 3
+    X = np.round(rng.uniform(0, 100, (B, n, m)) / 5) * 5
+    S, C = rng.uniform(0.05, 1, (B, n, m)), rng.uniform(0.1, 5, (B, n))
+    mask = np.ones((n, m), dtype=bool)
+    Q = np.full(m, np.nan)
+    runs = []
+    for switch_after in (0, 3, None):  # compiled throughout, switched after 3 rounds, NumPy throughout
+        calls = iter(range(10_000))
+        monkeypatch.setattr(bdm, "_load_compiled",
+                            lambda s=switch_after, c=calls: s is not None and next(c) >= s)
+        runs.append(run_rounds(BdmModel(), BdmOptions(), X, S, C, Q, mask, rounds=12, rng=None, record=True))
+    compiled, switched, plain = (r.trajectory for r in runs)
+    assert compiled is not None and switched is not None and plain is not None
+    for other in (switched, plain):
+        assert other.positions.tobytes() == compiled.positions.tobytes()
+        assert other.forecast.tobytes() == compiled.forecast.tobytes()
+        assert other.moves == compiled.moves
+        assert other.risk is not None and compiled.risk is not None
+        assert other.risk.tobytes() == compiled.risk.tobytes()

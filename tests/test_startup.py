@@ -72,6 +72,16 @@ def test_scenarios_and_validate_import_no_numeric_library(tmp_path: Path) -> Non
     assert not {"pydantic", "stratagem.model.schema"} & imported_by("scenarios", cwd=tmp_path)  # a list, not a load
 
 
+def test_a_short_bdm_forecast_does_not_start_numba(tmp_path: Path) -> None:
+    """A single run starts in NumPy (the same bits) and loads the compiled round only after NumPy has
+    run bdm.NUMPY_FIRST seconds: this three-actor game takes milliseconds, far below it."""
+    csv = tmp_path / "three.csv"
+    csv.write_text(SMALL_CSV, encoding="utf-8")
+    modules = imported_by("forecast", str(csv), "-e", "bdm", cwd=tmp_path)
+    assert "stratagem.engines.bdm" in modules
+    assert "numba" not in modules
+
+
 def test_show_without_a_workspace_loads_no_extractor(tmp_path: Path) -> None:
     """Checking citations reads documents (the cleaner); extracting quotes, actors and events is not needed."""
     modules = imported_by("show", "us-iraq-2020", cwd=tmp_path)

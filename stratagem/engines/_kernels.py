@@ -568,6 +568,11 @@ def play_kernel() -> Any:
                     np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1), dtype=np.int64))
 
 
+def loaded() -> bool:
+    """Has this process loaded a kernel already (so numba is imported and started: another costs little)?"""
+    return any(k.cache_info().currsize for k in (round_kernel, play_kernel, forecast_kernel))
+
+
 @functools.cache
 def forecast_kernel() -> Any:
     """The compiled weighted median of every game (:func:`_forecast_py`), or None without numba."""

@@ -13,8 +13,10 @@ sums by definition cost O(n^3) per game (``method="reference"``, kept for tests)
 by default they use the sorted form, O(n^2 log n) in NumPy and O(n^2) compiled
 (:func:`pair_support_sorted`), which applies to every switch of the model. By default
 (``method="auto"``) the whole round runs as one compiled numba kernel over every
-running game of the batch (:func:`stratagem.engines._kernels.round_kernel`), and a
-batch without timed shocks runs its whole loop compiled (``BdmModel.play``): the
+running game of the batch (:func:`stratagem.engines._kernels.round_kernel`; single runs
+start in NumPy and switch once it has run :data:`NUMPY_FIRST` seconds, so a short one does
+not wait for numba to start), and a batch without timed shocks runs its whole loop compiled
+(``BdmModel.play``): the
 NumPy functions below are their specification and the path for ``method="sorted"``,
 for non-finite inputs, and where numba cannot be imported (it is a dependency); both
 give the same bits, tested. All methods give the same results to rounding.
@@ -23,6 +25,7 @@ give the same bits, tested. All methods give the same results to rounding.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -475,6 +478,21 @@ def _compiles(opts: BdmOptions, *inputs: FloatArray) -> bool:
     return opts.method == "auto" and all(bool(np.isfinite(a).all()) for a in inputs)
 
 
+#: NumPy seconds of the shared loop's rounds a process runs before it loads the compiled round:
+#: importing and starting numba costs about 0.7 s, more than a single short run takes in NumPy (the
+#: same bits either way, tested), so `stratagem forecast` need not pay it; batches (ensembles) and
+#: processes that have loaded a kernel already run compiled from the start
+NUMPY_FIRST = 0.5
+_numpy_seconds = [0.0]
+
+
+def _load_compiled() -> bool:
+    """Is the compiled round worth using now (a kernel is loaded, or NumPy has run long enough)?"""
+    from stratagem.engines import _kernels
+
+    return _kernels.loaded() or _numpy_seconds[0] >= NUMPY_FIRST
+
+
 def _compiled_round(opts: BdmOptions, *inputs: FloatArray) -> Any:
     """The compiled round when it applies (see :func:`_compiles`) and numba is importable, else None."""
     if not _compiles(opts, *inputs):
@@ -607,9 +625,15 @@ class BdmModel(RoundModel):
 
     def step(self, state: BdmState, active: BoolArray, t: int, record: bool) -> BdmState:
         run = np.ascontiguousarray(active & ~state.frozen)
-        kernel = _compiled_round(state.opts, state.X, state.S, state.C)
+        compiles = _compiles(state.opts, state.X, state.S, state.C)
+        kernel = _compiled_round(state.opts, state.X, state.S, state.C) if compiles and _load_compiled() else None
         if kernel is None:
-            return self._step_numpy(state, run, t, record)
+            start = time.perf_counter()
+            # finite inputs of method "auto" not compiled yet: the sorted NumPy form (the same bits)
+            opts = dataclasses.replace(state.opts, method="sorted") if compiles else state.opts
+            out = self._step_numpy(dataclasses.replace(state, opts=opts), run, t, record)
+            _numpy_seconds[0] += time.perf_counter() - start
+            return dataclasses.replace(out, opts=state.opts)
         # one compiled call advances every running game of every issue
         X, risk = state.X.copy(), state.risk.copy()
         partner, kind = np.full(X.shape, -1, dtype=np.int64), np.zeros(X.shape, dtype=np.int8)
@@ -682,7 +706,7 @@ class BdmModel(RoundModel):
         """The weighted median of the positions (the replication's forecast): compiled where the
         round is (the same bits as :func:`weighted_median`, which runs otherwise)."""
         W = weights(state.S, state.C, state.mask)
-        if _compiles(state.opts, state.X, W):
+        if _compiles(state.opts, state.X, W) and _load_compiled():
             from stratagem.engines import _kernels
 
             kernel = _kernels.forecast_kernel()
