@@ -45,9 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.engines.base import BoolArray, FloatArray, option, weighted_median, weights
-from stratagem.engines.closed_form import compromise_forecast
-from stratagem.engines.focal import distribution_quantile
+from stratagem.engines.base import BoolArray, FloatArray, option, weighted_median
+from stratagem.engines.focal import median_per_issue
 
 FEATURES = ("distance", "share", "held", "status_quo", "endpoint", "midpoint", "median_distance", "largest",
             "count", "between", "status_quo_distance", "distance_squared", "distance_polarisation",
@@ -173,15 +172,4 @@ def anchor_forecast(
 ) -> FloatArray:
     """Median of the anchor distribution per issue; accepts leading batch axes (looped)."""
     chosen = dataclasses.asdict(opts or AnchorOptions())
-    mask = np.broadcast_to(mask, X.shape)
-    W = weights(S, C, mask)
-    comp = compromise_forecast(X, S, C, mask)
-    Qb = np.broadcast_to(Q, comp.shape)
-    out = comp.copy()  # the compromise stays where no actor takes part
-    for idx in np.ndindex(comp.shape):
-        col = (*idx[:-1], slice(None), idx[-1])  # the issue's actors
-        m = mask[col]
-        if m.any():
-            support, prob = anchor_distribution(X[col][m], W[col][m], float(Qb[idx]), float(comp[idx]), chosen)
-            out[idx] = distribution_quantile(support, prob, 0.5)
-    return out
+    return median_per_issue(X, S, C, Q, mask, lambda x, w, q, c: anchor_distribution(x, w, q, c, chosen))

@@ -67,16 +67,15 @@ def _check(compromise: float, median: float, kind: str) -> None:
 
 
 def blend_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
-                   opts: BlendOptions | None = None) -> FloatArray:
+                   opts: BlendOptions) -> FloatArray:
     """The blended forecast per issue; accepts leading batch axes like the other closed forms."""
-    o = opts or BlendOptions()
-    _check(o.binary_compromise, o.binary_median, "binary")
-    _check(o.graded_compromise, o.graded_median, "graded")
+    _check(opts.binary_compromise, opts.binary_median, "binary")
+    _check(opts.graded_compromise, opts.graded_median, "graded")
     mask = np.broadcast_to(mask, X.shape)
     mean = compromise_forecast(X, S, C, mask)
     median = median_forecast(X, S, C, mask)
     status_quo = np.where(np.isnan(Q), mean, Q)
     binary = binary_issues(X, Q, mask)
-    wc = np.where(binary, o.binary_compromise, o.graded_compromise)
-    wm = np.where(binary, o.binary_median, o.graded_median)
+    wc = np.where(binary, opts.binary_compromise, opts.graded_compromise)
+    wm = np.where(binary, opts.binary_median, opts.graded_median)
     return wc * mean + wm * median + (1.0 - wc - wm) * status_quo

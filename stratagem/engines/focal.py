@@ -16,6 +16,7 @@ development file; ``stratagem backtest`` refits them on training folds only
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,22 +62,29 @@ def distribution_quantile(candidates: FloatArray, prob: FloatArray, level: float
     return float(candidates[min(int(np.searchsorted(cum, level - 1e-12)), candidates.size - 1)])
 
 
-def focal_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
-                   opts: FocalOptions | None = None) -> FloatArray:
-    """Median of the focal distribution per issue; accepts leading batch axes (looped)."""
-    o = opts or FocalOptions()
+IssueDistribution = Callable[[FloatArray, FloatArray, float, float], tuple[FloatArray, FloatArray]]
+
+
+def median_per_issue(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                     distribution: IssueDistribution) -> FloatArray:
+    """Per issue (and draw: leading batch axes are looped) the median of ``distribution(positions,
+    weights, status quo, compromise)`` over its stances; the compromise where no actor takes part."""
     mask = np.broadcast_to(mask, X.shape)
     W = weights(S, C, mask)
     comp = compromise_forecast(X, S, C, mask)
-    out = np.empty(comp.shape)
+    Qb = np.broadcast_to(Q, comp.shape)
+    out = comp.copy()
     for idx in np.ndindex(comp.shape):
-        *batch, k = idx
-        m = mask[(*batch, slice(None), k)]
-        x = X[(*batch, slice(None), k)][m]
-        if x.size == 0:
-            out[idx] = comp[idx]
-            continue
-        cands, prob = focal_distribution(x, W[(*batch, slice(None), k)][m], float(comp[idx]),
-                                         alpha=o.alpha, tau=o.tau, beta=o.beta)
-        out[idx] = distribution_quantile(cands, prob, 0.5)
+        col = (*idx[:-1], slice(None), idx[-1])  # the issue's actors
+        m = mask[col]
+        if m.any():
+            support, prob = distribution(X[col][m], W[col][m], float(Qb[idx]), float(comp[idx]))
+            out[idx] = distribution_quantile(support, prob, 0.5)
     return out
+
+
+def focal_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                   opts: FocalOptions) -> FloatArray:
+    """Median of the focal distribution per issue; accepts leading batch axes (looped)."""
+    return median_per_issue(X, S, C, Q, mask, lambda x, w, q, c: focal_distribution(
+        x, w, c, alpha=opts.alpha, tau=opts.tau, beta=opts.beta))
