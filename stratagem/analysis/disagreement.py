@@ -41,28 +41,19 @@ def modes(values: FloatArray, *, low: float = 0.0, high: float = 100.0) -> tuple
 
     The draws are put on 0-100 (a share of the scale), where the constants above are set, and the
     peaks are put back on the issue's scale, so the same negotiation on another scale has the same modes.
+    The density is a Gaussian kernel smoothing of a fine histogram, with Silverman's bandwidth, at
+    least :data:`MIN_BANDWIDTH`. A peak counts when it reaches :data:`MIN_PEAK` of the highest and
+    the density between it and its neighbour dips below :data:`MAX_VALLEY` of the lower of the two;
+    otherwise the lower peak is merged into the higher. Each mode's share is the fraction of draws
+    between the valleys that bound it.
     """
     width = high - low
     if not width > 0:
         raise ValueError(f"modes: the scale {low}-{high} is empty")
-    percent = (np.asarray(values, dtype=float) - low) / width * 100.0
-    return tuple(Mode(low + m.value / 100.0 * width, m.share) for m in _modes_on_percent(percent))
-
-
-def _modes_on_percent(values: FloatArray) -> tuple[Mode, ...]:
-    """The separate peaks of the draws' density (Gaussian kernel smoothing of a fine histogram) on 0-100.
-
-    Bandwidth: Silverman's rule, at least :data:`MIN_BANDWIDTH`. A peak counts
-    when it reaches :data:`MIN_PEAK` of the highest and the density between it and
-    its neighbour dips below :data:`MAX_VALLEY` of the lower of the two; otherwise
-    the lower peak is merged into the higher. Each mode's share is the fraction
-    of draws between the valleys that bound it.
-    """
-    low, high = 0.0, 100.0
-    v = np.clip(np.asarray(values, dtype=float), low, high)
+    v = np.clip((np.asarray(values, dtype=float) - low) / width * 100.0, 0.0, 100.0)
     if v.size == 0:
         return ()
-    edges = np.arange(low, high + MODE_GRID_STEP, MODE_GRID_STEP)
+    edges = np.arange(0.0, 100.0 + MODE_GRID_STEP, MODE_GRID_STEP)
     counts, _ = np.histogram(v, bins=edges)
     centres = (edges[:-1] + edges[1:]) / 2.0
     spread = min(float(v.std()), float(np.subtract(*np.percentile(v, [75, 25]))) / 1.34) if v.size > 1 else 0.0
@@ -83,8 +74,8 @@ def _modes_on_percent(values: FloatArray) -> tuple[Mode, ...]:
                 merged = True
                 break
     cuts = [centres[a + int(np.argmin(density[a:b + 1]))] for a, b in pairwise(peaks)]
-    bounds = [low - 1.0, *cuts, high + 1.0]
-    return tuple(Mode(float(centres[p]), float(np.mean((v > lo) & (v <= hi))))
+    bounds = [-1.0, *cuts, 101.0]
+    return tuple(Mode(low + float(centres[p]) / 100.0 * width, float(np.mean((v > lo) & (v <= hi))))
                  for p, lo, hi in zip(peaks, bounds, bounds[1:], strict=False))
 
 
