@@ -28,9 +28,8 @@ def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, 
              params: Mapping[str, Any], rounds: int | None = None, seed: int = 0,
              rng: np.random.Generator | None = None) -> FloatArray:
     """Final forecasts (B, m) for a batch of inputs, in the engine's batched form (``rng`` wins over ``seed``)."""
-    spec = get_engine(engine)
-    return spec.batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds if spec.iterative else None,
-                      rng=rng if rng is not None else np.random.default_rng(seed), scale=arrays.scale, **params)
+    return get_engine(engine).batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds, scale=arrays.scale,
+                                    rng=rng if rng is not None else np.random.default_rng(seed), **params)
 
 
 #: Draws of the variance indices run per batch: progress is reported after each, and a stochastic

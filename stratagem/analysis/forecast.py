@@ -123,7 +123,7 @@ def forecast(scenario: Scenario, engine: str = RECOMMENDED, *, rounds: int | Non
     scenario, arrays = timeline.scenario, timeline.arrays
     rng = np.random.default_rng(seed) if spec.stochastic else None  # (numpy.random: ~20 ms to import)
     trajectory = spec.run(arrays.X, arrays.S, arrays.C, arrays.Q, timeline.mask,
-                          rounds=rounds if spec.iterative else None, rng=rng,
+                          rounds=rounds, rng=rng,
                           events=events(timeline), scale=arrays.scale, **params)
     return ForecastResult(scenario=scenario, engine=engine, params=params, seed=seed, arrays=arrays,
                           trajectory=trajectory, issues=issue_forecasts(scenario, trajectory))

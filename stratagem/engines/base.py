@@ -166,7 +166,7 @@ class EngineSpec:
     which accepts leading draw axes; an iterative one gives a ``model``
     (:class:`stratagem.engines.rounds.RoundModel`) that the shared loop runs. Either way
     :meth:`run` returns a Trajectory and :meth:`batch` the forecasts (B, m) of B draws,
-    and an unknown parameter is an EngineError in both.
+    and an unknown parameter is an EngineError in both; a one-shot engine ignores ``rounds``.
     """
 
     name: str
