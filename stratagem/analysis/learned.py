@@ -292,17 +292,13 @@ def fit_anchor(rows: Sequence[IssueRow]) -> Params:
     finite = np.isfinite(evidences)
     best = int(np.argmax(np.where(finite, evidences, -np.inf))) if finite.any() else len(ANCHOR_RIDGES) - 1
     params, ridge = fits[best][0], ANCHOR_RIDGES[best]
-    fold = fold_of([r.proposal for r in rows], CALIBRATION_FOLDS, seed=0)
-    dists: list[Distribution] = []
-    ys: list[float] = []
-    for f in range(CALIBRATION_FOLDS):
-        train = [r for r in rows if fold[r.proposal] != f]
-        test = [r for r in rows if fold[r.proposal] == f]
-        if train and test:
-            dists += _anchor_distributions(test, _fit_anchor_coefficients(train, (ridge,))[0][0])
-            ys += [r.outcome for r in test]
-    params["ridge"] = ridge
-    params["level"] = float(calibrated_level(dists, np.array(ys))) if dists else TARGET_COVERAGE
+    params["ridge"], params["level"] = ridge, TARGET_COVERAGE
+    if len({r.proposal for r in rows}) > 1:  # one proposal leaves no training fold to calibrate on
+        at_ridge = Learner("anchor", "at the chosen ridge", lambda train: _fit_anchor_coefficients(train, (ridge,))[0][0],
+                           predict_anchor, dict)
+        held_out = cross_validate(at_ridge, rows, CALIBRATION_FOLDS, seed=0).distributions
+        assert held_out is not None
+        params["level"] = float(calibrated_level(held_out, _outcomes(rows)))
     return params
 
 
