@@ -206,23 +206,20 @@ TARGET_COVERAGE = 0.8
 
 
 @lru_cache(maxsize=65536)
-def _anchor_points_of(positions: tuple[float, ...], weights: tuple[float, ...], status_quo: float | None,
+def _anchor_points_of(positions: tuple[float, ...], weights: tuple[float, ...], status_quo: float,
                       compromise: float) -> tuple[FloatArray, FloatArray]:
-    """:func:`anchor_points` of one issue, cached: the inner cross-validations rebuild designs of the same rows."""
-    values, feats = anchor_engine.anchor_points(np.array(positions), np.array(weights),
-                                                float("nan") if status_quo is None else status_quo, compromise)
+    """:func:`anchor_points` of one issue, cached: the inner cross-validations rebuild designs of the same rows.
+
+    A NaN status quo (none) is its row's own float object, so the row's repeated lookups still hit the cache.
+    """
+    values, feats = anchor_engine.anchor_points(np.array(positions), np.array(weights), status_quo, compromise)
     values.flags.writeable = feats.flags.writeable = False
     return values, feats
 
 
-def _row_anchor_points(r: IssueRow) -> tuple[FloatArray, FloatArray]:
-    sq = None if np.isnan(r.status_quo) else float(r.status_quo)
-    return _anchor_points_of(r.positions, r.weights, sq, float(r.forecasts["compromise"]))
-
-
 def _anchor_design(rows: Sequence[IssueRow], bias: float, spread: float) -> tuple[FloatArray, FloatArray, np.ndarray]:
     """Padded options x (anchor features + elsewhere indicator), evidence of each outcome, validity."""
-    per_row = [_row_anchor_points(r) for r in rows]
+    per_row = [_anchor_points_of(r.positions, r.weights, r.status_quo, r.forecasts["compromise"]) for r in rows]
     width = max(values.size for values, _ in per_row) + 1
     nf = len(anchor_engine.FEATURES)
     features = np.zeros((len(rows), width, nf + 1))
