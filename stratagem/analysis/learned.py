@@ -429,33 +429,31 @@ def _focal_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) ->
             for r in rows]
 
 
-def _padded_focal(rows: Sequence[IssueRow]) -> tuple[FloatArray, FloatArray, FloatArray, np.ndarray, FloatArray]:
-    """Distinct held positions (padded), their weight shares, distances from the compromise, validity, compromise."""
+def _padded_focal(rows: Sequence[IssueRow]) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Distinct held positions and their weight shares (padded with share 0), distances from the compromise,
+    compromise."""
     uniq = [np.unique(np.array(r.positions), return_inverse=True) for r in rows]
     width = max(v.size for v, _ in uniq)
     values = np.zeros((len(rows), width))
     share = np.zeros((len(rows), width))
-    valid = np.zeros((len(rows), width), dtype=bool)
     comp = _compromise(rows)
     for i, (r, (v, inv)) in enumerate(zip(rows, uniq, strict=True)):
         mass = np.bincount(inv, weights=np.array(r.weights), minlength=v.size)
         values[i, :v.size] = v
         share[i, :v.size] = mass / mass.sum() if mass.sum() > 0 else 1.0 / v.size
-        valid[i, :v.size] = True
-    return values, share, np.abs(values - comp[:, None]), valid, comp
+    return values, share, np.abs(values - comp[:, None]), comp
 
 
 def fit_focal(rows: Sequence[IssueRow]) -> Params:
     """(alpha, tau, beta) minimising the mean absolute error of the focal median (grid, vectorised)."""
-    values, share, dist, valid, comp = _padded_focal(rows)
+    values, share, dist, comp = _padded_focal(rows)
     y = _outcomes(rows)
     cand = np.concatenate([values, comp[:, None]], axis=1)
     order = np.argsort(cand, axis=1, kind="stable")
     sorted_cand = np.take_along_axis(cand, order, axis=1)
     best, best_score = FOCAL_GRID[0], np.inf
     for alpha, tau, beta in FOCAL_GRID:  # first minimum in grid order: deterministic
-        with np.errstate(divide="ignore"):
-            prior = np.where(valid & (share > 0), share ** alpha, 0.0)
+        prior = np.where(share > 0, share ** alpha, 0.0)  # padding and weightless positions get none
         prob = np.concatenate([prior * np.exp(-dist / max(tau, 1e-9)), np.full((len(rows), 1), beta)], axis=1)
         empty = prob.sum(axis=1) <= 0
         prob[empty, :-1], prob[empty, -1] = 0.0, 1.0
