@@ -84,7 +84,7 @@ def _synthetic_issue(rng: np.random.Generator, params: dict[str, float], k: int)
     comp = float(w @ positions / w.sum())
     values, prob = anchor.anchor_distribution(positions, w, sq, comp, params)
     outcome = float(rng.choice(values, p=prob / prob.sum()))
-    return IssueRow(proposal=f"p{k}", issue="1", outcome=outcome, status_quo=sq, binary=False, unanimity=False,
+    return IssueRow(proposal=f"p{k}", issue="1", outcome=outcome, status_quo=sq, binary=False,
                     forecasts={"compromise": comp}, positions=tuple(positions), weights=tuple(w))
 
 
@@ -154,7 +154,7 @@ def test_anchor_features_without_a_status_quo_are_zero_where_they_need_one() -> 
 def test_anchor_likelihood_terms_by_hand() -> None:
     # all utilities 0: five anchors (0, 20, 50, 80, 100) and elsewhere, each 1/6; outcome 20 is an anchor, and
     # the elsewhere spread (sd 1e-6 around the compromise, 50) puts nothing there: likelihood 1/6
-    row = IssueRow(proposal="p", issue="1", outcome=20.0, status_quo=float("nan"), binary=False, unanimity=False,
+    row = IssueRow(proposal="p", issue="1", outcome=20.0, status_quo=float("nan"), binary=False,
                    forecasts={"compromise": 50.0}, positions=(20.0, 80.0), weights=(1.0, 1.0))
     at_compromise = IssueRow(**{**row.__dict__, "outcome": 50.0})  # anchor 50 and the elsewhere point: 2/6
     _, evidence, valid = _anchor_design([row, at_compromise], 0.0, 1e-6)

@@ -70,7 +70,7 @@ class ProposalTask:
 
 
 def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored: Sequence[str] | None = None,
-               group: str | None = None, unanimity: bool = False) -> list[IssueRow]:
+               group: str | None = None) -> list[IssueRow]:
     """Every engine's forecast of each scored issue (default: every issue with an outcome) of one scenario."""
     arrays = to_arrays(scenario)
     binary = binary_issues(arrays.X, arrays.Q, arrays.mask)
@@ -80,7 +80,7 @@ def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored:
     wanted = set(outcomes) if scored is None else set(scored) & set(outcomes)
     return [IssueRow(
         proposal=group or scenario.id, issue=issue.id, outcome=outcomes[issue.id],
-        status_quo=float(arrays.Q[k]), binary=bool(binary[k]), unanimity=unanimity,
+        status_quo=float(arrays.Q[k]), binary=bool(binary[k]),
         forecasts={name: float(results[k].forecast) for name, results in by_engine.items()},
         positions=tuple(float(v) for v in arrays.X[arrays.mask[:, k], k]),
         weights=tuple(float(v) for v in W[arrays.mask[:, k], k]),
@@ -90,8 +90,7 @@ def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored:
 def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
     """Every requested engine's forecast of each scored issue of one proposal (runs in a worker)."""
     p = task.proposal
-    return issue_rows(p.scenario, task.engines, seed=task.seed, scored=p.scored, group=p.id,
-                      unanimity=p.unanimity)
+    return issue_rows(p.scenario, task.engines, seed=task.seed, scored=p.scored, group=p.id)
 
 
 # -- scoring ---------------------------------------------------------------------

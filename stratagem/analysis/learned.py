@@ -44,7 +44,6 @@ class IssueRow:
     outcome: float
     status_quo: float  # NaN where none
     binary: bool
-    unanimity: bool
     forecasts: dict[str, float]
     positions: tuple[float, ...] = ()  # taking-part actors' positions
     weights: tuple[float, ...] = ()  # their capability x salience
