@@ -239,15 +239,15 @@ class BacktestResult:
 ProgressCallback = Callable[[int, int], None]
 
 
-def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(forecasters to score, engines to run on each proposal)."""
+def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(forecasters to score, engines to run on each proposal, the candidates ``selected`` chooses from)."""
     wanted = tuple(engines) if engines else (*BASE_ENGINES, *LEARNERS, SELECTED)
     plain = [n for n in wanted if n not in LEARNERS and n != SELECTED]
     for name in plain:
         get_engine(name)  # an unknown name raises here, before any engine runs
     learned = [n for n in wanted if n in LEARNERS] or ([*LEARNERS] if SELECTED in wanted else [])
     needs = {*plain, BASELINE, *(need for name in learned for need in LEARNERS[name].needs)}
-    return wanted, tuple(name for name in ENGINES if name in needs)
+    return wanted, tuple(name for name in ENGINES if name in needs), (BASELINE, *learned)
 
 
 def _rows(proposals: Sequence[DeuProposal], run_names: tuple[str, ...], seed: int, workers: int | None,
@@ -276,11 +276,6 @@ def _fixed(rows: Sequence[IssueRow], name: str) -> Prediction:
     return Prediction(point=np.array([r.forecasts[name] for r in rows]))
 
 
-def _selection_candidates(wanted: Sequence[str]) -> list[str]:
-    learned = [n for n in wanted if n in LEARNERS] or list(LEARNERS)
-    return [BASELINE, *learned]
-
-
 def choose(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = INNER_FOLDS,
            seed: int = 0) -> str:
     """The candidate with the lowest cross-validated MAE on ``rows`` (first in order on ties)."""
@@ -294,30 +289,19 @@ def choose(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = 
     return best
 
 
-def _fit_predict(name: str, train: Sequence[IssueRow], test: Sequence[IssueRow]) -> Prediction:
-    if name in LEARNERS:
-        return LEARNERS[name].predict(test, LEARNERS[name].fit(train))
-    return _fixed(test, name)
-
-
-def nested_selection(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = FOLDS,
-                     seed: int = 0) -> tuple[Prediction, list[str]]:
-    """Nested cross-validation of "pick the best candidate by inner CV, fit it on the training folds".
-
-    Returns the held-out forecasts of the whole procedure and the candidate
-    chosen in each outer fold: the honest score of choosing a model.
-    """
-    chosen: list[str] = []
+def _selection(candidates: Sequence[str], folds: int, seed: int, chosen: list[str]) -> Learner:
+    """``selected`` as a learner: fitting picks a candidate by :func:`choose` (appended to ``chosen``) and
+    predicting fits that candidate on the same training rows."""
 
     def pick(train: Sequence[IssueRow]) -> dict[str, Any]:
-        chosen.append(choose(train, candidates, seed=seed))
+        chosen.append(choose(train, candidates, folds=folds, seed=seed))
         return {"name": chosen[-1], "train": train}
 
     def fit_predict(test: Sequence[IssueRow], picked: Mapping[str, Any]) -> Prediction:
-        return _fit_predict(picked["name"], picked["train"], test)
+        learner = LEARNERS.get(picked["name"])
+        return _fixed(test, picked["name"]) if learner is None else learner.predict(test, learner.fit(picked["train"]))
 
-    procedure = Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict, dict)
-    return Prediction(point=cross_validate(procedure, rows, folds, seed).point), chosen
+    return Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict, dict)
 
 
 def run_backtest(
@@ -334,10 +318,12 @@ def run_backtest(
 
     Learned forecasters are cross-validated with ``fold_seeds`` fold assignments
     (seeds ``seed``, ``seed + 1``, ...); scores are the means over them.
+    ``selected`` is scored by nested cross-validation (its inner choice on the
+    outer training folds only), on its points: the honest score of choosing a model.
     """
     if fold_seeds < 1:
         raise EngineError("fold_seeds must be at least 1")
-    wanted, run_names = _plan(engines)
+    wanted, run_names, candidates = _plan(engines)
     rows, n_props = _rows(proposals, run_names, seed, workers, scheduler, progress)
     seeds = tuple(seed + k for k in range(fold_seeds))
     repeats: dict[str, list[Prediction]] = {}
@@ -346,9 +332,8 @@ def run_backtest(
         if name in LEARNERS:
             repeats[name] = [cross_validate(LEARNERS[name], rows, FOLDS, s) for s in seeds]
         elif name == SELECTED:
-            selections = [nested_selection(rows, _selection_candidates(wanted), seed=s) for s in seeds]
-            repeats[name] = [pred for pred, _ in selections]
-            chosen += [pick for _, picks in selections for pick in picks]
+            repeats[name] = [Prediction(point=cross_validate(_selection(candidates, INNER_FOLDS, s, chosen), rows,
+                                                             FOLDS, s).point) for s in seeds]
         else:
             repeats[name] = [_fixed(rows, name)]
     scores = _scored(rows, repeats, seed)
@@ -376,7 +361,7 @@ def run_frozen(
     overlap = sorted({p.id for p in development} & {p.id for p in held_out})
     if overlap:
         raise StratagemError(f"the held-out file repeats {len(overlap)} development proposal(s), e.g. {overlap[0]}")
-    wanted, run_names = _plan(engines)
+    wanted, run_names, candidates = _plan(engines)
     dev_rows, _ = _rows(development, run_names, seed, workers, scheduler, None)
     rows, n_props = _rows(held_out, run_names, seed, workers, scheduler, progress)
     fitted = {name: LEARNERS[name].fit(dev_rows) for name in wanted if name in LEARNERS}
@@ -386,9 +371,8 @@ def run_frozen(
         if name in LEARNERS:
             predictions[name] = LEARNERS[name].predict(rows, fitted[name])
         elif name == SELECTED:
-            pick = choose(dev_rows, _selection_candidates(wanted), folds=FOLDS, seed=seed)
-            chosen.append(pick)
-            predictions[name] = _fit_predict(pick, dev_rows, rows)
+            picker = _selection(candidates, FOLDS, seed, chosen)
+            predictions[name] = picker.predict(rows, picker.fit(dev_rows))
         else:
             predictions[name] = _fixed(rows, name)
     scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
