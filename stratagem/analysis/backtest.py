@@ -110,6 +110,13 @@ def reliability(rows: Sequence[IssueRow], prediction: Prediction,
     return [(float(level), covered(prediction.distributions, y, level)) for level in levels]
 
 
+def _rounded(value: Any) -> Any:
+    """A score for JSON: 4 decimals, element by element for intervals and per-seed tuples; None stays None."""
+    if isinstance(value, tuple):
+        return [_rounded(v) for v in value]
+    return None if value is None else round(value, 4)
+
+
 @dataclass(frozen=True)
 class Comparison:
     """A forecaster minus the compromise model, per issue, averaged: MAE and CRPS, with bootstrap intervals."""
@@ -120,8 +127,7 @@ class Comparison:
     crps_diff_ci95: tuple[float, float]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"mae_diff": round(self.mae_diff, 4), "mae_diff_ci95": [round(v, 4) for v in self.mae_diff_ci95],
-                "crps_diff": round(self.crps_diff, 4), "crps_diff_ci95": [round(v, 4) for v in self.crps_diff_ci95]}
+        return {name: _rounded(value) for name, value in vars(self).items()}
 
 
 @dataclass(frozen=True)
@@ -138,14 +144,10 @@ class EngineScore:
     vs_compromise: Comparison | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "mae": round(self.mae, 4), "rmse": round(self.rmse, 4), "hit10": round(self.hit10, 4),
-            "coverage80": None if self.coverage80 is None else round(self.coverage80, 4),
-            "crps": None if self.crps is None else round(self.crps, 4),
-            "mae_ci95": [round(self.mae_ci95[0], 4), round(self.mae_ci95[1], 4)],
-        }
+        out = {name: _rounded(value) for name, value in vars(self).items()
+               if name not in ("mae_per_seed", "vs_compromise")}
         if len(self.mae_per_seed) > 1:
-            out["mae_per_seed"] = [round(v, 4) for v in self.mae_per_seed]
+            out["mae_per_seed"] = _rounded(self.mae_per_seed)
         if self.vs_compromise is not None:
             out["vs_compromise"] = self.vs_compromise.to_dict()
         return out
@@ -162,9 +164,8 @@ def _losses(rows: Sequence[IssueRow], prediction: Prediction) -> tuple[FloatArra
 
 def _mean_losses(losses: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
     """Per issue, over repeated predictions: mean absolute error and mean CRPS."""
-    n = len(losses[0][0])
-    return (sum((a for a, _ in losses), np.zeros(n)) / len(losses),
-            sum((c for _, c in losses), np.zeros(n)) / len(losses))
+    mean_abs, mean_crps = np.mean(np.array(losses), axis=0)  # (repeats, 2, issues) -> (2, issues)
+    return mean_abs, mean_crps
 
 
 def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed: int = 0,
