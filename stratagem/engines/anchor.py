@@ -145,24 +145,20 @@ def elsewhere_mass(centre: float, spread: float) -> FloatArray:
     return result
 
 
-def choice_probabilities(features: FloatArray, coef: FloatArray, elsewhere: float) -> tuple[FloatArray, float]:
-    """Softmax over the anchors' utilities and the elsewhere option's: (anchor probabilities, elsewhere's)."""
-    utility = np.append(features @ coef, elsewhere)
-    utility = utility - utility.max()
-    prob = np.exp(utility)
-    prob = prob / prob.sum()
-    return prob[:-1], float(prob[-1])
-
-
 def anchor_distribution(
-    positions: FloatArray, weight: FloatArray, status_quo: float, compromise: float, params: dict[str, float]
+    positions: FloatArray, weight: FloatArray, status_quo: float, compromise: float, params: Mapping[str, float]
 ) -> tuple[FloatArray, FloatArray]:
-    """The predictive distribution of one issue: support (sorted) and probabilities."""
+    """The predictive distribution of one issue: support (sorted) and probabilities.
+
+    The choice probabilities are the softmax over the anchors' utilities and the elsewhere option's (last).
+    """
     values, features = anchor_points(positions, weight, status_quo, compromise)
-    p_anchor, p_else = choice_probabilities(features, coefficients(params), float(params["elsewhere"]))
+    utility = np.append(features @ coefficients(params), float(params["elsewhere"]))
+    choice = np.exp(utility - utility.max())
+    choice = choice / choice.sum()
     spread = elsewhere_mass(compromise + float(params["bias"]), float(params["spread"]))
     support = np.concatenate([values, GRID])
-    prob = np.concatenate([p_anchor, p_else * spread])
+    prob = np.concatenate([choice[:-1], float(choice[-1]) * spread])
     order = np.argsort(support, kind="stable")
     return support[order], prob[order]
 
