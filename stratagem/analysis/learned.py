@@ -250,12 +250,6 @@ def _fit_anchor_coefficients(rows: Sequence[IssueRow],
     return out
 
 
-def _anchor_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> list[Distribution]:
-    chosen = {k: float(params[k]) for k in anchor_engine.DEFAULTS}
-    return [anchor_engine.anchor_distribution(np.array(r.positions), np.array(r.weights), r.status_quo,
-                                              r.forecasts["compromise"], chosen) for r in rows]
-
-
 def covered(dists: Sequence[Distribution], y: FloatArray, level: float) -> float:
     """Share of the outcomes ``y`` inside their distribution's central ``level`` interval."""
     tail = (1.0 - level) / 2.0
@@ -300,7 +294,9 @@ def fit_anchor(rows: Sequence[IssueRow]) -> Params:
 
 def predict_anchor(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
     """Median, calibrated central interval and distribution of each issue."""
-    return from_distributions(_anchor_distributions(rows, params), float(params.get("level", TARGET_COVERAGE)))
+    dists = [anchor_engine.anchor_distribution(np.array(r.positions), np.array(r.weights), r.status_quo,
+                                               r.forecasts["compromise"], params) for r in rows]
+    return from_distributions(dists, float(params.get("level", TARGET_COVERAGE)))
 
 
 register_learner(Learner(
@@ -422,12 +418,6 @@ FOCAL_GRID = tuple((a, t, b) for a in (0.0, 0.5, 1.0, 2.0) for t in (5.0, 10.0, 
                    for b in (0.0, 0.1, 0.25, 0.5, 1.0))
 
 
-def _focal_distributions(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> list[Distribution]:
-    return [focal_distribution(np.array(r.positions), np.array(r.weights), r.forecasts["compromise"],
-                               alpha=float(params["alpha"]), tau=float(params["tau"]), beta=float(params["beta"]))
-            for r in rows]
-
-
 def _padded_focal(rows: Sequence[IssueRow]) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     """Distinct held positions and their weight shares (padded with share 0), distances from the compromise,
     compromise."""
@@ -466,7 +456,9 @@ def fit_focal(rows: Sequence[IssueRow]) -> Params:
 
 def predict_focal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
     """Focal medians, 10-90% quantiles and distributions."""
-    return from_distributions(_focal_distributions(rows, params))
+    return from_distributions([focal_distribution(np.array(r.positions), np.array(r.weights), r.forecasts["compromise"],
+                                                  alpha=float(params["alpha"]), tau=float(params["tau"]),
+                                                  beta=float(params["beta"])) for r in rows])
 
 
 register_learner(Learner(
