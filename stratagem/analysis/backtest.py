@@ -302,7 +302,7 @@ def _selection(candidates: Sequence[str], folds: int, seed: int, chosen: list[st
         learner = LEARNERS.get(picked["name"])
         return _fixed(test, picked["name"]) if learner is None else learner.predict(test, learner.fit(picked["train"]))
 
-    return Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict, dict)
+    return Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict)
 
 
 def run_backtest(
@@ -405,8 +405,8 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
         rows.extend(found)
     if len(scenarios) == 1:
         rows = [replace(r, proposal=f"{r.proposal}/{r.issue}") for r in rows]
-    shipped = {name: learner for name, learner in LEARNERS.items() if learner.shipped_distribution}
-    predictions = {name: shipped[name].predict(rows, shipped[name].defaults()) if name in shipped
+    shipped = {name: (learner, learner.defaults()) for name, learner in LEARNERS.items() if learner.defaults}
+    predictions = {name: shipped[name][0].predict(rows, shipped[name][1]) if name in shipped
                    else _fixed(rows, name) for name in wanted}
     scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
     return BacktestResult(n=len(rows), proposals=len(scenarios), scores=scores, rows=tuple(rows),

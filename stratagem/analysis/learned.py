@@ -4,8 +4,9 @@ A :class:`Learner` turns scored issues (:class:`IssueRow`: the stances that
 take part, the status quo, the engines' forecasts, the outcome) into fitted
 parameters (``fit``) and forecasts new issues from them (``predict``): a point,
 an 80% interval and a predictive distribution. ``defaults`` are the parameters
-shipped with the engine (fitted once on the DEU development file), used when a
-scenario is scored without fitting. The engines themselves stay pure functions
+shipped with the engine (fitted once on the DEU development file) where they
+alone give a predictive distribution, used when a scenario is scored without
+fitting. The engines themselves stay pure functions
 in :mod:`stratagem.engines`; the fitting lives here.
 
 Registered: ``blend`` and ``focal`` (earlier forecasters), ``anchor`` (a
@@ -26,7 +27,6 @@ import numpy as np
 
 from stratagem.engines import anchor as anchor_engine
 from stratagem.engines.base import FloatArray
-from stratagem.engines.blend import DEFAULT_WEIGHTS as BLEND_DEFAULTS
 from stratagem.engines.focal import DEFAULTS as FOCAL_DEFAULTS
 from stratagem.engines.focal import distribution_quantile, focal_distribution
 
@@ -67,9 +67,8 @@ class Learner:
     summary: str
     fit: Callable[[Sequence[IssueRow]], Params]
     predict: Callable[[Sequence[IssueRow], Mapping[str, Any]], Prediction]
-    defaults: Callable[[], Params]
     needs: tuple[str, ...] = ("compromise",)  # engines whose forecasts the rows must carry
-    shipped_distribution: bool = False  # do ``defaults`` alone give a predictive distribution?
+    defaults: Callable[[], Params] | None = None  # shipped parameters giving a distribution unfitted, if any
 
 
 LEARNERS: dict[str, Learner] = {}
@@ -285,7 +284,7 @@ def fit_anchor(rows: Sequence[IssueRow]) -> Params:
     params["ridge"], params["level"] = ridge, TARGET_COVERAGE
     if len({r.proposal for r in rows}) > 1:  # one proposal leaves no training fold to calibrate on
         at_ridge = Learner("anchor", "at the chosen ridge", lambda train: _fit_anchor_coefficients(train, (ridge,))[0][0],
-                           predict_anchor, dict)
+                           predict_anchor)
         held_out = cross_validate(at_ridge, rows, CALIBRATION_FOLDS, seed=0).distributions
         assert held_out is not None
         params["level"] = float(calibrated_level(held_out, _outcomes(rows)))
@@ -305,7 +304,6 @@ register_learner(Learner(
     "elsewhere option spread like the compromise's residuals; penalised maximum likelihood",
     fit=fit_anchor, predict=predict_anchor,
     defaults=lambda: {**anchor_engine.DEFAULTS, "level": anchor_engine.INTERVAL_LEVEL},
-    shipped_distribution=True,
 ))
 
 
@@ -341,7 +339,6 @@ register_learner(Learner(
     name="conformal",
     summary="the compromise model's point with split-conformal residual intervals and distribution",
     fit=fit_conformal, predict=predict_conformal,
-    defaults=lambda: {"residuals": []},
 ))
 
 
@@ -407,9 +404,7 @@ def predict_blend(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predic
 
 register_learner(Learner(
     name="blend", summary="learned mix of compromise, median and status quo per issue type",
-    fit=fit_blend, predict=predict_blend,
-    defaults=lambda: {**BLEND_DEFAULTS, "binary_residuals": [], "graded_residuals": []},
-    needs=("compromise", "median"),
+    fit=fit_blend, predict=predict_blend, needs=("compromise", "median"),
 ))
 
 
@@ -463,5 +458,5 @@ def predict_focal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predic
 
 register_learner(Learner(
     name="focal", summary="distribution over held positions around the compromise (grid-fitted)",
-    fit=fit_focal, predict=predict_focal, defaults=lambda: dict(FOCAL_DEFAULTS), shipped_distribution=True,
+    fit=fit_focal, predict=predict_focal, defaults=lambda: dict(FOCAL_DEFAULTS),
 ))
