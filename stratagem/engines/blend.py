@@ -13,7 +13,6 @@ score. Where an issue has no status quo, the compromise forecast stands in.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +38,6 @@ class BlendOptions:
     binary_median: float = _weight(0.3, "median", "binary")
     graded_compromise: float = _weight(1.0, "compromise", "graded")
     graded_median: float = _weight(0.0, "median", "graded")
-
-
-DEFAULT_WEIGHTS: dict[str, float] = dataclasses.asdict(BlendOptions())  # the defaults, for the learners' fits
 
 
 def binary_issues(X: FloatArray, Q: FloatArray, mask: BoolArray) -> BoolArray:
