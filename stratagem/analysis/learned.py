@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from stratagem.analysis.metrics import coverage
 from stratagem.engines import anchor as anchor_engine
 from stratagem.engines.base import FloatArray
 from stratagem.engines.focal import DEFAULTS as FOCAL_DEFAULTS
@@ -74,10 +75,9 @@ class Learner:
 LEARNERS: dict[str, Learner] = {}
 
 
-def register_learner(learner: Learner) -> Learner:
+def register_learner(learner: Learner) -> None:
     """Add a learned forecaster; backtests fit and score every one registered."""
     LEARNERS[learner.name] = learner
-    return learner
 
 
 def fold_of(proposals: Sequence[str], folds: int = FOLDS, seed: int = 0) -> dict[str, int]:
@@ -112,15 +112,18 @@ def cross_validate(learner: Learner, rows: Sequence[IssueRow], folds: int = FOLD
                       high=joined("high", np.array), distributions=joined("distributions", list))
 
 
+def central_interval(dists: Sequence[Distribution], level: float) -> tuple[FloatArray, FloatArray]:
+    """Bounds of each distribution's central ``level`` interval: its (1 - level)/2 and (1 + level)/2 quantiles."""
+    tail = (1.0 - level) / 2.0
+    return (np.array([distribution_quantile(v, p, tail) for v, p in dists]),
+            np.array([distribution_quantile(v, p, 1.0 - tail) for v, p in dists]))
+
+
 def from_distributions(dists: list[Distribution], level: float = 0.8) -> Prediction:
     """Median point and central ``level`` interval of each distribution."""
-    tail = (1.0 - level) / 2.0
-    return Prediction(
-        point=np.array([distribution_quantile(v, p, 0.5) for v, p in dists]),
-        low=np.array([distribution_quantile(v, p, tail) for v, p in dists]),
-        high=np.array([distribution_quantile(v, p, 1.0 - tail) for v, p in dists]),
-        distributions=dists,
-    )
+    low, high = central_interval(dists, level)
+    return Prediction(point=np.array([distribution_quantile(v, p, 0.5) for v, p in dists]), low=low, high=high,
+                      distributions=dists)
 
 
 def _outcomes(rows: Sequence[IssueRow]) -> FloatArray:
@@ -251,9 +254,7 @@ def _fit_anchor_coefficients(rows: Sequence[IssueRow],
 
 def covered(dists: Sequence[Distribution], y: FloatArray, level: float) -> float:
     """Share of the outcomes ``y`` inside their distribution's central ``level`` interval."""
-    tail = (1.0 - level) / 2.0
-    return float(np.mean([distribution_quantile(v, p, tail) <= yi <= distribution_quantile(v, p, 1.0 - tail)
-                          for (v, p), yi in zip(dists, y, strict=True)]))
+    return coverage(y, *central_interval(dists, level))
 
 
 def calibrated_level(dists: Sequence[Distribution], y: FloatArray, target: float = TARGET_COVERAGE) -> float:
