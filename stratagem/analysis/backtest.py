@@ -266,11 +266,15 @@ def _rows(proposals: Sequence[DeuProposal], run_names: tuple[str, ...], seed: in
     return tuple(row for i in range(len(tasks)) for row in by_task[i]), len(tasks)
 
 
-def _scored(rows: Sequence[IssueRow], repeats: Mapping[str, Sequence[Prediction]], seed: int) -> dict[str, EngineScore]:
-    """Every forecaster's score, each paired against the compromise model's predictions of the same rows."""
+def _result(rows: Sequence[IssueRow], repeats: Mapping[str, Sequence[Prediction]], seed: int, proposals: int,
+            **details: Any) -> BacktestResult:
+    """Every forecaster scored, each paired against the compromise model's predictions of the same rows; the
+    first repeat's predictions kept; ``details`` are the result's remaining fields."""
     baseline = [_fixed(rows, BASELINE)]
-    return {name: score_rows(rows, preds, seed=seed, baseline=None if name == BASELINE else baseline)
-            for name, preds in repeats.items()}
+    scores = {name: score_rows(rows, preds, seed=seed, baseline=None if name == BASELINE else baseline)
+              for name, preds in repeats.items()}
+    return BacktestResult(n=len(rows), proposals=proposals, scores=scores, rows=tuple(rows),
+                          predictions={name: preds[0] for name, preds in repeats.items()}, **details)
 
 
 def _fixed(rows: Sequence[IssueRow], name: str) -> Prediction:
@@ -337,11 +341,8 @@ def run_backtest(
                                                              FOLDS, s).point) for s in seeds]
         else:
             repeats[name] = [_fixed(rows, name)]
-    scores = _scored(rows, repeats, seed)
     fitted = {name: LEARNERS[name].fit(rows) for name in wanted if name in LEARNERS}
-    return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows,
-                          predictions={name: preds[0] for name, preds in repeats.items()}, fitted=fitted,
-                          fold_seeds=seeds, chosen=tuple(chosen))
+    return _result(rows, repeats, seed, n_props, fitted=fitted, fold_seeds=seeds, chosen=tuple(chosen))
 
 
 def run_frozen(
@@ -366,19 +367,17 @@ def run_frozen(
     dev_rows, _ = _rows(development, run_names, seed, workers, scheduler, None)
     rows, n_props = _rows(held_out, run_names, seed, workers, scheduler, progress)
     fitted = {name: LEARNERS[name].fit(dev_rows) for name in wanted if name in LEARNERS}
-    predictions: dict[str, Prediction] = {}
+    repeats: dict[str, list[Prediction]] = {}
     chosen: list[str] = []
     for name in wanted:
         if name in LEARNERS:
-            predictions[name] = LEARNERS[name].predict(rows, fitted[name])
+            repeats[name] = [LEARNERS[name].predict(rows, fitted[name])]
         elif name == SELECTED:
             picker = _selection(candidates, FOLDS, seed, chosen)
-            predictions[name] = picker.predict(rows, picker.fit(dev_rows))
+            repeats[name] = [picker.predict(rows, picker.fit(dev_rows))]
         else:
-            predictions[name] = _fixed(rows, name)
-    scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
-    return BacktestResult(n=len(rows), proposals=n_props, scores=scores, rows=rows, predictions=predictions,
-                          fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
+            repeats[name] = [_fixed(rows, name)]
+    return _result(rows, repeats, seed, n_props, fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
 
 
 
@@ -406,8 +405,6 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
     if len(scenarios) == 1:
         rows = [replace(r, proposal=f"{r.proposal}/{r.issue}") for r in rows]
     shipped = {name: (learner, learner.defaults()) for name, learner in LEARNERS.items() if learner.defaults}
-    predictions = {name: shipped[name][0].predict(rows, shipped[name][1]) if name in shipped
-                   else _fixed(rows, name) for name in wanted}
-    scores = _scored(rows, {name: [pred] for name, pred in predictions.items()}, seed)
-    return BacktestResult(n=len(rows), proposals=len(scenarios), scores=scores, rows=tuple(rows),
-                          predictions=predictions, mode="scenario", fold_seeds=())
+    repeats = {name: [shipped[name][0].predict(rows, shipped[name][1]) if name in shipped else _fixed(rows, name)]
+               for name in wanted}
+    return _result(rows, repeats, seed, len(scenarios), mode="scenario", fold_seeds=())
