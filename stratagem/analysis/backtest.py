@@ -97,19 +97,6 @@ def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
 RELIABILITY_LEVELS = (0.2, 0.4, 0.5, 0.6, 0.8, 0.9, 0.95)
 
 
-def reliability(rows: Sequence[IssueRow], prediction: Prediction,
-                levels: Sequence[float] = RELIABILITY_LEVELS) -> list[tuple[float, float]]:
-    """(nominal, observed) coverage of central intervals at each level, from the predictive distributions.
-
-    A calibrated forecaster's central 80% interval holds 80% of outcomes; the
-    pairs are the points of a reliability diagram.
-    """
-    if prediction.distributions is None:
-        return []
-    y = np.array([r.outcome for r in rows])
-    return [(float(level), covered(prediction.distributions, y, level)) for level in levels]
-
-
 def _rounded(value: Any) -> Any:
     """A score for JSON: 4 decimals, element by element for intervals and per-seed tuples; None stays None."""
     if isinstance(value, tuple):
@@ -227,8 +214,11 @@ class BacktestResult:
                 for name, params in self.fitted.items()}
 
     def calibration(self) -> dict[str, list[tuple[float, float]]]:
-        """Reliability points (nominal, observed coverage) of every forecaster with a distribution."""
-        return {name: pts for name, pred in self.predictions.items() if (pts := reliability(self.rows, pred))}
+        """Reliability points of every forecaster with a distribution: (nominal, observed) coverage of its
+        central intervals at :data:`RELIABILITY_LEVELS` (a calibrated forecaster's 80% interval holds 80%)."""
+        y = np.array([r.outcome for r in self.rows])
+        return {name: [(level, covered(pred.distributions, y, level)) for level in RELIABILITY_LEVELS]
+                for name, pred in self.predictions.items() if pred.distributions is not None}
 
     def forecast_rows(self) -> list[tuple[str, str, float, float | None, float | None]]:
         """(issue, engine, forecast, p10, p90) for every scored issue and engine, in a stable order."""
