@@ -237,8 +237,7 @@ def _anchor_design(rows: Sequence[IssueRow], bias: float, spread: float) -> tupl
     return features, evidence, valid
 
 
-def _fit_anchor_coefficients(rows: Sequence[IssueRow],
-                             ridges: Sequence[float] = (1e-2,)) -> list[tuple[Params, float]]:
+def _fit_anchor_coefficients(rows: Sequence[IssueRow], ridges: Sequence[float]) -> list[tuple[Params, float]]:
     """Penalised maximum-likelihood parameters and the log evidence for each ridge (one design, several fits)."""
     resid = _outcomes(rows) - _compromise(rows)
     bias, spread = float(resid.mean()), max(float(resid.std()), 1.0)
