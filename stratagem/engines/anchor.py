@@ -110,12 +110,9 @@ def anchor_points(
     largest = np.abs(shares - shares.max()) <= 1e-12
     distance = np.abs(values - compromise) / 100.0
     polarisation = float(np.sqrt(shares @ (positions - compromise) ** 2)) / 10.0
-    if has_sq:
-        low, high = min(compromise, status_quo), max(compromise, status_quo)
-        between = ((values >= low - 1e-9) & (values <= high + 1e-9)).astype(float)
-        sq_distance = np.abs(values - status_quo) / 100.0
-    else:
-        between = sq_distance = np.zeros(values.size)
+    low, high = np.minimum(compromise, status_quo), np.maximum(compromise, status_quo)  # NaN without a status quo
+    between = ((values >= low - 1e-9) & (values <= high + 1e-9)).astype(float)  # so then nothing is between
+    sq_distance = np.nan_to_num(np.abs(values - status_quo) / 100.0)  # and the distance is 0
     features = np.column_stack([
         distance,
         share,
