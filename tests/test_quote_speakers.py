@@ -480,3 +480,54 @@ def test_a_person_introduced_by_description_is_the_one_she_refers_to(introductio
 def test_an_ambiguous_cue_after_a_quotation_and_a_subject_ending_in_a_phrase_is_the_verb() -> None:
     body = "“Only one candidate fixes the potholes,” a narrator in the advert states. “Vote Ruiz on Tuesday.”"
     assert [s for s, _ in _direct(body)] == ["a narrator in the advert"]
+
+
+def test_a_contracted_auxiliary_is_not_part_of_the_subject() -> None:
+    assert _quotes("The harbourmaster doesn’t believe the new pier will hold.") == [
+        ("The harbourmaster", "the new pier will hold")]
+
+
+def test_a_closing_mark_that_opens_a_word_opens_a_quotation() -> None:
+    body = "”Nobody told the crews about the new timetable until it was printed!” wrote Ada Ferrow."
+    assert _direct(body) == [("Ada Ferrow", "Nobody told the crews about the new timetable until it was printed!")]
+
+
+def test_an_inverted_subject_may_be_a_described_document() -> None:
+    body = "“The old plants will be paid to stand idle,” noted a report for the Harbour Fund by the Tidewater Group."
+    assert [s for s, _ in _direct(body)] == ["a report for the Harbour Fund"]
+
+
+def test_a_participle_after_an_unnamed_nearest_subject_continues_the_sentence_subject() -> None:
+    body = ("Weaver didn’t seem impressed with Ortiz’ remarks on Tuesday, telling reporters, “The pier was promised "
+            "to us ten years ago.”")
+    assert [s for s, _ in _direct(body)] == ["Weaver"]
+
+
+def test_neither_before_a_name_is_not_part_of_it() -> None:
+    body = ("Neither Alan Grayson nor his rival came to the dock.\n\n“The ferry deserves better than this,” Grayson "
+            "said later.")
+    assert [s for s, _ in _direct(body)] == ["Alan Grayson"]
+
+
+def test_a_possessive_subject_with_a_modifier_runs_to_its_verb() -> None:
+    body = ("In response to the new timetable, Ortiz’s right-hand woman rallied the crews, saying: “We have to be "
+            "ready to stop this.”")
+    assert [s for s, _ in _direct(body)] == ["Ortiz’s right-hand woman"]
+
+
+def test_a_place_and_its_state_before_a_described_subject_are_not_the_subject() -> None:
+    body = ("In the hours after the ferry sank off Rockland, Calif., a familiar voice gloated on Twitter, writing "
+            "“Rockland, we warned you, and nobody listened.”")
+    assert [s for s, _ in _direct(body)] == ["a familiar voice"]
+
+
+def test_a_noun_phrase_between_said_and_a_quotation_is_part_of_the_reported_clause() -> None:
+    found = _quotes("Ortiz said the levee “was never finished.”")
+    assert found == [("Ortiz", "the levee “was never finished.”")]
+    assert _quotes("Ortiz said on Tuesday, “The levee was never finished.”") == [
+        ("Ortiz", "The levee was never finished.")]
+
+
+def test_a_possessed_subject_speaks_a_quotation_without_a_cue() -> None:
+    body = "Farouk's profile page lists him as “Executive Director at Farouk Holdings, a retail group.”"
+    assert [s for s, _ in _direct(body)] == ["Farouk's profile page"]

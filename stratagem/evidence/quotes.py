@@ -61,7 +61,8 @@ _SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", 
 #: Capitalised words that open a sentence but never a name ("While Ortiz", "But Haddad").
 _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", "then", "also", "while", "when", "if",
                   "as", "after", "before", "because", "since", "though", "although", "in", "on", "at", "for", "from",
-                  "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however"}
+                  "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however",
+                  "neither", "nor", "either", "both"}
 #: Verbs that report speech only right before their content or a frame's end ("he continued: ...",
 #: "“...,” she countered."); elsewhere they name actions.
 _SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object", "charge", "question", "counter",
@@ -137,6 +138,8 @@ _PHRASAL_SPEECH = {"shot": "back", "shoots": "back", "fired": "back", "fires": "
                    "went": "on", "goes": "on"}
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
 _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
+#: An auxiliary with its negation or a pronoun's auxiliary ("didn't", "won’t", "I’d"): not part of a subject.
+_CONTRACTED_AUX = re.compile(r"(?:do|does|did|is|was|are|were|has|have|had|could|would|should|ca|wo|must)n['’]t")
 #: The lines of an interview printed as questions and answers ("Q: ...", "A: ...").
 _QA_LINE = re.compile(r"(Q|A|Question|Answer):\s+(?=\S)")
 #: Who asks the questions, named in the introduction ("She spoke to the Gazette's Jim Dolan about ...").
@@ -268,8 +271,8 @@ def _paragraph_regions(text: str, a: int, b: int) -> list[QuoteRegion]:
             i += 1
             continue
         if kind == "":
-            if ch in _CLOSE_DOUBLE:  # a stray closing mark opens nothing
-                i += len(mark)
+            if ch in _CLOSE_DOUBLE and not ((i == a or text[i - 1].isspace()) and i + 1 < b and text[i + 1].isalnum()):
+                i += len(mark)  # a stray closing mark opens nothing, unless it opens a word ('”Sorry, ...” wrote Ada')
                 continue
             open_at, open_len, kind = i, len(mark), mkind
         elif mkind == kind or (kind == "double" and mkind == "typewriter") or (kind == "typewriter" and mkind == "double"):
@@ -603,7 +606,7 @@ class _Reader:
             if j >= lo and toks[j + 1].lower == "on" and toks[j].lower in _CATENATIVE:
                 j -= 1
         while j >= lo and toks[j].is_word and toks[j].text != "Will" and (
-            toks[j].lower in _AUX_ADVERBS - {"in", "turn"}
+            toks[j].lower in _AUX_ADVERBS - {"in", "turn"} or _CONTRACTED_AUX.fullmatch(toks[j].lower) is not None
             or (toks[j].lower.endswith("ly") and not toks[j].capitalised and toks[j].lower not in {"only", "family"})
         ):
             j -= 1
@@ -773,7 +776,8 @@ class _Reader:
                 break
             low = t.lower
             if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
-                    low in self.cues and k > start and not t.capitalised):  # "said White House Press Secretary X"
+                    low in self.cues and k > start and not t.capitalised  # "said White House Press Secretary X"
+                    and toks[k - 1].lower not in _DETERMINERS):  # '“...,” noted a report by ...': a noun
                 break
             if low in {"and", "&"} and not (k + 1 < hi and toks[k + 1].capitalised):
                 break
@@ -1126,8 +1130,11 @@ def extract_quotes(
             if speaker is None and own is not None:
                 subject = _first_subject(reader, toks, *own)
                 candidate = reader.speaker(toks, *subject) if subject else None
-                if candidate is not None and (candidate.person or candidate.actor):
-                    speaker = candidate  # 'Ortiz issued a statement, "..."': the sentence's subject
+                if candidate is not None and (candidate.person or candidate.actor or (
+                        candidate.name is not None and re.match(r"[A-Z][\w.-]*['’]s ", candidate.name))):
+                    # 'Ortiz issued a statement, "..."', 'Ortiz's profile page lists him as "..."': the sentence's
+                    # subject (a person, an actor, or something a named owner speaks through)
+                    speaker = candidate
             if speaker is None and pending_colon is not None:
                 speaker = pending_colon
             if speaker is None and i == 0 and not any(
@@ -1256,6 +1263,10 @@ def _frames(
         if participle:
             subj = sentence_subject or _first_subject(reader, toks, lo, i)
             sp = reader.speaker(toks, *subj) if subj else None
+            if sp is None and sentence_subject is not None:
+                # "Weaver seemed unimpressed by Ortiz’ comments, telling ...": the nearest subject named nobody
+                first = _first_subject(reader, toks, lo, i)
+                sp = reader.speaker(toks, *first) if first else None
             c_lo = _skip_object(toks, i + 1, hi) if lemma in _TELL_VERBS else i + 1  # "telling reporters, “...”"
             _add(out, reader, sp, toks, c_lo, _clause_end(toks, c_lo, nxt_cue, hi), text, cue_word, paragraph)
             continue
@@ -1304,7 +1315,7 @@ def _frames(
                 continue
             c_lo = i + 2 if lemma in {"put it", "shoot back", "go on"} else i + 1
             if lemma in _TELL_VERBS or frame == "speech":
-                c_lo = _skip_object(toks, c_lo, hi)
+                c_lo = _skip_object(toks, c_lo, hi, tell=lemma in _TELL_VERBS)
             c_hi = _clause_end(toks, c_lo, nxt_cue, hi, text)
             if left[0] - 1 >= lo and toks[left[0] - 1].lower == "as" and lemma in _AS_NOTED and i + 1 < hi \
                     and toks[i + 1].text in {",", ":"} and not any(
@@ -1621,9 +1632,12 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                 break
             if not t.capitalised and t.lower not in _DETERMINERS and t.lower not in _NP_PREPS \
                     and t.lower not in _TITLE_WORDS and t.lower not in {"and"} and not (
-                    k > start and re.search(r"\w['’]s$", toks[k - 1].text) and t.is_word and t.lower not in reader.cues
+                    k > start and any(re.search(r"\w['’]s$", toks[m].text) for m in range(max(start, k - 2), k))
+                    and all(toks[m].is_word for m in range(max(start, k - 2), k + 1)) and t.lower not in reader.cues
                     and not _verb_like(toks, k) and not re.fullmatch(r"[a-z]+ed", t.text)):
-                break  # "Pike's aides brushed aside ...": the possessor's noun is part of the subject
+                # "Pike's aides brushed aside ...", "Clinton’s right-hand woman rallied ...": the possessor's noun
+                # (and its modifier) is part of the subject
+                break
         k += 1
         if k - start > 12:
             return None
@@ -1695,9 +1709,16 @@ def _place_after_place(toks: list[_Tok], comma: int, hi: int) -> bool:
     k = comma + 1
     while k < hi and k - comma <= 3 and toks[k].capitalised:
         k += 1
-    if k == comma + 1 or k >= hi or toks[k].text != "," or k + 1 >= hi or not toks[k + 1].capitalised:
+    if k == comma + 1 or k >= hi or toks[k].text != "," or k + 1 >= hi or not (
+            toks[k + 1].capitalised or toks[k + 1].lower in _ARTICLES):  # "in Dover, Del., a voice ..."
         return False
     m = k + 1
+    if toks[m].lower in _ARTICLES:  # "In Dover, Ortiz, the mayor, said": an appositive, closed by its comma
+        while m < hi and toks[m].is_word:
+            if _verb_like(toks, m) or re.fullmatch(r"[a-z]+ed", toks[m].text) or toks[m].lower in cue_table():
+                return True  # "in Rockland, Calif., a familiar voice gloated ...": a clause after the place
+            m += 1
+        return m < hi and toks[m].text != ","
     while m < hi and toks[m].is_word and (toks[m].capitalised or toks[m].lower in _TITLE_WORDS):
         m += 1
     return m < hi and toks[m].is_word
@@ -1781,13 +1802,13 @@ def _following_quote(toks: list[_Tok], k: int, hi: int) -> list[int]:
     return []
 
 
-def _skip_object(toks: list[_Tok], k: int, hi: int) -> int:
+def _skip_object(toks: list[_Tok], k: int, hi: int, *, tell: bool = True) -> int:
     """After "told"/"said": skip an indirect object and adjuncts up to a nearby "that"."""
     for m in range(k, min(hi, k + 12)):
         if toks[m].is_quote:
             limit = 12 if toks[k].text == "," else 6  # 'joked, again using an accent, "..."'
             if m - k <= limit and all((t.is_word and t.lower not in _PARTICIPLE_CUES | _VERBISH) or t.text == ","
-                                      for t in toks[k:m]):
+                                      for t in toks[k:m]) and (tell or m == k or toks[m - 1].text in {",", ":"}):
                 # 'told him, "..."': the quotation is the content (not past "..., telling reporters", nor past
                 # a clause of its own: 'said the charges were "baseless"')
                 return m
