@@ -149,22 +149,11 @@ def _block_best(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, chun
             out[pair] = found
 
 
-class _Book:
-    """The best exchange of every ordered issue pair, re-examined only where an exchange changed something."""
-
-    def __init__(self, V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray) -> None:
-        m = V.shape[1]
-        self.best = _best_of_pairs(V, S, mk, used, [(p, q) for p in range(m) for q in range(m) if p != q])
-
-    def refresh(self, V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, issues: set[int]) -> None:
-        self.best.update(_best_of_pairs(V, S, mk, used, [(p, q) for p, q in self.best
-                                                          if p in issues or q in issues]))
-
-    def top(self) -> tuple[float, int, int, int, int, float, float] | None:
-        """Highest gain; ties to the lowest (i, j, p, q) in scenario order."""
-        found = [(c[0], c[1], c[2], p, q, c[3], c[4]) for (p, q), c in self.best.items() if c is not None]
-        chosen = min(found, key=lambda c: (-c[0], c[1:5]), default=None)
-        return None if chosen is None or chosen[0] <= GAIN_TOLERANCE else chosen
+def _top(best: dict[tuple[int, int], Candidate | None]) -> tuple[float, int, int, int, int, float, float] | None:
+    """The best exchange of all issue pairs: highest gain; ties to the lowest (i, j, p, q) in scenario order."""
+    found = [(c[0], c[1], c[2], p, q, c[3], c[4]) for (p, q), c in best.items() if c is not None]
+    chosen = min(found, key=lambda c: (-c[0], c[1:5]), default=None)
+    return None if chosen is None or chosen[0] <= GAIN_TOLERANCE else chosen
 
 
 def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray, r: int = 1
@@ -177,8 +166,9 @@ def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
     moves: list[Move] = []
     used = np.zeros(V.shape, dtype=bool)
     market = _Market(V, S, W, active)
-    book = _Book(V, S, market, used)
-    while (found := book.top()) is not None:
+    m = V.shape[1]  # the best exchange of every ordered issue pair, re-examined where an exchange changed it
+    best = _best_of_pairs(V, S, market, used, [(p, q) for p in range(m) for q in range(m) if p != q])
+    while (found := _top(best)) is not None:
         _, i, j, p, q, a, b = found
         move_i, move_j = a / market.share[i, p], b / market.share[j, q]
         before_i, before_j = V[i, p], V[j, q]
@@ -188,7 +178,7 @@ def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
         moves.append(Move(r, p, i, j, "exchange: supplies", float(before_i), float(V[i, p])))
         moves.append(Move(r, q, j, i, "exchange: supplies", float(before_j), float(V[j, q])))
         market = _Market(V, S, W, active)
-        book.refresh(V, S, market, used, {p, q})
+        best.update(_best_of_pairs(V, S, market, used, [pair for pair in best if p in pair or q in pair]))
     return V, moves
 
 
