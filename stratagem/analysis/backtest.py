@@ -149,12 +149,6 @@ def _losses(rows: Sequence[IssueRow], prediction: Prediction) -> tuple[FloatArra
     return abs_err, np.array([crps_discrete(v, p, float(y[i])) for i, (v, p) in enumerate(prediction.distributions)])
 
 
-def _mean_losses(losses: Sequence[tuple[FloatArray, FloatArray]]) -> tuple[FloatArray, FloatArray]:
-    """Per issue, over repeated predictions: mean absolute error and mean CRPS."""
-    mean_abs, mean_crps = np.mean(np.array(losses), axis=0)  # (repeats, 2, issues) -> (2, issues)
-    return mean_abs, mean_crps
-
-
 def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed: int = 0,
                baseline: Sequence[Prediction] | None = None) -> EngineScore:
     """Scores of one forecaster over ``rows``, averaged over repeated predictions (e.g. fold seeds).
@@ -169,10 +163,10 @@ def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed:
     covs = [coverage(y, p.low, p.high) for p in repeats if p.low is not None and p.high is not None]
     losses = [_losses(rows, pred) for pred in repeats]
     crpss = [float(np.mean(c)) for p, (_, c) in zip(repeats, losses, strict=True) if p.distributions is not None]
-    abs_mean, crps_mean = _mean_losses(losses)
+    abs_mean, crps_mean = np.mean(np.array(losses), axis=0)  # per issue over the repeats: (repeats, 2, issues)
     comparison = None
     if baseline is not None:
-        base_abs, base_crps = _mean_losses([_losses(rows, pred) for pred in baseline])
+        base_abs, base_crps = np.mean(np.array([_losses(rows, pred) for pred in baseline]), axis=0)
         d_mae, lo_mae, hi_mae = paired_bootstrap(abs_mean, base_abs, groups, seed=seed)
         d_crps, lo_crps, hi_crps = paired_bootstrap(crps_mean, base_crps, groups, seed=seed)
         comparison = Comparison(d_mae, (lo_mae, hi_mae), d_crps, (lo_crps, hi_crps))
