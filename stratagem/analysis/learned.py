@@ -347,9 +347,9 @@ BLEND_STEP = 0.05
 
 
 def _simplex(step: float = BLEND_STEP) -> FloatArray:
-    """(compromise, median) weight pairs on the simplex, the status quo taking the rest."""
+    """(compromise, median, status quo) weights on the simplex, the status quo taking the rest."""
     ticks = np.round(np.arange(0.0, 1.0 + step / 2, step), 10)
-    return np.array([(c, m) for c, m in product(ticks, ticks) if c + m <= 1.0 + 1e-9])
+    return np.array([(c, m, 1.0 - (c + m)) for c, m in product(ticks, ticks) if c + m <= 1.0 + 1e-9])
 
 
 def _blend_parts(rows: Sequence[IssueRow]) -> FloatArray:
@@ -378,8 +378,7 @@ def fit_blend(rows: Sequence[IssueRow]) -> Params:
         if not subset:
             out[f"{kind}_compromise"], out[f"{kind}_median"] = 1.0, 0.0
             continue
-        simplex = np.column_stack([grid, 1.0 - grid.sum(axis=1)])
-        scores = np.mean(np.abs(_blend_parts(subset) @ simplex.T - _outcomes(subset)[:, None]), axis=0)
+        scores = np.mean(np.abs(_blend_parts(subset) @ grid.T - _outcomes(subset)[:, None]), axis=0)
         best = int(np.argmin(scores))  # first minimum in grid order: deterministic
         out[f"{kind}_compromise"], out[f"{kind}_median"] = float(grid[best, 0]), float(grid[best, 1])
     resid = _outcomes(rows) - blend_points(rows, out)
