@@ -293,6 +293,14 @@ def _selection(candidates: Sequence[str], folds: int, seed: int, chosen: list[st
     return Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict)
 
 
+def _repeats(wanted: Sequence[str], rows: Sequence[IssueRow], learned: Callable[[Learner], list[Prediction]],
+             selected: Callable[[], list[Prediction]]) -> dict[str, list[Prediction]]:
+    """Each wanted forecaster's predictions of ``rows``: a learner's from ``learned``, ``selected``'s from
+    ``selected`` (called only if wanted), a plain engine's as it ran."""
+    return {name: learned(LEARNERS[name]) if name in LEARNERS else selected() if name == SELECTED
+            else [_fixed(rows, name)] for name in wanted}
+
+
 def run_backtest(
     proposals: Sequence[DeuProposal],
     engines: Sequence[str] | None = None,
@@ -315,16 +323,10 @@ def run_backtest(
     wanted, run_names, candidates = _plan(engines)
     rows, n_props = _rows(proposals, run_names, seed, workers, scheduler, progress)
     seeds = tuple(seed + k for k in range(fold_seeds))
-    repeats: dict[str, list[Prediction]] = {}
     chosen: list[str] = []
-    for name in wanted:
-        if name in LEARNERS:
-            repeats[name] = [cross_validate(LEARNERS[name], rows, FOLDS, s) for s in seeds]
-        elif name == SELECTED:
-            repeats[name] = [Prediction(point=cross_validate(_selection(candidates, INNER_FOLDS, s, chosen), rows,
-                                                             FOLDS, s).point) for s in seeds]
-        else:
-            repeats[name] = [_fixed(rows, name)]
+    repeats = _repeats(wanted, rows, lambda learner: [cross_validate(learner, rows, FOLDS, s) for s in seeds],
+                       lambda: [Prediction(point=cross_validate(_selection(candidates, INNER_FOLDS, s, chosen), rows,
+                                                                FOLDS, s).point) for s in seeds])
     fitted = {name: LEARNERS[name].fit(rows) for name in wanted if name in LEARNERS}
     return _result(rows, repeats, seed, n_props, fitted=fitted, fold_seeds=seeds, chosen=tuple(chosen))
 
@@ -351,16 +353,10 @@ def run_frozen(
     dev_rows, _ = _rows(development, run_names, seed, workers, scheduler, None)
     rows, n_props = _rows(held_out, run_names, seed, workers, scheduler, progress)
     fitted = {name: LEARNERS[name].fit(dev_rows) for name in wanted if name in LEARNERS}
-    repeats: dict[str, list[Prediction]] = {}
     chosen: list[str] = []
-    for name in wanted:
-        if name in LEARNERS:
-            repeats[name] = [LEARNERS[name].predict(rows, fitted[name])]
-        elif name == SELECTED:
-            picker = _selection(candidates, FOLDS, seed, chosen)
-            repeats[name] = [picker.predict(rows, picker.fit(dev_rows))]
-        else:
-            repeats[name] = [_fixed(rows, name)]
+    picker = _selection(candidates, FOLDS, seed, chosen)
+    repeats = _repeats(wanted, rows, lambda learner: [learner.predict(rows, fitted[learner.name])],
+                       lambda: [picker.predict(rows, picker.fit(dev_rows))])
     return _result(rows, repeats, seed, n_props, fitted=fitted, mode="frozen", fold_seeds=(), chosen=tuple(chosen))
 
 
@@ -388,7 +384,6 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
         rows.extend(found)
     if len(scenarios) == 1:
         rows = [replace(r, proposal=f"{r.proposal}/{r.issue}") for r in rows]
-    shipped = {name: (learner, learner.defaults()) for name, learner in LEARNERS.items() if learner.defaults}
-    repeats = {name: [shipped[name][0].predict(rows, shipped[name][1]) if name in shipped else _fixed(rows, name)]
-               for name in wanted}
+    repeats = _repeats(wanted, rows, lambda learner: [learner.predict(rows, learner.defaults()) if learner.defaults
+                                                      else _fixed(rows, learner.name)], list)  # no selected here
     return _result(rows, repeats, seed, len(scenarios), mode="scenario", fold_seeds=())
