@@ -265,26 +265,20 @@ def _fixed(rows: Sequence[IssueRow], name: str) -> Prediction:
     return Prediction(point=np.array([r.forecasts[name] for r in rows]))
 
 
-def choose(rows: Sequence[IssueRow], candidates: Sequence[str], *, folds: int = INNER_FOLDS,
-           seed: int = 0) -> str:
-    """The candidate with the lowest cross-validated MAE on ``rows`` (first in order on ties)."""
-    y = np.array([r.outcome for r in rows])
-    best, best_mae = candidates[0], np.inf
-    for name in candidates:
-        pred = cross_validate(LEARNERS[name], rows, folds, seed) if name in LEARNERS else _fixed(rows, name)
-        value = mae(pred.point - y)
-        if value < best_mae - 1e-12:
-            best, best_mae = name, value
-    return best
-
-
 def _selection(candidates: Sequence[str], folds: int, seed: int, chosen: list[str]) -> Learner:
-    """``selected`` as a learner: fitting picks a candidate by :func:`choose` (appended to ``chosen``) and
-    predicting fits that candidate on the same training rows."""
+    """``selected`` as a learner: fitting picks the candidate with the lowest ``folds``-fold cross-validated MAE
+    on the training rows (first in order on ties; appended to ``chosen``), predicting fits it on those rows."""
 
     def pick(train: Sequence[IssueRow]) -> dict[str, Any]:
-        chosen.append(choose(train, candidates, folds=folds, seed=seed))
-        return {"name": chosen[-1], "train": train}
+        y = np.array([r.outcome for r in train])
+        best, best_mae = candidates[0], np.inf
+        for name in candidates:
+            pred = cross_validate(LEARNERS[name], train, folds, seed) if name in LEARNERS else _fixed(train, name)
+            value = mae(pred.point - y)
+            if value < best_mae - 1e-12:
+                best, best_mae = name, value
+        chosen.append(best)
+        return {"name": best, "train": train}
 
     def fit_predict(test: Sequence[IssueRow], picked: Mapping[str, Any]) -> Prediction:
         learner = LEARNERS.get(picked["name"])
