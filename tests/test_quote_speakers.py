@@ -531,3 +531,20 @@ def test_a_noun_phrase_between_said_and_a_quotation_is_part_of_the_reported_clau
 def test_a_possessed_subject_speaks_a_quotation_without_a_cue() -> None:
     body = "Farouk's profile page lists him as “Executive Director at Farouk Holdings, a retail group.”"
     assert [s for s, _ in _direct(body)] == ["Farouk's profile page"]
+
+
+def test_a_colon_sentence_with_its_own_subject_starts_a_new_speaker() -> None:
+    body = ("“Every notice went up on the day the law requires,” Tarr said. Whitcombe was not convinced: “On a board "
+            "behind the bins, Wendell.”")
+    assert [s for s, _ in _direct(body)] == ["Tarr", "Whitcombe"]
+
+
+def test_a_capitals_headline_opening_a_round_up_item_is_not_the_subject() -> None:
+    body = ("A BAKER'S LETTER GOES VIRAL Dara Quill, who runs a bakery on the quay, wrote to the board. “You have "
+            "never once asked what we can pay,” she wrote.")
+    assert _direct(body)[-1][0] == "Dara Quill"
+
+
+def test_a_name_in_apposition_to_a_described_subject_is_the_speaker() -> None:
+    body = "The island's member of parliament, Joel Farr, said the rise was “a tax on living in the wrong place.”"
+    assert [s for s, _ in _quotes(body)] == ["Joel Farr"]

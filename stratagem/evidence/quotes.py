@@ -164,6 +164,8 @@ _DEFINITE = re.compile(
 _ORGANISATION_KINDS = {"militia", "organisation", "party", "faction", "government"}
 #: A dateline opening a paragraph: "BAGHDAD —", "WASHINGTON (Reuters) -", "BAGHDAD, Feb 20, 2024 (Wire) -".
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\)\s*)?[-—–]+\s+")
+#: A headline in capitals opening a paragraph before its first sentence ("A LETTER GOES VIRAL Ada Ferrow wrote").
+_CAPS_HEAD = re.compile(r"(?:[A-Z][A-Z0-9'’.!?-]*\s+){3,}(?=[A-Z][a-z])")
 #: Footnotes and bibliography entries ("[3] ...", "12. ..."): their quoted titles are not quotations.
 _REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
 #: After a quoted title: ", Publisher" or ". Publisher, date" (a citation).
@@ -732,6 +734,13 @@ class _Reader:
                 if rng is not None and all(not toks[m].capitalised and not toks[m].lower.isalpha()
                                            for m in range(*rng)):
                     rng = None  # "Purn, 67, a nurse": an age is not the subject
+                if rng is not None and toks[rng[0]].lower in _ARTICLES and 2 <= len(seg) <= 4 \
+                        and (rng[0] == lo or toks[rng[0] - 1].text != ",") \
+                        and self.text[seg[0].start:seg[-1].end] not in PLACES \
+                        and all(w.capitalised or _initial_stop(toks, k + 1 + n) for n, w in enumerate(seg)):
+                    named = self.speaker(toks, k + 1, comma)
+                    if named is not None and named.person:
+                        return (k + 1, comma)  # "The island's member of parliament, Joel Farr, said": the name
                 # the phrase must start its clause: nothing but a sentence start, "and"/"but" or a comma before it
                 before = rng[0] - 1 if rng is not None else lo
                 if rng is not None and not (before >= lo and toks[before].is_word
@@ -1044,11 +1053,13 @@ def extract_quotes(
         paragraph_speaker: _Speaker | None = None
         colon_speaker: _Speaker | None = None
         spans = _sentences(toks, text)
-        dateline = _DATELINE.match(text, a)
+        dateline = _DATELINE.match(text, a) or _CAPS_HEAD.match(text, a)
         if dateline and spans:
             first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
             if first is not None and first < spans[0][1]:
-                spans[0] = (first, spans[0][1])  # "BAGHDAD, Feb 20 (Wire) -" is not part of any clause
+                # "BAGHDAD, Feb 20 (Wire) -", a round-up item's headline "A LETTER GOES VIRAL Ortiz wrote ...": not
+                # part of any clause
+                spans[0] = (first, spans[0][1])
         before_person = reader.last_person if reader.last_person_paragraph == p_index - 1 \
             and reader.last_person_acts else None
         for i in _dash_labelled(toks):
@@ -1116,6 +1127,15 @@ def extract_quotes(
             used.add(i)
             inner = (t.region.inner_start, t.region.inner_end)
             host = next((f for f in reversed(found) if f.regions and f.speaker is not None), None)
+            if host is not None and i > 1 and toks[i - 1].text == ":":
+                # '“A,” Tarr said. Whitcombe was not convinced: “B.”': a sentence announcing its own subject's
+                # words starts a new speaker
+                own_lo = next((x for x, y in spans if x <= i - 1 < y), 0)
+                intro = _intro_speaker(reader, toks, own_lo, i - 1, p_index)
+                if intro is not None and intro.name and host.speaker is not None and intro.name != host.speaker.name \
+                        and (intro.person or intro.actor):
+                    found.append(_Attribution(intro, [inner], "", [t.region]))
+                    continue
             if host is None and i == 0 and carry is not None:
                 host = carry
             if host is not None:
