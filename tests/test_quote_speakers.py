@@ -391,10 +391,10 @@ def test_a_time_phrase_opening_the_sentence_is_not_the_subject(opening: str) -> 
 
 
 def test_a_thing_called_by_a_quoted_name_is_no_attribution() -> None:
-    # 'a course called “Knots”' names a course; the participle after it continues the sentence's subject
-    body = ("Later on Sunday, Ortiz shared a flyer for a 1998 sailing course called “Knots” on his blog, writing "
-            "“Here is the course you say never existed. Still waiting for that apology.”")
-    assert _quotes(body) == [("Ortiz", "Here is the course you say never existed. Still waiting for that apology.")]
+    # a participle of naming after a noun gives the noun its name; nothing in the name was said by anyone
+    body = ("“She never once missed the spring run,” Halvorsen wrote under a photo of a trawler dubbed “Marigold” "
+            "by its crew.")
+    assert _quotes(body) == [("Halvorsen", "She never once missed the spring run,")]
 
 
 def test_transcript_lines_anywhere_in_the_text_are_their_speakers() -> None:

@@ -580,7 +580,7 @@ class _Reader:
         if lemma in _NAMING_LEMMAS and low.endswith("ed") and prev is not None and prev.is_word \
                 and not prev.capitalised and prev.lower not in _SUBJECT_PRONOUNS | _AUX_ADVERBS \
                 and nxt is not None and nxt.region is not None and _is_title(nxt.region, self.text):
-            return None  # 'a course called “Knots”': a name given to a thing, not words of anyone's
+            return None  # 'a trawler dubbed “Marigold”': the boat's name, nobody's words
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
                 nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}
                 or _after_quote(toks, i, lo) or (prev is not None and prev.is_quote)):
