@@ -381,23 +381,20 @@ def fit_blend(rows: Sequence[IssueRow]) -> Params:
         scores = np.mean(np.abs(_blend_parts(subset) @ grid.T - _outcomes(subset)[:, None]), axis=0)
         best = int(np.argmin(scores))  # first minimum in grid order: deterministic
         out[f"{kind}_compromise"], out[f"{kind}_median"] = float(grid[best, 0]), float(grid[best, 1])
-    resid = _outcomes(rows) - blend_points(rows, out)
-    for kind in ("binary", "graded"):
-        chosen = [float(e) for e, r in zip(resid, rows, strict=True) if r.binary == (kind == "binary")]
-        out[f"{kind}_residuals"] = chosen or [float(e) for e in resid]
+    resid = [float(e) for e in _outcomes(rows) - blend_points(rows, out)]
+    for kind in ("binary", "graded"):  # a type without training rows takes every residual
+        out[f"{kind}_residuals"] = [e for e, r in zip(resid, rows, strict=True) if r.binary == (kind == "binary")] or resid
     return out
 
 
 def predict_blend(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
     """Blend points; 10-90% quantiles of the same type's training residuals; distribution = point + residuals."""
     point = blend_points(rows, params)
-    low, high = np.empty(len(rows)), np.empty(len(rows))
-    dists: list[Distribution] = []
-    for i, (r, p) in enumerate(zip(rows, point, strict=True)):
-        resid = np.array(params["binary_residuals" if r.binary else "graded_residuals"] or [0.0], dtype=float)
-        lo_q, hi_q = np.quantile(resid, [0.10, 0.90])
-        low[i], high[i] = float(np.clip(p + lo_q, 0.0, 100.0)), float(np.clip(p + hi_q, 0.0, 100.0))
-        dists.append((np.clip(p + resid, 0.0, 100.0), np.full(resid.size, 1.0 / resid.size)))
+    resids = [np.array(params["binary_residuals" if r.binary else "graded_residuals"] or [0.0], dtype=float)
+              for r in rows]
+    lo_q, hi_q = np.array([np.quantile(e, [0.10, 0.90]) for e in resids]).T  # 10% and 90% per issue
+    low, high = np.clip(point + lo_q, 0.0, 100.0), np.clip(point + hi_q, 0.0, 100.0)
+    dists = [(np.clip(p + e, 0.0, 100.0), np.full(e.size, 1.0 / e.size)) for p, e in zip(point, resids, strict=True)]
     return Prediction(point=point, low=low, high=high, distributions=dists)
 
 
