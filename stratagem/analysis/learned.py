@@ -28,6 +28,7 @@ import numpy as np
 from stratagem.analysis.metrics import coverage
 from stratagem.engines import anchor as anchor_engine
 from stratagem.engines.base import FloatArray
+from stratagem.engines.blend import mix
 from stratagem.engines.focal import DEFAULTS as FOCAL_DEFAULTS
 from stratagem.engines.focal import distribution_quantile, focal_distribution
 
@@ -361,12 +362,9 @@ def _blend_parts(rows: Sequence[IssueRow]) -> FloatArray:
 
 
 def blend_points(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> FloatArray:
-    """The blend's point forecasts for ``rows`` with the given weights."""
-    kinds = ["binary" if r.binary else "graded" for r in rows]
-    w = np.array([[params[f"{k}_compromise"], params[f"{k}_median"],
-                   1.0 - params[f"{k}_compromise"] - params[f"{k}_median"]] for k in kinds])
-    result: FloatArray = np.sum(_blend_parts(rows) * w, axis=1)
-    return result
+    """The blend's point forecasts for ``rows`` with the given weights (the engine's formula)."""
+    comp, med, sq = _blend_parts(rows).T
+    return mix(comp, med, sq, np.array([r.binary for r in rows]), params)
 
 
 def fit_blend(rows: Sequence[IssueRow]) -> Params:

@@ -13,6 +13,7 @@ score. Where an issue has no status quo, the compromise forecast stands in.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,8 +71,13 @@ def blend_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, m
     mask = np.broadcast_to(mask, X.shape)
     mean = compromise_forecast(X, S, C, mask)
     median = median_forecast(X, S, C, mask)
-    status_quo = np.where(np.isnan(Q), mean, Q)
-    binary = binary_issues(X, Q, mask)
-    wc = np.where(binary, opts.binary_compromise, opts.graded_compromise)
-    wm = np.where(binary, opts.binary_median, opts.graded_median)
+    return mix(mean, median, np.where(np.isnan(Q), mean, Q), binary_issues(X, Q, mask), vars(opts))
+
+
+def mix(mean: FloatArray, median: FloatArray, status_quo: FloatArray, binary: BoolArray,
+        weights: Mapping[str, float]) -> FloatArray:
+    """The blend formula: each issue type's compromise and median weights, the status quo taking the rest
+    (also the learned blend's, stratagem.analysis.learned)."""
+    wc = np.where(binary, weights["binary_compromise"], weights["graded_compromise"])
+    wm = np.where(binary, weights["binary_median"], weights["graded_median"])
     return wc * mean + wm * median + (1.0 - wc - wm) * status_quo
