@@ -397,6 +397,17 @@ def test_a_thing_called_by_a_quoted_name_is_no_attribution() -> None:
     assert _quotes(body) == [("Halvorsen", "She never once missed the spring run,")]
 
 
+@pytest.mark.parametrize(("body", "speaker", "words"), [
+    ("The mayor called “Operation Clean Harbour” a success.", "The mayor", "“Operation Clean Harbour” a success"),
+    ("The union's secretary called “Fair Fares for All” a con dressed up as a reform.", "The union's secretary",
+     "“Fair Fares for All” a con dressed up as a reform"),
+])
+def test_a_naming_verb_with_a_complement_after_the_title_is_an_attribution(body: str, speaker: str,
+                                                                            words: str) -> None:
+    # 'called “X” a success' says what the subject thinks of X (a finite verb, not a participle naming a thing)
+    assert _quotes(body) == [(speaker, words)]
+
+
 def test_transcript_lines_anywhere_in_the_text_are_their_speakers() -> None:
     body = ("Harbourmaster Nils Averill said the interview would be short.\n\nGRUBER: Why is the slipway still closed "
             "after three winters?\n\nAVERILL: Because nobody will pay for the new rails, and I will not pretend "

@@ -579,8 +579,11 @@ class _Reader:
         lemma = entry[0]
         if lemma in _NAMING_LEMMAS and low.endswith("ed") and prev is not None and prev.is_word \
                 and not prev.capitalised and prev.lower not in _SUBJECT_PRONOUNS | _AUX_ADVERBS \
-                and nxt is not None and nxt.region is not None and _is_title(nxt.region, self.text):
-            return None  # 'a trawler dubbed “Marigold”': the boat's name, nobody's words
+                and nxt is not None and nxt.region is not None and _is_title(nxt.region, self.text) \
+                and not (i + 2 < len(toks) and toks[i + 2].lower in _DETERMINERS):
+            # 'a trawler dubbed “Marigold”': the boat's name, nobody's words (but 'called “X” a success' has a
+            # complement after the title: the verb of the subject's judgement)
+            return None
         if lemma in _SPEECH_ONLY_BEFORE_CONTENT and not (
                 nxt is None or nxt.is_quote or nxt.text in {":", ",", ".", "?", "!"} or nxt.lower in {"that", "out"}
                 or _after_quote(toks, i, lo) or (prev is not None and prev.is_quote)):
