@@ -25,6 +25,9 @@ from stratagem.model.io import atomic_writer
 from stratagem.model.limits import check_rounds, check_seed
 from stratagem.model.schema import Scenario, Shock
 
+#: The fields of an IssueForecast that its JSON and DataFrame row show as they are (in this order).
+_PLAIN_FIELDS = ("id", "name", "forecast", "mean", "median", "status_quo", "label", "stop_reason")
+
 
 @dataclass(frozen=True)
 class IssueForecast:
@@ -43,21 +46,12 @@ class IssueForecast:
     cycle_range: tuple[float, float] | None = None  # lowest and highest forecast over the cycle
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "id": self.id,
-            "name": self.name,
-            "forecast": self.forecast,
-            "mean": self.mean,
-            "median": self.median,
-            "status_quo": self.status_quo,
-            "label": self.label,
-            "stop_reason": self.stop_reason,
-            "cycle": None if self.cycle is None else {
-                "start": self.cycle[0], "period": self.cycle[1],
-                "low": None if self.cycle_range is None else self.cycle_range[0],
-                "high": None if self.cycle_range is None else self.cycle_range[1],
-                "forecast": "mean of the per-round forecasts over one period",
-            },
+        out: dict[str, Any] = {name: getattr(self, name) for name in _PLAIN_FIELDS}
+        out["cycle"] = None if self.cycle is None else {
+            "start": self.cycle[0], "period": self.cycle[1],
+            "low": None if self.cycle_range is None else self.cycle_range[0],
+            "high": None if self.cycle_range is None else self.cycle_range[1],
+            "forecast": "mean of the per-round forecasts over one period",
         }
         if self.distribution is not None:
             out["distribution"] = [{"position": p, "probability": q} for p, q in self.distribution]
@@ -95,10 +89,9 @@ class ForecastResult:
         """One row per issue (forecast, mean, median, status quo, label, stop reason), as a DataFrame."""
         from stratagem.analysis.frames import data_frame
 
-        return data_frame([{"issue": i.id, "name": i.name, "engine": self.engine, "forecast": i.forecast,
-                            "mean": i.mean, "median": i.median, "status_quo": i.status_quo, "label": i.label,
-                            "stop_reason": i.stop_reason, "rounds": self.rounds} for i in self.issues],
-                          index="issue")
+        return data_frame([{"issue": i.id, "name": i.name, "engine": self.engine,
+                            **{name: getattr(i, name) for name in _PLAIN_FIELDS[2:]}, "rounds": self.rounds}
+                           for i in self.issues], index="issue")
 
     def trajectory_rows(self) -> list[tuple[int, str, str, float]]:
         """Long-form rows ``(round, issue, actor, position)`` for actors with a stance."""
