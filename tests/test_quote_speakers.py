@@ -419,6 +419,30 @@ def test_transcript_lines_anywhere_in_the_text_are_their_speakers() -> None:
     assert all("slipway reopened" not in t for _, t in found)
 
 
+@pytest.mark.parametrize("body", [
+    "FACT CHECK: The ferry has never run a winter service at a profit.",
+    "THE BOTTOM LINE: Fares will rise by a pound from April.",
+    "NORTHMERE: The harbour board voted on Tuesday to raise fares.",
+    "KEY FACTS: Fares rise by a pound. The winter boat runs twice a day.",
+    "AP: The ferry company will appeal the ruling, its lawyer said.",
+    "Harbourmaster Nils Averill spoke on Monday.\n\nTIMELINE: The pier was first proposed in 2015.",
+])
+def test_a_capitalised_label_after_the_first_paragraph_needs_a_named_person_or_a_dialogue(body: str) -> None:
+    # a label in capitals is a transcript's speaker only when it names someone the text has named, or when
+    # labelled paragraphs alternate; otherwise it is a heading ("FACT CHECK:"), a dateline or an agency
+    label = body.split("\n\n")[-1].split(":")[0].title()
+    assert all(s != label for s, _ in _quotes(body))
+
+
+def test_a_label_before_a_paragraph_with_its_own_frame_is_no_speaker() -> None:
+    assert [s for s, _ in _direct("DOVER: “We will not close the school,” the mayor said.")] == ["the mayor"]
+
+
+def test_a_single_label_naming_a_person_named_before_is_that_person() -> None:
+    body = "Ines Torvald chairs the harbour board.\n\nTORVALD: The board will not sell the pier to anyone."
+    assert _quotes(body) == [("Ines Torvald", "The board will not sell the pier to anyone.")]
+
+
 def test_an_opening_participle_is_not_the_person_she_refers_to() -> None:
     body = "Asked whether she would stay on, Whitcombe paused.\n\n“Ask me again after the harvest,” she said."
     assert [s for s, _ in _direct(body)] == ["Whitcombe"]

@@ -1016,6 +1016,7 @@ def extract_quotes(
     headed = False  # the previous paragraph's quotation had such a heading
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
     qa_cast: tuple[_Speaker | None, _Speaker | None] | None = None  # interviewer and interviewee of Q:/A: lines
+    line_label: str | None = None  # the capitalised label opening the previous paragraph ("AVERILL:")
     attributions: list[_Attribution] = []
     prev_found: list[_Attribution] = []
     all_regions: list[QuoteRegion] = []
@@ -1030,10 +1031,15 @@ def extract_quotes(
             continue
         found: list[_Attribution] = []
         used: set[int] = set()  # token indexes of quotation tokens already attributed
-        transcript = _TRANSCRIPT.match(text, a)
-        if transcript and (not set(re.split(r"[ .'’-]+", transcript.group(1))) - _NOT_LABELS
-                           or transcript.group(1).title() in PLACES):
-            transcript = None  # "EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:": no speaker
+        transcript = _transcript_label(text, a)
+        label_before, line_label = line_label, (transcript.group(1) if transcript else None)
+        after = re.compile(r"\n+").match(text, b)
+        label_after = _transcript_label(text, after.end()) if after is not None else None
+        if transcript and a > 0 and not _named_label(reader, transcript.group(1), text, a) \
+                and label_before in {None, line_label} and (label_after is None or label_after.group(1) == line_label):
+            transcript = None  # "FACT CHECK:", "NORTHMERE:" alone after the first paragraph: a heading
+        if transcript and _own_frame(reader, toks, transcript.end()):
+            transcript = None  # 'DOVER: “...,” the mayor said': the paragraph's own frame speaks
         qa = _QA_LINE.match(text, a) if transcript is None else None
         if qa is not None and qa.end() < b:
             # an interview as questions and answers: the questions are the interviewer's (the person the
@@ -1374,6 +1380,34 @@ def _frames(
              outer=_open_ended(toks[before], text) and not speech_before)
         floor = max(floor, tail)
     return out
+
+
+def _transcript_label(text: str, at: int) -> re.Match[str] | None:
+    """A label in capitals opening the paragraph at ``at`` ("AVERILL: ..."), unless it names no speaker
+    ("EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:")."""
+    m = _TRANSCRIPT.match(text, at)
+    if m and (not set(re.split(r"[ .'’-]+", m.group(1))) - _NOT_LABELS or m.group(1).title() in PLACES):
+        return None
+    return m
+
+
+def _named_label(reader: _Reader, label: str, text: str, at: int) -> bool:
+    """Whether a transcript label names a person the text named before ``at`` (by surname or full name)."""
+    last = label.split()[-1].lower()
+    return last in reader.full_names or re.search(
+        rf"\b[A-Z][\w.'’-]* {re.escape(label.title())}\b", text[:at]) is not None
+
+
+def _own_frame(reader: _Reader, toks: list[_Tok], after: int) -> bool:
+    """Whether the words after a label have a frame of their own whose subject is someone other than the
+    label's speaker (not "I", "we" or "you"): 'DOVER: “...,” the mayor said'."""
+    for k, t in enumerate(toks):
+        if t.start < after or reader.cue_at(toks, k, 0) is None:
+            continue
+        rng = reader.left_subject(toks, k, 0) or reader.right_subject(toks, k, len(toks))
+        if rng is not None and not all(toks[m].lower in {"i", "we", "you"} for m in range(*rng)):
+            return True
+    return False
 
 
 def _dash_labelled(toks: list[_Tok]) -> list[int]:
