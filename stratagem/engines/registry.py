@@ -67,11 +67,11 @@ class Catalogue(Mapping[str, "EngineSpec"]):
     """
 
     def __init__(self) -> None:
-        self._entries: dict[str, Declaration | EngineSpec] = {}
+        self._entries: dict[str, Declaration] = {}
         self._specs: dict[str, EngineSpec] = {}
         self._building = threading.Lock()  # the web app's threads: each spec is built once
 
-    def add(self, entry: Declaration | EngineSpec) -> None:
+    def add(self, entry: Declaration) -> None:
         self._entries[entry.name] = entry
         self._specs.pop(entry.name, None)
 
@@ -81,8 +81,7 @@ class Catalogue(Mapping[str, "EngineSpec"]):
             with self._building:
                 spec = self._specs.get(name)
                 if spec is None:
-                    entry = self._entries[name]
-                    spec = entry.load() if isinstance(entry, Declaration) else entry
+                    spec = self._entries[name].load()
                     self._specs[name] = spec
         return spec
 
@@ -105,20 +104,11 @@ class Catalogue(Mapping[str, "EngineSpec"]):
 
     def module(self, name: str) -> str:
         """The module that holds the engine's code, without importing it."""
-        entry = self._entries[name]
-        if isinstance(entry, Declaration):
-            return entry.module
-        return str(type(entry.model).__module__ if entry.model is not None else entry.forecast.__module__)
+        return self._entries[name].module
 
 
 
 ENGINES = Catalogue()
-
-
-def register(spec: EngineSpec) -> EngineSpec:
-    """Add a built engine to the catalogue (after the ones already there)."""
-    ENGINES.add(spec)
-    return spec
 
 
 def declare(name: str, summary: str, module: str, *, options: str | None = None, forecast: str | None = None,
