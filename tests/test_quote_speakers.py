@@ -480,6 +480,29 @@ def test_an_interview_in_questions_and_answers_has_its_two_speakers() -> None:
     assert ("Odile Marsh", "Forty-one, which is six more than last year and two fewer than the roof can take.") in found
 
 
+_QA = "\n\nQ: Is the old slipway safe to use?\n\nA: Not in a westerly, and not after dark."
+
+
+@pytest.mark.parametrize(("intro", "asker", "answerer"), [
+    # the reporter (the outlet's person) is the subject of "sat down with": the other party answers
+    ("The Courier's Pell Amundsen sat down with Rhona Kell, who chairs the harbour users' group.",
+     "Pell Amundsen", "Rhona Kell"),
+    ("Pell Amundsen interviewed Rhona Kell on the quay.", "Pell Amundsen", "Rhona Kell"),
+    # "put the questions" names the asker only; the answerer is not the asker
+    ("The Courier's Pell Amundsen put the questions.", "Pell Amundsen", None),
+    # a place after "to" or "by" is nobody's name: no asker, the person introduced answers
+    ("Rhona Kell moved to Port Ellen in 2011 to open a chandlery. We asked her about the slipway.", None,
+     "Rhona Kell"),
+    ("Rhona Kell was elected by North Shore voters in May. She answered our questions by email.", None,
+     "Rhona Kell"),
+])
+def test_the_asker_of_an_interview_is_the_person_the_introduction_says_asked(
+        intro: str, asker: str | None, answerer: str | None) -> None:
+    found = _quotes(intro + _QA)
+    assert (asker, "Is the old slipway safe to use?") in found
+    assert (answerer, "Not in a westerly, and not after dark.") in found
+
+
 def test_a_signature_with_a_handle_and_a_date_signs_the_post_above() -> None:
     body = ("Ortiz had the last word that night.\n\n“The timetable was written by people who have never waited for a "
             "boat in January.”\n\n— Maria Ortiz (@OrtizNorthShore) November 4, 2022")

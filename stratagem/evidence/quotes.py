@@ -142,9 +142,14 @@ _TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(
 _CONTRACTED_AUX = re.compile(r"(?:do|does|did|is|was|are|were|has|have|had|could|would|should|ca|wo|must)n['’]t")
 #: The lines of an interview printed as questions and answers ("Q: ...", "A: ...").
 _QA_LINE = re.compile(r"(Q|A|Question|Answer):\s+(?=\S)")
-#: Who asks the questions, named in the introduction ("She spoke to the Gazette's Jim Dolan about ...").
-_INTERVIEWER = re.compile(r"\b(?:to|with|by)\s+(?:(?:the\s+)?[A-Z][\w.]*['’]s\s+)?(?:[a-z]+\s+)?"
-                          r"([A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+)")
+#: A person's full name, maybe after an outlet's possessive and a role ("the Gazette's reporter Jim Dolan").
+_INTERVIEW_NP = r"\b(?:(?:[Tt]he )?[A-Z][\w.]*['’]s )?(?:[a-z]+ )?[A-Z][a-z]+(?: [A-Z][a-z'’-]+)+"
+#: The sentence of an introduction that says who asked whom ("She spoke to the Gazette's Jim Dolan about ...",
+#: "X sat down with Y", "X interviewed Y", "Y was interviewed by X", "X put the questions").
+_INTERVIEWER = re.compile(
+    rf"(?P<a>{_INTERVIEW_NP}|\b[Hh]e|\b[Ss]he)\s+(?:(?P<talk>(?:spoke|talked)\s+(?:to|with)|sat\s+down\s+with)|"
+    rf"(?P<by>was\s+interviewed\s+by)|(?P<did>interviewed)|(?P<put>put\s+the\s+questions))"
+    rf"(?:\s+(?P<b>{_INTERVIEW_NP}))?(?P<after>\s+\w+)?")
 #: Capitalised line labels that name no speaker ("EDITOR'S NOTE:", "UPDATE:", "WATCH:").
 _NOT_LABELS = {"", "S", "NOTE", "EDITOR", "EDITORS", "UPDATE", "UPDATED", "CORRECTION", "CLARIFICATION", "SOURCE",
                "SOURCES", "BACKGROUND", "TRANSCRIPT", "BEGIN", "END", "VIDEO", "CLIP", "WATCH", "READ", "RELATED",
@@ -1045,10 +1050,7 @@ def extract_quotes(
             # an interview as questions and answers: the questions are the interviewer's (the person the
             # introduction says the interviewee spoke to), the answers the person the introduction is about
             if qa_cast is None:
-                asker = None
-                for m in _INTERVIEWER.finditer(text, max(0, a - 800), a):
-                    asker = _Speaker(m.group(1), None, person=True, start=m.start(1), end=m.end(1))
-                qa_cast = (asker, reader.last_person)
+                qa_cast = _interview_cast(reader, text, max(0, a - 800), a)
             sp = qa_cast[0] if qa.group(1)[0] == "Q" else qa_cast[1]
             found.append(_Attribution(sp, [(qa.end(), b)], ":"))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
@@ -1380,6 +1382,42 @@ def _frames(
              outer=_open_ended(toks[before], text) and not speech_before)
         floor = max(floor, tail)
     return out
+
+
+def _interview_cast(reader: _Reader, text: str, lo: int, hi: int) -> tuple[_Speaker | None, _Speaker | None]:
+    """Who asks and who answers the "Q:"/"A:" lines after an introduction ``text[lo:hi]``: the asker only from
+    a sentence that says who talked to, sat down with, interviewed or put the questions to whom (the outlet's
+    person, or the object of "spoke to"); the answerer is the other person of that sentence, else the last
+    person named, never the asker. A place ("moved to Port Ellen") or a modifier ("by North Shore voters") is
+    no one."""
+    def person(np: str | None, start: int, after: str | None) -> _Speaker | None:
+        name = re.search(r"[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+)+$", re.sub(r"^.*['’]s\s+", "", np or ""))
+        if name is None or name.group(0) in PLACES or (after is not None and after.strip().islower()
+                                                        and after.strip() not in _STOP_PREPS | _NP_PREPS | _CLAUSE_WORDS
+                                                        | {"and", "last", "this", "earlier", "later"}):
+            return None
+        return _Speaker(name.group(0), None, person=True, start=start, end=start + len(np or ""))
+
+    asker: _Speaker | None = None
+    answerer = reader.last_person
+    for m in _INTERVIEWER.finditer(text, lo, hi):
+        a_np = m.group("a") if m.group("a").lower() not in _PERSON_PRONOUNS else None
+        first = person(a_np, m.start("a"), None) if a_np else reader.last_person
+        second = person(m.group("b"), m.start("b"), m.group("after")) if m.group("b") else None
+        if m.group("put"):
+            asker, answerer = first, reader.last_person
+        elif m.group("did"):
+            asker, answerer = first, second
+        elif m.group("by"):
+            asker, answerer = second, first
+        elif second is not None:
+            outlet_first = a_np is not None and re.search(r"['’]s\s", a_np) is not None
+            outlet_second = re.search(r"['’]s\s", m.group("b")) is not None
+            # "The Gazette's Jim Dolan sat down with Ana Ruiz": the outlet's person asks
+            asker, answerer = (first, second) if outlet_first and not outlet_second else (second, first)
+    if asker is not None and answerer is not None and (answerer.name or "").split()[-1:] == (asker.name or "").split()[-1:]:
+        answerer = None
+    return asker, answerer
 
 
 def _transcript_label(text: str, at: int) -> re.Match[str] | None:
