@@ -284,7 +284,7 @@ def _selection(candidates: Sequence[str], folds: int, seed: int, chosen: list[st
         learner = LEARNERS.get(picked["name"])
         return _fixed(test, picked["name"]) if learner is None else learner.predict(test, learner.fit(picked["train"]))
 
-    return Learner(SELECTED, "choose by inner cross-validation, then fit", pick, fit_predict)
+    return Learner(SELECTED, pick, fit_predict)
 
 
 def _repeats(wanted: Sequence[str], rows: Sequence[IssueRow], learned: Callable[[Learner], list[Prediction]],

@@ -66,7 +66,6 @@ class Learner:
     """A forecaster fitted from scored issues: ``predict(rows, fit(train))`` never sees ``rows``' outcomes."""
 
     name: str
-    summary: str
     fit: Callable[[Sequence[IssueRow]], Params]
     predict: Callable[[Sequence[IssueRow], Mapping[str, Any]], Prediction]
     needs: tuple[str, ...] = ("compromise",)  # engines whose forecasts the rows must carry
@@ -284,8 +283,7 @@ def fit_anchor(rows: Sequence[IssueRow]) -> Params:
     params, ridge = fits[best][0], ANCHOR_RIDGES[best]
     params["ridge"], params["level"] = ridge, TARGET_COVERAGE
     if len({r.proposal for r in rows}) > 1:  # one proposal leaves no training fold to calibrate on
-        at_ridge = Learner("anchor", "at the chosen ridge", lambda train: _fit_anchor_coefficients(train, (ridge,))[0][0],
-                           predict_anchor)
+        at_ridge = Learner("anchor", lambda train: _fit_anchor_coefficients(train, (ridge,))[0][0], predict_anchor)
         held_out = cross_validate(at_ridge, rows, CALIBRATION_FOLDS, seed=0).distributions
         assert held_out is not None
         params["level"] = float(calibrated_level(held_out, _outcomes(rows)))
@@ -301,8 +299,6 @@ def predict_anchor(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predi
 
 register_learner(Learner(
     name="anchor",
-    summary="conditional-logit distribution over anchor points (held positions, status quo, 0/50/100) and an "
-    "elsewhere option spread like the compromise's residuals; penalised maximum likelihood",
     fit=fit_anchor, predict=predict_anchor,
     defaults=lambda: {**anchor_engine.DEFAULTS, "level": anchor_engine.INTERVAL_LEVEL},
 ))
@@ -338,7 +334,6 @@ def predict_conformal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Pr
 
 register_learner(Learner(
     name="conformal",
-    summary="the compromise model's point with split-conformal residual intervals and distribution",
     fit=fit_conformal, predict=predict_conformal,
 ))
 
@@ -397,7 +392,7 @@ def predict_blend(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predic
 
 
 register_learner(Learner(
-    name="blend", summary="learned mix of compromise, median and status quo per issue type",
+    name="blend",
     fit=fit_blend, predict=predict_blend, needs=("compromise", "median"),
 ))
 
@@ -451,6 +446,6 @@ def predict_focal(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Predic
 
 
 register_learner(Learner(
-    name="focal", summary="distribution over held positions around the compromise (grid-fitted)",
+    name="focal",
     fit=fit_focal, predict=predict_focal, defaults=lambda: dict(FOCAL_DEFAULTS),
 ))
