@@ -371,6 +371,17 @@ def test_an_article_after_an_opening_phrase_starts_the_subject() -> None:
         ("the treasurer", "of deep cuts to the ferry")]
 
 
+@pytest.mark.parametrize(("body", "speaker"), [
+    ("Lawyers representing the stallholders said the sale was rushed.", "Lawyers representing the stallholders"),
+    ("Nobody except the harbourmaster said a word about the storm.", "Nobody except the harbourmaster"),
+    ("Parents whose children attend the island school said the closure would empty the village.", "Parents"),
+    ("Soon after the vote the mayor said the fares would be reviewed.", "the mayor"),
+])
+def test_an_article_inside_a_subject_opens_it_only_after_an_opening_phrase(body: str, speaker: str) -> None:
+    # a participle's object, "except X" and a relative clause are parts of the subject, not a phrase before it
+    assert [s for s, _ in _quotes(body)] == [speaker]
+
+
 def test_a_cue_inside_the_subjects_aside_ends_with_the_aside() -> None:
     # "Brandt, who critics say ..., said": critics say something about Brandt; Brandt speaks the quotation
     body = "Brandt, who rivals say has never sailed, said, “The new ferry will be the fastest on the coast.”"

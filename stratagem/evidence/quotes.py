@@ -671,9 +671,9 @@ class _Reader:
                 break
             k -= 1
         start = k + 1
-        who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower == "who"
+        who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower in {"who", "whose"}
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
-        if who is not None and who >= lo and toks[who].lower == "who" and who - 1 >= lo and (
+        if who is not None and who >= lo and toks[who].lower in {"who", "whose"} and who - 1 >= lo and (
                 toks[who - 1].is_word or (toks[who - 1].text == "," and who - 2 >= lo and toks[who - 2].capitalised
                                           and start >= end)):  # not "Ortiz, who aides say ...": aides say
             # "the crews who petitioned the board last week say ...", "a retired welder, Jim Dolan, who says ..."
@@ -705,8 +705,14 @@ class _Reader:
             prev = toks[m - 1]
             if toks[m].lower in {"the", "a", "an"} and prev.is_word and prev.text not in {"'s", "’s"} \
                     and prev.lower not in _STOP_PREPS | _NP_PREPS | _DETERMINERS | _AUX_ADVERBS \
-                    and prev.lower not in {"and", "&", "or", "all", "both", "half", "only"}:
-                start = m  # "At the meeting the treasurer warned": an article after a noun opens the subject
+                    and prev.lower not in {"and", "&", "or", "all", "both", "half", "only"} \
+                    and ((k >= lo and toks[k].lower in _STOP_PREPS) or toks[k + 1].lower.endswith("ly")
+                         or toks[k + 1].lower in _STOP_PREPS | _NP_PREPS | _TEMPORAL | _TIME_LEADS | {"back"}) \
+                    and not any(toks[x].lower in _CLAUSE_WORDS | {"except"} for x in range(k + 2, m)):
+                # "At the meeting the treasurer warned": an article after an opening phrase's noun opens the
+                # subject (not after a participle's object, "except" or a relative: "Lawyers representing the
+                # stallholders", "Nobody except the harbourmaster")
+                start = m
                 break
         if start >= end:
             return None
