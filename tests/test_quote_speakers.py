@@ -546,6 +546,16 @@ def test_a_person_introduced_by_description_is_the_one_she_refers_to(introductio
     assert _direct(body)[-1][0] == "Tova Hale"
 
 
+@pytest.mark.parametrize("introduction", [
+    "The harbourmaster gave the rescue medal to a deckhand, Ilse Brandvold.",
+    "Her sister praised Ilse Brandvold, who swam the line out to the stranded boat.",
+])
+def test_a_person_introduced_as_the_object_of_a_definite_persons_verb_is_not_she(introduction: str) -> None:
+    # the one who gives or praises is the likelier "she": the reader leaves the pronoun unresolved
+    body = f"{introduction} “She went into the water when nobody else would,” she said."
+    assert [s for s, _ in _direct(body)] == [None]
+
+
 def test_an_ambiguous_cue_after_a_quotation_and_a_subject_ending_in_a_phrase_is_the_verb() -> None:
     body = "“Only one candidate fixes the potholes,” a narrator in the advert states. “Vote Ruiz on Tuesday.”"
     assert [s for s, _ in _direct(body)] == ["a narrator in the advert"]

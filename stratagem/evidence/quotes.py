@@ -175,6 +175,11 @@ _CAPS_HEAD = re.compile(r"(?:[A-Z][A-Z0-9'’.!?-]*\s+){3,}(?=[A-Z][a-z])")
 _REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
 #: After a quoted title: ", Publisher" or ". Publisher, date" (a citation).
 _CITATION_AFTER = re.compile(r"\s*[,.]\s*(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s*,\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
+#: A definite description of one person ("The harbourmaster", "Her sister", "Ortiz's deputy").
+_DEFINITE_PERSON = re.compile(r"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[A-Z][\w.-]*['’]s) (?:[a-z-]+ ){0,2}[a-z-]+")
+#: Nouns for people by their ending or as kin and roles ("skipper", "sister", "pianist", "wife", "nurse").
+_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|wife|husband|son|aunt|uncle|friend|widow|nurse|cousin|niece|"
+                          r"nephew|colleague|neighbou?r|chief|boss)$")
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
 _MAX_SUBJECT_TOKENS = 14
 
@@ -905,6 +910,12 @@ class _Reader:
         sp = self._note_subject(toks, lo, hi, paragraph)
         if sp is not None and sp.person:
             return sp
+        first = _first_subject(self, toks, lo, hi)
+        head = self.text[toks[first[0]].start:toks[first[1] - 1].end] if first is not None else ""
+        if (sp is not None and sp.pronoun in _PERSON_PRONOUNS) or (
+                _DEFINITE_PERSON.fullmatch(head) is not None
+                and (head.split()[-1].lower() in _TITLE_WORDS or _PERSON_HEAD.search(head) is not None)):
+            return sp  # "The mayor handed the award to a nurse, Tova Hale.": the giver is the likelier "she"
         for m in range(lo + 1, hi - 2):
             if not (toks[m].capitalised and toks[m + 1].capitalised) or toks[m - 1].capitalised \
                     or toks[m - 1].lower in _STOP_PREPS - {"by", "with"} or any(t.is_quote for t in toks[lo:m]):
