@@ -482,6 +482,16 @@ def test_the_name_heading_a_list_item_or_headline_before_a_colon_speaks(body: st
 
 
 
+@pytest.mark.parametrize("body", [
+    "• Dover, Maine: “We have never seen the river this high.”",
+    "• Harlow, Vermont, the morning after the flood: “Every cellar on Mill Street is full of mud.”",
+    "• Ohio, at the county fair: “Nobody here has heard of the new ferry timetable.”",
+])
+def test_a_place_heading_a_list_item_before_a_colon_is_no_speaker(body: str) -> None:
+    # "Dover, Maine:" says where the words were heard, not who said them
+    assert [s for s, _ in _direct(body)] == [None]
+
+
 def test_an_interview_in_questions_and_answers_has_its_two_speakers() -> None:
     body = ("Odile Marsh has run the island school for a decade. She spoke with the Gazette's Jim Dolan about the "
             "new term.\n\nQ: How many pupils will you have in September?\n\nA: Forty-one, which is six more than last "

@@ -872,6 +872,10 @@ class _Reader:
         sp = self.speaker(toks, first, m)
         if sp is None or sp.pronoun is not None or not (sp.person or sp.actor or toks[first].lower in _TITLE_WORDS):
             return None
+        state = re.match(r",\s*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)*)\s*[,:]", self.text[toks[m].start:toks[colon].end])
+        if self.text[toks[first].start:toks[m - 1].end] in PLACES or (state is not None and (
+                state.group(1).rstrip(".") in PLACES or re.fullmatch(r"[A-Z]{2}", state.group(1)) is not None)):
+            return None  # "• Dover, Maine: “...”", "• Ohio, at the fair: “...”": where, not who
         return self.resolve(sp, -10)
 
     # --- resolution -------------------------------------------------------------------------
