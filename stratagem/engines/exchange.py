@@ -91,11 +91,11 @@ class _Market:
         self.Vt, self.St, self.sharet = (np.ascontiguousarray(A.T).ravel() for A in (V, S, self.share))
 
 
-def _best_of_pairs(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray,
-                   pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Candidate | None]:
+def _best_of_pairs(mk: _Market, used: BoolArray, pairs: list[tuple[int, int]]
+                   ) -> dict[tuple[int, int], Candidate | None]:
     """The best exchange of each issue pair (p, q), i supplying on p and j on q: highest gain, then the
     lowest (i, j). Pairs are evaluated a block at a time, so temporaries stay under ``BLOCK`` cells."""
-    n = V.shape[0]
+    n = used.shape[0]
     out: dict[tuple[int, int], Candidate | None] = dict.fromkeys(pairs)
     per_block = max(1, BLOCK // (n * n))
     for start in range(0, len(pairs), per_block):
@@ -104,12 +104,12 @@ def _best_of_pairs(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray,
         for rows in range(0, n, max(1, BLOCK // n)):
             ii = np.arange(rows, min(n, rows + max(1, BLOCK // n)))[None, :, None]
             jj = np.arange(n)[None, None, :]
-            _block_best(V, S, mk, used, chunk, P, Q, ii, jj, out)
+            _block_best(mk, used, chunk, P, Q, ii, jj, out)
     return out
 
 
-def _block_best(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, chunk: list[tuple[int, int]],
-                P: Any, Q: Any, ii: Any, jj: Any, out: dict[tuple[int, int], Candidate | None]) -> None:
+def _block_best(mk: _Market, used: BoolArray, chunk: list[tuple[int, int]], P: Any, Q: Any, ii: Any, jj: Any,
+                out: dict[tuple[int, int], Candidate | None]) -> None:
     outcome = mk.outcome
     # Opposite sides on both issues, as one comparison: the quadrant code of j must mirror i's.
     code_i = np.where(mk.can_supply[ii, P] & ~used[ii, P], mk.code[ii, P, Q], -1)
@@ -119,7 +119,7 @@ def _block_best(V: FloatArray, S: FloatArray, mk: _Market, used: BoolArray, chun
         return
     k, i, j = np.nonzero(feasible)  # C order: by pair, then i, then j
     i, j = ii[0, i, 0], jj[0, 0, j]
-    n = V.shape[0]
+    n = used.shape[0]
     p_at, q_at = P[k, 0, 0] * n, Q[k, 0, 0] * n  # flat offsets into the issue-major copies
     ip, jp, iq, jq = p_at + i, p_at + j, q_at + i, q_at + j
     St = mk.St
@@ -167,7 +167,7 @@ def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
     used = np.zeros(V.shape, dtype=bool)
     market = _Market(V, S, W, active)
     m = V.shape[1]  # the best exchange of every ordered issue pair, re-examined where an exchange changed it
-    best = _best_of_pairs(V, S, market, used, [(p, q) for p in range(m) for q in range(m) if p != q])
+    best = _best_of_pairs(market, used, [(p, q) for p in range(m) for q in range(m) if p != q])
     while (found := _top(best)) is not None:
         _, i, j, p, q, a, b = found
         move_i, move_j = a / market.share[i, p], b / market.share[j, q]
@@ -178,7 +178,7 @@ def exchange_round(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
         moves.append(Move(r, p, i, j, "exchange: supplies", float(before_i), float(V[i, p])))
         moves.append(Move(r, q, j, i, "exchange: supplies", float(before_j), float(V[j, q])))
         market = _Market(V, S, W, active)
-        best.update(_best_of_pairs(V, S, market, used, [pair for pair in best if p in pair or q in pair]))
+        best.update(_best_of_pairs(market, used, [pair for pair in best if p in pair or q in pair]))
     return V, moves
 
 
