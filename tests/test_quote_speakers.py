@@ -140,8 +140,8 @@ def _direct(body: str) -> list[tuple[str | None, str]]:
      "town exists,” she said.", "Northmere Harbour Trust Chief Executive Jessica Mardle", "town exists"),
     # "<document noun> saying": the words are those of the subject that issued it ("His office", a described
     # subject running to its verb)
-    ("Brisco stayed away from the count. Her office put out a short statement saying the county “cannot pave "
-     "every road the state forgot.”", "Her office", "pave every road"),
+    ("Quill skipped the ribbon-cutting. His deputy gave the crowd a two-line message saying the pier “will open "
+     "when it is safe and not a day before.”", "His deputy", "open when it is safe"),
     # a described source announcing its own statement before a colon
     ("The harbour trust’s office released the following statement to the Gazette:\n\n“The trust has met every "
      "request from the auditor and will go on doing so.”", "The harbour trust’s office", "every request"),
@@ -397,8 +397,8 @@ def test_a_clause_before_a_short_quotation_is_part_of_the_content() -> None:
 
 @pytest.mark.parametrize("opening", ["Late that night", "Late that night,", "Early on Friday"])
 def test_a_time_phrase_opening_the_sentence_is_not_the_subject(opening: str) -> None:
-    body = f"{opening} her office put out a statement saying the count would start again."
-    assert _quotes(body) == [("her office", "the count would start again")]
+    body = f"{opening} the clerk's office gave every councillor a memo saying the vote would be held again."
+    assert _quotes(body) == [("the clerk's office", "the vote would be held again")]
 
 
 def test_a_thing_called_by_a_quoted_name_is_no_attribution() -> None:
@@ -567,8 +567,9 @@ def test_a_person_introduced_as_the_object_of_a_definite_persons_verb_is_not_she
 
 
 def test_an_ambiguous_cue_after_a_quotation_and_a_subject_ending_in_a_phrase_is_the_verb() -> None:
-    body = "“Only one candidate fixes the potholes,” a narrator in the advert states. “Vote Ruiz on Tuesday.”"
-    assert [s for s, _ in _direct(body)] == ["a narrator in the advert"]
+    body = ("Two boats were cancelled on Friday. “Passengers must check in forty minutes before sailing,” a notice "
+            "on the ticket office door notes.")
+    assert [s for s, _ in _direct(body)] == ["a notice on the ticket office door"]
 
 
 def test_a_contracted_auxiliary_is_not_part_of_the_subject() -> None:

@@ -574,7 +574,7 @@ class _Reader:
             if j > lo and toks[j].lower in _ARTICLES and toks[j - 1].lower in _STOP_PREPS | _NP_PREPS \
                     and not _after_quote(toks, i, lo):
                 # "in a second tweet", "In a Facebook post": a noun inside a prepositional phrase (but '“...,” a
-                # voice in the ad states' is the verb after its subject)
+                # notice on the door notes' is the verb after its subject)
                 return None
         if low in AMBIGUOUS and (prev is None or not (
                 prev.lower in _SUBJECT_PRONOUNS or prev.lower in _AUX_ADVERBS
@@ -1327,7 +1327,7 @@ def _frames(
             asked = toks[quote_at].region if quote_at is not None else None
             if quote_at is not None and quote_at + 1 < left[0] and (_open_ended(toks[quote_at], text) or (
                     asked is not None and text[asked.inner_start:asked.inner_end].rstrip().endswith(("?", "!")))):
-                left = (quote_at + 1, left[1])  # '"...," a narrator in the commercial says': the whole phrase
+                left = (quote_at + 1, left[1])  # '“...?” a man at the back of the hall asks': the whole phrase
             sp = reader.speaker(toks, *left)
             if not possessed:
                 sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
@@ -1621,7 +1621,7 @@ def _initial_stop(toks: list[_Tok], k: int) -> bool:
 
 def _after_quote(toks: list[_Tok], i: int, lo: int) -> bool:
     """Whether the cue at ``i`` closes a post-posed frame: a quotation, then at most nine tokens of subject
-    ('"...," Kelly charged in a speech', '"...," a narrator in the commercial says')."""
+    ('"...," Kelly charged in a speech', '"...," a notice on the door notes')."""
     return _quote_before(toks, i, lo) is not None
 
 
@@ -1702,7 +1702,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                 k = comma + 1  # "On April 8, Omar Sayed, another officer, spoke ..."
                 break
         else:
-            # "Late that night her office put out ...": a time phrase with no comma, then the subject
+            # "Late that night the clerk's office gave ...": a time phrase with no comma, then the subject
             m = k
             while m < hi and toks[m].is_word and (toks[m].lower in _TEMPORAL | _TIME_LEADS
                                                   or toks[m].text[:1].isdigit() or (
@@ -1726,7 +1726,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
             k = m
     start = k
     if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
-        # "The former governor has said ...", "Her office put out ...", "The mayor's office released ...": a
+        # "The former governor has said ...", "His deputy gave ...", "The mayor's office released ...": a
         # described subject runs to its verb
         m = k + 1
         while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
@@ -1764,7 +1764,7 @@ _TIME_LEADS = {"early", "late", "earlier", "later", "last", "this", "next", "onc
                "moments", "minutes", "weeks", "shortly", "soon", "just", "today", "yesterday", "tonight"}
 
 
-#: Words that open a noun phrase after an opening adverbial's comma ("Late that night, her office ...").
+#: Words that open a noun phrase after an opening adverbial's comma ("Late that night, the clerk's office ...").
 _ARTICLES = {"the", "a", "an", "his", "her", "its", "their", "our"}
 #: Words inside a time phrase ("late that night", "early on the morning of May 2").
 _TIME_FILLERS = {"that", "the", "on", "in", "at", "of", "this", "last", "next", "same", "one", "a"}
