@@ -31,19 +31,26 @@ def median_forecast(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray
     return weighted_median(X, weights(S, C, mask), mask)
 
 
-def nash_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, *,
-                  breakdown_cost: float = 0.25, iterations: int = 80) -> FloatArray:
+@dataclass(frozen=True)
+class NashOptions:
+    breakdown_cost: float = option(0.25, "cost to every actor of no agreement, in squared position spreads "
+                                   "(0 = pure status quo veto)", minimum=0.0)
+
+
+def nash_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                  opts: NashOptions | None = None) -> FloatArray:
     """Asymmetric Nash bargaining solution with the status quo as disagreement point.
 
     Actor i's utility is quadratic, u_i(y) = -((y - x_i)/R)^2 with R the spread of
     positions, and its bargaining weight is c_i s_i. The solution maximises
     sum_i w_i log(g_i(y)) with gain g_i(y) = u_i(y) - u_i(q) + b, where b is the
-    cost every actor bears if talks break down (``breakdown_cost``). With b = 0
+    cost every actor bears if talks break down (``opts.breakdown_cost``). With b = 0
     the status quo itself is the answer whenever it is Pareto-efficient; as b
     grows the solution tends to the compromise model (Achen 2006). The objective
     is concave, so bisection on its derivative finds the unique maximum. Issues
     without a status quo use the weighted mean as disagreement point.
     """
+    breakdown_cost = (opts or NashOptions()).breakdown_cost
     W = weights(S, C, mask)
     mean = weighted_mean(X, W, mask)
     q = np.broadcast_to(np.where(np.isnan(Q), mean, Q), mean.shape)
@@ -77,18 +84,12 @@ def nash_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, ma
     a = np.where(empty, q, a)
     b = np.where(empty, q, b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        for _ in range(iterations):
+        for _ in range(80):  # halvings of the bracket: far below any position's precision
             mid = (a + b) / 2.0
             s = slope(mid)
             a = np.where(s > 0, mid, a)
             b = np.where(s > 0, b, mid)
     return np.where(empty, q, (a + b) / 2.0)
-
-
-@dataclass(frozen=True)
-class NashOptions:
-    breakdown_cost: float = option(0.25, "cost to every actor of no agreement, in squared position spreads "
-                                   "(0 = pure status quo veto)", minimum=0.0)
 
 
 def compromise(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NoOptions
@@ -99,8 +100,3 @@ def compromise(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask:
 def median(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NoOptions
            ) -> FloatArray:
     return median_forecast(X, S, C, mask)
-
-
-def nash(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: NashOptions
-         ) -> FloatArray:
-    return nash_forecast(X, S, C, Q, mask, breakdown_cost=opts.breakdown_cost)

@@ -127,7 +127,7 @@ declare("compromise", "capability x salience weighted mean of positions (Thomson
 declare("median", "capability x salience weighted median: the median voter, Condorcet winner on a line",
         "closed_form", forecast="median")
 declare("nash", "weighted Nash bargaining solution with the status quo as disagreement point",
-        "closed_form", options="NashOptions", forecast="nash")
+        "closed_form", options="NashOptions", forecast="nash_forecast")
 declare("bdm", "Bueno de Mesquita's expected-utility challenge model (Scholz et al. 2011 replication)",
         "bdm", options="BdmOptions", model="BdmModel")
 declare("ktab", "KTAB's Spatial Model of Politics with probabilistic Condorcet elections; "
