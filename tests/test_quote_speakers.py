@@ -524,6 +524,21 @@ def test_the_asker_of_an_interview_is_the_person_the_introduction_says_asked(
     assert (answerer, "Not in a westerly, and not after dark.") in found
 
 
+def test_a_second_interview_in_one_text_has_its_own_asker_and_answerer() -> None:
+    body = ("Rhona Kell talked to the Courier's Pell Amundsen about the slipway.\n\nQ: Is it safe?\n\nA: Not in a "
+            "westerly, and not after dark.\n\nThe harbourmaster, Nils Averill, sees it differently. He sat down with "
+            "the Courier's Ada Ferrow.\n\nQ: Is it safe now?\n\nA: Safe enough, for a crew that knows the tides.")
+    found = _quotes(body)
+    assert ("Pell Amundsen", "Is it safe?") in found and ("Rhona Kell", "Not in a westerly, and not after dark.") in found
+    assert ("Ada Ferrow", "Is it safe now?") in found
+    assert ("Nils Averill", "Safe enough, for a crew that knows the tides.") in found
+
+
+def test_a_transcript_label_keeps_the_capitals_inside_a_surname() -> None:
+    body = "GRUBER: Who pays for the rails?\n\nMCCRAE: The trust does, every penny of it."
+    assert ("McCrae", "The trust does, every penny of it.") in _quotes(body)
+
+
 def test_a_signature_with_a_handle_and_a_date_signs_the_post_above() -> None:
     body = ("Ortiz had the last word that night.\n\n“The timetable was written by people who have never waited for a "
             "boat in January.”\n\n— Maria Ortiz (@OrtizNorthShore) November 4, 2022")

@@ -1042,6 +1042,7 @@ def extract_quotes(
     headed = False  # the previous paragraph's quotation had such a heading
     carry: _Attribution | None = None  # a quotation left open at the end of the previous paragraph
     qa_cast: tuple[_Speaker | None, _Speaker | None] | None = None  # interviewer and interviewee of Q:/A: lines
+    qa_at = (-1, 0)  # the paragraph and end of the last Q:/A: line
     line_label: str | None = None  # the capitalised label opening the previous paragraph ("AVERILL:")
     attributions: list[_Attribution] = []
     prev_found: list[_Attribution] = []
@@ -1070,13 +1071,20 @@ def extract_quotes(
         if qa is not None and qa.end() < b:
             # an interview as questions and answers: the questions are the interviewer's (the person the
             # introduction says the interviewee spoke to), the answers the person the introduction is about
-            if qa_cast is None:
-                qa_cast = _interview_cast(reader, text, max(0, a - 800), a)
+            # a new introduction after the last Q:/A: line (an interview sentence, or another person named
+            # outside the lines) starts a new interview with its own cast
+            if qa_cast is None or _INTERVIEWER.search(text, qa_at[1], a) is not None or (
+                    reader.last_person_paragraph > qa_at[0] and reader.last_person is not None
+                    and (qa_cast[1] is None or reader.last_person.name != qa_cast[1].name)):
+                qa_cast = _interview_cast(reader, text, max(qa_at[1], a - 800), a)
+            qa_at = (p_index, b)
             sp = qa_cast[0] if qa.group(1)[0] == "Q" else qa_cast[1]
             found.append(_Attribution(sp, [(qa.end(), b)], ":"))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
         if transcript and transcript.end() < b:
-            name = transcript.group(1).title()
+            caps = transcript.group(1)
+            # "MCCRAE" is McCrae, "O'HARE" O'Hare; a short label ("AP", "BBC") stays in capitals
+            name = caps if len(caps) <= 3 else re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), caps.title())
             if " " not in name and name.lower() in reader.full_names:
                 name = reader.full_names[name.lower()][0]  # "HOLM:" after "Petra Holm"
             sp = _Speaker(name, None, person=True, start=a, end=a + len(transcript.group(1)))
