@@ -23,6 +23,10 @@ A gold quotation is found when a quote of the extractor overlaps its span; its s
 predicted speaker matches one of the speaker's mentions by surname, as the PolNeAR scorer matches (the
 predicted speaker's last word is a word of the mention, or the mention's last word is one of the
 predicted speaker's). Run ``python tests/test_speakers_own.py`` for the per-quotation listing.
+
+Each gold quotation must be found with its gold speaker, except those in KNOWN_MISSES, a regression pin of
+today's misses (not a target): a change that breaks one shape (two "Q:"/"A:" answers, one signature) fails,
+and so does a fix, which then removes its miss from the pin.
 """
 
 from __future__ import annotations
@@ -36,10 +40,9 @@ from typing import Any
 from stratagem.evidence.extract import extract
 
 DATA = Path(__file__).parent / "data"
-#: Below the figures in docs/evidence.md (60 of 61 found, 60 of 60 speakers right), so that a change that
-#: breaks one of these shapes of attribution fails.
-FOUND_FLOOR = 0.95
-SPEAKER_FLOOR = 0.95
+#: Regression pin: the gold quotations (document, first three words) not found or not given their speaker
+#: at commit 643560d, 1 of 61 (docs/evidence.md); every other quotation must keep its gold speaker.
+KNOWN_MISSES = {("headlines", "have to rise")}
 
 
 def _tokens(s: str) -> list[str]:
@@ -72,14 +75,13 @@ def score() -> list[dict[str, Any]]:
     return rows
 
 
-def test_direct_quotes_of_invented_articles_are_found() -> None:
-    rows = score()
-    assert sum(r["found"] for r in rows) / len(rows) >= FOUND_FLOOR, [r for r in rows if not r["found"]]
+def _key(row: dict[str, Any]) -> tuple[str, str]:
+    return row["doc"], " ".join(row["words"].split()[:3])
 
 
-def test_direct_quotes_of_invented_articles_have_their_speakers() -> None:
-    rows = [r for r in score() if r["found"]]
-    assert sum(r["right"] for r in rows) / len(rows) >= SPEAKER_FLOOR, [r for r in rows if not r["right"]]
+def test_each_direct_quote_of_the_invented_articles_has_its_gold_speaker() -> None:
+    wrong = [r for r in score() if not r["right"]]
+    assert {_key(r) for r in wrong} == KNOWN_MISSES, [(_key(r), r["predicted"], r["gold"][0]) for r in wrong]
 
 
 if __name__ == "__main__":
