@@ -920,9 +920,10 @@ class _Reader:
                 _DEFINITE_PERSON.fullmatch(head) is not None
                 and (head.split()[-1].lower() in _TITLE_WORDS or _PERSON_HEAD.search(head) is not None)):
             return sp  # "The mayor handed the award to a nurse, Tova Hale.": the giver is the likelier "she"
-        for m in range(lo + 1, hi - 2):
+        first_quote = next((m for m in range(lo, hi) if toks[m].is_quote), hi)
+        for m in range(lo + 1, min(hi - 2, first_quote)):
             if not (toks[m].capitalised and toks[m + 1].capitalised) or toks[m - 1].capitalised \
-                    or toks[m - 1].lower in _STOP_PREPS - {"by", "with"} or any(t.is_quote for t in toks[lo:m]):
+                    or toks[m - 1].lower in _STOP_PREPS - {"by", "with"}:
                 continue
             n = m
             while n < hi and toks[n].capitalised and n - m < 4:
