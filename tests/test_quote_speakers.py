@@ -593,37 +593,37 @@ def test_a_contracted_auxiliary_is_not_part_of_the_subject() -> None:
 
 
 def test_a_closing_mark_that_opens_a_word_opens_a_quotation() -> None:
-    body = "”Nobody told the crews about the new timetable until it was printed!” wrote Ada Ferrow."
-    assert _direct(body) == [("Ada Ferrow", "Nobody told the crews about the new timetable until it was printed!")]
+    body = "Under the photo of the flooded road, one reply stood out. ”Third winter in a row, and still no drain!” " \
+           "Ada Ferrow replied."
+    assert _direct(body) == [("Ada Ferrow", "Third winter in a row, and still no drain!")]
 
 
 def test_an_inverted_subject_may_be_a_described_document() -> None:
-    body = "“The old plants will be paid to stand idle,” noted a report for the Harbour Fund by the Tidewater Group."
-    assert [s for s, _ in _direct(body)] == ["a report for the Harbour Fund"]
+    body = "“Two of the five lifeboats are past their service life,” warned a report by the station's own engineers."
+    assert [s for s, _ in _direct(body)] == ["a report"]
 
 
 def test_a_participle_after_an_unnamed_nearest_subject_continues_the_sentence_subject() -> None:
-    body = ("Weaver didn’t seem impressed with Ortiz’ remarks on Tuesday, telling reporters, “The pier was promised "
-            "to us ten years ago.”")
-    assert [s for s, _ in _direct(body)] == ["Weaver"]
+    body = "Brandt seemed unimpressed with Holt’ comments on Friday, telling the crews, “We sail at six whatever they decide.”"
+    assert [s for s, _ in _direct(body)] == ["Brandt"]
 
 
 def test_neither_before_a_name_is_not_part_of_it() -> None:
-    body = ("Neither Alan Grayson nor his rival came to the dock.\n\n“The ferry deserves better than this,” Grayson "
-            "said later.")
-    assert [s for s, _ in _direct(body)] == ["Alan Grayson"]
+    body = ("Neither Maren Holt nor the treasurer came to the regatta.\n\n“Somebody had to check the accounts,” Holt "
+            "explained on Monday.")
+    assert [s for s, _ in _direct(body)] == ["Maren Holt"]
 
 
 def test_a_possessive_subject_with_a_modifier_runs_to_its_verb() -> None:
-    body = ("In response to the new timetable, Ortiz’s right-hand woman rallied the crews, saying: “We have to be "
-            "ready to stop this.”")
-    assert [s for s, _ in _direct(body)] == ["Ortiz’s right-hand woman"]
+    body = ("In answer to the new fares, Brandt’s right-hand man gathered the crews, saying: “Nobody sails "
+            "short-handed this winter.”")
+    assert [s for s, _ in _direct(body)] == ["Brandt’s right-hand man"]
 
 
 def test_a_place_and_its_state_before_a_described_subject_are_not_the_subject() -> None:
-    body = ("In the hours after the ferry sank off Rockland, Calif., a familiar voice gloated on Twitter, writing "
-            "“Rockland, we warned you, and nobody listened.”")
-    assert [s for s, _ in _direct(body)] == ["a familiar voice"]
+    body = ("At the county fair in Salem, Ore., a tired judge stared at the pumpkins, adding “Next year we need a "
+            "bigger scale.”")
+    assert [s for s, _ in _direct(body)] == ["a tired judge"]
 
 
 def test_a_noun_phrase_between_said_and_a_quotation_is_part_of_the_reported_clause() -> None:
@@ -634,8 +634,8 @@ def test_a_noun_phrase_between_said_and_a_quotation_is_part_of_the_reported_clau
 
 
 def test_a_possessed_subject_speaks_a_quotation_without_a_cue() -> None:
-    body = "Farouk's profile page lists him as “Executive Director at Farouk Holdings, a retail group.”"
-    assert [s for s, _ in _direct(body)] == ["Farouk's profile page"]
+    body = "Brandt's campaign flyer still carries the line “a ferry every hour, winter and summer.”"
+    assert [s for s, _ in _direct(body)] == ["Brandt's campaign flyer"]
 
 
 def test_a_colon_sentence_with_its_own_subject_starts_a_new_speaker() -> None:

@@ -284,7 +284,7 @@ def _paragraph_regions(text: str, a: int, b: int) -> list[QuoteRegion]:
             continue
         if kind == "":
             if ch in _CLOSE_DOUBLE and not ((i == a or text[i - 1].isspace()) and i + 1 < b and text[i + 1].isalnum()):
-                i += len(mark)  # a stray closing mark opens nothing, unless it opens a word ('”Sorry, ...” wrote Ada')
+                i += len(mark)  # a stray closing mark opens nothing, unless it opens a word ('”Third winter running!” Ada replied')
                 continue
             open_at, open_len, kind = i, len(mark), mkind
         elif mkind == kind or (kind == "double" and mkind == "typewriter") or (kind == "typewriter" and mkind == "double"):
@@ -805,7 +805,7 @@ class _Reader:
             low = t.lower
             if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
                     low in self.cues and k > start and not t.capitalised  # "said White House Press Secretary X"
-                    and toks[k - 1].lower not in _DETERMINERS):  # '“...,” noted a report by ...': a noun
+                    and toks[k - 1].lower not in _DETERMINERS):  # '“...,” warned a report by ...': a noun
                 break
             if low in {"and", "&"} and not (k + 1 < hi and toks[k + 1].capitalised):
                 break
@@ -1193,7 +1193,7 @@ def extract_quotes(
                 candidate = reader.speaker(toks, *subject) if subject else None
                 if candidate is not None and (candidate.person or candidate.actor or (
                         candidate.name is not None and re.match(r"[A-Z][\w.-]*['’]s ", candidate.name))):
-                    # 'Ortiz issued a statement, "..."', 'Ortiz's profile page lists him as "..."': the sentence's
+                    # 'Ortiz issued a statement, "..."', 'Brandt's flyer carries the line "..."': the sentence's
                     # subject (a person, an actor, or something a named owner speaks through)
                     speaker = candidate
             if speaker is None and pending_colon is not None:
@@ -1325,7 +1325,7 @@ def _frames(
             subj = sentence_subject or _first_subject(reader, toks, lo, i)
             sp = reader.speaker(toks, *subj) if subj else None
             if sp is None and sentence_subject is not None:
-                # "Weaver seemed unimpressed by Ortiz’ comments, telling ...": the nearest subject named nobody
+                # "Brandt seemed unimpressed with Holt’ comments, telling ...": the nearest subject named nobody
                 first = _first_subject(reader, toks, lo, i)
                 sp = reader.speaker(toks, *first) if first else None
             c_lo = _skip_object(toks, i + 1, hi) if lemma in _TELL_VERBS else i + 1  # "telling reporters, “...”"
@@ -1760,7 +1760,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                     k > start and any(re.search(r"\w['’]s$", toks[m].text) for m in range(max(start, k - 2), k))
                     and all(toks[m].is_word for m in range(max(start, k - 2), k + 1)) and t.lower not in reader.cues
                     and not _verb_like(toks, k) and not re.fullmatch(r"[a-z]+ed", t.text)):
-                # "Pike's aides brushed aside ...", "Clinton’s right-hand woman rallied ...": the possessor's noun
+                # "Pike's aides brushed aside ...", "Brandt’s right-hand man gathered ...": the possessor's noun
                 # (and its modifier) is part of the subject
                 break
         k += 1
@@ -1841,7 +1841,7 @@ def _place_after_place(toks: list[_Tok], comma: int, hi: int) -> bool:
     if toks[m].lower in _ARTICLES:  # "In Dover, Ortiz, the mayor, said": an appositive, closed by its comma
         while m < hi and toks[m].is_word:
             if _verb_like(toks, m) or re.fullmatch(r"[a-z]+ed", toks[m].text) or toks[m].lower in cue_table():
-                return True  # "in Rockland, Calif., a familiar voice gloated ...": a clause after the place
+                return True  # "in Salem, Ore., a tired judge stared ...": a clause after the place
             m += 1
         return m < hi and toks[m].text != ","
     while m < hi and toks[m].is_word and (toks[m].capitalised or toks[m].lower in _TITLE_WORDS):
