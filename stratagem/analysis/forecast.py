@@ -19,7 +19,7 @@ import numpy as np
 
 from stratagem.analysis.timeline import events, prepare_timeline
 from stratagem.engines.base import Trajectory
-from stratagem.engines.registry import RECOMMENDED, get_engine
+from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
 from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.io import atomic_writer
 from stratagem.model.limits import check_rounds, check_seed
@@ -120,6 +120,17 @@ def forecast(scenario: Scenario, engine: str = RECOMMENDED, *, rounds: int | Non
                           events=events(timeline), scale=arrays.scale, **params)
     return ForecastResult(scenario=scenario, engine=engine, params=params, seed=seed, arrays=arrays,
                           trajectory=trajectory, issues=issue_forecasts(scenario, trajectory))
+
+
+def forecast_engines(scenario: Scenario, engines: Sequence[str] | None = None, *, rounds: int | None = None,
+                     seed: int = 0, options: Mapping[str, Mapping[str, Any]] | None = None,
+                     shocks: Sequence[Shock] = ()) -> dict[str, ForecastResult]:
+    """One :func:`forecast` per engine (default: every registered engine, in catalogue order), the one
+    place the CLI, the report and the web app run several engines; ``options`` per engine name."""
+    names = list(dict.fromkeys(engines)) if engines else list(ENGINES)
+    per_engine = options or {}
+    return {name: forecast(scenario, name, rounds=rounds, seed=seed, options=per_engine.get(name) or None,
+                           shocks=shocks) for name in names}
 
 
 def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueForecast, ...]:

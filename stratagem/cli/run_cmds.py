@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from stratagem.analysis.forecast import ForecastResult, forecast, write_trajectory_csv
+from stratagem.analysis.forecast import ForecastResult, forecast_engines, write_trajectory_csv
 from stratagem.cli.app import (
     DRAWS,
     DRAWS_OR_NONE,
@@ -82,8 +82,7 @@ def forecast_cmd(
         if options:
             raise StratagemError("--option needs --engine (options belong to one engine)")
         names, per_engine, primary = list(ENGINES), {}, RECOMMENDED
-    results = {name: forecast(sc, name, rounds=rounds, seed=seed, options=per_engine.get(name) or None,
-                              shocks=chosen) for name in names}
+    results = forecast_engines(sc, names, rounds=rounds, seed=seed, options=per_engine, shocks=chosen)
     if trajectory is not None:
         write_trajectory_csv(results[primary], trajectory)
     if as_json:

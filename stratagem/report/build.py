@@ -14,8 +14,8 @@ from typing import Any
 
 from stratagem.analysis.ensemble import EnsembleResult, IssueSummary, run_ensemble
 from stratagem.analysis.explain import Persuasion, Sensitivity, local_sensitivities, whom_to_persuade
-from stratagem.analysis.forecast import ForecastResult, forecast
-from stratagem.engines.registry import ENGINES, EXPLAINED, RECOMMENDED
+from stratagem.analysis.forecast import ForecastResult, forecast_engines
+from stratagem.engines.registry import EXPLAINED, RECOMMENDED
 from stratagem.model.errors import StratagemError
 from stratagem.model.schema import Scenario, Shock, Stance
 from stratagem.report import charts
@@ -102,14 +102,6 @@ def stance_rows(scenario: Scenario, evidence: Mapping[str, CitedEvidence]) -> tu
     return tuple(row(s) for s in sorted(scenario.stances, key=lambda s: (order[s.issue], s.position, s.actor)))
 
 
-def run_engines(scenario: Scenario, engines: Sequence[str] | None = None, *, seed: int = 0,
-                shocks: Sequence[Shock] = ()) -> dict[str, ForecastResult]:
-    """One run per engine (default: every registered engine), in catalogue order; ``shocks``
-    as :func:`stratagem.analysis.forecast.forecast` takes them (timed ones at their round)."""
-    names = list(engines) if engines else list(ENGINES)
-    return {name: forecast(scenario, name, seed=seed, shocks=shocks) for name in names}
-
-
 def forecast_figures(scenario: Scenario, runs: Mapping[str, ForecastResult]) -> dict[str, charts.Figure]:
     """Actor maps (with every engine's forecast), trajectories and the engine comparison."""
     figures: dict[str, charts.Figure] = {"engines": charts.engine_comparison(scenario, runs)}
@@ -168,7 +160,7 @@ def build_report(
             progress(what, fraction)
 
     step("forecasts", 0.0)
-    runs = run_engines(scenario, engines, seed=seed)
+    runs = forecast_engines(scenario, engines, seed=seed)
     chosen = tuple(scenario.shocks if shocks is None else shocks)
     n_ensembles = 1 + len(chosen)
     step("ensemble", 0.05)

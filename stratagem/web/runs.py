@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from stratagem.analysis.ensemble import run_ensemble
+from stratagem.analysis.forecast import forecast_engines
 from stratagem.engines.registry import ENGINES
 from stratagem.model import limits
 from stratagem.model.errors import StratagemError
@@ -77,7 +78,7 @@ def run_forecast(scenario: Scenario, req: RunRequest) -> dict[str, Any]:
     check_request(scenario, req)
     by_id = {s.id: s for s in scenario.shocks}
     # timed shocks happen at their round, as in the CLI and the API (not before the run)
-    runs = build.run_engines(scenario, req.engines or None, seed=req.seed, shocks=[by_id[s] for s in req.shocks])
+    runs = forecast_engines(scenario, req.engines or None, seed=req.seed, shocks=[by_id[s] for s in req.shocks])
     target = next(iter(runs.values())).scenario
     figures = build.forecast_figures(target, runs)
     out: dict[str, Any] = {
@@ -88,7 +89,7 @@ def run_forecast(scenario: Scenario, req: RunRequest) -> dict[str, Any]:
         "figures": figures,
     }
     if req.shocks:
-        base = build.run_engines(scenario, req.engines or None, seed=req.seed)
+        base = forecast_engines(scenario, req.engines or None, seed=req.seed)
         out["baseline"] = {name: r.to_dict() for name, r in base.items()}
     return clean(out)
 
