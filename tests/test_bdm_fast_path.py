@@ -317,7 +317,7 @@ def test_a_single_run_that_switches_to_the_compiled_round_midway_gives_the_same_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Single runs start in NumPy and load the compiled round once NumPy has run a while
-    (bdm.NUMPY_FIRST); the switch is forced here after 3 rounds (no timing), and the trajectory,
+    (bdm.NUMPY_FIRST_MS); the switch is forced here after 3 calls (no timing), and the trajectory,
     moves and risk must be those of the run compiled throughout."""
     from stratagem.engines import bdm
 
@@ -331,7 +331,7 @@ def test_a_single_run_that_switches_to_the_compiled_round_midway_gives_the_same_
     for switch_after in (0, 3, None):  # compiled throughout, switched after 3 rounds, NumPy throughout
         calls = iter(range(10_000))
         monkeypatch.setattr(bdm, "_load_compiled",
-                            lambda s=switch_after, c=calls: s is not None and next(c) >= s)
+                            lambda state, s=switch_after, c=calls: s is not None and next(c) >= s)
         runs.append(run_rounds(BdmModel(), BdmOptions(), X, S, C, Q, mask, rounds=12, rng=None, record=True))
     compiled, switched, plain = (r.trajectory for r in runs)
     assert compiled is not None and switched is not None and plain is not None
@@ -341,3 +341,23 @@ def test_a_single_run_that_switches_to_the_compiled_round_midway_gives_the_same_
         assert other.moves == compiled.moves
         assert other.risk is not None and compiled.risk is not None
         assert other.risk.tobytes() == compiled.risk.tobytes()
+
+
+@pytest.mark.skipif(_kernels.round_kernel() is None, reason="numba not installed")
+def test_a_single_run_switches_after_its_own_estimated_numpy_work_not_a_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no kernel loaded, the run does NumPy rounds until their estimated cost (games x (2 ms + n^2 us))
+    reaches NUMPY_FIRST_MS, then the compiled round: here one issue of 4 actors counts 2.016 ms a round,
+    so a 5 ms budget gives exactly 3 NumPy rounds, whatever the machine's speed."""
+    from stratagem.engines import bdm
+
+    monkeypatch.setattr(_kernels, "loaded", lambda: False)
+    monkeypatch.setattr(bdm, "NUMPY_FIRST_MS", 5.0)
+    numpy_rounds = []
+    real_step = BdmModel._step_numpy
+    monkeypatch.setattr(BdmModel, "_step_numpy",
+                        lambda self, *a: numpy_rounds.append(1) or real_step(self, *a))
+    X = np.array([[[0.0], [30.0], [70.0], [100.0]]])
+    S, C = np.full((1, 4, 1), 0.8), np.array([[1.0, 2.0, 3.0, 4.0]])
+    run_rounds(BdmModel(), BdmOptions(), X, S, C, np.full(1, np.nan), np.ones((4, 1), dtype=bool), rounds=8,
+               rng=None, record=True)  # recorded, as a single run: the shared loop, step by step
+    assert len(numpy_rounds) == 3

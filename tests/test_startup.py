@@ -74,7 +74,7 @@ def test_scenarios_and_validate_import_no_numeric_library(tmp_path: Path) -> Non
 
 def test_a_short_bdm_forecast_does_not_start_numba(tmp_path: Path) -> None:
     """A single run starts in NumPy (the same bits) and loads the compiled round only after NumPy has
-    run bdm.NUMPY_FIRST seconds: this three-actor game takes milliseconds, far below it."""
+    done bdm.NUMPY_FIRST_MS of estimated NumPy work: this three-actor game counts a few ms, far below it."""
     csv = tmp_path / "three.csv"
     csv.write_text(SMALL_CSV, encoding="utf-8")
     modules = imported_by("forecast", str(csv), "-e", "bdm", cwd=tmp_path)

@@ -14,7 +14,7 @@ by default they use the sorted form, O(n^2 log n) in NumPy and O(n^2) compiled
 (:func:`pair_support_sorted`), which applies to every switch of the model. By default
 (``method="auto"``) the whole round runs as one compiled numba kernel over every
 running game of the batch (:func:`stratagem.engines._kernels.round_kernel`; single runs
-start in NumPy and switch once it has run :data:`NUMPY_FIRST` seconds, so a short one does
+start in NumPy and switch once their own rounds amount to :data:`NUMPY_FIRST_MS`, so a short one does
 not wait for numba to start), and a batch without timed shocks runs its whole loop compiled
 (``BdmModel.play``): the
 NumPy functions below are their specification and the path for ``method="sorted"``,
@@ -25,7 +25,6 @@ give the same bits, tested. All methods give the same results to rounding.
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -478,19 +477,25 @@ def _compiles(opts: BdmOptions, *inputs: FloatArray) -> bool:
     return opts.method == "auto" and all(bool(np.isfinite(a).all()) for a in inputs)
 
 
-#: NumPy seconds of the shared loop's rounds a process runs before it loads the compiled round:
-#: importing and starting numba costs about 0.7 s, more than a single short run takes in NumPy (the
-#: same bits either way, tested), so `stratagem forecast` need not pay it; batches (ensembles) and
-#: processes that have loaded a kernel already run compiled from the start
-NUMPY_FIRST = 0.5
-_numpy_seconds = [0.0]
+#: NumPy work a single run does before it loads the compiled round, in estimated milliseconds of
+#: NumPy rounds (:func:`_numpy_ms`): importing and starting numba costs about 0.7 s, more than a short
+#: run takes in NumPy (the same bits either way, tested), so `stratagem forecast` need not pay it.
+#: Counted from the run's own rounds, not a clock, so the path a run takes depends on its inputs only;
+#: batches (ensembles) and processes that have loaded a kernel already run compiled from the start.
+NUMPY_FIRST_MS = 500.0
 
 
-def _load_compiled() -> bool:
-    """Is the compiled round worth using now (a kernel is loaded, or NumPy has run long enough)?"""
+def _numpy_ms(games: int, n: int) -> float:
+    """Estimated milliseconds of ``games`` NumPy issue-rounds of n actors: about 2 ms of calls per
+    issue-round plus 1 us per actor pair (measured at n = 5-120, docs/benchmarks.md)."""
+    return games * (2.0 + n * n / 1000.0)
+
+
+def _load_compiled(state: BdmState) -> bool:
+    """Is the compiled round worth using now (a kernel is loaded, or this run has done enough NumPy work)?"""
     from stratagem.engines import _kernels
 
-    return _kernels.loaded() or _numpy_seconds[0] >= NUMPY_FIRST
+    return _kernels.loaded() or state.numpy_ms >= NUMPY_FIRST_MS
 
 
 def _compiled_round(opts: BdmOptions, *inputs: FloatArray) -> Any:
@@ -594,6 +599,7 @@ class BdmState:
     risk: FloatArray  # (B, n, m)
     opts: BdmOptions
     moves: list[Move]
+    numpy_ms: float = 0.0  # estimated NumPy work of this run so far (see NUMPY_FIRST_MS)
 
 
 def _spread(X: FloatArray, mask: BoolArray) -> FloatArray:
@@ -626,14 +632,13 @@ class BdmModel(RoundModel):
     def step(self, state: BdmState, active: BoolArray, t: int, record: bool) -> BdmState:
         run = np.ascontiguousarray(active & ~state.frozen)
         compiles = _compiles(state.opts, state.X, state.S, state.C)
-        kernel = _compiled_round(state.opts, state.X, state.S, state.C) if compiles and _load_compiled() else None
+        kernel = _compiled_round(state.opts, state.X, state.S, state.C) if compiles and _load_compiled(state) else None
         if kernel is None:
-            start = time.perf_counter()
             # finite inputs of method "auto" not compiled yet: the sorted NumPy form (the same bits)
             opts = dataclasses.replace(state.opts, method="sorted") if compiles else state.opts
             out = self._step_numpy(dataclasses.replace(state, opts=opts), run, t, record)
-            _numpy_seconds[0] += time.perf_counter() - start
-            return dataclasses.replace(out, opts=state.opts)
+            return dataclasses.replace(out, opts=state.opts,
+                                       numpy_ms=state.numpy_ms + _numpy_ms(int(run.sum()), state.X.shape[1]))
         # one compiled call advances every running game of every issue
         X, risk = state.X.copy(), state.risk.copy()
         partner, kind = np.full(X.shape, -1, dtype=np.int64), np.zeros(X.shape, dtype=np.int8)
@@ -706,7 +711,7 @@ class BdmModel(RoundModel):
         """The weighted median of the positions (the replication's forecast): compiled where the
         round is (the same bits as :func:`weighted_median`, which runs otherwise)."""
         W = weights(state.S, state.C, state.mask)
-        if _compiles(state.opts, state.X, W) and _load_compiled():
+        if _compiles(state.opts, state.X, W) and _load_compiled(state):
             from stratagem.engines import _kernels
 
             kernel = _kernels.forecast_kernel()
