@@ -256,3 +256,20 @@ def test_the_document_limit_is_the_one_in_model_files() -> None:
     from stratagem.model import files
 
     assert ingest.MAX_DOCUMENT_BYTES is files.MAX_DOCUMENT_BYTES
+
+
+def test_the_memory_estimate_counts_the_states_the_round_loop_keeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shared round loop keeps every round's state to find cycles: a 1,000-round ensemble of 200 actors x
+    10 issues in chunks of 500 keeps about 8 GB, doubled while its buffer grows, so it is refused under 4 GB,
+    while the same ensemble with no iterative engine (round limit 0) is not."""
+    from stratagem.analysis.ensemble import _round_limit
+    from stratagem.model.limits import LimitError, check_ensemble
+
+    monkeypatch.setenv("STRATAGEM_MEMORY_GB", "4")
+    shape = {"draws": 500, "n_actors": 200, "n_issues": 10}
+    check_ensemble(**shape, chunk_size=500, workers=1, rounds=1000, round_limit=0)
+    with pytest.raises(LimitError, match="would need about"):
+        check_ensemble(**shape, chunk_size=500, workers=1, rounds=1000, round_limit=1000)
+    assert _round_limit(["bdm", "compromise"], None, {"bdm": {"max_rounds": 400}}) == 400
+    assert _round_limit(["bdm"], 7, {}) == 7
+    assert _round_limit(["compromise", "nash"], None, {}) == 0

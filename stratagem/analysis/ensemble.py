@@ -243,6 +243,14 @@ def plan_chunks(
 ProgressCallback = Callable[[int, int], None]
 
 
+def _round_limit(engines: Sequence[str], rounds: int | None, options: Mapping[str, Mapping[str, Any]]) -> int:
+    """The most rounds any iterative engine of the ensemble may play (``--rounds``, else its
+    ``max_rounds``), for the memory estimate; 0 when none is iterative."""
+    specs = [get_engine(name) for name in engines]
+    return max((rounds if rounds is not None else int(spec.resolve(options.get(spec.name, {})).get("max_rounds", 100))
+                for spec in specs if spec.iterative), default=0)
+
+
 def run_ensemble(
     scenario: Scenario,
     *,
@@ -266,7 +274,8 @@ def run_ensemble(
     check_seed(seed, "seed")
     scheduler = check_scheduler(scheduler, "scheduler")
     check_ensemble(draws, len(scenario.actors), len(scenario.issues), chunk_size=chunk_size,
-                   workers=None if scheduler else workers, rounds=rounds)  # before anything is allocated
+                   workers=None if scheduler else workers, rounds=rounds,
+                   round_limit=_round_limit(engines, rounds, options or {}))  # before anything is allocated
     tasks = plan_chunks(scenario, draws=draws, engines=engines, seed=seed, rounds=rounds, options=options,
                         distribution=distribution, chunk_size=chunk_size, shocks=shocks)
     results: dict[int, FloatArray] = {}

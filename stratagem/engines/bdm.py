@@ -481,7 +481,8 @@ def _compiles(opts: BdmOptions, *inputs: FloatArray) -> bool:
 #: NumPy rounds (:func:`_numpy_ms`): importing and starting numba costs about 0.7 s, more than a short
 #: run takes in NumPy (the same bits either way, tested), so `stratagem forecast` need not pay it.
 #: Counted from the run's own rounds, not a clock, so the path a run takes depends on its inputs only;
-#: batches (ensembles) and processes that have loaded a kernel already run compiled from the start.
+#: batches without timed shocks run the compiled loop (``BdmModel.play``) from the start, and once a
+#: kernel is loaded in the process every run is compiled.
 NUMPY_FIRST_MS = 500.0
 
 

@@ -109,16 +109,22 @@ def batch_bytes(batch: int, n_actors: int, n_issues: int) -> float:
     return inputs + pairs
 
 
-def ensemble_bytes(draws: int, n_actors: int, n_issues: int, *, chunk_size: int, processes: int) -> float:
-    """Estimated peak bytes of an ensemble: the workers, a chunk in each, and every draw's forecasts."""
+def ensemble_bytes(draws: int, n_actors: int, n_issues: int, *, chunk_size: int, processes: int,
+                   round_limit: int = 0) -> float:
+    """Estimated peak bytes of an ensemble: the workers, a chunk in each, and every draw's forecasts;
+    with ``round_limit`` (the most rounds an iterative engine may play), the states the shared round
+    loop keeps to find cycles, twice over (its buffer doubles by copying)."""
     results = 3 * draws * max(n_issues, 1) * 8.0  # per chunk, per engine, pooled
-    per_process = _WORKER_BYTES + batch_bytes(min(chunk_size, draws), n_actors, n_issues)
+    chunk = min(chunk_size, draws)
+    history = 2.0 * (round_limit + 1) * chunk * n_actors * max(n_issues, 1) * 8.0 if round_limit else 0.0
+    per_process = _WORKER_BYTES + batch_bytes(chunk, n_actors, n_issues) + history
     return results + max(processes, 1) * per_process
 
 
 def check_ensemble(draws: int, n_actors: int, n_issues: int, *, chunk_size: int, workers: int | None,
-                   rounds: int | None) -> None:
-    """Bounds and memory of an ensemble, checked before its first chunk."""
+                   rounds: int | None, round_limit: int = 0) -> None:
+    """Bounds and memory of an ensemble, checked before its first chunk; ``round_limit`` as
+    :func:`ensemble_bytes` takes it."""
     check_draws(draws)
     check_rounds(rounds)
     check_workers(workers)
@@ -126,7 +132,8 @@ def check_ensemble(draws: int, n_actors: int, n_issues: int, *, chunk_size: int,
     processes = 1 if workers is None or workers <= 1 else min(workers, chunks)
     if workers is None:
         processes = min(os.cpu_count() or 1, chunks)
-    needed = ensemble_bytes(draws, n_actors, n_issues, chunk_size=chunk_size, processes=processes)
+    needed = ensemble_bytes(draws, n_actors, n_issues, chunk_size=chunk_size, processes=processes,
+                            round_limit=round_limit)
     check_memory(needed, f"an ensemble of {draws:,} draws on {n_actors} actors x {n_issues} issues "
                          f"in {processes} process{'es' if processes != 1 else ''}",
                  "use fewer --draws or --workers")
