@@ -32,14 +32,13 @@ def default_scenario_id() -> str:
 
 
 def builtin_summary(scenario_id: str) -> tuple[str, str, int, int]:
-    """Name, as-of date ("" if none), number of actors and of issues of a built-in scenario, read
-    without validating it (what ``stratagem scenarios`` lists; the shipped files are validated
-    by the tests and by every command that loads one)."""
-    import yaml
+    """Name, as-of date ("" if none), number of actors and of issues of a built-in scenario, read by
+    the strict YAML reader but not validated against the schema (what ``stratagem scenarios`` lists;
+    the shipped files are validated by the tests and by every command that loads one)."""
+    from stratagem.model.strict_yaml import load_yaml_strict
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load((resources.files("stratagem.scenarios") / f"{scenario_id}.yaml").read_text(encoding="utf-8"),
-                     Loader=loader)
+    data, _ = load_yaml_strict((resources.files("stratagem.scenarios") / f"{scenario_id}.yaml")
+                               .read_text(encoding="utf-8"), path=f"<built-in {scenario_id}>")
     as_of = data.get("as_of")
     return (str(data["name"]).strip(), "" if as_of is None else str(as_of), len(data.get("actors") or ()),
             len(data.get("issues") or ()))
