@@ -5,9 +5,11 @@ the gazetteer extraction (``stratagem.evidence.extract.extract(text).mentions``,
 id), on each gold document read as UTF-8 with ``newline=''``, and prints entity- and mention-level
 precision, recall and F1, overall and for entities outside the built-in gazetteer (rules:
 stratagem/evidence/actor_score.py). The PolNeAR texts are read from ../shared/corpora/polnear
-(or ``--polnear DIR``, or ``$STRATAGEM_POLNEAR``); the own texts from tests/data/evidence_own.
+(or ``--polnear DIR``, or ``$STRATAGEM_POLNEAR``); the own texts from tests/data/evidence_own, and
+the second own set (``actors_own``, written to be held out) from tests/data/actors_own.
 
-    .venv/bin/python benchmarks/score_actors.py                 # both gold sets
+    .venv/bin/python benchmarks/score_actors.py                 # every gold set
+    .venv/bin/python benchmarks/score_actors.py --gold actors_own      # the held-out own texts only
     .venv/bin/python benchmarks/score_actors.py --system gazetteer    # the gazetteer-only baseline
     .venv/bin/python benchmarks/score_actors.py --gold polnear --details --json-out scores.json
 """
@@ -39,7 +41,13 @@ from stratagem.evidence.gazetteer import default_gazetteer
 REPO = Path(__file__).resolve().parents[1]
 GOLD_DIR = REPO / "tests" / "data" / "actors_gold"
 OWN_DIR = REPO / "tests" / "data" / "evidence_own"
-GOLD_SETS = {"polnear": "polnear_dev.jsonl", "own": "evidence_own.jsonl"}
+# gold set -> (gold file, directory of its texts; None: the PolNeAR dev texts)
+GOLD_SETS: dict[str, tuple[Path, Path | None]] = {
+    "polnear": (GOLD_DIR / "polnear_dev.jsonl", None),
+    "own": (GOLD_DIR / "evidence_own.jsonl", OWN_DIR),
+    # held out from the rules' development: scored before any rule was written for them
+    "actors_own": (REPO / "tests" / "data" / "actors_own.jsonl", REPO / "tests" / "data" / "actors_own"),
+}
 
 System = Callable[[str], list[ActorEntity]]
 
@@ -181,17 +189,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"system: {name}")
         out: dict[str, object] = {"system": name}
         for key in sets:
-            gold_path = GOLD_DIR / GOLD_SETS[key]
+            gold_path, texts = GOLD_SETS[key]
             docs = parse_gold(gold_path.read_text(encoding="utf-8").splitlines(), str(gold_path))
-            if key == "polnear":
+            if texts is None:
                 base = polnear_dir(args.polnear)
                 if base is None:
                     raise EvidenceError("PolNeAR not found (../shared/corpora/polnear, --polnear or $STRATAGEM_POLNEAR)")
-                directory = base / "dev" / "text"
-            else:
-                directory = OWN_DIR
-            score, rows = score_set(docs, directory, system, args.details)
-            print(report(GOLD_SETS[key], score))
+                texts = base / "dev" / "text"
+            score, rows = score_set(docs, texts, system, args.details)
+            print(report(gold_path.name, score))
             out[key] = {**score.as_dict(), **({"per_document": rows} if args.details else {})}
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(out, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -74,6 +74,14 @@ def test_own_gold_matches_the_own_texts() -> None:
         _check_document(doc, DATA / "evidence_own" / doc.document)
 
 
+def test_second_own_gold_matches_its_texts() -> None:
+    path = DATA / "actors_own.jsonl"
+    docs = parse_gold(path.read_text(encoding="utf-8").splitlines(), str(path))
+    assert sorted(d.document for d in docs) == sorted(p.name for p in (DATA / "actors_own").glob("*.txt"))
+    for doc in docs:
+        _check_document(doc, DATA / "actors_own" / doc.document)
+
+
 def test_polnear_gold_matches_the_shared_dev_texts() -> None:
     text_dir = _polnear_text_dir()
     if text_dir is None:

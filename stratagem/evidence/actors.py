@@ -75,12 +75,16 @@ ORG_HEADS = _words("""
     Project Initiative Endowment Laboratory Laboratories Lab Labs Hospital Clinic Church Mosque Synagogue
     Diocese Order Lodge Club Team Committees Councils Courts Agencies Departments Offices Foundations
     Institutes Universities Banks Unions Leagues Associations Federations Networks Coalitions Alliances
-    Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats Media PAC Insider""")
+    Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats Media PAC Insider Works
+    Syndicate Syndicates Guild Consortium Cooperative Observatory""")
 # heads that only make an organisation with a complement ("Center for ...", "Conference of ...")
 _HEADS_NEEDING_COMPLEMENT = _words("Center Centre Conference Program Programme Project Initiative Order Trust "
                                    "Mission Resistance Fighters Oil Energy Capital Petroleum Republicans Democrats "
                                    "Government Police Army Navy Guard Force Forces Delegation Team Club")
-_BARE_HEADS = _words("Hezbollah Taliban Qaeda")  # names that are their own head
+_BARE_HEADS = _words("Hezbollah Taliban Qaeda")
+# words that make a "Center" an institution without a complement ("Bosphorus Policy Centre", "Pew Research Center")
+_RESEARCH = _words("Policy Research Studies Strategic Medical Legal Law Media Rights Justice Democracy Peace Security "
+                   "Development Economic Data Science")  # names that are their own head
 NOT_ACTOR_HEADS = _words("""
     Act Acts Bill Law Laws Amendment Amendments Agreement Agreements Accord Accords Treaty Deal Plan Doctrine
     Resolution War Wars Revolution Day Days Week Month Year Night Eve Festival Olympics Games Cup Summit
@@ -127,7 +131,7 @@ LOWER_TITLES = _words("""
     sheriff detective agent contractor engineer doctor physician nurse teacher pastor imam priest bishop
     rabbi cardinal businessman businesswoman billionaire investor banker partner owner publisher producer
     actor actress singer comedian presenter biographer novelist filmmaker photographer blogger
-    strategists advisers officials lawyers aides""")
+    strategists advisers officials lawyers aides treasurer""")
 _NAME_SUFFIXES = _words("Jr Sr II III IV")
 _PARTICLES = _words("al el bin ibn bint de del della der den van von da di du la le dos das ter ben abu")
 _CONNECTORS = _words("of for on and the de")
@@ -155,18 +159,103 @@ _AGENT_AFTER = re.compile(rf"\s*(?:,\s*who\b[^,]{{0,60}},\s*)?(?:also\s+|later\s
 _SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:said|says|told|tells|added|adds|"
                           r"wrote|writes|tweeted|asked|argued|warned|explained|insisted|claimed|announced|"
                           r"replied|responded|declared|urged|noted|stated|recalled|complained|testified)\b")
-_STATE_ACTS = re.compile(r"\s+(?:has\s+|had\s+|have\s+|also\s+|later\s+|then\s+|would\s+|will\s+)?(?:said|says|told|"
-                         r"warned|announced|demanded|rejected|accused|threatened|agreed|signed|launched|sent|"
-                         r"imposed|denied|vowed|urged|called|condemned|insisted|responded|replied|blamed|"
-                         r"refused|offered|proposed|pledged|promised|declared|confirmed|detained|arrested|released|"
-                         r"attacked|struck|seized|executed|expelled|recalled|summoned|welcomed|backed|opposed)\b")
-_SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
-                          r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
-_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
+_APPOSITION_BEFORE = re.compile(r"\b([a-z]+)(?:\s+(?:in|at|for|to|of|on)\s+(?:the\s+)?[A-Z][\w.'’\-]*"
+                                r"(?:\s+[A-Z][\w.'’\-]*){0,2})?\s*,\s*$")
+_WHO_AFTER = re.compile(r"\s*,\s+who\b")
+_APPOSITION_CLOSES = re.compile(r"\s*,|\s+(?:said|says|told|who)\b")
 _ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
                     "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
                     "think tank institute foundation bank corporation union association council court "
                     "government administration department office conglomerate giant")
+_STATE_VERB = re.compile(r"\s+(?:(?:has|had|have|also|later|then|would|will|could|can|may|must|should|is|was|"
+                         r"still|now|never|again|already|has\s+not|did\s+not|does\s+not)\s+)*"
+                         r"(?:said|says|told|is|was|has|had|have|will|would|could|can|may|might|must|should|does|"
+                         r"did|do|wants|wanted|[a-z]+ed)\b")
+# a state or capital after these words is a place ("in Iraq", "flew to Muscat", "visited Turkey")
+_PLACE_BEFORE = _words("""in at from into across throughout inside outside near around within via through toward
+    towards of visit visited visiting visits toured touring left leaving leave entered enter entering reached
+    arrived arriving returned returning flew fly flown flying travel traveled travelled traveling travelling
+    trip trips back home based beyond federal northern southern eastern western central rural postwar occupied
+    north south east west control controls controlled controlling captured capture recaptured liberated a an""")
+# ... and "of" only after these ("the invasion of Iraq", "allies of Iran"; not "the people of Iraq")
+_PARTY_BEFORE_OF = _words("""invasion occupation ally allies enemy enemies government leaders leadership sovereignty
+    interests demands""")
+# ... except "to" after words that make the state a party ("talked to Tehran", "close to Iran")
+_PARTY_BEFORE_TO = _words("""talk talked talks talking speak spoke speaking message messages letter appeal appealed
+    offer offered sold sell sells selling gave give given giving close closer closest loyal allied ally allies
+    opposition opposed threat threats hostile friendly turned turn deliver delivered owed loans aid""")
+# lower-case words that, right after a state's name, make the name a modifier ("Iraq war", "Iran deal")
+_STATE_MODIFIED = LOWER_TITLES | _ORG_NOUNS | _words("""war wars deal deals talks policy policies airport embassy
+    crisis border borders oil gas sanctions nuclear conflict invasion accord agreement issue issues question file
+    visit trip strategy ties relations campaign veterans forces troops military army team delegation economy
+    market markets exports imports election elections vote votes citizens nationals soldiers firms banks dollar
+    debt budget mission operations operation program programme story news media press hearing investigation
+    probe case trial law laws model approach situation front region area province base bases city cities capital
+    regime hawks doves experts expert analysts correspondent bureau desk station trade tariffs summit meeting
+    meetings negotiations framework plan plans rally rallies primary caucus caucuses race contest state states
+    people population residents refugees migrants immigrants border wall hostages prisoners detainees diplomats
+    officials leaders leadership authorities counterparts intelligence spokesman envoy policymakers attack attacks terror terrorist
+    dollars cents currency bonds establishment elite elites insiders cartel politicians politics culture""")
+_NOUN_ENDING = re.compile(r"(?:tions?|sions?|ments?|isms?|ances?|ences?|ity|ities|ships?|ings?|ers)$")
+_CONJUNCT_BACK = re.compile(r"(?:[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2}\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?)$")
+_CONJUNCT_AHEAD = re.compile(r"(?:\s*,|\s+and|\s+or)\s+(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2}")
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\s+(?:the\s+)?$")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
+
+
+def _acts_as_state(text: str, start: int, end: int) -> bool:
+    """A state's (or its capital's) name names the state as an actor ("Iran said", "sanctions on Iran",
+    "Baghdad's position", "between Washington and Tehran"), not a place ("in Iraq", "visited Turkey", "Erbil,
+    Iraq") nor a modifier ("the Iraq war", "U.S. officials", "Iran Foreign Minister")."""
+    if text.startswith(("'s", "’s"), end):
+        return True
+    if text.startswith("-", end) or text[start - 1:start] == "-" or \
+            re.search(r"(?:[A-Z][\w]*\s+(?:for|of|on)|['’]s)\s+(?:the\s+)?$", text[max(0, start - 30):start]):
+        return False  # "Washington-style", "Democracy for America", "March on Washington", "Obama's America"
+    # look back over a list of names ("in Iraq and Syria" is two places)
+    at = start
+    for _ in range(3):
+        m = _CONJUNCT_BACK.search(text, max(0, at - 60), at)
+        if not m:
+            break
+        at = m.start()
+    if re.search(r"[A-Z][\w.]*,\s*$", text[max(0, start - 30):start]) and at == start:
+        return False  # "Erbil, Iraq": the country after a city names where the city is
+    before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
+    if before:
+        word = before.group(1).lower()
+        if word in _PLACE_BEFORE and not (word == "of" and (ahead := _PREVIOUS_WORD.search(
+                text, max(0, before.start() - 30), before.start())) and ahead.group(1).lower() in _PARTY_BEFORE_OF):
+            return False
+        if word == "to":
+            ahead = _PREVIOUS_WORD.search(text, max(0, before.start() - 30), before.start())
+            if not (ahead and ahead.group(1).lower() in _PARTY_BEFORE_TO):
+                return False
+    # look ahead past a list of names ("Iraq and Turkey agreed")
+    after = end
+    for _ in range(3):
+        m = _CONJUNCT_AHEAD.match(text, after)
+        if not m:
+            break
+        after = m.end()
+    if text.startswith(",", end) and re.match(r",\s*(?:the\s+)?[A-Z]", text[end:end + 8]) and after == end:
+        return False  # "Erbil, Iraq"
+    # "U.S." is mostly a modifier ("U.S. officials"), "America" mostly rhetoric: only a verb makes them act
+    abbreviation = "." in text[start:end] or text[start:end].isupper() or text[start:end] == "America"
+    nxt = _NEXT_WORD.match(text, after)
+    if nxt is None:
+        return not abbreviation or after > end
+    word = nxt.group(1)
+    if word[0].isupper():
+        return False  # part of a longer name or a title ("Iran Foreign Minister Javad Zarif")
+    if abbreviation:
+        return bool(_STATE_VERB.match(text, after))
+    return not (word in _STATE_MODIFIED or (_NOUN_ENDING.search(word) and not _STATE_VERB.match(text, after)))
+
+
+_SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
+                          r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
+_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
 
 GIVEN_NAMES = _words("""
     Aaron Abbas Abdel Abdul Abdullah Abdulla Abraham Adam Adel Adnan Ahmad Ahmed Aisha Alan Albert Alberto Alex
@@ -269,12 +358,12 @@ PLACES = _words("""
     Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon
     Pennsylvania Tennessee Texas Utah Vermont Virginia Wisconsin Wyoming Baghdad Erbil Basra Mosul Kirkuk
     Najaf Karbala Fallujah Ramadi Tikrit Sulaimaniyah Sulaymaniyah Duhok Dohuk Anbar Nineveh Diyala Tehran
-    Damascus Beirut Amman Riyadh Ankara Istanbul Cairo Doha Dubai Abu Dhabi Jerusalem Tel Aviv Moscow Beijing
+    Damascus Beirut Amman Riyadh Ankara Istanbul Cairo Doha Dubai Dhabi Jerusalem Aviv Moscow Beijing
     London Paris Berlin Brussels Geneva Vienna Rome Madrid Tokyo Kabul Islamabad Delhi Ceyhan Washington
     Chicago Boston Houston Dallas Atlanta Miami Seattle Denver Phoenix Philadelphia Detroit Baltimore
-    Cleveland Pittsburgh Manhattan Brooklyn Queens Bronx Harlem Hollywood Hong Kong Iowa Vegas Orlando
+    Cleveland Pittsburgh Manhattan Brooklyn Queens Bronx Harlem Hollywood Kong Iowa Vegas Orlando
     Tampa Charlotte Nashville Memphis Portland Sacramento Oakland Columbus Indianapolis Milwaukee
-    Minneapolis Cincinnati Richmond Raleigh Charleston Des Moines Concord Manchester Selma Ferguson Newtown
+    Minneapolis Cincinnati Richmond Raleigh Charleston Moines Concord Manchester Selma Ferguson Newtown
     Charlottesville Benghazi Aleppo Idlib Raqqa Homs Sinjar Halabja Zakho Kobani Afrin Manbij Golan Sinai
     Levant Mesopotamia Caucasus Balkans Scandinavia Latin Midwest""")
 _MULTI_PLACES = frozenset({
@@ -353,6 +442,9 @@ _LEADING_PUNCT = re.compile(r"[^\w]*")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
 _LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
+_OF_BEFORE = re.compile(r"\s(?:of|for|in|on)\s+(?:the\s+)?$")
+_KNOWN_AS = re.compile(r",?\s+(?:(?:the|an?|its)\s+(?:[a-z]+\s+){0,2})?(?:known\s+as|called|dubbed)\s+(?:the\s+)?"
+                       r"([A-Z][A-Z0-9&]{1,7})\b")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&]{1,9})\)")
 
 
@@ -379,7 +471,8 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
     """The tokens of one capitalised run, cut where a sentence starts, after a possessive or a full stop."""
     segments: list[list[_Tok]] = [[]]
     base = m.start()
-    for tm in _RUN_TOKEN.finditer(m.group(0)):
+    tokens = list(_RUN_TOKEN.finditer(m.group(0)))
+    for n, tm in enumerate(tokens):
         s, t = base + tm.start(), tm.group(0)
         e = s + len(t)
         cut_after = False
@@ -390,8 +483,9 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
         possessive = False
         if len(t) > 2 and t.endswith(("'s", "’s")):
             t, e, possessive = t[:-2], e - 2, True
-        elif t.endswith(("'", "’")) and len(t) > 1:
-            t, e, possessive = t[:-1], e - 1, True
+        elif t.endswith(("'", "’")) and len(t) > 1 and not (t.endswith(("s'", "s’")) and n + 1 < len(tokens) and
+                                                             tokens[n + 1].group(0).rstrip(".,") in ORG_HEADS):
+            t, e, possessive = t[:-1], e - 1, True  # but "Teachers' Syndicate" is one name
         suffix = _COMPOUND_TAIL.search(t) if "-" in t else None
         if suffix and suffix.start() > 0:  # "Graham-type", "Trump-backed": the name, then nothing more
             t, e, possessive = t[:suffix.start()], s + suffix.start(), True
@@ -400,7 +494,7 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
         if s == base:
             before = text[max(0, s - 3):s]
             initial = s in sentence_starts or s == 0 or "\n" in before or (before.rstrip()[-1:] in _QUOTE_OPENERS \
-                and before[-1:] in _QUOTE_OPENERS)
+                and (before[-1:] in _QUOTE_OPENERS or before.rstrip()[-1:] == ":"))  # "Analysis: What ..."
         else:
             initial = s in sentence_starts
         segments[-1].append(_Tok(s, e, t, possessive, initial))
@@ -414,6 +508,8 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
 _DATELINE = re.compile(
     r"(?m)^[ \t]*(?:[A-Z][A-Z.'’\-]+(?:[ \t]+[A-Z][A-Z.'’\-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"
     r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|(?<=\s)-(?=\s))")
+_AGENCY_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][\w.'’\-]*(?:[ \t,]+[A-Z][\w.'’\-]*){0,3}[ \t]*"
+                              r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)[ \t]*(?:—|–|--|-)")
 _AGENCY_PAREN = re.compile(r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)")
 _BYLINE = re.compile(
     r"(?im)^[ \t]*(?:by|written by|reporting by|additional reporting by|editing by|writing by|compiled by|"
@@ -436,6 +532,7 @@ def _blocked_spans(text: str) -> list[tuple[int, int]]:
         if len(head) <= 80 and re.match(r"[ \t]*[A-Z]{2}", head):
             spans.append((m.start(), m.end()))
     spans += [(m.start(), m.end()) for m in _AGENCY_PAREN.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _AGENCY_DATELINE.finditer(text)]  # "Washington (AFP) -"
     for m in _BYLINE.finditer(text):
         line = m.group(0)
         if (len(line) <= 160 and not _SENTENCE_END.search(line)) or (len(line) <= 100 and _BYLINE_SURE.match(line)):
@@ -617,9 +714,9 @@ def _org_head_index(words: Sequence[str]) -> int | None:
     for k in range(first_conn - 1, -1, -1):
         w = bare[k]
         if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
-            if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and bare[k] in (
+            if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and ((bare[k] in (
                     "Force", "Forces", "Guard", "Army", "Police", "Government", "Delegation") and
-                    bare[k - 1] not in COMMON):
+                    bare[k - 1] not in COMMON) or (bare[k] in ("Center", "Centre") and bare[k - 1] in _RESEARCH))):
                 return None
             return k
         if k == first_conn - 1 and w in NOT_ACTOR_HEADS:
@@ -831,7 +928,8 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         if (("'" in w or "’" in w or "-" in w) and _NOT_A_NAME.search(w)) or w.lower() in LOWER_TITLES:
             return []
         if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "")):
-            if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS:
+            if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS and \
+                    w not in ("U.S", "U.K"):  # the states, decided with the gazetteer
                 return []  # "N.C.", "J.M.": a state or initials
             return [_Cand(run[0].start, run[0].end, words, "acronym", "shape")]
         if w in KNOWN_ORGS:
@@ -884,6 +982,13 @@ def _context_kind(text: str, c: _Cand) -> str | None:
             return "person"
     if _HONORIFIC_BEFORE.search(before):
         return "person"
+    if c.kind != "acronym":
+        # "its chairman, Dara Kaka Rash", "the envoy in Washington, Bayan Sami Abdul Rahman"; "X, who ..."
+        ab = _APPOSITION_BEFORE.search(before)
+        if ab and ab.group(1) in LOWER_TITLES and _APPOSITION_CLOSES.match(after):
+            return "person"
+        if _WHO_AFTER.match(after) and (len(c.toks) > 1 or not c.toks[0].endswith("s")):
+            return "person"  # not "the Rickettses, who ..."
     m = _APPOSITION.match(after)
     if m:
         for noun in m.group("phrase").split():
@@ -896,6 +1001,11 @@ def _context_kind(text: str, c: _Cand) -> str | None:
     if _SPEECH_ONLY.match(after) or _SAID_BEFORE.search(before):
         return "person"
     return None
+
+
+def _after_place_word(text: str, start: int) -> bool:
+    m = _PREVIOUS_WORD.search(text, max(0, start - 20), start)
+    return bool(m and m.group(1) in ("at", "in", "near", "outside", "inside", "into", "toward", "towards"))
 
 
 def _agentive(text: str, c: _Cand) -> bool:
@@ -938,6 +1048,7 @@ class _Index:
         self.orgs: dict[str, _Cand] = {}
         self.surname: dict[str, list[_Cand]] = {}
         self.middle: dict[str, list[_Cand]] = {}
+        self.tails: dict[tuple[str, ...], _Cand] = {}  # ("Abu", "Jassim") of "Kareem Abu Jassim"
         self.first: dict[str, list[_Cand]] = {}
 
     def attach(self, c: _Cand, target: _Cand | None, kind: str) -> None:
@@ -951,9 +1062,12 @@ class _Index:
 
     def person(self, c: _Cand) -> None:
         key = _person_key(c.toks)
-        self.attach(c, self.people.get(key), "person")
-        self.people.setdefault(key, c)
         core = _core(c.toks)
+        tail = tuple(_strip_particle(t) for t in core)
+        self.attach(c, self.people.get(key) or self.tails.get(tail), "person")
+        self.people.setdefault(key, c)
+        for n in range(2, len(tail)):  # the last words of a longer name may name the person
+            self.tails.setdefault(tail[-n:], c)
         if core:
             self.surname.setdefault(_strip_particle(core[-1]), []).append(c)
         if len(core) >= 2:
@@ -993,6 +1107,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         if m and _ACRONYM.match(m.group(1)) and _acronym_matches(m.group(1), c.toks):
             c.kind = "organisation"
             defined[id(c)] = m.group(1)
+        elif c.kind == "organisation" and (m := _KNOWN_AS.match(text, c.end)):
+            defined[id(c)] = m.group(1)  # "the State Hydraulic Works, the agency known as DSI"
     for c in cands:
         if c.kind == "?" and len(c.toks) >= 2:
             c.kind = _context_kind(text, c) or "?"
@@ -1004,11 +1120,21 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if all(_is_name_token(w, lowered) for w in key) and _strip_particle(key[-1]) in singles:
                 c.kind = "person"
     index = _Index()
-    states = {(m.start, m.end): m.actor for m in gaz if m.via != "demonym" and kind_of(m.actor) == "state"}
+    # names of states and of governments known by a place ("Erbil" for the Kurdistan Regional Government)
+    states = {(m.start, m.end): m.actor for m in gaz
+              if m.via != "demonym" and kind_of(m.actor) in ("state", "government")}
+    for c in cands:
+        if c.kind in ("?", "acronym") and kind_of(states.get((c.start, c.end), "")) == "state":
+            c.kind = "place"  # a capital that is not in the list of places ("Muscat"), "U.S.", "UAE"
+    # "Iran" in "Iran's foreign ministry" (a gazetteer body's alias): the state its name names elsewhere
+    state_named = {text[a:b]: actor for (a, b), actor in states.items() if kind_of(actor) == "state"}
     gaz_first = {(m.start, m.end): m.name.split()[0] for m in gaz
                  if kind_of(m.actor) == "person" and " " in m.name and " " not in m.surface}
     _add_gazetteer_mentions(cands, gaz, kind_of, blocked)
     initials_of: dict[str, _Cand] = {}
+    for c in cands:
+        if c.kind == "person" and c.reason == "shape" and _after_place_word(text, c.start):
+            c.kind = "?"  # "a presence at Ain al-Asad": a name's shape after "at" is a place unless the context says
     for c in cands:  # full forms first
         if c.kind == "person" and len(c.toks) >= 2:
             index.person(c)
@@ -1033,8 +1159,9 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
                 index.attach(c, person, "person")
-            elif (c.start, c.end) in states and _STATE_ACTS.match(text, c.end):
-                index.org(c, "state:" + states[(c.start, c.end)])  # "Iran said": the gazetteer's state acts
+            elif (state := states.get((c.start, c.end)) or state_named.get(text[c.start:c.end])) and \
+                    _acts_as_state(text, c.start, c.end):
+                index.org(c, "state:" + state)  # "Iran said": the gazetteer's state acts
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
                     and o.toks[-1].rstrip(".") == w and o.start < c.start]
@@ -1078,6 +1205,14 @@ _DEFINITE = re.compile(r"\b[Tt]he\s+(office|ministry|committee|court|council|age
 _DEFINITE_WINDOW = 400  # characters back to the organisation a definite reference may mean
 
 
+def _head_word(toks: Sequence[str]) -> str:
+    """The head of an organisation's name, lower case: "ministry" of "Oil Ministry" and of "Ministry of Oil"
+    (not "campaign" of "Campaign Legal Center")."""
+    words = [t.rstrip(".").lower() for t in toks]
+    k = next((i for i, w in enumerate(words) if w in ("of", "for", "on")), len(words))
+    return words[k - 1] if k else words[-1]
+
+
 def _definite_references(text: str, cands: list[_Cand], index: _Index, blocked: Sequence[tuple[int, int]]) -> None:
     """'the ministry' after 'the Oil Ministry': the nearest organisation with that head word just before.
 
@@ -1094,7 +1229,7 @@ def _definite_references(text: str, cands: list[_Cand], index: _Index, blocked: 
         if _inside(blocked, a, b):
             continue
         near = [c for c in orgs if a - _DEFINITE_WINDOW <= c.end <= m.start()
-                and any(t.rstrip(".").lower() == head for t in c.toks)]
+                and _head_word(c.toks) == head]
         if near:
             ref = _Cand(a, b, [head], "organisation", "definite")
             cands.append(ref)
@@ -1176,7 +1311,7 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
             taken.update(range(c.start, c.end))
         if not spans:
             continue
-        gid = _gazetteer_link(spans, gaz_sorted, gaz_reach, e.kind, kind_of)
+        gid = _gazetteer_link(text, spans, gaz_sorted, gaz_reach, e.kind, kind_of)
         key = f"gaz:{gid}" if gid is not None else f"local:{local}"
         local += 1
         if key in grouped:
@@ -1200,10 +1335,11 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     return out
 
 
-def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], reach: Sequence[int], kind: str,
-                    kind_of: Callable[[str], str]) -> str | None:
+def _gazetteer_link(text: str, spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], reach: Sequence[int],
+                    kind: str, kind_of: Callable[[str], str]) -> str | None:
     """The gazetteer actor a span names: an alias that covers the span or its last word, of a compatible kind
-    (a person is linked to a person only: "Jim Jordan" is not the state of Jordan). ``gaz`` is sorted by
+    (a person is linked to a person only: "Jim Jordan" is not the state of Jordan), and not a state after
+    "of" ("Central Bank of Qatar"). ``gaz`` is sorted by
     start and ``reach[k]`` is the furthest end among ``gaz[:k + 1]``, so the search starts near the span."""
     for a, b in spans:
         for k in range(bisect.bisect_right(reach, a), len(gaz)):
@@ -1213,6 +1349,8 @@ def _gazetteer_link(spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], re
             covers = m.start <= a and m.end >= b
             if m.end <= a or m.via == "demonym" or not (covers or (m.end == b and kind != "person")):
                 continue  # a person only by an alias covering the name: "Melania Trump" is not Donald Trump
+            if not covers and kind_of(m.actor) == "state" and _OF_BEFORE.search(text, a, m.start):
+                continue  # "Central Bank of Qatar", "Center for Human Rights in Iran" are not the state
             if (kind_of(m.actor) == "person") == (kind == "person"):
                 return m.actor
     return None
