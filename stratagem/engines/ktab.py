@@ -123,7 +123,7 @@ def _total(a: FloatArray, axis: int, sequential: bool) -> FloatArray:
     return a.sum(axis=axis)
 
 
-def vote(rule: str, w: Any, du: Any) -> FloatArray:
+def vote(rule: VotingRule, w: Any, du: Any) -> FloatArray:
     """KTAB's ``Model::vote``: actor weight ``w`` times the response to a utility gap ``du``."""
     du = np.asarray(du, dtype=float)
     if rule == "ASymProsp":  # in KTAB's order of operations: (2 w du) / 3 on gains
@@ -131,7 +131,7 @@ def vote(rule: str, w: Any, du: Any) -> FloatArray:
     return np.asarray(w * _response(rule, du), dtype=float)
 
 
-def _response(rule: str, du: FloatArray) -> FloatArray:
+def _response(rule: VotingRule, du: FloatArray) -> FloatArray:
     """g(du) with vote = w g(du) (for ``ASymProsp`` as the coalition sums weigh it); may return ``du``."""
     if rule == "Prop":
         return du
@@ -145,12 +145,10 @@ def _response(rule: str, du: FloatArray) -> FloatArray:
         return (1 - 0.5) * du + 0.5 * cubic
     if rule == "Cubic":
         return cubic
-    if rule == "ASymProsp":
-        return np.where(du > 0.0, du * (2.0 / 3.0), du)
-    raise EngineError(f"unknown voting rule {rule}")
+    return np.where(du > 0.0, du * (2.0 / 3.0), du)  # ASymProsp
 
 
-def coalitions(U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = False) -> FloatArray:
+def coalitions(U: FloatArray, w: FloatArray, rule: VotingRule, *, sequential: bool = False) -> FloatArray:
     """Coalition strengths C[..., a, b] for option a against b (``Model::coalitions``).
 
     ``U[..., k, a]`` is actor k's utility of option a, ``w[k]`` its weight. As in KTAB,
@@ -193,7 +191,7 @@ def coalitions(U: FloatArray, w: FloatArray, rule: str, *, sequential: bool = Fa
     return pos
 
 
-def victory_probabilities(C: FloatArray, model: str) -> FloatArray:
+def victory_probabilities(C: FloatArray, model: VictoryProbModel) -> FloatArray:
     """V[..., a, b] = P[a beats b] from coalition strengths (``Model::vProb``); V[a, a] = 1/2."""
     q = C.shape[-1]
     lower = np.tril(np.ones((q, q), dtype=bool), -1)
@@ -205,14 +203,12 @@ def victory_probabilities(C: FloatArray, model: str) -> FloatArray:
         x1, x2 = s1, s2
         for _ in range(squarings):
             x1, x2 = x1 * x1, x2 * x2
-    elif model == "Binary":
+    else:  # Binary
         thresh = 1.10
         r12 = s1 / (s1 + s2)
         p12 = (r12 * (thresh + 1.0) - 1.0) / (thresh - 1.0)
         x1 = np.where(s1 >= thresh * s2, 1.0, np.where(s2 >= thresh * s1, 1e-6, p12))
         x2 = np.where(s1 >= thresh * s2, 1e-6, np.where(s2 >= thresh * s1, 1.0, 1.0 - p12))
-    else:
-        raise EngineError(f"unknown victory probability model {model}")
     total = x1 + x2
     V: FloatArray = np.where(lower, x1 / total, np.swapaxes(x2 / total, -1, -2))
     idx = np.arange(q)
@@ -289,16 +285,14 @@ def pce(U: FloatArray, w: FloatArray, opts: KtabOptions) -> FloatArray:
         p = conditional_pce(V, compat=opts.compat)
     elif opts.pce_model == "MarkovUniform":
         p = markov_uniform_pce(V, compat=opts.compat)
-    elif opts.pce_model == "MarkovIncentive":
+    else:  # MarkovIncentive
         p = markov_incentive_pce(C, V, compat=opts.compat)
-    else:
-        raise EngineError(f"unknown PCE model {opts.pce_model}")
     if opts.compat and np.any(np.abs(p.sum(axis=-1) - 1.0) >= 1e-8):
         raise EngineError("KTAB's PCE probabilities do not sum to 1 here (compat mode)")
     return p
 
 
-def risk_from_probabilities(p: FloatArray, rng_name: str, *, compat: bool = False) -> FloatArray:
+def risk_from_probabilities(p: FloatArray, rng_name: BigRRange, *, compat: bool = False) -> FloatArray:
     """``Model::bigRfromProb``: the likeliest position's owner is the most risk averse."""
     p_min = float(min(1.0, p.min()))
     p_max = float(max(0.0, p.max()))
@@ -313,12 +307,10 @@ def risk_from_probabilities(p: FloatArray, rng_name: str, *, compat: bool = Fals
         return (p - p_min) / spread
     if rng_name == "Mid":
         return (3 * p - (p_max + 2 * p_min)) / (2 * spread)
-    if rng_name == "Max":
-        return (2 * p - (p_max + p_min)) / spread
-    raise EngineError(f"unknown BigRRange {rng_name}")
+    return (2 * p - (p_max + p_min)) / spread  # Max
 
 
-def estimated_risk(R: FloatArray, adjust: str) -> FloatArray:
+def estimated_risk(R: FloatArray, adjust: BigRAdjust) -> FloatArray:
     """Rhi[h, i]: h's estimate of i's risk attitude (``Model::estNRA``)."""
     rh = R[:, None]
     ri = R[None, :]
@@ -330,9 +322,7 @@ def estimated_risk(R: FloatArray, adjust: str) -> FloatArray:
         return (rh + ri) / 2
     if adjust == "OneThird":
         return ((2.0 * rh) + ri) / 3.0
-    if adjust == "None":
-        return np.broadcast_to(rh, (R.size, R.size)).copy()
-    raise EngineError(f"unknown BigRAdjust {adjust}")
+    return np.broadcast_to(rh, (R.size, R.size)).copy()  # None
 
 
 def distances(ideals: FloatArray, P: FloatArray, S: FloatArray, *, compat: bool = False) -> FloatArray:
@@ -497,7 +487,7 @@ def _round4(x: FloatArray) -> FloatArray:
 
 
 def interpolate(xi: FloatArray, si: FloatArray, xj: FloatArray, sj: FloatArray, p_i: FloatArray,
-                method: str) -> tuple[FloatArray, FloatArray]:
+                method: InterVecBrgn) -> tuple[FloatArray, FloatArray]:
     """``SMPActor::interpolateBrgn`` for rows of bargains: (i's new position, j's new position)."""
     pi = p_i[:, None]
     pj = 1 - pi
@@ -511,11 +501,9 @@ def interpolate(xi: FloatArray, si: FloatArray, xj: FloatArray, sj: FloatArray, 
     if method == "S2P2":
         wik = (si * si) * (pi * pi)
         wjk = (sj * sj) * (pj * pj)
-    elif method == "S1P1":
+    else:  # S1P1
         wik = si * pi
         wjk = sj * pj
-    else:
-        raise EngineError(f"unknown InterVecBrgn {method}")
     denom = wik + 1e-6 + wjk
     bi = _round4(((wik + 1e-6) * xi + wjk * xj) / denom)
     bj = _round4((wik * xi + (1e-6 + wjk) * xj) / denom)
