@@ -679,20 +679,10 @@ def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, fl
 # -- the engine ---------------------------------------------------------------------
 def _prepare(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
              opts: KtabOptions) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The inputs as the model uses them; the model layer has checked them (finite, positions on the 0-100
+    scale the spec maps them onto, saliences in [0, 1], capabilities >= 0), only KTAB's own limits are left."""
     X, S, C = (np.asarray(v, dtype=float) for v in (X, S, C))
-    if X.ndim != 2 or S.shape != X.shape or C.shape != (X.shape[0],):
-        raise EngineError(f"ktab: inconsistent array shapes X{X.shape}, S{S.shape}, C{C.shape}")
-    n, m = X.shape
-    if n == 0 or m == 0:
-        raise EngineError("ktab: the scenario has no actors or no issues")
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(S)) and np.all(np.isfinite(C))):
-        raise EngineError("ktab: positions, saliences and capabilities must be finite numbers")
-    if np.any(X < 0) or np.any(X > 100):
-        raise EngineError("ktab: positions must lie in 0-100")
-    if np.any(S < 0) or np.any(S > 1):
-        raise EngineError("ktab: saliences must lie in 0-100")
-    if np.any(C < 0):
-        raise EngineError("ktab: capabilities must not be negative")
+    n = X.shape[0]
     S = np.where(mask, S, 0.0)
     totals = _total(S, -1, True)
     if opts.compat:
