@@ -641,7 +641,6 @@ class _Outcome:
 
 
 def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Outcome:
-    n = st.X.shape[0]
     near = np.sqrt(((st.X[:, None, :] - st.X[None, :, :]) ** 2).sum(-1)) < _POSITION_TOLERANCE
     if opts.compat:
         uniq = _distinct_ktab(near)
@@ -657,8 +656,6 @@ def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Ou
     reps = np.zeros((ng, st.X.shape[1]))
     np.add.at(reps, group, st.X)
     reps /= counts[:, None]
-    if ng == 1:
-        return _Outcome(reps, np.ones(1), np.ones(n))
     d = distances(st.X, reps, S)
     U = _utility(1.0 - d, np.minimum(d, 1.0), np.diag(st.Rhi)[:, None])
     p = pce(U, C, opts)
