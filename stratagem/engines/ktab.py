@@ -662,12 +662,12 @@ def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Ou
     return _Outcome(reps, p, p[group])
 
 
-def _marginals(out: _Outcome, scale: float = 100.0) -> list[list[tuple[float, float]]]:
+def _marginals(out: _Outcome) -> list[list[tuple[float, float]]]:
     result: list[list[tuple[float, float]]] = []
     for column in out.positions.T:  # per issue: probabilities of equal coordinates added up
         acc: dict[float, float] = {}
         for x, p in zip(column, out.prob, strict=True):
-            key = round(float(x) * scale, 10)
+            key = round(float(x) * 100.0, 10)
             acc[key] = acc.get(key, 0.0) + float(p)
         result.append(sorted(acc.items()))
     return result
@@ -803,9 +803,6 @@ class KtabModel(RoundModel):
                          for x, p in zip(final.positions, final.prob, strict=True)],
             "actor_probability": np.stack(state.actor_probability),
             "turns": list(state.turns),
-            "multidimensional": True,
-            "compat": state.opts.compat,
-            "options": dataclasses.asdict(state.opts),
         }
 
 
