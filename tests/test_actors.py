@@ -354,6 +354,54 @@ def test_a_definite_reference_matches_an_organisation_by_its_head_word_only() ->
     assert _surfaces(text, ents["Grain Audit Commission"]) == ["Grain Audit Commission", "commission"]
 
 
+def test_a_country_the_gazetteer_does_not_know_is_an_actor_when_it_acts() -> None:
+    text = ("Norway and Chile signed the grain accord. In Portugal, Spain and Peru the accord was not debated. "
+            "Mexico's envoy praised it, and the Panama free-trade agreement was cited.")
+    ents = _by_name(_entities(text))
+    assert {"Norway", "Chile", "Mexico"} <= set(ents)
+    assert all(ents[n].kind == "organisation" and ents[n].gazetteer_id is None for n in ("Norway", "Chile", "Mexico"))
+    assert not {"Portugal", "Spain", "Peru", "Panama"} & set(ents)
+
+
+def test_a_short_form_known_as_after_a_name_with_commas_is_the_organisation() -> None:
+    text = ("A spokeswoman for the Department for Grain, Seeds and Rural Affairs, known as Gresra, said so. "
+            "Gresra later confirmed it.")
+    ents = _entities(text)
+    assert [_surfaces(text, e) for e in ents if e.kind == "organisation"] == [
+        ["Department for Grain", "Gresra", "Gresra"]]
+
+
+def test_a_name_set_off_by_commas_before_said_is_a_person_but_not_after_in() -> None:
+    text = ("One of them, Corwin Ashlake, said he would wait. The agency, which paid for pumps in Vell Harrow, "
+            "said it would help.")
+    names = [e.name for e in _entities(text)]
+    assert "Corwin Ashlake" in names and "Vell Harrow" not in names
+
+
+def test_a_company_or_acronym_acts_with_any_past_tense_verb() -> None:
+    text = "GrainVest signed the accord in May. Later, KORBA expanded its fleet."
+    assert {e.name for e in _entities(text)} == {"GrainVest", "KORBA"}
+
+
+def test_who_after_an_organisation_named_after_a_preposition_is_not_its_person() -> None:
+    text = ("Ms. Alder was the chairman of Brisk Hollow, who died in 2014. The editors of The Lantern, who wrote "
+            "the editorial, agreed. Tamsin Orrow, who chairs the board, agreed too.")
+    ents = _by_name(_entities(text))
+    assert ents["Tamsin Orrow"].kind == "person"
+    assert "Brisk Hollow" not in ents and "Lantern" not in ents
+
+
+def test_a_hashtag_is_not_an_actor() -> None:
+    text = "The hashtag #StrandedGrainTrucks gained traction on Monday."
+    assert _entities(text) == []
+
+
+def test_the_abbreviation_inside_a_gazetteer_body_names_the_body() -> None:
+    text = "Farmers wanted to influence the policies of the U.S. government on grain."
+    ents = _entities(text)
+    assert [(e.gazetteer_id, _surfaces(text, e)) for e in ents] == [("us_administration", ["U.S. government"])]
+
+
 def test_titles_of_shows_and_books_in_quotation_marks_are_not_actors() -> None:
     text = ("The talks were discussed on \u201cMeet the Press\u201d and in the book \"The Long Road Home\". "
             "The host of \u201cFox News Sunday\u201d asked Kamal Hosseini about it.")

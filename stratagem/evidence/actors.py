@@ -162,6 +162,8 @@ _SPEECH_ONLY = re.compile(r"\s*(?:also\s+|later\s+|then\s+|had\s+|has\s+)?(?:sai
 _APPOSITION_BEFORE = re.compile(r"\b([a-z]+)(?:\s+(?:in|at|for|to|of|on)\s+(?:the\s+)?[A-Z][\w.'’\-]*"
                                 r"(?:\s+[A-Z][\w.'’\-]*){0,2})?\s*,\s*$")
 _WHO_AFTER = re.compile(r"\s*,\s+who\b")
+_PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|with|from|in|by|to|on)\s+(?:[Tt]he\s+)?$")
+_COMMA_SAID = re.compile(r"\s*,\s+(?:said|says)\b")
 _APPOSITION_CLOSES = re.compile(r"\s*,|\s+(?:said|says|told|who)\b")
 _ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
                     "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
@@ -176,7 +178,7 @@ _PLACE_BEFORE = _words("""in at from into across throughout inside outside near 
     towards of visit visited visiting visits toured touring left leaving leave entered enter entering reached
     arrived arriving returned returning flew fly flown flying travel traveled travelled traveling travelling
     trip trips back home based beyond federal northern southern eastern western central rural postwar occupied
-    north south east west control controls controlled controlling captured capture recaptured liberated a an""")
+    north south east west northeast northwest southeast southwest like new cross crossed crossing crosses control controls controlled controlling captured capture recaptured liberated a an""")
 # ... and "of" only after these ("the invasion of Iraq", "allies of Iran"; not "the people of Iraq")
 _PARTY_BEFORE_OF = _words("""invasion occupation ally allies enemy enemies government leaders leadership sovereignty
     interests demands""")
@@ -195,10 +197,13 @@ _STATE_MODIFIED = LOWER_TITLES | _ORG_NOUNS | _words("""war wars deal deals talk
     meetings negotiations framework plan plans rally rallies primary caucus caucuses race contest state states
     people population residents refugees migrants immigrants border wall hostages prisoners detainees diplomats
     officials leaders leadership authorities counterparts intelligence spokesman envoy policymakers attack attacks terror terrorist
-    dollars cents currency bonds establishment elite elites insiders cartel politicians politics culture""")
+    dollars cents currency bonds establishment elite elites insiders cartel politicians politics culture measure
+    measures bill bills legislation resolution hawk critics supporters opponents""")
 _NOUN_ENDING = re.compile(r"(?:tions?|sions?|ments?|isms?|ances?|ences?|ity|ities|ships?|ings?|ers)$")
-_CONJUNCT_BACK = re.compile(r"(?:[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2}\s*(?:,|\band\b|\bor\b)\s*(?:the\s+)?)$")
-_CONJUNCT_AHEAD = re.compile(r"(?:\s*,|\s+and|\s+or)\s+(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){0,2}")
+_NAME_WORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*)"  # "U.S.", "Saudi", not "Baghdad." at a sentence's end
+_CONJUNCT_BACK = re.compile(rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}\s*(?:,\s*(?:and\b|or\b)?|\band\b|\bor\b)"
+                            rf"\s*(?:the\s+)?)$")
+_CONJUNCT_AHEAD = re.compile(rf"(?:\s*,(?:\s+and|\s+or)?|\s+and|\s+or)\s+(?:the\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}")
 _PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\s+(?:the\s+)?$")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z][\w’'\-]*)")
 
@@ -221,6 +226,9 @@ def _acts_as_state(text: str, start: int, end: int) -> bool:
         at = m.start()
     if re.search(r"[A-Z][\w.]*,\s*$", text[max(0, start - 30):start]) and at == start:
         return False  # "Erbil, Iraq": the country after a city names where the city is
+    first = _NEXT_WORD.match(" " + text[at:at + 12])
+    if at < start and first and first.group(1).lower() in _PLACE_BEFORE:
+        return False  # "In England, France and Norway": the list opened with a preposition
     before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
     if before:
         word = before.group(1).lower()
@@ -250,7 +258,8 @@ def _acts_as_state(text: str, start: int, end: int) -> bool:
         return False  # part of a longer name or a title ("Iran Foreign Minister Javad Zarif")
     if abbreviation:
         return bool(_STATE_VERB.match(text, after))
-    return not (word in _STATE_MODIFIED or (_NOUN_ENDING.search(word) and not _STATE_VERB.match(text, after)))
+    return not (word in _STATE_MODIFIED or "-" in word or (_NOUN_ENDING.search(word) and
+                                                          not _STATE_VERB.match(text, after)))
 
 
 _SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
@@ -342,7 +351,7 @@ COMMON = _words("""
     Ohioan Ohioans Arizonan Minnesotan Kentuckian Tennessean Bostonian Chicagoan Millennials Boomers Xers""")
 _MONTH_DAY = _words("January February March April May June July August September October November December "
                     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
-PLACES = _words("""
+COUNTRIES = _words("""
     Afghanistan Albania Algeria Angola Argentina Armenia Australia Austria Azerbaijan Bahrain Bangladesh
     Belarus Belgium Bolivia Bosnia Brazil Bulgaria Cambodia Cameroon Canada Chad Chile China Colombia Congo
     Croatia Cuba Cyprus Czechia Denmark Ecuador Egypt Eritrea Estonia Ethiopia Finland France Georgia Germany
@@ -352,7 +361,8 @@ PLACES = _words("""
     Netherlands Nicaragua Niger Nigeria Norway Oman Pakistan Palestine Panama Paraguay Peru Philippines Poland
     Portugal Qatar Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Sweden
     Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Turkmenistan Uganda Ukraine Uruguay
-    Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe America Britain England Scotland Wales Europe Asia
+    Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe""")
+PLACES = COUNTRIES | _words("""America Britain England Scotland Wales Europe Asia
     Africa Gaza Crimea Kurdistan Tibet Palestine Alabama Alaska Arizona Arkansas California Colorado
     Connecticut Delaware Florida Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
     Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio Oklahoma Oregon
@@ -401,6 +411,12 @@ _KNOWN_MULTI_ORGS = frozenset({
     "Federal Reserve", "Capitol Police",
 })
 _KNOWN_STARTS = _MULTI_PLACES | _KNOWN_MULTI_ORGS
+# states the gazetteer may not know, entities when they act ("Mexico will pay"); not Georgia and Chad (a U.S.
+# state, a given name)
+_STATE_NAMES = (COUNTRIES - {"Georgia", "Chad"}) | frozenset({
+    "North Korea", "South Korea", "South Africa", "New Zealand", "Sri Lanka", "Czech Republic", "South Sudan",
+    "Costa Rica", "El Salvador", "Ivory Coast", "Saudi Arabia", "United States", "United Kingdom",
+    "United Arab Emirates"})
 _NEVER_ALONE = (COMMON | _DETERMINERS | _MONTH_DAY) - PLACES - KNOWN_ORGS
 # all-capital words that are not organisations
 _NOT_ACRONYMS = _words("""US USA UK U.S. U.K. TV AM PM ET EST EDT PST PDT GMT UTC CEO CFO COO CTO GDP GNP OK ID FAQ
@@ -443,8 +459,8 @@ _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
 _LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
 _OF_BEFORE = re.compile(r"\s(?:of|for|in|on)\s+(?:the\s+)?$")
-_KNOWN_AS = re.compile(r",?\s+(?:(?:the|an?|its)\s+(?:[a-z]+\s+){0,2})?(?:known\s+as|called|dubbed)\s+(?:the\s+)?"
-                       r"([A-Z][A-Z0-9&]{1,7})\b")
+_KNOWN_AS = re.compile(r"(?:,?\s+(?:[A-Z][\w'’]*|and|of|for)){0,6},?\s+(?:(?:the|an?|its)\s+(?:[a-z]+\s+){0,2})?(?:known\s+as|called|dubbed)\s+(?:the\s+)?"
+                       r"([A-Z][A-Za-z0-9&]{1,9})\b")
 _DEFINITION = re.compile(r"\s*\((?:the\s+)?([A-Z][A-Za-z0-9&]{1,9})\)")
 
 
@@ -463,7 +479,7 @@ def _is_cap(tok: str) -> bool:
 
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu)-)?[A-Z][\w'’\-]*\.?)"
 _LINK = r"(?:[ \u00a0](?:of|for|on|and|the|de|del|van|von|der|den|da|di|du|la|le|bin|ibn|al|el|bint|ben|abu)){0,3}"
-_RUN = re.compile(rf"(?<![\w'’\-.]){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
+_RUN = re.compile(rf"(?<![\w'’\-.#]){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
 _RUN_TOKEN = re.compile(r"[^ \u00a0]+")
 
 
@@ -987,8 +1003,11 @@ def _context_kind(text: str, c: _Cand) -> str | None:
         ab = _APPOSITION_BEFORE.search(before)
         if ab and ab.group(1) in LOWER_TITLES and _APPOSITION_CLOSES.match(after):
             return "person"
-        if _WHO_AFTER.match(after) and (len(c.toks) > 1 or not c.toks[0].endswith("s")):
-            return "person"  # not "the Rickettses, who ..."
+        if _WHO_AFTER.match(after) and (len(c.toks) > 1 or not c.toks[0].endswith("s")) and \
+                not _PREPOSITION_BEFORE.search(before):
+            return "person"  # not "the Rickettses, who ...", "the chairman of Bear Stearns, who ..."
+        if len(c.toks) > 1 and _COMMA_SAID.match(after) and not _after_place_word(text, c.start):
+            return "person"  # "One of them, Nigel Ashcombe, said"
     m = _APPOSITION.match(after)
     if m:
         for noun in m.group("phrase").split():
@@ -1011,7 +1030,8 @@ def _after_place_word(text: str, start: int) -> bool:
 def _agentive(text: str, c: _Cand) -> bool:
     before = text[max(0, c.start - 40):c.start]
     after = text[c.end:c.end + 60]
-    return bool(_AGENT_AFTER.match(after) or _SAID_BEFORE.search(before) or text[c.end:c.end + 2] in ("'s", "’s"))
+    return bool(_AGENT_AFTER.match(after) or _STATE_VERB.match(after) or _SAID_BEFORE.search(before) or
+                text[c.end:c.end + 2] in ("'s", "’s"))
 
 
 @dataclass
@@ -1159,9 +1179,10 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
                 index.attach(c, person, "person")
-            elif (state := states.get((c.start, c.end)) or state_named.get(text[c.start:c.end])) and \
+            elif (state := states.get((c.start, c.end)) or state_named.get(text[c.start:c.end]) or (
+                    "name:" + text[c.start:c.end] if text[c.start:c.end] in _STATE_NAMES else "")) and \
                     _acts_as_state(text, c.start, c.end):
-                index.org(c, "state:" + state)  # "Iran said": the gazetteer's state acts
+                index.org(c, "state:" + state)  # "Iran said", "Mexico will pay": the state acts
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
                     and o.toks[-1].rstrip(".") == w and o.start < c.start]
@@ -1177,6 +1198,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.attach(c, target, "person")
             elif _org_key(c.toks) in index.orgs:
                 index.org(c)
+            elif "acr:" + w in index.orgs:  # a short form defined in the text ("known as Defra")
+                index.org(c, "acr:" + w)
             else:
                 ctx = "person" if c.kind == "person" else _context_kind(text, c)
                 if ctx == "person" and (c.reason == "title" or c.toks[0].lower() not in lowered):
@@ -1246,6 +1269,7 @@ def _add_gazetteer_mentions(cands: list[_Cand], gaz: Sequence[Mention], kind_of:
     cands.sort(key=lambda c: (c.start, -c.end))
     starts = [c.start for c in cands]
     added: list[_Cand] = []
+    covered: set[int] = set()
     for m in gaz:
         kind = kind_of(m.actor)
         if m.via == "demonym" or kind not in _ENTITY_KINDS or _inside(blocked, m.start, m.end):
@@ -1253,11 +1277,15 @@ def _add_gazetteer_mentions(cands: list[_Cand], gaz: Sequence[Mention], kind_of:
         kind = "person" if kind == "person" else "organisation"
         k = bisect.bisect_right(starts, m.start)
         near = [c for c in cands[max(0, k - 2):k + 2] if c.start < m.end and m.start < c.end]
+        if near and all(c.kind == "acronym" and c.end < m.end for c in near):
+            covered.update(id(c) for c in near)  # "U.S." of "U.S. government": the body is what is named
+            near = []
         for c in near:
             if c.kind == "?":  # a shape the rules left undecided: the gazetteer decides
                 c.kind = kind
         if not near:
             added.append(_Cand(m.start, m.end, m.surface.split(), kind, "gazetteer"))
+    cands[:] = [c for c in cands if id(c) not in covered]
     cands.extend(added)
     cands.sort(key=lambda c: (c.start, -c.end))
 
