@@ -402,6 +402,34 @@ def test_the_abbreviation_inside_a_gazetteer_body_names_the_body() -> None:
     assert [(e.gazetteer_id, _surfaces(text, e)) for e in ents] == [("us_administration", ["U.S. government"])]
 
 
+def test_a_name_right_after_typewriter_quotes_is_found() -> None:
+    text = "Mr. Paul Brisk spoke first. ''Brisk is wrong,'' said Tamsin Orrow. ''Obama agreed with me.''"
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Paul Brisk"]) == ["Paul Brisk", "Brisk"]
+    assert ents["Obama"].gazetteer_id == "obama"
+
+
+def test_a_person_s_campaign_or_administration_is_an_organisation_of_its_own() -> None:
+    text = ("Paul Brisk spoke in Iowa. The Brisk campaign's manager, Tamsin Orrow, said the Brisk campaign would "
+            "appeal, and the Obama administration said nothing.")
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Paul Brisk"]) == ["Paul Brisk"]
+    assert ents["Brisk campaign"].kind == "organisation" and len(ents["Brisk campaign"].mentions) == 2
+    assert ents["Obama administration"].gazetteer_id == "us_administration"
+
+
+def test_the_first_word_of_an_organisation_named_before_is_that_organisation() -> None:
+    text = "She joined Harrowgate Partners in May. At Harrowgate, she advised the National Grain Board, not National."
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Harrowgate Partners"]) == ["Harrowgate Partners", "Harrowgate"]
+    assert _surfaces(text, ents["National Grain Board"]) == ["National Grain Board"]
+
+
+def test_a_name_inside_a_building_or_event_name_is_not_an_actor() -> None:
+    text = "Paul Brisk met Mr. Trump at Trump Tower, then walked across Obama Plaza to the Kuwait War memorial."
+    assert _all_surfaces(text, _entities(text)) == {"Paul Brisk", "Trump"}
+
+
 def test_titles_of_shows_and_books_in_quotation_marks_are_not_actors() -> None:
     text = ("The talks were discussed on \u201cMeet the Press\u201d and in the book \"The Long Road Home\". "
             "The host of \u201cFox News Sunday\u201d asked Kamal Hosseini about it.")

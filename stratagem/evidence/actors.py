@@ -458,6 +458,7 @@ _LEADING_PUNCT = re.compile(r"[^\w]*")
 _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
 _LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
+_CAMPAIGN = re.compile(r"[ \u00a0]+(campaign|administration)(?=['’]s\b|[^\w'’-]|$)")
 _OF_BEFORE = re.compile(r"\s(?:of|for|in|on)\s+(?:the\s+)?$")
 _KNOWN_AS = re.compile(r"(?:,?\s+(?:[A-Z][\w'’]*|and|of|for)){0,6},?\s+(?:(?:the|an?|its)\s+(?:[a-z]+\s+){0,2})?(?:known\s+as|called|dubbed)\s+(?:the\s+)?"
                        r"([A-Z][A-Za-z0-9&]{1,9})\b")
@@ -479,7 +480,7 @@ def _is_cap(tok: str) -> bool:
 
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu)-)?[A-Z][\w'’\-]*\.?)"
 _LINK = r"(?:[ \u00a0](?:of|for|on|and|the|de|del|van|von|der|den|da|di|du|la|le|bin|ibn|al|el|bint|ben|abu)){0,3}"
-_RUN = re.compile(rf"(?<![\w'’\-.#]){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
+_RUN = re.compile(rf"(?:(?<![\w'’\-.#])|(?<='')){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
 _RUN_TOKEN = re.compile(r"[^ \u00a0]+")
 
 
@@ -620,6 +621,8 @@ def _slug(name: str) -> str:
 _ORG_KEY_HEADS = _words("Ministry Department Office Agency Bureau Committee Council Commission Authority Court")
 
 
+_GENERIC_FIRST = (ORG_HEADS | _DESCRIPTORS | TITLES | _PORTFOLIO | PLACES | GIVEN_NAMES | KNOWN_ORGS | _DETERMINERS |
+                  _words("National Federal International United American Islamic Supreme Central General Joint"))
 _CORPORATE = _words("inc corp co ltd llc plc company corporation news")
 
 
@@ -931,6 +934,9 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
     if bare[-1] in NOT_ACTOR_HEADS and len(bare) == 2 and bare[0] in GIVEN_NAMES:
         # "Nathan Deal", "Jim Crow": a person only if the document names that person otherwise
         return [_Cand(run[0].start, run[-1].end, words, "?", "head-surname")]
+    if bare[-1] in NOT_ACTOR_HEADS and len(bare) > 1:
+        # "Trump Tower", "Iraq War": not an actor, and no name inside it is one
+        return [_Cand(run[0].start, run[-1].end, words, "thing", "not-actor")]
     if bare[-1] in NOT_ACTOR_HEADS or bare[-1] in _MONTH_DAY or all(w in _MONTH_DAY or w in COMMON for w in bare):
         return []
     # leading descriptors ("Republican Ted Cruz")
@@ -1118,10 +1124,13 @@ class _Index:
 def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[str],
            kind_of: Callable[[str], str], blocked: Sequence[tuple[int, int]]) -> list[ActorEntity]:
     cands.sort(key=lambda c: (c.start, -c.end))
+    for k, c in enumerate(cands):  # "the Cruz campaign", "the Obama administration": an organisation of its own
+        if c.kind in ("person", "?", "weak") and (m := _CAMPAIGN.match(text, c.end)):
+            cands[k] = _Cand(c.start, m.end(), [*c.toks, m.group(1)], "organisation", "campaign")
     # acronyms defined in the text: "Full Name (ACR)"
     defined: dict[int, str] = {}
     for c in cands:
-        if c.kind in ("acronym", "person") or len(c.toks) < 2:
+        if c.kind in ("acronym", "person", "thing") or len(c.toks) < 2:
             continue
         m = _DEFINITION.match(text, c.end) if "(" in text[c.end:c.end + 2] else None
         if m and _ACRONYM.match(m.group(1)) and _acronym_matches(m.group(1), c.toks):
@@ -1165,8 +1174,14 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             index.org(c, *keys)
             if len(c.toks) >= 2:
                 initials_of.setdefault("".join(t[0] for t in c.toks if t[:1].isupper() and t not in _DETERMINERS), c)
+    # the first word of an organisation's name, when it is a name ("Goldman" of "Goldman Sachs")
+    first_words: dict[str, list[_Cand]] = {}
     for c in cands:
-        if id(c) in index.of:
+        if c.kind == "organisation" and len(c.toks) >= 2 and id(c) in index.of and _is_name_token(c.toks[0], lowered) \
+                and c.toks[0].rstrip(".") not in _GENERIC_FIRST:
+            first_words.setdefault(c.toks[0], []).append(c)
+    for c in cands:
+        if id(c) in index.of or c.kind == "thing":
             continue
         w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
         if c.kind == "acronym":
@@ -1200,6 +1215,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.org(c)
             elif "acr:" + w in index.orgs:  # a short form defined in the text ("known as Defra")
                 index.org(c, "acr:" + w)
+            elif (org := _nearest(first_words.get(w, []), c)) is not None and org.start < c.start:
+                index.attach(c, org, "organisation")  # "Goldman" after "Goldman Sachs"
             else:
                 ctx = "person" if c.kind == "person" else _context_kind(text, c)
                 if ctx == "person" and (c.reason == "title" or c.toks[0].lower() not in lowered):
