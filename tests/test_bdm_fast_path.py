@@ -10,6 +10,7 @@ rounding, for every switch of the model, with ties in positions.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 import numpy as np
@@ -232,6 +233,17 @@ def test_non_finite_input_takes_the_reference_path() -> None:
     y = np.abs(x[:, :, None] - x[:, None, :])
     w = np.ones((1, 3))
     np.testing.assert_array_equal(pair_support(y, w, x), pair_support_reference(y, w))
+
+
+@given(d=st.floats(1e-12, 1.0, exclude_max=True), r=st.floats(0.1, 10.0))
+def test_the_bound_that_lets_the_compiled_round_skip_offers_holds(d: float, r: float) -> None:
+    """rho(d, r) = (1 - u^r) / (v^r - u^r), u, v = 1 -+ d, is at most max(1/2, 2^-r) on (0, 1]: the kernel
+    skips o's utilities for receiver a when s_a (1 - P_oa) exceeds it (then o's EU is negative). Computed
+    with log1p/expm1, accurate to ~1e-15 even where 1 - u^r cancels."""
+    lu, lv = math.log1p(-d), math.log1p(d)
+    rho = -math.expm1(r * lu) / (math.exp(r * lu) * math.expm1(r * (lv - lu)))
+    assert rho <= max(0.5, 0.5**r) + 1e-12
+    assert (1 - 0.0**r) / (2.0**r - 0.0**r) == pytest.approx(0.5**r)  # d = 1: the bound is reached when r < 1
 
 
 @pytest.mark.skipif(_kernels.round_kernel() is None, reason="numba not installed")

@@ -349,11 +349,17 @@ def _game_py(x: Any, c: Any, s: Any, delta: float, rule: int, q: float, tie: flo
     for a in range(n):
         xa = x[a]
         ra = r[a]
-        usq = 2.0 - 4.0 * half ** ra
+        half_r = half ** ra
+        usq = 2.0 - 4.0 * half_r
+        # with Q = 1, o's EU of challenging a is 4 (h^r_a)(v^r - u^r)(rho - sigma) (u, v = 1 -+ d, h = 0.5): it
+        # needs sigma = s_a (1 - P_oa) < rho = (1 - u^r) / (v^r - u^r), which is at most max(1/2, 2^-r) for
+        # d in (0, 1] (r >= 1: Jensen; r < 1: concavity). Beyond that bound, with a margin far above rounding,
+        # o makes no offer (every kind needs its EU > _SIGN_MARGIN), so its utilities are not computed.
+        beyond = max(0.5, half_r) + 1e-12 if q == 1.0 else np.inf
         for o in range(n):
             xo = x[o]
             gap = abs(xa - xo)
-            if o == a or not gap > tol:
+            if o == a or not gap > tol or (s[a] * (1.0 - P[o, a]) > beyond and dist[a, o] <= 1.0):
                 conf[o] = comp[o] = capit[o] = anyof[o] = False
                 eu_row[o] = 0.0
                 new_pos[o] = xo
