@@ -480,7 +480,7 @@ def _is_cap(tok: str) -> bool:
 
 _CAP = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:(?:al|el|ad|as|ash|an|ar|at|az|bin|ibn|abu)-)?[A-Z][\w'’\-]*\.?)"
 _LINK = r"(?:[ \u00a0](?:of|for|on|and|the|de|del|van|von|der|den|da|di|du|la|le|bin|ibn|al|el|bint|ben|abu)){0,3}"
-_RUN = re.compile(rf"(?:(?<![\w'’\-.#])|(?<='')){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")
+_RUN = re.compile(rf"(?<![\w’\-.#])(?<![^']'){_CAP}(?:{_LINK}[ \u00a0]{_CAP})*")  # not after ' but after ''
 _RUN_TOKEN = re.compile(r"[^ \u00a0]+")
 
 

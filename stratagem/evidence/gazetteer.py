@@ -198,7 +198,8 @@ class Gazetteer:
             return "|".join(pats) if pats else r"(?!x)x"
         multi = [a for actor in ordered for a in actor.aliases if " " in _key(a)]
         single = [a for actor in ordered for a in actor.aliases if _key(a) and " " not in _key(a)]
-        boundary_l, boundary_r = r"(?:(?<![\w'])|(?<=''))", r"(?![\w]|'(?!s\b)\w|\.\w)"
+        # not inside a word nor after an apostrophe, but after typewriter quotes (''Obama)
+        boundary_l, boundary_r = r"(?<!\w)(?<![^']')", r"(?![\w]|'(?!s\b)\w|\.\w)"
         multi_re = re.compile(f"{boundary_l}(?:{alternation(multi)}){boundary_r}", re.IGNORECASE)
         single_re = re.compile(f"{boundary_l}(?:{alternation(single)}){boundary_r}")
         demonym_of: dict[str, str] = {}
