@@ -25,7 +25,7 @@ from stratagem.analysis.executor import run_tasks
 from stratagem.analysis.timeline import Timeline, events, prepare_timeline
 from stratagem.engines.base import BoolArray, FloatArray
 from stratagem.engines.registry import RECOMMENDED, get_engine
-from stratagem.model.arrays import ScenarioArrays, to_arrays
+from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.errors import EngineError, StratagemError
 from stratagem.model.limits import check_ensemble, check_scheduler, check_seed
 from stratagem.model.schema import Issue, Scenario, Shock
@@ -69,7 +69,7 @@ def sample_inputs(
 class ChunkTask:
     """Everything a worker needs to compute one chunk: plain data, picklable."""
 
-    arrays: ScenarioArrays
+    timeline: Timeline  # the arrays, the stance mask at the start and the shocks during the run (maybe none)
     engine: str
     params: Mapping[str, Any]
     rounds: int | None
@@ -78,24 +78,22 @@ class ChunkTask:
     chunk_index: int
     size: int
     distribution: Distribution
-    timeline: Timeline | None = None  # shocks during the run, if any
 
 
 def run_chunk(task: ChunkTask) -> FloatArray:
     """Forecasts (size, n_issues) for one chunk of draws, in the engine's batched form."""
     seq = np.random.SeedSequence(task.seed, spawn_key=(task.engine_index, task.chunk_index))
     input_rng, engine_rng = (np.random.default_rng(s) for s in seq.spawn(2))
-    X, S, C = sample_inputs(task.arrays, task.size, input_rng, task.distribution)
     tl = task.timeline
-    return get_engine(task.engine).batch(X, S, C, task.arrays.Q, task.arrays.mask if tl is None else tl.mask,
-                                         rounds=task.rounds, rng=engine_rng, events=events(tl) if tl else (),
-                                         scale=task.arrays.scale, **task.params)
+    X, S, C = sample_inputs(tl.arrays, task.size, input_rng, task.distribution)
+    return get_engine(task.engine).batch(X, S, C, tl.arrays.Q, tl.mask, rounds=task.rounds, rng=engine_rng,
+                                         events=events(tl), scale=tl.arrays.scale, **task.params)
 
 
 def _releases_gil(task: ChunkTask) -> bool:
     """Does the chunk run in compiled code that releases the GIL (then local workers are threads)?"""
     spec = get_engine(task.engine)
-    return task.timeline is None and spec.model is not None and spec.model.nogil(spec.options(**task.params))
+    return not task.timeline.steps and spec.model is not None and spec.model.nogil(spec.options(**task.params))
 
 
 # -- summaries -----------------------------------------------------------------
@@ -214,19 +212,16 @@ def plan_chunks(
     chunk_size: int = CHUNK_SIZE,
     shocks: Sequence[Shock] = (),
 ) -> list[ChunkTask]:
-    """The chunks of an ensemble, in a fixed order that does not depend on the executor.
+    """The chunks of an ensemble, in a fixed order that does not depend on the executor (``draws`` as
+    :func:`run_ensemble` has checked them).
 
     ``shocks`` apply before the run, or after their round (stratagem.analysis.timeline).
     """
-    if draws < 1:
-        raise StratagemError(f"draws must be at least 1, got {draws}")
     if not engines:
         raise StratagemError("an ensemble needs at least one engine")
     if chunk_size < 1:
         raise StratagemError("chunk size must be at least 1")
-    timeline = prepare_timeline(scenario, shocks) if shocks else None
-    arrays = to_arrays(scenario) if timeline is None else timeline.arrays
-    during = timeline if timeline is not None and timeline.steps else None
+    timeline = prepare_timeline(scenario, shocks)
     kind: Distribution = distribution or scenario.uncertainty
     tasks = []
     per_engine = [draws // len(engines) + (1 if e < draws % len(engines) else 0) for e in range(len(engines))]
@@ -235,8 +230,8 @@ def plan_chunks(
         params = spec.resolve((options or {}).get(name, {}))
         for j, start in enumerate(range(0, per_engine[e], chunk_size)):
             size = min(chunk_size, per_engine[e] - start)
-            tasks.append(ChunkTask(arrays, name, params, rounds if spec.iterative else None, seed, e, j, size, kind,
-                                   during))
+            tasks.append(ChunkTask(timeline, name, params, rounds if spec.iterative else None, seed, e, j, size,
+                                   kind))
     return tasks
 
 
