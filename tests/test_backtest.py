@@ -24,7 +24,7 @@ from stratagem.analysis.backtest import (
     run_backtest,
 )
 from stratagem.analysis.learned import LEARNERS, cross_validate
-from stratagem.analysis.metrics import bootstrap_mae_ci, crps_discrete
+from stratagem.analysis.metrics import crps_discrete, group_bootstrap_ci
 from stratagem.engines.exchange import exchange_round
 from stratagem.engines.focal import distribution_quantile, focal_distribution
 from stratagem.engines.registry import get_engine
@@ -239,7 +239,7 @@ def test_bootstrap_interval_brackets_the_mae() -> None:
     rng = np.random.default_rng(1)
     errors = rng.normal(0, 20, 300)
     groups = [f"p{i // 3}" for i in range(300)]
-    low, high = bootstrap_mae_ci(errors, groups)
+    low, high = group_bootstrap_ci(np.abs(errors), groups)
     assert low < float(np.mean(np.abs(errors))) < high
 
 

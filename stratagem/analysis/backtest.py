@@ -33,9 +33,9 @@ from stratagem.analysis.learned import (
     fold_of,
 )
 from stratagem.analysis.metrics import (
-    bootstrap_mae_ci,
     coverage,
     crps_discrete,
+    group_bootstrap_ci,
     hit_rate,
     mae,
     paired_bootstrap,
@@ -174,7 +174,7 @@ def score_rows(rows: Sequence[IssueRow], repeats: Sequence[Prediction], *, seed:
         mae=float(np.mean(maes)), rmse=float(np.mean([rmse(e) for e in errors])),
         hit10=float(np.mean([hit_rate(e) for e in errors])),
         coverage80=float(np.mean(covs)) if covs else None, crps=float(np.mean(crpss)) if crpss else None,
-        mae_ci95=bootstrap_mae_ci(abs_mean, groups, seed=seed), mae_per_seed=tuple(maes),
+        mae_ci95=group_bootstrap_ci(abs_mean, groups, seed=seed), mae_per_seed=tuple(maes),
         vs_compromise=comparison,
     )
 

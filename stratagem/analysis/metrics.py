@@ -63,12 +63,6 @@ def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, resamples: 
     return float(low), float(high)
 
 
-def bootstrap_mae_ci(errors: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0,
-                     level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of the MAE, resampling whole groups (e.g. proposals)."""
-    return group_bootstrap_ci(np.abs(errors), groups, resamples=resamples, seed=seed, level=level)
-
-
 def paired_bootstrap(loss: FloatArray, baseline: FloatArray, groups: Sequence[str], *, resamples: int = 2000,
                      seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
     """Mean of ``loss - baseline`` and its percentile bootstrap interval, resampling whole groups.
