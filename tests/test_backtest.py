@@ -275,9 +275,7 @@ def test_backtest_command_rejects_a_bad_file(run_cli, tmp_path: Path) -> None:  
 
 
 def test_forecast_proposal_rows_carry_what_the_blend_needs(proposals) -> None:  # type: ignore[no-untyped-def]
-    from stratagem.analysis.backtest import ProposalTask
-
-    rows: list[IssueRow] = forecast_proposal(ProposalTask(proposals[0], ("compromise", "median"), 0))
+    rows: list[IssueRow] = forecast_proposal(proposals[0], ("compromise", "median"), 0)
     assert rows and all(len(r.positions) == len(r.weights) >= 3 for r in rows)
 
 

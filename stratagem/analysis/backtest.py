@@ -14,6 +14,7 @@ scores another with the parameters frozen (docs/backtest.md).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.analysis.executor import run_tasks
-from stratagem.analysis.forecast import forecast
+from stratagem.analysis.forecast import forecast_engines
 from stratagem.analysis.learned import (
     FOLDS,
     LEARNERS,
@@ -50,7 +51,7 @@ from stratagem.model.errors import EngineError, StratagemError
 from stratagem.model.schema import Scenario
 
 __all__ = ["BASE_ENGINES", "RECOMMENDED", "SELECTED", "BacktestResult", "EngineScore", "IssueRow", "Prediction",
-           "ProposalTask", "fold_of", "forecast_proposal", "issue_rows", "run_backtest", "run_frozen",
+           "fold_of", "forecast_proposal", "issue_rows", "run_backtest", "run_frozen",
            "score_rows", "score_scenarios"]
 
 BASE_ENGINES = tuple(name for name in ENGINES if name not in LEARNERS)  # every registered engine not learned
@@ -60,22 +61,13 @@ FOLD_SEEDS = 5
 INNER_FOLDS = 4
 
 
-@dataclass(frozen=True)
-class ProposalTask:
-    """One proposal to forecast with some engines: plain data, picklable for workers."""
-
-    proposal: DeuProposal
-    engines: tuple[str, ...]
-    seed: int
-
-
 def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored: Sequence[str] | None = None,
                group: str | None = None) -> list[IssueRow]:
     """Every engine's forecast of each scored issue (default: every issue with an outcome) of one scenario."""
     arrays = to_arrays(scenario)
     binary = binary_issues(arrays.X, arrays.Q, arrays.mask)
     W = weights(arrays.S, arrays.C, arrays.mask)
-    by_engine = {name: forecast(scenario, name, seed=seed).issues for name in engines}
+    by_engine = {name: result.issues for name, result in forecast_engines(scenario, engines, seed=seed).items()}
     outcomes = {o.issue: o.value for o in scenario.outcomes}
     wanted = set(outcomes) if scored is None else set(scored) & set(outcomes)
     return [IssueRow(
@@ -87,10 +79,9 @@ def issue_rows(scenario: Scenario, engines: Sequence[str], *, seed: int, scored:
     ) for k, issue in enumerate(scenario.issues) if issue.id in wanted]
 
 
-def forecast_proposal(task: ProposalTask) -> list[IssueRow]:
+def forecast_proposal(proposal: DeuProposal, engines: Sequence[str], seed: int) -> list[IssueRow]:
     """Every requested engine's forecast of each scored issue of one proposal (runs in a worker)."""
-    p = task.proposal
-    return issue_rows(p.scenario, task.engines, seed=task.seed, scored=p.scored, group=p.id)
+    return issue_rows(proposal.scenario, engines, seed=seed, scored=proposal.scored, group=proposal.id)
 
 
 # -- scoring ---------------------------------------------------------------------
@@ -237,13 +228,13 @@ def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ..
 
 def _rows(proposals: Sequence[DeuProposal], run_names: tuple[str, ...], seed: int, workers: int | None,
           scheduler: str | None, progress: ProgressCallback | None) -> tuple[tuple[IssueRow, ...], int]:
-    tasks = [ProposalTask(p, run_names, seed) for p in proposals if p.scored]
+    tasks = [p for p in proposals if p.scored]
     if not tasks:
         raise StratagemError("no issue meets the scoring convention (an outcome and 3+ actors with "
                              "position and salience)")
     by_task: dict[int, list[IssueRow]] = {}
-    for done, (i, issue_rows_) in enumerate(run_tasks(forecast_proposal, tasks, workers=workers,
-                                                      scheduler=scheduler), start=1):
+    for done, (i, issue_rows_) in enumerate(run_tasks(functools.partial(forecast_proposal, engines=run_names, seed=seed),
+                                                      tasks, workers=workers, scheduler=scheduler), start=1):
         by_task[i] = issue_rows_
         if progress is not None:
             progress(done, len(tasks))
