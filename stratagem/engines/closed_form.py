@@ -80,9 +80,7 @@ def nash_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, ma
     feas_hi = np.min(np.where(active, X + radius, np.inf), axis=-2)
     a = np.maximum(lo, feas_lo)
     b = np.minimum(hi, feas_hi)
-    empty = ~(a < b)
-    a = np.where(empty, q, a)
-    b = np.where(empty, q, b)
+    empty = ~(a < b)  # no point gives every weighted actor a gain: the disagreement point (the bisection is moot)
     with np.errstate(invalid="ignore", divide="ignore"):
         for _ in range(80):  # halvings of the bracket: far below any position's precision
             mid = (a + b) / 2.0
