@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from stratagem.analysis.executor import run_tasks
+from stratagem.analysis.executor import ProgressCallback, run_tasks
 from stratagem.analysis.forecast import forecast_engines
 from stratagem.analysis.learned import (
     FOLDS,
@@ -210,9 +210,6 @@ class BacktestResult:
         return [(row.issue, name, float(pred.point[i]), None if pred.low is None else float(pred.low[i]),
                  None if pred.high is None else float(pred.high[i]))
                 for name, pred in self.predictions.items() for i, row in enumerate(self.rows)]
-
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def _plan(engines: Sequence[str] | None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:

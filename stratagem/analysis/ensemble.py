@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from stratagem.analysis.executor import run_tasks
+from stratagem.analysis.executor import ProgressCallback, run_tasks
 from stratagem.analysis.timeline import Timeline, events, prepare_timeline
 from stratagem.engines.base import BoolArray, FloatArray
 from stratagem.engines.registry import RECOMMENDED, get_engine
@@ -233,9 +233,6 @@ def plan_chunks(
             tasks.append(ChunkTask(timeline, name, params, rounds if spec.iterative else None, seed, e, j, size,
                                    kind))
     return tasks
-
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def _round_limit(engines: Sequence[str], rounds: int | None, options: Mapping[str, Mapping[str, Any]]) -> int:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the process pool is imported when a job first needs one (no
 
 T = TypeVar("T")
 R = TypeVar("R")
+ProgressCallback = Callable[[int, int], None]  # a job's progress(done, total), called as its tasks finish
 
 #: jobs whose tasks forked workers read from inherited memory: job id -> (function, tasks)
 _INHERITED: dict[int, tuple[Callable[[Any], Any], Sequence[Any]]] = {}
