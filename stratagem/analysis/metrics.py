@@ -43,9 +43,11 @@ def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float
     return first - spread / 2.0
 
 
-def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, resamples: int = 2000, seed: int = 0,
-                       level: float = 0.95) -> tuple[float, float]:
-    """Percentile bootstrap interval of the mean of ``values``, resampling whole groups (e.g. proposals).
+RESAMPLES, TAIL = 2000, (1.0 - 0.95) / 2.0  # the bootstraps' resamples and their 95% percentile interval
+
+
+def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, seed: int = 0) -> tuple[float, float]:
+    """95% percentile bootstrap interval of the mean of ``values``, resampling whole groups (e.g. proposals).
 
     Issues of one proposal are not independent, so each resample draws groups with
     replacement and takes the mean over all their issues.
@@ -56,16 +58,15 @@ def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, resamples: 
     sums = np.bincount(gid, weights=np.asarray(values, dtype=float), minlength=len(names))
     counts = np.bincount(gid, minlength=len(names)).astype(float)
     rng = np.random.default_rng(seed)
-    picks = rng.integers(0, len(names), size=(resamples, len(names)))
+    picks = rng.integers(0, len(names), size=(RESAMPLES, len(names)))
     stats = sums[picks].sum(axis=1) / counts[picks].sum(axis=1)
-    tail = (1.0 - level) / 2.0
-    low, high = np.quantile(stats, [tail, 1.0 - tail])
+    low, high = np.quantile(stats, [TAIL, 1.0 - TAIL])
     return float(low), float(high)
 
 
-def paired_bootstrap(loss: FloatArray, baseline: FloatArray, groups: Sequence[str], *, resamples: int = 2000,
-                     seed: int = 0, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean of ``loss - baseline`` and its percentile bootstrap interval, resampling whole groups.
+def paired_bootstrap(loss: FloatArray, baseline: FloatArray, groups: Sequence[str], *, seed: int = 0
+                     ) -> tuple[float, float, float]:
+    """Mean of ``loss - baseline`` and its 95% percentile bootstrap interval, resampling whole groups.
 
     Both losses are of the same issues, so the difference is paired: each
     resample draws groups (e.g. proposals) with replacement and takes the mean
@@ -73,5 +74,5 @@ def paired_bootstrap(loss: FloatArray, baseline: FloatArray, groups: Sequence[st
     is lower than the baseline's beyond resampling noise.
     """
     diff = np.asarray(loss, dtype=float) - np.asarray(baseline, dtype=float)
-    low, high = group_bootstrap_ci(diff, groups, resamples=resamples, seed=seed, level=level)
+    low, high = group_bootstrap_ci(diff, groups, seed=seed)
     return float(diff.mean()), low, high
