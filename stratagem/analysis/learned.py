@@ -135,10 +135,8 @@ def _compromise(rows: Sequence[IssueRow]) -> FloatArray:
 
 
 # -- maximum likelihood for a conditional logit with latent options ---------------------------------
-def fit_conditional_logit(
-    features: FloatArray, evidence: FloatArray, valid: np.ndarray, *, ridge: float = 1e-2,
-    max_iter: int = 200, tol: float = 1e-10,
-) -> tuple[FloatArray, float]:
+def fit_conditional_logit(features: FloatArray, evidence: FloatArray, valid: np.ndarray, *, ridge: float = 1e-2
+                          ) -> tuple[FloatArray, float]:
     """Coefficients maximising sum_r log sum_k p_rk e_rk - ridge |theta|^2 (Newton with line search), and
     the log evidence of the ridge.
 
@@ -179,7 +177,7 @@ def fit_conditional_logit(
         return value, grad, cov_q - cov_p - penalty, -cov_p - penalty
 
     value, grad, hess, fisher = evaluate(theta)
-    for _ in range(max_iter):
+    for _ in range(200):  # Newton steps at most
         try:
             np.linalg.cholesky(-hess)
             step = np.linalg.solve(-hess, grad)
@@ -191,7 +189,7 @@ def fit_conditional_logit(
         theta = theta + t * step
         improvement = new[0] - value
         value, grad, hess, fisher = new
-        if abs(improvement) < tol and float(np.max(np.abs(grad))) < 1e-6:
+        if abs(improvement) < 1e-10 and float(np.max(np.abs(grad))) < 1e-6:
             break
     sign, logdet = np.linalg.slogdet(-hess)
     log_evidence = value + 0.5 * dim * np.log(2.0 * ridge) - 0.5 * logdet if sign > 0 else -np.inf
