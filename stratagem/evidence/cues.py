@@ -135,7 +135,7 @@ AMBIGUOUS = frozenset(_lemmas(
     "vote votes offer offers order concern doubt doubts state states count guess figure figures "
     "estimate estimates signal signals answer promise promises threat pledge pledges tweet tweets "
     "show shows statement review reviews remark remarks aim aims trust credit object protest protests "
-    "wish wishes learned"
+    "wish wishes learned reply replies"
 ))
 
 

@@ -39,7 +39,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from stratagem.evidence.actors import NOT_ACTOR_HEADS, PLACES
+from stratagem.evidence.actors import LOWER_TITLES, NOT_ACTOR_HEADS, ORG_HEADS, PLACES, TITLES
 from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
@@ -175,11 +175,44 @@ _CAPS_HEAD = re.compile(r"(?:[A-Z][A-Z0-9'’.!?-]*\s+){3,}(?=[A-Z][a-z])")
 _REFERENCE_LINE = re.compile(r"\s*(?:\[\d+\]|\d{1,3}\.\s|\(\d+\)\s|\^)")
 #: After a quoted title: ", Publisher" or ". Publisher, date" (a citation).
 _CITATION_AFTER = re.compile(r"\s*[,.]\s*(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*\s*,\s*(?:\d|[A-Z][a-z]+\.?\s+\d)")
-#: A definite description of one person ("The harbourmaster", "Her sister", "Ortiz's deputy").
-_DEFINITE_PERSON = re.compile(r"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[A-Z][\w.-]*['’]s) (?:[a-z-]+ ){0,2}[a-z-]+")
-#: Nouns for people by their ending or as kin and roles ("skipper", "sister", "pianist", "wife", "nurse").
-_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|man|woman|wife|husband|son|aunt|uncle|friend|widow|nurse|cousin|niece|"
-                          r"nephew|colleague|neighbou?r|chief|boss)$")
+#: Heads of a description that cannot be one person ("the group", "the statement", "the plan"): organisations,
+#: documents, things; any other singular common noun heading a description may be someone ("the principal").
+_THING_HEADS = frozenset(
+    {w.lower() for w in ORG_HEADS | NOT_ACTOR_HEADS} | DOCUMENT_NOUNS | _TEMPORAL | {
+        "group", "movement", "militia", "organization", "organisation", "party", "faction", "ministry", "agency",
+        "government", "administration", "campaign", "company", "firm", "committee", "council", "court", "alliance",
+        "coalition", "bloc", "body", "outlet", "newspaper", "paper", "channel", "network", "state", "country",
+        "nation", "city", "town", "county", "team", "crowd", "audience", "board", "panel", "jury", "family",
+        "couple", "pair", "duo", "trio", "side", "camp", "staff", "crew", "union", "website", "site", "account",
+        "page", "clip", "footage", "sign", "banner", "ad", "advert", "advertisement", "speech", "book", "bill"})
+
+
+#: Nouns for people by their ending, as kin and roles ("skipper", "pianist", "principal", "wife", "nurse").
+_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|al|man|woman|ess|wife|husband|son|daughter|aunt|uncle|friend|"
+                          r"widow|nurse|cousin|niece|nephew|colleague|neighbou?r|chief|boss|guy|kid|child)$")
+_PERSON_NOUNS = frozenset({w.lower() for w in TITLES} | LOWER_TITLES)
+
+
+def _person_description(phrase: str, *, speaking: bool = False) -> bool:
+    """Whether a description can be one person, the "he" or "she" of a later sentence: "the former secretary of
+    state", "a spokeswoman", "The 61-year-old rancher", "Ortiz's deputy": a determiner or possessor, then a
+    singular common noun that names no organisation, document or thing. As the subject of a cue of speech
+    (``speaking``) any such noun may be a person; as the subject of any other clause the noun must look like
+    one (a title or role, or a person's ending: "the principal", not "the room")."""
+    words = phrase.split()
+    if len(words) < 2 or not (words[0].lower() in {"the", "a", "an", "his", "her", "their", "our"}
+                              or re.search(r"\w['’]s$", words[0])):
+        return False
+    cut = next((n for n, w in enumerate(words) if n >= 2 and w.lower() in {"of", "for", "at", "from", "with", "in"}),
+               len(words))
+    head = words[cut - 1].strip(",.;:")
+    low = head.lower()
+    if not (head.islower() and head.isalpha()) or low in _THING_HEADS or low.endswith(("ed", "ing", "ly")) or (
+            low.endswith("s") and not low.endswith(("ss", "us", "is"))) or low in _DETERMINERS | _AUX_ADVERBS:
+        return False
+    return speaking or low in _PERSON_NOUNS or _PERSON_HEAD.search(low) is not None
+
+
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
 _MAX_SUBJECT_TOKENS = 14
 
@@ -545,6 +578,8 @@ class _Reader:
             entry is not None and entry[1] == "speech" and i - 2 >= lo and toks[i - 2].lower in _CATENATIVE
         ):
             return None  # an infinitive is the complement of another verb ("planned to continue")
+        if prev is not None and prev.lower in (_STOP_PREPS | _NP_PREPS) - {"to"} and not low.endswith("ing"):
+            return None  # "the former secretary of state said": after a preposition a cue word is a noun
         if entry is None:
             if low in self.findings:
                 return ("find", "finding") if self._document_subject(toks, i, lo) else None
@@ -885,6 +920,10 @@ class _Reader:
                 self.last_person, self.last_person_paragraph, self.last_person_acts = sp, paragraph, True
             if sp is not None and sp.actor and not sp.person:
                 self.last_actor, self.last_actor_at = sp, sp.start
+            elif sp is not None and not sp.person and sp.name and _person_description(sp.name, speaking=True):
+                # '“...,” the former secretary of state said. “...,” she added.': a person described, not named,
+                # is the "she" that follows
+                self.last_person, self.last_person_paragraph, self.last_person_acts = sp, paragraph, True
             return sp
         if sp.pronoun in {"def-doc", "def-org"}:
             found: _Speaker | None = None
@@ -915,11 +954,18 @@ class _Reader:
         if sp is not None and sp.person:
             return sp
         first = _first_subject(self, toks, lo, hi)
+        while first is not None and first[1] - first[0] > 1 and toks[first[1] - 1].lower in _AUX_ADVERBS:
+            first = (first[0], first[1] - 1)  # "The rancher also took aim": not "also"
         head = self.text[toks[first[0]].start:toks[first[1] - 1].end] if first is not None else ""
-        if (sp is not None and sp.pronoun in _PERSON_PRONOUNS) or (
-                _DEFINITE_PERSON.fullmatch(head) is not None
-                and (head.split()[-1].lower() in _TITLE_WORDS or _PERSON_HEAD.search(head) is not None)):
-            return sp  # "The mayor handed the award to a nurse, Tova Hale.": the giver is the likelier "she"
+        if sp is not None and sp.pronoun in _PERSON_PRONOUNS:
+            return sp
+        if first is not None and _person_description(head):
+            # "The principal handed the award to a student, Mia Dorn.": the subject, a person described, is the
+            # likelier "he" or "she" of the next sentence
+            described = self.speaker(toks, *first)
+            if described is not None and described.name and not described.actor:
+                self.last_person, self.last_person_paragraph, self.last_person_acts = described, paragraph, True
+            return sp
         first_quote = next((m for m in range(lo, hi) if toks[m].is_quote), hi)
         for m in range(lo + 1, min(hi - 2, first_quote)):
             if not (toks[m].capitalised and toks[m + 1].capitalised) or toks[m - 1].capitalised \
@@ -937,10 +983,11 @@ class _Reader:
         return sp
 
     def _note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
-        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS | _NP_PREPS or toks[lo].lower.endswith("ing") or (
+        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS | _NP_PREPS | _SUBORDINATORS
+                                             or toks[lo].lower.endswith("ing") or (
                 toks[lo].lower.endswith("ed") and lo + 1 < hi and toks[lo + 1].is_word and not toks[lo + 1].capitalised)):
             # "During the debate, Ortiz pressed Haddad ...", "Speaking in Dover, Ortiz ...", "Asked whether ...,
-            # Ortiz paused": after the opening phrase
+            # Ortiz paused", "When pressed on taxes, Ortiz demurred": after the opening phrase or clause
             first = _first_subject(self, toks, lo, hi)
             if first is None or first[0] == lo:
                 return None
@@ -1117,6 +1164,22 @@ def extract_quotes(
         if signature is not None and signature.group(1) is None and (
                 len(toks) > 14 or any(reader.cue_at(toks, k, 0) is not None for k in range(len(toks)))):
             signature = None  # without a dash only a short line with no cue can be a signature
+        signed: _Speaker | None = None
+        if signature is not None:
+            # a quotation signed on the next line ("- Ray Hollis, at a rally"): the quotation is his
+            signed, name_words = _signer(reader, toks, signature)
+            dashed = signature.group(1) is not None
+            # without a dash, only a person's full name on a short line under a quotation-only paragraph
+            # ('"...."' then 'Lina Haddad, a teacher.') signs it
+            name_end = signature.start(2) + len(signature.group(2).rstrip("."))
+            if not dashed and not (signed is not None and signed.person and name_words >= 2
+                                   and len(toks) <= 14 and all(not f.cue and f.regions for f in prev_found)
+                                   and not _place_line(text[name_end:b])):
+                signed = None
+            if signed is None or signed.pronoun is not None or not (signed.person or signed.actor):
+                # 'Eli Grant, 70, has led the choir since 1988.' under a framed quotation signs nothing: it is a
+                # sentence like any other (its subject is the "he" of the next paragraph)
+                signature, signed = None, None
         for lo, hi in spans if signature is None else ():
             reader.note_subject(toks, lo, hi, p_index)
             frames = _frames(reader, toks, lo, hi, text, p_index)
@@ -1138,23 +1201,10 @@ def extract_quotes(
                 if colon_speaker is None or not (colon_speaker.name or colon_speaker.pronoun):
                     colon_speaker = _intro_speaker(reader, toks, lo, hi - 1, p_index) or colon_speaker
         found = [f for f in found if f.parts or f.regions]
-        if signature is not None and prev_found:
-            # a quotation signed on the next line ("- Ray Hollis, at a rally"): the quotation is his
-            first = next((k for k, t in enumerate(toks) if t.start >= signature.start(2)), None)
-            name_end = signature.start(2) + len(signature.group(2).rstrip("."))
-            upto = next((k for k, t in enumerate(toks) if t.start >= name_end), len(toks))
-            signed = reader.speaker(toks, first, upto) if first is not None else None
-            dashed = signature.group(1) is not None
-            # without a dash, only a person's full name on a short line under a quotation-only paragraph
-            # ('"...."' then 'Lina Haddad, a teacher.') signs it
-            if not dashed and not (signed is not None and signed.person and upto - (first or 0) >= 2
-                                   and len(toks) <= 14 and all(not f.cue and f.regions for f in prev_found)
-                                   and not _place_line(text[name_end:b])):
-                signed = None
-            if signed is not None and signed.pronoun is None and (signed.person or signed.actor):
-                for f in prev_found:
-                    if not f.cue and f.regions:
-                        f.speaker = reader.resolve(signed, p_index)
+        if signed is not None:
+            for f in prev_found:
+                if not f.cue and f.regions:
+                    f.speaker = reader.resolve(signed, p_index)
         # quotations with no cue of their own: a continuation of the paragraph's quotation, or of the
         # previous paragraph's when it was left open, else the paragraph's (or previous) speaker's
         reference = _REFERENCE_LINE.match(text, a) is not None
@@ -1183,8 +1233,15 @@ def extract_quotes(
                 host.parts.append(inner)
                 host.regions.append(t.region)
                 continue
-            speaker = reader.colon_label(toks, i - 1, next((x for x, y in spans if x <= i - 1 < y), 0)) \
-                if i > 0 and toks[i - 1].text == ":" else None
+            speaker = None
+            signed_after = _SIGNATURE.match(text, t.region.end, b)
+            if signed_after is not None and signed_after.group(1) is not None:
+                # '“We read every letter.” — Commodore Hester Vail': a quotation signed after a dash on its line
+                speaker = _signer(reader, toks, signed_after)[0]
+                speaker = reader.resolve(speaker, p_index) if speaker is not None and speaker.pronoun is None \
+                    and (speaker.person or speaker.actor) else None
+            if speaker is None and i > 0 and toks[i - 1].text == ":":
+                speaker = reader.colon_label(toks, i - 1, next((x for x, y in spans if x <= i - 1 < y), 0))
             speaker = speaker or (_headline_source(text, toks, i, b) if i > 0 and not found else None)
             speaker = speaker or paragraph_speaker
             own = next(((x, y) for x, y in spans if x < i < y), None)
@@ -1209,6 +1266,11 @@ def extract_quotes(
                     speaker = before_person
             if speaker is None and i > 0 and toks[i - 1].text == ":":
                 speaker = colon_speaker
+            if speaker is None and i > 0 and toks[i - 1].text in {".", "!", "?"} and reader.last_person is not None \
+                    and reader.last_person_paragraph == p_index and a <= reader.last_person.start < t.start \
+                    and reader.last_person_acts:
+                # 'When pressed, Whitford demurred. “...”': the person the sentence before is about goes on to speak
+                speaker = reader.last_person
             if speaker is None and recent is not None and p_index - recent[1] <= 3 and i == 0 and not (
                     reader.last_person is not None and reader.last_person_paragraph > recent[1]
                     and reader.last_person.name != recent[0].name):
@@ -1370,8 +1432,11 @@ def _frames(
                 c_lo = max(_clause_start(toks, lo, c_hi), floor)
                 parts_hi = hi
                 extra = _following_quote(toks, tail_end, parts_hi)
+                # 'The ministry called “Clean Seas” a model, a spokeswoman said': a frame after a whole main clause
+                # reports that clause, the clause's own cue and quotation with it
+                whole = toks[before].text == "," and c_lo == lo and toks[lo].lower not in _SUBORDINATORS
                 _add(out, reader, sp, toks, c_lo, c_hi, text, cue_word, paragraph, extra=extra,
-                     outer=_open_ended(toks[before], text) and not speech_before)
+                     outer=(_open_ended(toks[before], text) and not speech_before) or whole)
                 floor = max(floor, tail_end)
                 continue
             c_lo = i + 2 if lemma in {"put it", "shoot back", "go on"} else i + 1
@@ -1450,6 +1515,16 @@ def _interview_cast(reader: _Reader, text: str, lo: int, hi: int) -> tuple[_Spea
     return asker, answerer
 
 
+def _signer(reader: _Reader, toks: list[_Tok], signature: re.Match[str]) -> tuple[_Speaker | None, int]:
+    """The speaker a signature line names ("— Lina Haddad (@lhaddad) May 2, 2021"), and its number of tokens."""
+    first = next((k for k, t in enumerate(toks) if t.start >= signature.start(2)), None)
+    name_end = signature.start(2) + len(signature.group(2).rstrip("."))
+    upto = next((k for k, t in enumerate(toks) if t.start >= name_end), len(toks))
+    if first is None:
+        return None, 0
+    return reader.speaker(toks, first, upto), upto - first
+
+
 def _transcript_label(text: str, at: int) -> re.Match[str] | None:
     """A label in capitals opening the paragraph at ``at`` ("AVERILL: ..."), unless it names no speaker
     ("EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:")."""
@@ -1505,7 +1580,8 @@ def _first_sentence(toks: list[_Tok]) -> list[_Tok]:
 
 
 def _possessor_of_words(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> _Speaker | None:
-    """The person whose words a colon-ended sentence announces: "Read Ortiz's full statement below:"."""
+    """The person whose words a colon-ended sentence announces: "Read Ortiz's full statement below:", "Here is
+    the statement from the Ibarra campaign:"."""
     for k in range(lo, hi):
         t = toks[k]
         if not (t.capitalised and re.search(r"['’]s?$", t.text)):
@@ -1524,6 +1600,16 @@ def _possessor_of_words(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> 
         if len(name.split()) == 1 and key in reader.full_names:
             name = reader.full_names[key][0]
         return _Speaker(name, None, person=True, start=toks[first].start, end=t.end)
+    for k in range(lo, hi - 2):
+        if toks[k].lower in _WORDS_NOUNS and toks[k + 1].lower in {"from", "by"}:
+            # "Read the full statement from the Ibarra campaign below:": the source after "from"
+            end = k + 2
+            while end < hi and toks[end].is_word and toks[end].lower not in _STOP_PREPS | _CLAUSE_WORDS | {
+                    "below", "here", "above", "follows"}:
+                end += 1
+            sp = reader.speaker(toks, k + 2, end) if end > k + 2 else None
+            if sp is not None and sp.name and sp.pronoun is None:
+                return sp
     return None
 
 
