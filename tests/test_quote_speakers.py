@@ -283,9 +283,10 @@ def test_a_place_name_line_heads_no_quotation() -> None:
 
 
 def test_a_person_named_since_the_last_quotation_stops_its_speaker_going_on() -> None:
+    # not Holt: the person the paragraphs since the last quotation are about speaks the next one
     body = ("“The deal is done,” Holt said.\n\nAna Kovac, the union leader, stormed out of the hall.\n\nThe room "
             "emptied within minutes.\n\n“We were sold out by people we trusted for years.”")
-    assert _direct(body)[-1] == (None, "We were sold out by people we trusted for years.")
+    assert _direct(body)[-1] == ("Ana Kovac", "We were sold out by people we trusted for years.")
 
 
 def test_she_in_a_later_sentence_is_not_carried_to_the_person_before() -> None:
@@ -698,3 +699,38 @@ def test_words_announced_as_from_a_source_are_that_sources() -> None:
 def test_a_quotation_signed_after_a_dash_on_its_own_line_is_the_signers() -> None:
     body = "The skipper's answer, in full: “Fish do not read quota tables.” — Skipper Nils Averill"
     assert [s for s, _ in _direct(body)] == ["Skipper Nils Averill"]
+
+
+@pytest.mark.parametrize("announcement", [
+    "Oskar Lind's full remarks are below.",  # a sentence announcing words shown below, like a colon
+    "Later, Oskar Lind turned to the budget.",  # an opening time word before the subject
+    "Oskar Lind, speaking at the quay, was asked about the budget.",  # an aside after the name
+    "The crowd at the quay was small.\n\nThe band played twice.",  # a person named a few paragraphs back
+    "Nobody mentioned the budget.",  # "Nobody" is no name
+])
+def test_a_quoted_paragraph_with_no_frame_is_the_person_the_text_is_about(announcement: str) -> None:
+    body = (f"Warden Oskar Lind opened the quay on Monday.\n\n{announcement}\n\n“The quay will pay for itself "
+            "within ten summers, and the town will not pay a penny for it.”")
+    assert [(s or "").split()[-1:] for s, _ in _direct(body)] == [["Lind"]]
+
+
+def test_he_reaches_back_over_paragraphs_that_name_nobody() -> None:
+    body = ("Warden Oskar Lind opened the quay on Monday.\n\nThe crowd was small.\n\nThe band played twice.\n\n"
+            "“It will pay for itself,” he said.")
+    assert _direct(body) == [("Warden Oskar Lind", "It will pay for itself,")]
+
+
+def test_a_quotation_that_names_the_person_before_it_is_the_last_speakers() -> None:
+    body = ("“We will reopen the quay,” Lind said.\n\nThe plan has split the council, whose chair, Greta Holm, has so "
+            "far declined to back it.\n\n“I respect Greta, but she is wrong about the money.”")
+    assert _direct(body)[-1][0] == "Lind"
+
+
+def test_so_far_before_a_verb_is_no_subject() -> None:
+    body = "Greta Holm, who chairs the council, has so far declined to back the plan."
+    assert "far" not in [s for s, _ in _quotes(body)]
+
+
+def test_a_name_in_apposition_to_a_possessive_description_speaks() -> None:
+    body = "Dover County's harbour master, Ilse Brandvold, wrote that the quay “is still waiting for its cranes.”"
+    assert [s for s, _ in _quotes(body)] == ["Ilse Brandvold"]

@@ -62,7 +62,8 @@ _SUBORDINATORS = {"when", "while", "as", "after", "before", "because", "since", 
 _NAME_RUN_STOP = {"mr.", "mrs.", "ms.", "dr.", "and", "but", "so", "yet", "or", "then", "also", "while", "when", "if",
                   "as", "after", "before", "because", "since", "though", "although", "in", "on", "at", "for", "from",
                   "with", "by", "to", "of", "the", "a", "an", "even", "now", "still", "meanwhile", "however",
-                  "neither", "nor", "either", "both"}
+                  "neither", "nor", "either", "both", "nobody", "everybody", "somebody", "anybody", "everyone", "someone",
+                  "anyone", "none"}
 #: Verbs that report speech only right before their content or a frame's end ("he continued: ...",
 #: "“...,” she countered."); elsewhere they name actions.
 _SPEECH_ONLY_BEFORE_CONTENT = {"continue", "begin", "point", "protest", "object", "charge", "question", "counter",
@@ -215,6 +216,8 @@ def _person_description(phrase: str, *, speaking: bool = False) -> bool:
 
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
 _MAX_SUBJECT_TOKENS = 14
+#: How many paragraphs back a "he"/"she", or a quotation with no frame, may reach for the last person named.
+_PERSON_REACH = 3
 
 
 @dataclass(frozen=True)
@@ -455,6 +458,8 @@ class _Reader:
             return _Speaker(None, None, pronoun=words[0].lower, start=words[0].start, end=words[0].end)
         while words and words[0].lower in {"and", "but", "so", "yet", "or", "then", "also"}:
             words = words[1:]
+        if len(words) == 1 and words[0].lower in {"nobody", "none"}:
+            return None  # "Nobody mentioned the budget": no one to quote
         if len(words) == 1 and words[0].lower in {"another", "others"}:
             # '"...," tweeted another': one more of the people just quoted
             return _Speaker(words[0].text, None, start=words[0].start, end=words[0].end)
@@ -655,6 +660,8 @@ class _Reader:
                 j -= 1
             if j >= lo and toks[j + 1].lower == "on" and toks[j].lower in _CATENATIVE:
                 j -= 1
+        if j - 1 >= lo and toks[j].lower == "far" and toks[j - 1].lower in {"so", "thus"}:
+            j -= 2  # "has so far declined": an adverbial, not the subject
         while j >= lo and toks[j].is_word and toks[j].text != "Will" and (
             toks[j].lower in _AUX_ADVERBS - {"in", "turn"} or _CONTRACTED_AUX.fullmatch(toks[j].lower) is not None
             or (toks[j].lower.endswith("ly") and not toks[j].capitalised and toks[j].lower not in {"only", "family"})
@@ -788,7 +795,8 @@ class _Reader:
                 if rng is not None and all(not toks[m].capitalised and not toks[m].lower.isalpha()
                                            for m in range(*rng)):
                     rng = None  # "Purn, 67, a nurse": an age is not the subject
-                if rng is not None and toks[rng[0]].lower in _ARTICLES and 2 <= len(seg) <= 4 \
+                if rng is not None and (toks[rng[0]].lower in _ARTICLES or any(
+                        re.search(r"\w['’]s$", toks[m].text) for m in range(rng[0], rng[1] - 1))) and 2 <= len(seg) <= 4 \
                         and (rng[0] == lo or toks[rng[0] - 1].text != ",") \
                         and self.text[seg[0].start:seg[-1].end] not in PLACES \
                         and all(w.capitalised or _initial_stop(toks, k + 1 + n) for n, w in enumerate(seg)):
@@ -941,7 +949,7 @@ class _Reader:
             self.last_actor, self.last_actor_at = _Speaker(found.name, found.actor), sp.start
             return resolved
         if sp.pronoun in _PERSON_PRONOUNS and self.last_person is not None \
-                and paragraph - self.last_person_paragraph <= 1:
+                and paragraph - self.last_person_paragraph <= _PERSON_REACH:
             resolved = self.last_person
             return _Speaker(resolved.name, resolved.actor, person=True, start=sp.start, end=sp.end)
         return _Speaker(None, None, pronoun=sp.pronoun, start=sp.start, end=sp.end)
@@ -983,7 +991,7 @@ class _Reader:
         return sp
 
     def _note_subject(self, toks: list[_Tok], lo: int, hi: int, paragraph: int) -> _Speaker | None:
-        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS | _NP_PREPS | _SUBORDINATORS
+        if lo < hi and toks[lo].is_word and (toks[lo].lower in _STOP_PREPS | _NP_PREPS | _SUBORDINATORS | _TIME_LEADS
                                              or toks[lo].lower.endswith("ing") or (
                 toks[lo].lower.endswith("ed") and lo + 1 < hi and toks[lo + 1].is_word and not toks[lo + 1].capitalised)):
             # "During the debate, Ortiz pressed Haddad ...", "Speaking in Dover, Ortiz ...", "Asked whether ...,
@@ -1020,7 +1028,10 @@ class _Reader:
         if sp is not None and sp.person:
             self.last_person, self.last_person_paragraph = sp, paragraph
             # "Oh, and here is the best part": a capitalised word before a comma is no subject of a clause
-            self.last_person_acts = toks[k].is_word or any(t.is_word and not t.capitalised for t in toks[lo:k])
+            # (but "Whitford, speaking in Dunmore, was asked ..." is: a known surname or a full name before the aside)
+            self.last_person_acts = toks[k].is_word or any(t.is_word and not t.capitalised for t in toks[lo:k]) or (
+                toks[k].text == "," and any(toks[m].text == "," and (_verb_like(toks, m + 1) or re.fullmatch(
+                    r"[a-z]+(?:ed|s)", toks[m + 1].text) is not None) for m in range(k + 2, min(hi - 1, k + 14))))
         return sp
 
 
@@ -1140,6 +1151,7 @@ def extract_quotes(
             used.update(i for i, t in enumerate(toks) if t.is_quote)
         paragraph_speaker: _Speaker | None = None
         colon_speaker: _Speaker | None = None
+        below = False  # the paragraph ends announcing words shown below
         spans = _sentences(toks, text)
         dateline = _DATELINE.match(text, a) or _CAPS_HEAD.match(text, a)
         if dateline and spans:
@@ -1196,7 +1208,12 @@ def extract_quotes(
                 found.append(att)
                 if att.speaker is not None and (att.speaker.name or att.speaker.pronoun):
                     paragraph_speaker = att.speaker
-            if hi - lo >= 2 and toks[hi - 1].text == ":":
+            below = hi == len(toks) and toks[hi - 1].text == "." and any(t.lower == "below" for t in toks[lo:hi]) \
+                and any(t.lower in _WORDS_NOUNS for t in toks[lo:hi])
+            if below and not frames:
+                # "Whitford's full remarks are below.", "Watch her comments below.": announced like a colon
+                colon_speaker = _intro_speaker(reader, toks, lo, hi - 1, p_index)
+            elif hi - lo >= 2 and toks[hi - 1].text == ":":
                 colon_speaker = frames[-1][0].speaker if frames else None
                 if colon_speaker is None or not (colon_speaker.name or colon_speaker.pronoun):
                     colon_speaker = _intro_speaker(reader, toks, lo, hi - 1, p_index) or colon_speaker
@@ -1260,6 +1277,11 @@ def extract_quotes(
                 # a paragraph opening with a quotation continues the previous speaker, unless a frame of its
                 # own follows the quotation (one this reader could not parse is no reason to guess)
                 speaker = last_speaker
+                if speaker is not None and recent is not None and _named_inside(speaker, text, inner) \
+                        and not _named_inside(recent[0], text, inner):
+                    # '... a rift with Paula Grange.' then '“I like Paula, but she was wrong.”': the person the
+                    # quotation talks about is not its speaker; the last one quoted goes on
+                    speaker = recent[0]
                 if speaker is None and before_person is not None:
                     # no speaker in the paragraph before, but a person was its subject ("Strand walked the pier
                     # twice." then a line of quotations): the quotations are that person's
@@ -1271,15 +1293,19 @@ def extract_quotes(
                     and reader.last_person_acts:
                 # 'When pressed, Whitford demurred. “...”': the person the sentence before is about goes on to speak
                 speaker = reader.last_person
-            if speaker is None and recent is not None and p_index - recent[1] <= 3 and i == 0 and not (
-                    reader.last_person is not None and reader.last_person_paragraph > recent[1]
-                    and reader.last_person.name != recent[0].name):
-                # a quoted paragraph a little after the last quotation, with no other person named in between:
-                # its speaker goes on
-                speaker = recent[0]
+            if speaker is None and i == 0:
+                person = reader.last_person
+                if person is not None and reader.last_person_acts and p_index - reader.last_person_paragraph \
+                        <= _PERSON_REACH and (recent is None or reader.last_person_paragraph > recent[1]):
+                    # a quoted paragraph a few after one about a person named since the last quotation
+                    # ('Ana Kovac stormed out. The room emptied. “We were sold out.”'): that person speaks
+                    speaker = person
+                elif recent is not None and p_index - recent[1] <= 3:
+                    # a quoted paragraph a little after the last quotation: its speaker goes on
+                    speaker = recent[0]
             found.append(_Attribution(speaker, [inner], "", [t.region]))
         person = reader.last_person
-        if person is not None and reader.last_person_paragraph >= p_index - 1 and (
+        if person is not None and reader.last_person_paragraph >= p_index - _PERSON_REACH and (
                 any(t.is_word and t.lower in _PERSON_PRONOUNS for t in _first_sentence(toks))
                 or any(f.speaker is not None and f.speaker.name == person.name for f in found)):
             # "He grew up in the valley.", or a quotation the last person goes on speaking: a paragraph about the
@@ -1287,7 +1313,7 @@ def extract_quotes(
             # the paragraph opened with: "A rival wants the job. She has been campaigning.")
             reader.last_person_paragraph = p_index
         headed = name_line is not None and toks[0].is_quote
-        pending_colon = colon_speaker if colon_speaker is not None and toks[-1].text == ":" else None
+        pending_colon = colon_speaker if colon_speaker is not None and (toks[-1].text == ":" or below) else None
         name_line = _label_line(reader, toks) if pending_colon is None and not regions and not found else None
         if name_line is not None:
             pending_colon = reader.resolve(name_line, p_index)
@@ -1513,6 +1539,12 @@ def _interview_cast(reader: _Reader, text: str, lo: int, hi: int) -> tuple[_Spea
     if asker is not None and answerer is not None and (answerer.name or "").split()[-1:] == (asker.name or "").split()[-1:]:
         answerer = None
     return asker, answerer
+
+
+def _named_inside(sp: _Speaker, text: str, span: tuple[int, int]) -> bool:
+    """Whether a quotation names the speaker in the third person ("I like Paula" is not Paula Grange's)."""
+    names = [w for w in re.findall(r"[A-Z][a-z]{2,}", sp.name or "") if w.lower() not in _TITLE_WORDS]
+    return bool(names) and re.search(r"\b(?:" + "|".join(names) + r")\b", text[span[0]:span[1]]) is not None
 
 
 def _signer(reader: _Reader, toks: list[_Tok], signature: re.Match[str]) -> tuple[_Speaker | None, int]:
