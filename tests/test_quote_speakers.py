@@ -734,3 +734,23 @@ def test_so_far_before_a_verb_is_no_subject() -> None:
 def test_a_name_in_apposition_to_a_possessive_description_speaks() -> None:
     body = "Dover County's harbour master, Ilse Brandvold, wrote that the quay “is still waiting for its cranes.”"
     assert [s for s, _ in _quotes(body)] == ["Ilse Brandvold"]
+
+
+def test_a_name_after_a_described_person_with_a_relative_clause_speaks() -> None:
+    body = "The man whose boat sank twice, Ivo Sander, told the board: “We cannot keep paying for pumps.”"
+    assert _direct(body) == [("Ivo Sander", "We cannot keep paying for pumps.")]
+
+
+def test_a_heading_label_rejected_for_the_lines_own_frame_stays_out_of_the_quotation() -> None:
+    body = "Ivo Sander spoke first.\n\nBRILL: “The ferry will run again on Friday,” the harbour office said."
+    assert _direct(body) == [("the harbour office", "The ferry will run again on Friday,")]
+
+
+def test_an_answer_line_with_its_own_frame_is_one_quotation_and_a_cue_inside_an_answer_is_none() -> None:
+    body = ("Ana Ruiz runs the station. She talked to the Gazette.\n\nQ: How many volunteers?\n\nA: “Twenty-three, "
+            "and we need thirty,” Ruiz said.\n\nQ: What next?\n\nA: The training nights. My deputy says people "
+            "have jobs, and he is right.")
+    quotes = _quotes(body)
+    assert ("Ana Ruiz", "Twenty-three, and we need thirty,") in quotes
+    assert [s for s, w in quotes if "thirty" in w] == ["Ana Ruiz"]
+    assert [s for s, w in quotes if "deputy" in w or w.startswith("people")] == ["Ana Ruiz"]

@@ -791,6 +791,14 @@ class _Reader:
                     relative = True  # "Ortiz, asked about the plan, said": a passive participle, no frame
                 if not seg or (not relative and any(self.cue_at(toks, m, lo) is not None for m in range(k + 1, comma))):
                     return None
+                if 2 <= len(seg) <= 4 and all(w.capitalised for w in seg) and k - 1 > lo \
+                        and toks[lo].lower in _ARTICLES and any(toks[m].lower in {"who", "whose", "that"}
+                                                                for m in range(lo + 1, k)):
+                    # "The woman whose shop flooded twice, Dana Rusk, told ...": the name after a described
+                    # person with a relative clause
+                    named = self.speaker(toks, k + 1, comma)
+                    if named is not None and named.person:
+                        return (k + 1, comma)
                 rng = self._phrase_before(toks, k, lo)
                 if rng is not None and all(not toks[m].capitalised and not toks[m].lower.isalpha()
                                            for m in range(*rng)):
@@ -1121,12 +1129,16 @@ def extract_quotes(
         label_before, line_label = line_label, (transcript.group(1) if transcript else None)
         after = re.compile(r"\n+").match(text, b)
         label_after = _transcript_label(text, after.end()) if after is not None else None
+        label_end = -1  # the end of a capitalised label that names no speaker ('DOVER: “...,” the mayor said')
         if transcript and a > 0 and not _named_label(reader, transcript.group(1), text, a) \
                 and label_before in {None, line_label} and (label_after is None or label_after.group(1) == line_label):
-            transcript = None  # "FACT CHECK:", "NORTHMERE:" alone after the first paragraph: a heading
+            # "FACT CHECK:", "NORTHMERE:" alone after the first paragraph: a heading
+            label_end, transcript = transcript.end(), None
         if transcript and _own_frame(reader, toks, transcript.end()):
-            transcript = None  # 'DOVER: “...,” the mayor said': the paragraph's own frame speaks
+            label_end, transcript = transcript.end(), None  # the paragraph's own frame speaks
         qa = _QA_LINE.match(text, a) if transcript is None else None
+        if qa is not None and _own_frame(reader, toks, qa.end()):
+            label_end, qa = qa.end(), None  # 'A: “Twenty-three,” Ruiz said.': the line's own frame speaks
         if qa is not None and qa.end() < b:
             # an interview as questions and answers: the questions are the interviewer's (the person the
             # introduction says the interviewee spoke to), the answers the person the introduction is about
@@ -1149,13 +1161,15 @@ def extract_quotes(
             sp = _Speaker(name, None, person=True, start=a, end=a + len(transcript.group(1)))
             found.append(_Attribution(sp, [(transcript.end(), b)], ":"))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
+        labelled = any(f.cue == ":" for f in found)
         paragraph_speaker: _Speaker | None = None
         colon_speaker: _Speaker | None = None
         below = False  # the paragraph ends announcing words shown below
         spans = _sentences(toks, text)
         dateline = _DATELINE.match(text, a) or _CAPS_HEAD.match(text, a)
-        if dateline and spans:
-            first = next((k for k, t in enumerate(toks) if t.start >= dateline.end()), None)
+        head_end = dateline.end() if dateline else label_end
+        if head_end >= 0 and spans:
+            first = next((k for k, t in enumerate(toks) if t.start >= head_end), None)
             if first is not None and first < spans[0][1]:
                 # "BAGHDAD, Feb 20 (Wire) -", a round-up item's headline "A LETTER GOES VIRAL Ortiz wrote ...": not
                 # part of any clause
@@ -1194,7 +1208,9 @@ def extract_quotes(
                 signature, signed = None, None
         for lo, hi in spans if signature is None else ():
             reader.note_subject(toks, lo, hi, p_index)
-            frames = _frames(reader, toks, lo, hi, text, p_index)
+            # a labelled line ("A: ...", "PENCE: ...") is its speaker's words whole: a cue inside it ("My deputy
+            # says ...") reports speech inside a quotation, which is not reported apart (see the module notes)
+            frames = _frames(reader, toks, lo, hi, text, p_index) if not labelled else []
             # 'They want to "...," Ortiz said': the post-posed frame owns the quotation, so it goes first
             kept: set[int] = set()
             for n in sorted(range(len(frames)), key=lambda n: not frames[n][0].outer):
@@ -1575,9 +1591,12 @@ def _named_label(reader: _Reader, label: str, text: str, at: int) -> bool:
 
 def _own_frame(reader: _Reader, toks: list[_Tok], after: int) -> bool:
     """Whether the words after a label have a frame of their own whose subject is someone other than the
-    label's speaker (not "I", "we" or "you"): 'DOVER: “...,” the mayor said'."""
+    label's speaker (not "I", "we" or "you"), after a quotation: 'DOVER: “...,” the mayor said' (but in 'HOLM: I
+    think the mayor said ...' the mayor is inside Holm's words)."""
     for k, t in enumerate(toks):
         if t.start < after or reader.cue_at(toks, k, 0) is None:
+            continue
+        if not (_after_quote(toks, k, 0) or (k > 0 and toks[k - 1].is_quote)):
             continue
         rng = reader.left_subject(toks, k, 0) or reader.right_subject(toks, k, len(toks))
         if rng is not None and not all(toks[m].lower in {"i", "we", "you"} for m in range(*rng)):
