@@ -203,7 +203,8 @@ class Extraction:
                 for e in self.entities
             ],
             "quotes": [
-                {"speaker": q.speaker, "text": q.text, "direct": q.direct, "start": q.start, "end": q.end,
+                {"speaker": q.speaker, "speaker_actor": q.speaker_actor, "text": q.text, "direct": q.direct,
+                 "start": q.start, "end": q.end,
                  "kind": q.kind,
                  "quoted": [list(span) for span in q.quoted], "cue": q.cue, "reported_by": q.reported_by}
                 for q in self.quotes
