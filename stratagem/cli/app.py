@@ -140,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     # (about 10 ms with a hundred packages) before the first schema is built. PYDANTIC_DISABLE_PLUGINS set
     # beforehand wins (empty: load every plugin).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # One BLAS thread per process: the engines' matrix products are small and the CLI's parallelism is its
+    # workers; OpenBLAS otherwise starts a thread per core at numpy's import (about 30 ms of CPU per process).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     with warnings.catch_warnings():
         if not debug:
             warnings.showwarning = _warning_line
