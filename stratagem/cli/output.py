@@ -6,13 +6,16 @@ Kept apart from :mod:`stratagem.cli.app` so that ``stratagem --help`` does not i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
 from stratagem.cli.app import printable
+from stratagem.cli.plain import Block, Note
 
 
 class LiteralConsole(Console):
@@ -37,3 +40,20 @@ def styled(*parts: str | tuple[str, str]) -> Text:
 
 console = LiteralConsole(markup=False, emoji=False, highlight=False)
 err_console = LiteralConsole(stderr=True, markup=False, emoji=False, highlight=False)
+
+
+def print_blocks(blocks: Sequence[Block]) -> None:
+    """Tables and notes (:mod:`stratagem.cli.plain`) through Rich: on a terminal, or where plain text would differ."""
+    from rich.table import Table
+
+    for block in blocks:
+        if isinstance(block, Note):
+            console.print(block.text, style=block.style, highlight=False)
+            continue
+        table = Table(title=block.title, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 1), collapse_padding=True,
+                      pad_edge=False)
+        for header, justify in block.columns:
+            table.add_column(header, justify="right" if justify == "right" else "left", no_wrap=True)
+        for row in block.rows:
+            table.add_row(*row)
+        console.print(table)

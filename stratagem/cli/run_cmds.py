@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the ensemble and explain modules are imported by the comman
 
     from stratagem.analysis.disagreement import Mode
     from stratagem.analysis.ensemble import EnsembleResult, IssueSummary
+    from stratagem.cli import plain
     from stratagem.model.schema import Scenario
 
 
@@ -99,54 +100,51 @@ _ENGINE_COLUMN = 8
 
 
 def _print_forecasts(sc: Scenario, results: dict[str, ForecastResult]) -> None:
-    from rich import box
-    from rich.table import Table
+    from stratagem.cli import plain
 
-    from stratagem.cli.output import console
+    plain.show(_forecast_blocks(sc, results, plain.width()))
+
+
+def _forecast_blocks(sc: Scenario, results: dict[str, ForecastResult], width: int) -> list[plain.Block]:
+    """The forecast tables (as many engines per table as ``width`` holds) and their notes."""
+    from stratagem.cli.plain import Note, SimpleTable
 
     title = f"{sc.name}" + (f" (as of {sc.as_of})" if sc.as_of else "")
     # As many engines per table as the terminal holds, so no column is squeezed out or cut.
     first = max(len("issue"), *(len(i.id) for i in sc.issues)) + 1 + _ENGINE_COLUMN
-    per_table = max(1, (console.width - first) // _ENGINE_COLUMN)
+    per_table = max(1, (width - first) // _ENGINE_COLUMN)
     names = list(results)
+    blocks: list[plain.Block] = []
     for start in range(0, len(names), per_table):
         group = names[start : start + per_table]
-        table = Table(title=title if start == 0 else None, show_lines=False, box=box.SIMPLE_HEAD, padding=(0, 1),
-                      collapse_padding=True, pad_edge=False)
-        table.add_column("issue", no_wrap=True)
-        table.add_column("sq", justify="right", no_wrap=True)
-        for name in group:
-            table.add_column(name[:6], justify="right", no_wrap=True)
-        for k, issue in enumerate(sc.issues):
-            table.add_row(issue.id, fmt(issue.status_quo),
-                          *[fmt(results[n].issues[k].forecast) + ("*" if results[n].issues[k].cycle else "")
-                            for n in group])
-        console.print(table)
-    console.print("sq = status quo; engine names cut to 6 letters (stratagem engines lists them)", style="dim",
-                  highlight=False)
+        blocks.append(SimpleTable(
+            title if start == 0 else None,
+            (("issue", "left"), ("sq", "right"), *((name[:6], "right") for name in group)),
+            tuple((issue.id, fmt(issue.status_quo),
+                   *[fmt(results[n].issues[k].forecast) + ("*" if results[n].issues[k].cycle else "") for n in group])
+                  for k, issue in enumerate(sc.issues))))
+    blocks.append(Note("sq = status quo; engine names cut to 6 letters (stratagem engines lists them)", "dim"))
     if any(i.cycle for r in results.values() for i in r.issues):
-        console.print("* the run ends in a cycle: the forecast is the mean of the per-round forecasts over one "
-                      "period (range below)", style="dim", highlight=False)
+        blocks.append(Note("* the run ends in a cycle: the forecast is the mean of the per-round forecasts over one "
+                           "period (range below)", "dim"))
     if any(issue.anchors for issue in sc.issues):
-        console.print("What the numbers mean (nearest anchor to the middle engine's forecast):")
+        blocks.append(Note("What the numbers mean (nearest anchor to the middle engine's forecast):"))
         for k, issue in enumerate(sc.issues):
             values = sorted(r.issues[k].forecast for r in results.values())
             central = values[len(values) // 2]
             if issue.anchors:
-                console.print(f"  {issue.name}: ≈ {central:.0f}, {issue.label_for(central)}", highlight=False)
+                blocks.append(Note(f"  {issue.name}: ≈ {central:.0f}, {issue.label_for(central)}"))
     for name, r in results.items():
         if ENGINES[name].iterative:
             reasons = sorted({i.stop_reason for i in r.issues})
-            console.print(f"{name}: {r.rounds} round{'' if r.rounds == 1 else 's'} ({', '.join(reasons)})", style="dim", highlight=False)
+            blocks.append(Note(f"{name}: {r.rounds} round{'' if r.rounds == 1 else 's'} ({', '.join(reasons)})", "dim"))
             for i in r.issues:
                 if i.cycle is not None:
-                    console.print(
+                    blocks.append(Note(
                         f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}"
                         + ("" if i.cycle_range is None else
-                           f"; forecast over the cycle {fmt(i.cycle_range[0])}-{fmt(i.cycle_range[1])}"),
-                        style="dim",
-                        highlight=False,
-                    )
+                           f"; forecast over the cycle {fmt(i.cycle_range[0])}-{fmt(i.cycle_range[1])}"), "dim"))
+    return blocks
 
 
 def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, dict[str, str]]:
