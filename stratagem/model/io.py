@@ -24,7 +24,7 @@ from stratagem.model.errors import ScenarioError
 from stratagem.model.files import atomic_writer as atomic_writer  # re-exported: writers import it from here
 from stratagem.model.files import read_text as read_text
 from stratagem.model.files import require_regular_file
-from stratagem.model.schema import MAX_CAPABILITY, MAX_SCALE, Actor, Issue, Scenario, Stance
+from stratagem.model.schema import MAX_CAPABILITY, MAX_SCALE, Actor, Issue, Scenario, Stance, checked
 
 if TYPE_CHECKING:  # PyYAML is imported by the YAML readers and writers, not by a CSV load
     import yaml
@@ -230,13 +230,14 @@ def slug(name: str) -> str:
 
 
 def _unique_ids(names: Sequence[str]) -> list[str]:
+    """Distinct slugs of ``names``: a repeat gets -2, -3, ..., the slug cut so the id stays within 80 characters."""
     ids: list[str] = []
     used: set[str] = set()
     for name in names:
         base = slug(name)
         candidate, k = base, 2
         while candidate in used:
-            candidate, k = f"{base}-{k}", k + 1
+            candidate, k = f"{base[:79 - len(str(k))]}-{k}", k + 1
         used.add(candidate)
         ids.append(candidate)
     return ids
@@ -293,24 +294,20 @@ def parse_single_issue_csv(text: str, *, path: str | Path) -> Scenario:
     elif lo == hi:  # one position only: a scale of width 2 around it, within the accepted range
         lo, hi = max(lo - 1, -MAX_SCALE), min(hi + 1, MAX_SCALE)
     issue_id = slug(Path(path).stem)
+    stem = Path(path).stem.strip() or issue_id  # stripped as the schema strips names
     ids = _unique_ids(names)
     actors = tuple(
-        Actor(id=i, name=name, capability=v[0]) for i, name, v in zip(ids, names, values, strict=True)
+        checked(Actor, id=i, name=name, capability=v[0]) for i, name, v in zip(ids, names, values, strict=True)
     )
     stances = tuple(
-        Stance(
-            actor=i,
-            issue=issue_id,
-            position=v[1],
-            salience=v[2] * 100 if probability_scale else v[2],
-        )
+        checked(Stance, actor=i, issue=issue_id, position=v[1], salience=v[2] * 100 if probability_scale else v[2])
         for i, v in zip(ids, values, strict=True)
     )
-    issue = Issue(id=issue_id, name=Path(path).stem, scale_min=lo, scale_max=hi)
+    issue = checked(Issue, id=issue_id, name=stem, scale_min=lo, scale_max=hi)
     try:
-        return Scenario(id=issue_id, name=Path(path).stem, actors=actors, issues=(issue,), stances=stances)
-    except ValidationError as exc:  # e.g. every salience 0
-        raise ScenarioError(_message(exc), path=path) from None
+        return checked(Scenario, id=issue_id, name=stem, actors=actors, issues=(issue,), stances=stances)
+    except ValueError as exc:  # e.g. every salience 0
+        raise ScenarioError(_message(str(exc)), path=path) from None
 
 
 def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
@@ -394,34 +391,34 @@ def parse_ktab_csv(text: str, *, path: str | Path) -> Scenario:
         raise ScenarioError("every actor has zero capability", path=path, field=header[2])
     ids = _unique_ids(names)
     actors = tuple(
-        Actor(id=i, name=name, capability=c, aliases=(d,) if d and d != name else ())
+        checked(Actor, id=i, name=name, capability=c, aliases=(d,) if d and d != name else ())
         for i, name, c, d in zip(ids, names, caps, descriptions, strict=True)
     )
     issues = tuple(
-        Issue(id=iid, name=dn) for iid, dn in zip(issue_ids, dim_names, strict=True)
+        checked(Issue, id=iid, name=dn) for iid, dn in zip(issue_ids, dim_names, strict=True)
     )
     stances = tuple(
-        Stance(actor=ids[a], issue=issue_ids[k], position=pos[a][k], salience=sal[a][k])
+        checked(Stance, actor=ids[a], issue=issue_ids[k], position=pos[a][k], salience=sal[a][k])
         for a in range(len(ids))
         for k in range(n_dims)
     )
     scenario_id = slug(title[0]) or slug(Path(path).stem)
     try:
-        return Scenario(
+        return checked(
+            Scenario,
             id=scenario_id,
-            name=title[0] or Path(path).stem,
+            name=title[0] or Path(path).stem.strip() or scenario_id,
             description=title[1],
             actors=actors,
             issues=issues,
             stances=stances,
         )
-    except ValidationError as exc:  # e.g. a dimension where every salience is 0
-        raise ScenarioError(_message(exc), path=path) from None
+    except ValueError as exc:  # e.g. a dimension where every salience is 0
+        raise ScenarioError(_message(str(exc)), path=path) from None
 
 
-def _message(exc: ValidationError) -> str:
-    """The first validation error as words, without pydantic's prefix or our path prefix."""
-    message = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+def _message(message: str) -> str:
+    """A model check's error as words, without our path prefix."""
     match = _PATH_IN_MESSAGE.match(message)
     return match.group(2) if match else message
 

@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -411,6 +411,26 @@ class Scenario(_Strict):
 
     def evidence_by_id(self) -> dict[str, Evidence]:
         return {e.id: e for e in self.evidence}
+
+
+M = TypeVar("M", bound=_Strict)
+
+
+def checked(model: type[M], **fields: Any) -> M:
+    """``model`` of ``fields`` that a reader has already parsed into the fields' types and bounds, with
+    the model's own checks (its after-validators) run but without pydantic's validator.
+
+    Building the schema's validators costs more than a small forecast itself (about 20 ms); the CSV
+    readers call this with what they have checked cell by cell (finite floats in range, stripped
+    non-empty names, ids made by :func:`stratagem.model.io.slug`), so a CSV forecast never builds them.
+    tests/test_cli_inputs.py checks that full validation gives the same scenario. Errors are ValueErrors.
+    """
+    obj = cast(M, model.model_construct(**fields))
+    for decorator in model.__pydantic_decorators__.model_validators.values():
+        if decorator.info.mode != "after":  # the schema has none; one would need the raw input
+            raise TypeError(f"{model.__name__} has a {decorator.info.mode} validator: validate it instead")
+        decorator.func(obj)
+    return obj
 
 
 def _unique(values: list[str], where: str, field: str, what: str) -> None:
