@@ -238,11 +238,15 @@ def test_non_finite_input_takes_the_reference_path() -> None:
 @given(d=st.floats(1e-12, 1.0, exclude_max=True), r=st.floats(0.1, 10.0))
 def test_the_bound_that_lets_the_compiled_round_skip_offers_holds(d: float, r: float) -> None:
     """rho(d, r) = (1 - u^r) / (v^r - u^r), u, v = 1 -+ d, is at most max(1/2, 2^-r) on (0, 1]: the kernel
-    skips o's utilities for receiver a when s_a (1 - P_oa) exceeds it (then o's EU is negative). Computed
+    skips o's utilities for receiver a when s_a (1 - P_oa) exceeds it (then o's EU is negative), or exceeds
+    s_o (1 - P_ao) by more than 1e-13 / d (then o's EU is below a's by more than rounding). Computed
     with log1p/expm1, accurate to ~1e-15 even where 1 - u^r cancels."""
     lu, lv = math.log1p(-d), math.log1p(d)
-    rho = -math.expm1(r * lu) / (math.exp(r * lu) * math.expm1(r * (lv - lu)))
+    spread = math.exp(r * lu) * math.expm1(r * (lv - lu))  # v^r - u^r
+    rho = -math.expm1(r * lu) / spread
     assert rho <= max(0.5, 0.5**r) + 1e-12
+    if 0.5 <= r <= 2.0:  # the risk exponents' range: U_s - U_f = 4 (h^r)(v^r - u^r) is at least d (in fact 2d)
+        assert 4.0 * 0.5**r * spread >= 2.0 * d * (1 - 1e-12)
     assert (1 - 0.0**r) / (2.0**r - 0.0**r) == pytest.approx(0.5**r)  # d = 1: the bound is reached when r < 1
 
 

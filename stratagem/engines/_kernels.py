@@ -355,11 +355,15 @@ def _game_py(x: Any, c: Any, s: Any, delta: float, rule: int, q: float, tie: flo
         # needs sigma = s_a (1 - P_oa) < rho = (1 - u^r) / (v^r - u^r), which is at most max(1/2, 2^-r) for
         # d in (0, 1] (r >= 1: Jensen; r < 1: concavity). Beyond that bound, with a margin far above rounding,
         # o makes no offer (every kind needs its EU > _SIGN_MARGIN), so its utilities are not computed.
-        beyond = max(0.5, half_r) + 1e-12 if q == 1.0 else np.inf
+        # Nor where sigma exceeds a's sigma' = s_o (1 - P_ao) by more than rounding: E_oa - E_ao is the same
+        # factor (at least d for r in [0.5, 2]) times sigma' - sigma, and every kind needs E_oa > E_ao.
+        beyond = max(0.5, half_r) + 1e-12
         for o in range(n):
             xo = x[o]
             gap = abs(xa - xo)
-            if o == a or not gap > tol or (s[a] * (1.0 - P[o, a]) > beyond and dist[a, o] <= 1.0):
+            sigma = s[a] * (1.0 - P[o, a])
+            if o == a or not gap > tol or (q == 1.0 and dist[a, o] <= 1.0 and (
+                    sigma > beyond or (sigma - s[o] * (1.0 - P[a, o])) * dist[a, o] > 1e-13)):
                 conf[o] = comp[o] = capit[o] = anyof[o] = False
                 eu_row[o] = 0.0
                 new_pos[o] = xo
