@@ -163,7 +163,7 @@ class EngineSpec:
 
     ``options`` is a frozen dataclass whose fields (declared with :func:`option`) are the
     engine's parameters. A one-shot engine gives ``forecast(X, S, C, Q, mask, opts)``,
-    which accepts leading draw axes; an iterative one gives a ``model``
+    which accepts leading draw axes (``mask`` comes broadcast to X's shape); an iterative one gives a ``model``
     (:class:`stratagem.engines.rounds.RoundModel`) that the shared loop runs. Either way
     :meth:`run` returns a Trajectory and :meth:`batch` the forecasts (B, m) of B draws,
     and an unknown parameter is an EngineError in both; a one-shot engine ignores ``rounds``.

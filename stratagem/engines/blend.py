@@ -68,7 +68,6 @@ def blend_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, m
     """The blended forecast per issue; accepts leading batch axes like the other closed forms."""
     _check(opts.binary_compromise, opts.binary_median, "binary")
     _check(opts.graded_compromise, opts.graded_median, "graded")
-    mask = np.broadcast_to(mask, X.shape)
     mean = compromise_forecast(X, S, C, mask)
     median = median_forecast(X, S, C, mask)
     return mix(mean, median, np.where(np.isnan(Q), mean, Q), binary_issues(X, Q, mask), vars(opts))

@@ -68,8 +68,8 @@ IssueDistribution = Callable[[FloatArray, FloatArray, float, float], tuple[Float
 def median_per_issue(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
                      distribution: IssueDistribution) -> FloatArray:
     """Per issue (and draw: leading batch axes are looped) the median of ``distribution(positions,
-    weights, status quo, compromise)`` over its stances; the compromise where no actor takes part."""
-    mask = np.broadcast_to(mask, X.shape)
+    weights, status quo, compromise)`` over its stances; the compromise where no actor takes part. ``mask`` has
+    X's shape, as EngineSpec passes it."""
     W = weights(S, C, mask)
     comp = compromise_forecast(X, S, C, mask)
     Qb = np.broadcast_to(Q, comp.shape)
