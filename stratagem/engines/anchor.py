@@ -160,9 +160,8 @@ def anchor_distribution(
     return support[order], prob[order]
 
 
-def anchor_forecast(
-    X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray, opts: AnchorOptions | None = None,
-) -> FloatArray:
+def anchor_forecast(X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
+                    opts: AnchorOptions) -> FloatArray:
     """Median of the anchor distribution per issue; accepts leading batch axes (looped)."""
-    chosen = dataclasses.asdict(opts or AnchorOptions())
+    chosen = dataclasses.asdict(opts)
     return median_per_issue(X, S, C, Q, mask, lambda x, w, q, c: anchor_distribution(x, w, q, c, chosen))
