@@ -17,7 +17,7 @@ from stratagem.engines.base import weights
 from stratagem.engines.exchange import (
     GAIN_TOLERANCE,
     MAX_WORK,
-    check_size,
+    ExchangeModel,
     estimated_work,
     exchange_round,
 )
@@ -101,10 +101,10 @@ def test_exchange_equals_the_plain_search(seed: int, n: int, m: int, rounds: int
 
 
 def test_the_size_check_refuses_big_runs_and_lets_scenario_sizes_through() -> None:
-    check_size(50, 10, 1)  # the design's largest scenario
-    check_size(100, 20, 1)
+    ExchangeModel().admit(50, 10, 1)  # the design's largest scenario
+    ExchangeModel().admit(100, 20, 1)
     with pytest.raises(EngineError, match="too large for the exchange engine"):
-        check_size(500, 20, 1)
+        ExchangeModel().admit(500, 20, 1)
     assert estimated_work(500, 20, 1) > MAX_WORK > estimated_work(100, 20, 1)
     assert estimated_work(10_000, 1, 1) == 0  # one issue: nothing to trade
 

@@ -27,7 +27,7 @@ order, so runs are deterministic.
 Memory and time: the best exchange of every ordered issue pair is kept, and after an
 exchange on p and q only the pairs touching p or q are re-examined (the others' inputs did
 not change), a block of cells at a time; nothing of size n^2 m^2 is ever built. The
-numbers are those of a full search at every step. :func:`check_size` refuses runs whose
+numbers are those of a full search at every step. :meth:`ExchangeModel.admit` refuses runs whose
 worst case is too large before they start.
 """
 
@@ -48,16 +48,6 @@ BLOCK = 1 << 16  # (issue pair, i, j) cells examined at once: bounds the tempora
 # The size check: the worst case makes about n*m/2 exchanges per round, and each re-examines the
 # ~4m issue pairs that touch the two issues it moved, over about n^2/4 actor pairs each.
 MAX_WORK = 1e9  # estimated evaluations; 100 actors x 20 issues (2e8) takes about 25 s on one core
-
-
-def check_size(n_actors: int, n_issues: int, rounds: int) -> None:
-    """Refuse, before any work, a run too large to finish in reasonable time (EngineError, one line)."""
-    work = estimated_work(n_actors, n_issues, rounds)
-    if work > MAX_WORK:
-        raise EngineError(
-            f"exchange: {n_actors} actors x {n_issues} issues x {rounds} round(s) is too large for the exchange "
-            f"engine (about {work:.0e} trade evaluations, the limit is {MAX_WORK:.0e}): use fewer actors, "
-            "issues or rounds, or another engine")
 
 
 def estimated_work(n_actors: int, n_issues: int, rounds: int) -> float:
@@ -205,7 +195,13 @@ class ExchangeModel(RoundModel):
     joint = True
 
     def admit(self, n_actors: int, n_issues: int, rounds: int) -> None:
-        check_size(n_actors, n_issues, rounds)
+        """Refuse, before any work, a run too large to finish in reasonable time (EngineError, one line)."""
+        work = estimated_work(n_actors, n_issues, rounds)
+        if work > MAX_WORK:
+            raise EngineError(
+                f"exchange: {n_actors} actors x {n_issues} issues x {rounds} round(s) is too large for the exchange "
+                f"engine (about {work:.0e} trade evaluations, the limit is {MAX_WORK:.0e}): use fewer actors, "
+                "issues or rounds, or another engine")
 
     def start(self, X: FloatArray, S: FloatArray, C: FloatArray, Q: FloatArray, mask: BoolArray,
               opts: ExchangeOptions, rng: np.random.Generator | None) -> ExchangeState:
