@@ -236,11 +236,11 @@ def plan_chunks(
 
 
 def _round_limit(engines: Sequence[str], rounds: int | None, options: Mapping[str, Mapping[str, Any]]) -> int:
-    """The most rounds any iterative engine of the ensemble may play (``--rounds``, else its
-    ``max_rounds``), for the memory estimate; 0 when none is iterative."""
-    specs = [get_engine(name) for name in engines]
-    return max((rounds if rounds is not None else int(spec.resolve(options.get(spec.name, {})).get("max_rounds", 100))
-                for spec in specs if spec.iterative), default=0)
+    """The most rounds any iterative engine of the ensemble may play (``--rounds``, else its round
+    limit as the shared loop takes it), for the memory estimate; 0 when none is iterative."""
+    specs = [spec for spec in map(get_engine, engines) if spec.iterative]
+    limits = [spec.model.limit(spec.options(**spec.resolve(options.get(spec.name, {})))) for spec in specs]
+    return (rounds if specs else 0) if rounds is not None else max(limits, default=0)
 
 
 def run_ensemble(
