@@ -25,11 +25,12 @@ from stratagem.model.schema import Issue, Scenario
 
 
 def evaluate(arrays: ScenarioArrays, engine: str, X: FloatArray, S: FloatArray, C: FloatArray,
-             params: Mapping[str, Any], rounds: int | None = None, seed: int = 0,
+             params: Mapping[str, Any] | None, rounds: int | None = None, seed: int = 0,
              rng: np.random.Generator | None = None) -> FloatArray:
-    """Final forecasts (B, m) for a batch of inputs, in the engine's batched form (``rng`` wins over ``seed``)."""
+    """Final forecasts (B, m) for a batch of inputs, in the engine's batched form (``rng`` wins over ``seed``);
+    ``params`` as the caller gave them (the engine resolves them: defaults, parsing, unknown names)."""
     return get_engine(engine).batch(X, S, C, arrays.Q, arrays.mask, rounds=rounds, scale=arrays.scale,
-                                    rng=rng if rng is not None else np.random.default_rng(seed), **params)
+                                    rng=rng if rng is not None else np.random.default_rng(seed), **(params or {}))
 
 
 #: Draws of the variance indices run per batch: progress is reported after each, and a stochastic
@@ -58,8 +59,6 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
     more than half the larger, which no smooth response does at these step sizes.
     """
     a = to_arrays(scenario)
-    spec = get_engine(engine)
-    p = spec.resolve(params or {})
     n, m = a.n_actors, a.n_issues
     h_pos, h_sal, f_cap = 1.0, 0.05, 1.1
     # row 0 the point inputs; then per actor: position up, down, salience up, down, capability up, down
@@ -70,7 +69,7 @@ def local_sensitivities(scenario: Scenario, engine: str, params: Mapping[str, An
             S[3 + 6 * i + j, i] = np.where(a.mask[i], np.clip(a.S[i] + sign * h_sal, 0.0, 1.0), 0.0)
         C[5 + 6 * i, i] *= f_cap
         C[6 + 6 * i, i] *= 1.0 / f_cap
-    values = evaluate(a, engine, X, S, C, p, rounds, seed)
+    values = evaluate(a, engine, X, S, C, params, rounds, seed)
     base, values = values[0], values[1:].reshape(n, 3, 2, m)
     up, down = values[:, :, 0, :] - base, base - values[:, :, 1, :]  # (n, 3, m) one-sided changes
     kinked = np.abs(up - down) > 0.5 * np.maximum(np.abs(up), np.abs(down)) + 1e-9
@@ -114,7 +113,6 @@ def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed
     The draws run in chunks of :data:`EXPLAIN_CHUNK`, with ``progress(done, draws)`` after each.
     """
     a = to_arrays(scenario)
-    p = get_engine(engine).resolve(params or {})
     check_batch(draws, a.n_actors, a.n_issues, what="the variance indices")  # before the draws are allocated
     check_seed(seed, "seed")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(99,)))
@@ -123,7 +121,8 @@ def variance_indices(scenario: Scenario, engine: str, *, draws: int = 2000, seed
     for k, start in enumerate(range(0, draws, EXPLAIN_CHUNK)):
         end = min(start + EXPLAIN_CHUNK, draws)
         chunk_rng = np.random.default_rng(seed if k == 0 else np.random.SeedSequence(seed, spawn_key=(99, k)))
-        chunks.append(evaluate(a, engine, X[start:end], S[start:end], C[start:end], p, rounds, rng=chunk_rng))
+        chunks.append(evaluate(a, engine, X[start:end], S[start:end], C[start:end], params, rounds,
+                               rng=chunk_rng))
         if progress is not None:
             progress(end, draws)
     values = np.concatenate(chunks) if chunks else np.zeros((0, a.n_issues))
@@ -161,8 +160,7 @@ def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] 
     """Per issue, each actor's smallest position change that moves the forecast to another band,
     sorted by the size of the change (the easiest persuasion first)."""
     a = to_arrays(scenario)
-    p = get_engine(engine).resolve(params or {})
-    base = evaluate(a, engine, a.X[None], a.S[None], a.C[None], p, rounds, seed)[0]
+    base = evaluate(a, engine, a.X[None], a.S[None], a.C[None], params, rounds, seed)[0]
     out: list[Persuasion] = []
     for k, issue in enumerate(scenario.issues):
         if len(issue.anchors) < 2:
@@ -175,7 +173,7 @@ def whom_to_persuade(scenario: Scenario, engine: str, params: Mapping[str, Any] 
             X = np.repeat(a.X[None], len(grid), axis=0)
             X[:, i, k] = grid
             vals = evaluate(a, engine, X, np.repeat(a.S[None], len(grid), 0), np.repeat(a.C[None], len(grid), 0),
-                            p, rounds, seed)[:, k]
+                            params, rounds, seed)[:, k]
             bands = [_band(issue, float(v)) for v in vals]
             moved = [g for g, b in enumerate(bands) if b != before]
             if not moved:
