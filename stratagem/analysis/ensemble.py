@@ -226,12 +226,10 @@ def plan_chunks(
     tasks = []
     per_engine = [draws // len(engines) + (1 if e < draws % len(engines) else 0) for e in range(len(engines))]
     for e, name in enumerate(engines):
-        spec = get_engine(name)
-        params = spec.resolve((options or {}).get(name, {}))
+        params = get_engine(name).resolve((options or {}).get(name, {}))
         for j, start in enumerate(range(0, per_engine[e], chunk_size)):
             size = min(chunk_size, per_engine[e] - start)
-            tasks.append(ChunkTask(timeline, name, params, rounds if spec.iterative else None, seed, e, j, size,
-                                   kind))
+            tasks.append(ChunkTask(timeline, name, params, rounds, seed, e, j, size, kind))
     return tasks
 
 
