@@ -430,6 +430,26 @@ def test_a_name_inside_a_building_or_event_name_is_not_an_actor() -> None:
     assert _all_surfaces(text, _entities(text)) == {"Paul Brisk", "Trump"}
 
 
+def test_hyphenated_outlets_and_unions_are_organisations_but_bills_are_not() -> None:
+    text = ("The Harbor Sun-Times reported the vote, KOLT-TV reported it too, and the AFL-CIO said HB-2 had "
+            "passed. The Sun-Times ran a second story.")
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Harbor Sun-Times"]) == ["Harbor Sun-Times", "Sun-Times"]
+    assert ents["KOLT-TV"].kind == "organisation" and ents["AFL-CIO"].kind == "organisation"
+    assert "HB-2" not in ents
+
+
+def test_a_plural_role_before_names_makes_them_people() -> None:
+    text = "Posts came from the actresses Marisol Okonkwo and Emma Vantreeck, and from the singers Tovah Brin."
+    ents = _by_name(_entities(text))
+    assert all(ents[n].kind == "person" for n in ("Marisol Okonkwo", "Emma Vantreeck", "Tovah Brin"))
+
+
+def test_a_contributing_line_is_a_credit_not_actors() -> None:
+    text = "The union said it would strike.\n\nContributing: Brenna Vantreeck, Harbor News Service.\n"
+    assert _entities(text) == []
+
+
 def test_titles_of_shows_and_books_in_quotation_marks_are_not_actors() -> None:
     text = ("The talks were discussed on \u201cMeet the Press\u201d and in the book \"The Long Road Home\". "
             "The host of \u201cFox News Sunday\u201d asked Kamal Hosseini about it.")

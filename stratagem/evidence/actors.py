@@ -536,7 +536,7 @@ _CREDIT_PAREN = re.compile(r"\([^()\n]{0,160}\)")
 _CREDIT_WORDS = re.compile(r"(?i)photo|getty|images|\bafp\b|reuters/|/reuters|credit|reporting by|editing by|"
                            r"writing by|courtesy")
 _BYLINE_SURE = re.compile(r"\s*(?:[Bb]y\s+(?:[A-Z][\w.'’-]*\s*(?:,|and\b|&)?\s*){1,8}(?:$|\||—|-|\bfor\b)|"
-                          r"Follow\s.*\b[Oo]n\s+(?:Twitter|Facebook|Instagram)|Contact\s)")
+                          r"Follow\s.*\b[Oo]n\s+(?:Twitter|Facebook|Instagram)|Contact\s|Contributing\s*:)")
 _QUOTED = re.compile(r"“([^”\n]{1,80})”|\"([^\"\n]{1,80})\"|''([^'\n]{1,80})''|‘([^’\n]{1,60})’")
 _TITLE_FUNCTION = _words("a an the of and or in on at to for with by from is are was be as vs. vs")
 
@@ -732,6 +732,8 @@ def _org_head_index(words: Sequence[str]) -> int | None:
         return None  # "Clinton and the Democratic National Committee", "ABC News on Sunday": two names
     for k in range(first_conn - 1, -1, -1):
         w = bare[k]
+        if k == first_conn - 1 and "-" in w and w.rsplit("-", 1)[1][:1].isupper():
+            w = w.rsplit("-", 1)[1]  # "Sun-Times", "Post-Gazette"
         if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
             if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and ((bare[k] in (
                     "Force", "Forces", "Guard", "Army", "Police", "Government", "Delegation") and
@@ -949,7 +951,8 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         w = bare[0]
         if (("'" in w or "’" in w or "-" in w) and _NOT_A_NAME.search(w)) or w.lower() in LOWER_TITLES:
             return []
-        if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "")):
+        if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "").replace("-", "")) and \
+                not re.fullmatch(r"[A-Z]{1,3}-?\d+", w):  # "KING-TV", not the bill "HB-2"
             if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS and \
                     w not in ("U.S", "U.K"):  # the states, decided with the gazetteer
                 return []  # "N.C.", "J.M.": a state or initials
@@ -1000,7 +1003,8 @@ def _context_kind(text: str, c: _Cand) -> str | None:
     pre = _LOWER_BEFORE.search(before)
     if pre and c.kind != "acronym":
         words = pre.group(1).split()
-        if words and words[-1] in LOWER_TITLES:
+        if words and (words[-1] in LOWER_TITLES or words[-1][:-1] in LOWER_TITLES or (
+                words[-1].endswith("es") and words[-1][:-2] in LOWER_TITLES)):  # "the actresses Salma Hayek"
             return "person"
     if _HONORIFIC_BEFORE.search(before):
         return "person"
