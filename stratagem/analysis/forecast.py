@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from stratagem.analysis.timeline import events, prepare_timeline
-from stratagem.engines.base import Trajectory
+from stratagem.engines.base import Trajectory, cycle_summary
 from stratagem.engines.registry import ENGINES, RECOMMENDED, get_engine
 from stratagem.model.arrays import ScenarioArrays
 from stratagem.model.io import atomic_writer
@@ -137,10 +137,10 @@ def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueFo
     """Each issue's final forecast with its label, stop reason and (ktab) distribution.
 
     Where the run ends in a cycle the forecast is the cycle summary
-    (:attr:`Trajectory.final_forecast`) and ``cycle_range`` its range.
+    (:attr:`Trajectory.final_forecast`, :func:`cycle_summary`) and ``cycle_range`` its range.
     """
     distributions = trajectory.extras.get("distribution")
-    finals, ranges = trajectory.final_forecast, trajectory.forecast_range
+    finals, low, high = cycle_summary(trajectory.forecast, trajectory.cycle)
     issues = []
     for k, issue in enumerate(scenario.issues):
         value = float(finals[k])
@@ -150,7 +150,7 @@ def issue_forecasts(scenario: Scenario, trajectory: Trajectory) -> tuple[IssueFo
             median=float(trajectory.median[-1, k]), status_quo=issue.status_quo, label=issue.label_for(value),
             stop_reason=trajectory.stop_reason[k] if trajectory.stop_reason else "", cycle=cycle,
             distribution=None if distributions is None else tuple((float(p), float(q)) for p, q in distributions[k]),
-            cycle_range=None if cycle is None else (float(ranges[k, 0]), float(ranges[k, 1]))))
+            cycle_range=None if cycle is None else (float(low[k]), float(high[k]))))
     return tuple(issues)
 
 

@@ -69,13 +69,6 @@ class Trajectory:
         """
         return cycle_summary(self.forecast, self.cycle)[0]
 
-    @property
-    def forecast_range(self) -> FloatArray:
-        """(m, 2): per issue the lowest and highest per-round forecast over the cycle (both the
-        forecast where the run does not cycle)."""
-        _, lo, hi = cycle_summary(self.forecast, self.cycle)
-        return np.stack([lo, hi], axis=-1)
-
 
 def cycle_summary(forecast: FloatArray,
                   cycle: Sequence[tuple[int, int] | None]) -> tuple[FloatArray, FloatArray, FloatArray]:
