@@ -63,6 +63,14 @@ def test_a_table_that_fits_is_written_plainly_and_one_too_wide_is_left_to_rich()
     assert plain.render([Note("x" * 81)], 80) is None  # Rich would wrap it
 
 
+def test_cells_with_edge_spaces_and_tables_without_rows_are_left_to_rich() -> None:
+    """Rich strips a cell's edge spaces and lays out a table with no rows its own way (review 1, item 2)."""
+    assert plain.render([SimpleTable("t", (("n", "right"),), (("9 ",),))], 40) is None
+    assert plain.render([SimpleTable(" t", (("n", "right"),), (("9",),))], 40) is None
+    assert plain.render([SimpleTable("t", (("n", "right"),), ())], 40) is None
+    assert plain.render([SimpleTable("t", (("n", "right"),), (("9",),))], 40) is not None
+
+
 def _forecast(csv: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     environ.pop("FORCE_COLOR", None)

@@ -97,7 +97,8 @@ def _plain(text: str) -> bool:
 
 def _table_lines(table: SimpleTable, limit: int) -> list[str] | None:
     texts = [table.title or "", *(h for h, _ in table.columns), *(c for row in table.rows for c in row)]
-    if not all(_plain(t) for t in texts):
+    # Rich strips a cell's edge spaces and draws a table without rows its own way: leave those to Rich
+    if not table.rows or not all(_plain(t) and t == t.strip() for t in texts):
         return None
     widths = [max(len(h), *(len(row[j]) for row in table.rows)) for j, (h, _) in enumerate(table.columns)]
     total = 2 + sum(widths) + 2 * (len(widths) - 1)
