@@ -284,6 +284,20 @@ def test_frozen_mode_scores_with_the_development_parameters(split) -> None:  # t
     assert result.scores["anchor"].vs_compromise is not None
 
 
+def test_every_learner_predicts_sorted_distributions(split) -> None:  # type: ignore[no-untyped-def]
+    """Distributions are (sorted values, probabilities): their quantiles (intervals, calibration) read
+    the values in order."""
+    dev, _ = split
+    rows = [r for p in dev[:12] for r in issue_rows(p.scenario, ["compromise", "median"], seed=0, scored=p.scored,
+                                                    group=p.id)]
+    for name, learner in LEARNERS.items():
+        dists = learner.predict(rows, learner.fit(rows)).distributions
+        assert dists is not None, name
+        for values, prob in dists:
+            assert np.all(np.diff(values) >= 0), name
+            assert abs(float(prob.sum()) - 1.0) < 1e-9, name
+
+
 def test_frozen_mode_refuses_a_held_out_file_that_repeats_development_proposals(split) -> None:  # type: ignore[no-untyped-def]
     dev, _ = split
     with pytest.raises(StratagemError, match="repeats"):

@@ -381,8 +381,8 @@ def fit_blend(rows: Sequence[IssueRow]) -> Params:
 def predict_blend(rows: Sequence[IssueRow], params: Mapping[str, Any]) -> Prediction:
     """Blend points; 10-90% quantiles of the same type's training residuals; distribution = point + residuals."""
     point = blend_points(rows, params)
-    resids = [np.array(params["binary_residuals" if r.binary else "graded_residuals"] or [0.0], dtype=float)
-              for r in rows]
+    resids = [np.sort(np.array(params["binary_residuals" if r.binary else "graded_residuals"] or [0.0]))
+              for r in rows]  # sorted, so each distribution (point + residuals, clipped) is too
     lo_q, hi_q = np.array([np.quantile(e, [0.10, 0.90]) for e in resids]).T  # 10% and 90% per issue
     low, high = np.clip(point + lo_q, 0.0, 100.0), np.clip(point + hi_q, 0.0, 100.0)
     dists = [(np.clip(p + e, 0.0, 100.0), np.full(e.size, 1.0 / e.size)) for p, e in zip(point, resids, strict=True)]
