@@ -754,3 +754,9 @@ def test_an_answer_line_with_its_own_frame_is_one_quotation_and_a_cue_inside_an_
     assert ("Ana Ruiz", "Twenty-three, and we need thirty,") in quotes
     assert [s for s, w in quotes if "thirty" in w] == ["Ana Ruiz"]
     assert [s for s, w in quotes if "deputy" in w or w.startswith("people")] == ["Ana Ruiz"]
+
+
+def test_an_organisation_speaks_under_the_name_the_text_gives_it() -> None:
+    text = "A short story\n\n“The talks will resume next week,” the Kremlin said on Friday.\n"
+    [quote] = extract(text).quotes
+    assert (quote.speaker, quote.speaker_actor is not None) == ("the Kremlin", True)
