@@ -21,14 +21,17 @@ by general rules (no models, no list of speakers):
   80% of its characters lie inside quotation marks, else indirect or mixed;
 * **quotations without a cue**: a quoted sentence or paragraph of four words or more is
   attributed to the speaker of the paragraph (or of the paragraph before it when the
-  paragraph opens with the quotation or that paragraph ended with a colon); shorter
-  quoted terms, and titles in quotation marks, are not quotes;
-* **speakers**: a named person in the subject phrase wins ("X's spokesman" is X's
-  spokesman, but a gazetteer person inside it is the actor); a surname alone takes the
-  full name given earlier in the document; "he"/"she" resolve to the last named person
-  speaking or acting in the same or the previous paragraph; "they", "it", "we" and "I"
-  stay unresolved; datelines and opening adverbials ("In a radio interview",
-  "Several weeks ago") are never speakers.
+  paragraph opens with the quotation or that paragraph ended with a colon), else to the
+  person the paragraphs since the last quotation are about, else to the last one quoted;
+  shorter quoted terms, and titles in quotation marks, are not quotes;
+* **speakers**: the phrase as written: a named person in the subject phrase wins ("X's
+  spokesman" is X's spokesman, but a gazetteer person inside it is the actor), a
+  description stays a description ("the Republican nominee"), an organisation keeps the
+  name the text gives it ("the White House", its gazetteer actor in ``speaker_actor``);
+  a surname alone takes the full name given earlier in the document; "he"/"she" resolve
+  to the last person, named or described, speaking or acting within three paragraphs;
+  "they", "it", "we" and "I" stay unresolved; datelines and opening adverbials ("In a
+  radio interview", "Several weeks ago") are never speakers.
 """
 
 from __future__ import annotations
