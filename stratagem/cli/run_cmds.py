@@ -5,7 +5,6 @@ Rich (tables, consoles) is imported by the functions that print, so ``--json`` r
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,9 +89,16 @@ def forecast_cmd(
         payload = results[primary].to_dict()
         if len(results) > 1:
             payload["by_engine"] = {name: r.to_dict() for name, r in results.items()}
-        click.echo(json.dumps(payload, indent=2))
+        _echo_json(payload)
         return
     _print_forecasts(sc, results)
+
+
+def _echo_json(payload: object) -> None:
+    """One JSON object on stdout (json is imported here: a table run needs none)."""
+    import json
+
+    click.echo(json.dumps(payload, indent=2))
 
 
 #: Characters an engine's column takes in the forecast table (a 6-letter name or "100.0*", and a gap).
@@ -300,7 +306,7 @@ def ensemble_cmd(scenario: str | None, draws: int, engines: tuple[str, ...], rou
         err_console.print(f"{'saved' if created else 'already saved'} as run {run_id} in {workspace}",
                           highlight=False)
     if as_json:
-        click.echo(json.dumps(summary_dict(result, with_pooled=pooled), indent=2))
+        _echo_json(summary_dict(result, with_pooled=pooled))
     else:
         _print_ensemble(result, f"{sc.name}: forecast distribution", pooled=pooled)
     if result.interrupted:  # the partial summary is printed (and saved); the status still says Ctrl-C
@@ -331,9 +337,9 @@ def whatif_cmd(scenario: str | None, shocks: tuple[str, ...], draws: int, engine
     from stratagem.analysis.disagreement import side_by_side, summary_dict
 
     if as_json:
-        click.echo(json.dumps({"scenario": sc.id, "shocks": [s.id for s in chosen],
-                               "baseline": summary_dict(base, with_pooled=pooled),
-                               "shocked": summary_dict(after, with_pooled=pooled)}, indent=2))
+        _echo_json({"scenario": sc.id, "shocks": [s.id for s in chosen],
+                    "baseline": summary_dict(base, with_pooled=pooled),
+                    "shocked": summary_dict(after, with_pooled=pooled)})
         return
     from rich.table import Table
 
@@ -390,7 +396,7 @@ def explain_cmd(scenario: str | None, engine: str, rounds: int | None, options: 
         why = explain(sc, engine, rounds=rounds, seed=seed, options=parse_options(options), draws=draws,
                       progress=update)
     if as_json:
-        click.echo(json.dumps(why.to_dict(), indent=2))
+        _echo_json(why.to_dict())
         return
     run, sens, indices, persuade, moves = why.run, why.sensitivities, why.variance, why.persuade, why.moves()
     console.print(styled((sc.name, "bold"), f": {engine}, {run.rounds} rounds"))

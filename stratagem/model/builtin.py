@@ -6,7 +6,6 @@ built-in scenarios needs neither.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,12 +16,14 @@ if TYPE_CHECKING:
 
 DEFAULT_SCENARIO = "us-iraq-2020"
 _FALLBACK_DEFAULT = "ec-emissions-1994"
+#: the shipped scenarios, read as the package's files (importlib.resources would import zipfile for every
+#: command that names a scenario, and the package is never imported from a zip)
+_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def builtin_ids() -> list[str]:
     """Ids of the scenarios shipped with stratagem, sorted."""
-    folder = resources.files("stratagem.scenarios")
-    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[: -len(".yaml")] for p in _SCENARIOS.iterdir() if p.name.endswith(".yaml"))
 
 
 def default_scenario_id() -> str:
@@ -37,7 +38,7 @@ def builtin_summary(scenario_id: str) -> tuple[str, str, int, int]:
     the shipped files are validated by the tests and by every command that loads one)."""
     from stratagem.model.strict_yaml import load_yaml_strict
 
-    data, _ = load_yaml_strict((resources.files("stratagem.scenarios") / f"{scenario_id}.yaml")
+    data, _ = load_yaml_strict((_SCENARIOS / f"{scenario_id}.yaml")
                                .read_text(encoding="utf-8"), path=f"<built-in {scenario_id}>")
     as_of = data.get("as_of")
     return (str(data["name"]).strip(), "" if as_of is None else str(as_of), len(data.get("actors") or ()),
@@ -47,7 +48,7 @@ def builtin_summary(scenario_id: str) -> tuple[str, str, int, int]:
 def load_builtin(scenario_id: str) -> Scenario:
     from stratagem.model.io import parse_yaml
 
-    resource = resources.files("stratagem.scenarios") / f"{scenario_id}.yaml"
+    resource = _SCENARIOS / f"{scenario_id}.yaml"
     if not resource.is_file():
         raise ScenarioError(
             f"unknown built-in scenario '{scenario_id}' (built-in: {', '.join(builtin_ids())})"
