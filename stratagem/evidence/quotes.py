@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from stratagem.evidence.actors import LOWER_TITLES, NOT_ACTOR_HEADS, ORG_HEADS, PLACES, TITLES
+from stratagem.evidence.actors import _words as word_set
 from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import Mention, Quote, Sentence
@@ -191,9 +192,23 @@ _THING_HEADS = frozenset(
         "page", "clip", "footage", "sign", "banner", "ad", "advert", "advertisement", "speech", "book", "bill"})
 
 
-#: Nouns for people by their ending, as kin and roles ("skipper", "pianist", "principal", "wife", "nurse").
-_PERSON_HEAD = re.compile(r"(?:er|or|ist|ian|ant|ent|ee|al|man|woman|ess|wife|husband|son|daughter|aunt|uncle|friend|"
-                          r"widow|nurse|cousin|niece|nephew|colleague|neighbou?r|chief|boss|guy|kid|child)$")
+#: Nouns for people by their ending, as agents, kin and roles ("skipper", "pianist", "chairman", "wife"): the
+#: agentive endings need a stem of three letters ("list" and "twist" are not people); -ant, -ent, -ee, -al and
+#: -ess name things as often as people ("payment", "proposal", "business"), so those people are listed by name.
+_PERSON_HEAD = re.compile(r"(?:(?<=[a-z]{3})(?:er|or|ist|ian)|man|woman|person)$|^(?:wife|husband|son|daughter|aunt|"
+                          r"uncle|friend|widow|nurse|cousin|niece|nephew|colleague|neighbou?r|chief|boss|guy|kid|child)$")
+#: Common things and times with an agentive ending: never the "he" or "she" of a later sentence.
+_THING_AGENT_SHAPES = word_set("""water paper letter number order matter power border center centre computer corner
+    river tower weather winter summer dinner chapter answer meter metre floor door error factor sector mirror color
+    colour motor honor honour favor favour rumor rumour interior quarter barrier chamber cancer shelter disaster
+    filter poster banner folder container trailer tractor elevator monitor register thunder murder manner offer
+    cover layer theater theatre timber silver copper leather rubber butter finger shoulder feather flower hammer
+    ladder newsletter encounter character semester""")
+#: People named by a word a title list or an ending does not catch ("the principal", "a detainee").
+_PERSON_ROLES = word_set("""principal individual criminal veteran victim suspect witness patient parent citizen
+    soldier pilot survivor refugee migrant immigrant tenant client customer employee retiree trainee appointee
+    attendee detainee defendant plaintiff participant applicant assistant accountant merchant servant resident
+    student opponent agent waitress actress hostess heiress""")
 _PERSON_NOUNS = frozenset({w.lower() for w in TITLES} | LOWER_TITLES)
 
 
@@ -214,7 +229,8 @@ def _person_description(phrase: str, *, speaking: bool = False) -> bool:
     if not (head.islower() and head.isalpha()) or low in _THING_HEADS or low.endswith(("ed", "ing", "ly")) or (
             low.endswith("s") and not low.endswith(("ss", "us", "is"))) or low in _DETERMINERS | _AUX_ADVERBS:
         return False
-    return speaking or low in _PERSON_NOUNS or _PERSON_HEAD.search(low) is not None
+    return speaking or low in _PERSON_NOUNS | _PERSON_ROLES or (
+        low not in _THING_AGENT_SHAPES and _PERSON_HEAD.search(low) is not None)
 
 
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
