@@ -81,10 +81,10 @@ ORG_HEADS = _words("""
 _HEADS_NEEDING_COMPLEMENT = _words("Center Centre Conference Program Programme Project Initiative Order Trust "
                                    "Mission Resistance Fighters Oil Energy Capital Petroleum Republicans Democrats "
                                    "Government Police Army Navy Guard Force Forces Delegation Team Club")
-_BARE_HEADS = _words("Hezbollah Taliban Qaeda")
+_BARE_HEADS = _words("Hezbollah Taliban Qaeda")  # names that are their own head
 # words that make a "Center" an institution without a complement ("Bosphorus Policy Centre", "Pew Research Center")
 _RESEARCH = _words("Policy Research Studies Strategic Medical Legal Law Media Rights Justice Democracy Peace Security "
-                   "Development Economic Data Science")  # names that are their own head
+                   "Development Economic Data Science")
 NOT_ACTOR_HEADS = _words("""
     Act Acts Bill Law Laws Amendment Amendments Agreement Agreements Accord Accords Treaty Deal Plan Doctrine
     Resolution War Wars Revolution Day Days Week Month Year Night Eve Festival Olympics Games Cup Summit
@@ -525,9 +525,10 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
 _DATELINE = re.compile(
     r"(?m)^[ \t]*(?:[A-Z][A-Z.'’\-]+(?:[ \t]+[A-Z][A-Z.'’\-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"
     r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|(?<=\s)-(?=\s))")
+_AGENCY = r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)"  # a wire agency's credit
 _AGENCY_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][\w.'’\-]*(?:[ \t,]+[A-Z][\w.'’\-]*){0,3}[ \t]*"
-                              r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)[ \t]*(?:—|–|--|-)")
-_AGENCY_PAREN = re.compile(r"\((?:Reuters|AP|AFP|Xinhua|dpa|UPI|CNN|Bloomberg|Rudaw|IANS|ANI)\)")
+                              rf"{_AGENCY}[ \t]*(?:—|–|--|-)")
+_AGENCY_PAREN = re.compile(_AGENCY)
 _BYLINE = re.compile(
     r"(?im)^[ \t]*(?:by|written by|reporting by|additional reporting by|editing by|writing by|compiled by|"
     r"contributing|reported by|story by|photos? by|photograph by|video by|credit|photo credit|image credit|"
