@@ -172,6 +172,10 @@ def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, d
 def _run_ensemble_with_progress(sc: Scenario, *, quiet: bool, **kwargs: Any) -> EnsembleResult:
     from stratagem.analysis.ensemble import run_ensemble
 
+    if not quiet:  # the bar shows on a terminal only: off one, rich.progress is not imported
+        from stratagem.cli.output import err_console
+
+        quiet = not err_console.is_terminal
     if quiet:
         return run_ensemble(sc, **kwargs)
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
