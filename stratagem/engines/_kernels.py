@@ -8,7 +8,8 @@ is a loop with data-dependent bounds that NumPy can only express with O(n^3)
 comparisons or one call per game; once compiled, the rest of a round was dozens of
 small NumPy calls per issue, so :func:`round_kernel` runs the whole round, game by game,
 in one call per round, and :func:`play_kernel` a batch's whole loop, so no Python runs
-between rounds (what is left is mostly the ~3 n^2 powers a round needs).
+between rounds (what is left is mostly the n^2 powers of the votes and those of the offers that
+can be made: :func:`_game_py` skips the pairs whose offer provably cannot fire).
 """
 
 from __future__ import annotations
