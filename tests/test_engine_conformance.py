@@ -115,6 +115,23 @@ def check_unknown_options_raise(spec: EngineSpec) -> None:
         spec.batch(X[None], S[None], C[None], Q, mask, offer_rulle="min_distance")
 
 
+def check_bad_arrays_raise(spec: EngineSpec) -> None:
+    """Arrays no scenario can give are a clear EngineError in run and batch, never a silent forecast."""
+    X, S, C, Q, mask = _inputs()
+    bad = {"a NaN position": (np.where(X > 50, np.nan, X), S, C), "saliences on 0-100": (X, 100 * S, C),
+           "a negative capability": (X, S, -C), "capabilities of the wrong shape": (X, S, C[:-1]),
+           "no actors": (X[:0], S[:0], C[:0])}
+    if spec.percent_scale:
+        bad["positions above 100"] = (2.5 * X, S, C)
+    for why, (x, s, c) in bad.items():
+        with pytest.raises(EngineError):
+            spec.run(x, s, c, Q, mask[: len(x)])
+            pytest.fail(f"{spec.name} accepted {why}")
+        with pytest.raises(EngineError):
+            spec.batch(x[None], s[None], c[None], Q, mask[: len(x)])
+            pytest.fail(f"{spec.name} accepted {why} in a batch")
+
+
 def check_parameters_are_declared(spec: EngineSpec) -> None:
     """Every parameter has help, and its default passes its own check."""
     for p in spec.parameters:
@@ -126,7 +143,7 @@ def check_parameters_are_declared(spec: EngineSpec) -> None:
 CHECKS: list[Callable[[EngineSpec], None]] = [
     check_reordering, check_relabelling, check_capability_scaling, check_determinism,
     check_batch_equals_single_runs, check_zero_rounds_return_the_inputs, check_a_no_op_event_changes_nothing,
-    check_unknown_options_raise, check_parameters_are_declared,
+    check_unknown_options_raise, check_parameters_are_declared, check_bad_arrays_raise,
 ]
 
 

@@ -226,6 +226,7 @@ class EngineSpec:
         from stratagem.engines import rounds as loop
 
         opts = self.options(**self.resolve(params))
+        _check_arrays(self.name, X, S, C, percent=self.percent_scale and scale is None)
         if rounds is not None and rounds < 0:
             raise EngineError(f"rounds must be >= 0, got {rounds}")
         mask = np.asarray(mask, dtype=bool)
@@ -244,6 +245,21 @@ class EngineSpec:
                                record=True).trajectory
         assert traj is not None
         return traj
+
+
+def _check_arrays(engine: str, X: FloatArray, S: FloatArray, C: FloatArray, *, percent: bool) -> None:
+    """The arrays every engine assumes, checked once here for callers of the Python API (the model layer's
+    schema guarantees them for scenarios): X and S (B, n, m), C (B, n), finite, saliences in [0, 1],
+    capabilities >= 0, and positions in [0, 100] for an engine that works on 0-100 only (``percent``)."""
+    if X.ndim != 3 or S.shape != X.shape or C.shape != X.shape[:2] or 0 in X.shape[1:]:
+        raise EngineError(f"{engine}: positions, saliences and capabilities must be (n, m), (n, m) and (n,) "
+                          f"arrays with at least one actor and issue; got {X.shape[1:]}, {S.shape[1:]}, {C.shape[1:]}")
+    if not (np.isfinite(X).all() and np.isfinite(S).all() and np.isfinite(C).all()):
+        raise EngineError(f"{engine}: positions, saliences and capabilities must be finite numbers")
+    if (S < 0).any() or (S > 1).any() or (C < 0).any():
+        raise EngineError(f"{engine}: saliences must lie in [0, 1] and capabilities must not be negative")
+    if percent and ((X < 0).any() or (X > 100).any()):
+        raise EngineError(f"{engine}: positions must lie in 0-100 (pass scale= for another scale)")
 
 
 @dataclass(frozen=True)
