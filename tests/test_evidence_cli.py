@@ -64,7 +64,8 @@ def test_extract_json_has_exactly_the_documented_shape(tmp_path: Path, capsys: p
     assert len(sudani) == 1 and len(sudani[0]["mentions"]) == 2  # "Mohammed Shia al-Sudani" ... "Sudani"
     assert data["quotes"], "the quotation was found"
     for q in data["quotes"]:
-        assert set(q) == {"speaker", "speaker_actor", "text", "direct", "kind", "quoted", "cue", "reported_by", "start", "end"}
+        assert set(q) == {"speaker", "speaker_actor", "text", "direct", "kind", "quoted", "cue", "reported_by", "speaker_basis",
+                          "start", "end"}
         assert q["kind"] in {"direct", "mixed", "indirect"} and q["direct"] == (q["kind"] == "direct")
         assert cleaned[q["start"] : q["end"]] == q["text"]
     assert {(e["date"], e["action"]) for e in data["events"]} >= {("2024-03-05", "THREATEN"), ("2024-03-03", "CONSULT")}

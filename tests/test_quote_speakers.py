@@ -774,3 +774,41 @@ def test_an_organisation_speaks_under_the_name_the_text_gives_it() -> None:
     text = "A short story\n\n“The talks will resume next week,” the Kremlin said on Friday.\n"
     [quote] = extract(text).quotes
     assert (quote.speaker, quote.speaker_actor is not None) == ("the Kremlin", True)
+
+
+# A direct quotation no rule gives a speaker: the nearest person named around it, marked as a guess.
+@pytest.mark.parametrize(("body", "speaker", "words"), [
+    # a person in the paragraph before, a sentence with no person between
+    ("Mayor Henrika Dalsgaard spent the morning at the flooded pumping station in Ostervik.\n\nBy noon the water "
+     "had reached the second step. “We rebuild this week, not next spring, and nobody waits for the insurers.”",
+     "Henrika Dalsgaard", "We rebuild this week"),
+    # earlier in the same paragraph, a noun ("Her reply ... was short:") the frames do not read
+    ("Anna Renwick, the club's coach, has heard every complaint about the new pitch at Harlow Park. Her reply to "
+     "the parents at the gate on Saturday was short: “Grass grows back, and so do knees.”",
+     "Anna Renwick", "Grass grows back"),
+    # no person before it: the first one named after it in its paragraph
+    ("The hall went quiet. “Nobody leaves this room until the count is finished, and that includes the press.” "
+     "With that, returning officer Maria Holmsand locked the doors.", "Maria Holmsand", "Nobody leaves this room"),
+])
+def test_a_quotation_without_a_frame_gets_the_nearest_person_as_a_guess(body: str, speaker: str, words: str) -> None:
+    quotes = [q for q in extract("A short story\n\n" + body + "\n").quotes if q.direct]
+    assert [(q.speaker, q.speaker_basis) for q in quotes if words in q.text] == [(speaker, "nearest person")]
+
+
+def test_a_speaker_a_frame_gives_is_not_marked_as_a_guess() -> None:
+    quotes = extract("A short story\n\n“The tide tables are wrong again,” said Mayor Henrika Dalsgaard.\n").quotes
+    assert [(q.speaker, q.speaker_basis) for q in quotes] == [("Mayor Henrika Dalsgaard", "")]
+
+
+@pytest.mark.parametrize("body", [
+    # an organisation is the nearest name: it is not the guess, nor is the person named before it
+    "Mayor Ruth Calloway opened the harbour fair on Monday.\n\nThe Northmere Harbour Authority closed the pier on "
+    "Tuesday after the storm. Its notice on the gate carried one line: “No vessel may moor here until the pilings "
+    "have been inspected.”",
+    # a dateline and a place are no person
+    "OSTERVIK, Norway — The council vote came late on Thursday. By then the notice was everywhere: “Every stall "
+    "on the quay must close by dusk until the survey is done.”",
+])
+def test_an_organisation_or_a_dateline_is_never_the_guess(body: str) -> None:
+    quotes = [q for q in extract("A short story\n\n" + body + "\n").quotes if q.direct]
+    assert quotes and all(q.speaker is None and q.speaker_basis == "" for q in quotes)

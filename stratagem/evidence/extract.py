@@ -51,7 +51,7 @@ def extract(
             return gaz.name_of(entity.gazetteer_id), entity.gazetteer_id
         return entity.name, None
 
-    quotes = extract_quotes(text, sentences, mentions, gaz)
+    quotes = extract_quotes(text, sentences, mentions, gaz, entities=entities)
     events = extract_events(text, sentences, mentions, gaz, document_date=date, date_estimated=estimated,
                             entity_actor=entity_actor)
     # gazetteer names and the names of entities the gazetteer does not know, in order of first mention

@@ -40,13 +40,13 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from stratagem.evidence.actors import LOWER_TITLES, NOT_ACTOR_HEADS, ORG_HEADS, PLACES, TITLES
 from stratagem.evidence.actors import _words as word_set
 from stratagem.evidence.cues import AMBIGUOUS, DOCUMENT_NOUNS, MANNER, cue_table, finding_forms
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
-from stratagem.evidence.records import Mention, Quote, Sentence
+from stratagem.evidence.records import ActorEntity, Mention, Quote, Sentence
 
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|St|Jr|Sr|Rev|Hon|Pres|Atty|Sec|Cmdr|Maj|Gens|Reps|Sens|Mt|No|Inc|Corp|Co|Ltd|vs|Vt|Fla|Calif|Mass|Penn|Pa|Wis|Ill|Ind|Ky|La|Mich|Minn|Mo|Nev|Okla|Ore|Tenn|Tex|Va|Wash|Ariz|Ark|Colo|Conn|Del|Ga|Kan|Md|Miss|Mont|Neb|Wyo)\."
 _TOKEN = re.compile(
@@ -1114,8 +1114,13 @@ def extract_quotes(
     gazetteer: Gazetteer | None = None,
     *,
     indirect: bool = True,
+    entities: Sequence[ActorEntity] = (),
 ) -> list[Quote]:
-    """Direct, mixed and (unless ``indirect=False``) indirect attributions in a cleaned text."""
+    """Direct, mixed and (unless ``indirect=False``) indirect attributions in a cleaned text.
+
+    With ``entities`` (the document's people and organisations), a direct quotation the rules leave
+    without a speaker gets the nearest person as a guess (:func:`guess_speakers`).
+    """
     gaz = gazetteer or default_gazetteer()
     reader = _Reader(text, mentions, gaz)
     out: list[Quote] = []
@@ -1365,7 +1370,55 @@ def extract_quotes(
         if quote is not None:
             out.append(quote)
     out.sort(key=lambda q: (q.start, q.end))
-    return _dedupe(out)
+    return guess_speakers(_dedupe(out), text, entities, gaz) if entities else _dedupe(out)
+
+
+_OBJECT_OF_PREPOSITION = re.compile(rf"\b(?:{'|'.join(sorted(_STOP_PREPS | _NP_PREPS))})\s+(?:the\s+)?$", re.IGNORECASE)
+#: ``Quote.speaker_basis`` of a speaker guessed by :func:`guess_speakers`, not read from a frame
+NEAREST_PERSON = "nearest person"
+#: how many paragraphs before a quotation's own the guess looks back for a named person
+GUESS_REACH = 2
+
+
+def guess_speakers(quotes: Sequence[Quote], text: str, entities: Sequence[ActorEntity],
+                   gazetteer: Gazetteer) -> list[Quote]:
+    """Give each direct quote without a speaker the person the text around it is about, marked as a guess.
+
+    The guess is the nearest person named before the quotation in its own paragraph, else in the
+    ``GUESS_REACH`` paragraphs before it (latest first), else the first person named after it in its own
+    paragraph. Only mentions of person entities outside quotation marks count, so an organisation, a
+    place, a dateline or a byline (none of them a person entity) is never the guess, nor is someone the
+    quoted words name. The quote's ``speaker_basis`` says ``"nearest person"`` so a user can drop guesses.
+    """
+    regions = quote_regions(text)
+    inside = [(r.start, r.end) for r in regions]
+    people: list[tuple[int, int, ActorEntity]] = sorted(
+        (a, b, e) for e in entities for a, b in e.mentions if not any(x <= a and b <= y for x, y in inside)
+        and (e.kind == "person" or _OBJECT_OF_PREPOSITION.search(text, max(0, a - 24), a) is None))
+    starts = [a for a, _, _ in people]
+    paragraphs = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]  # starts of non-blank lines
+
+    def paragraph(offset: int) -> int:
+        return bisect.bisect_right(paragraphs, offset)
+
+    out: list[Quote] = []
+    for q in quotes:
+        if q.speaker is not None or not q.direct:
+            out.append(q)
+            continue
+        own = paragraph(q.start)
+        before = [m for m in people[:bisect.bisect_left(starts, q.start)] if own - paragraph(m[0]) <= GUESS_REACH]
+        after = [m for m in people[bisect.bisect_left(starts, q.end):] if paragraph(m[0]) == own]
+        after = [m for m in after if m[2].kind == "person"]
+        pick = before[-1] if before else (after[0] if after else None)
+        if pick is None or pick[2].kind != "person":
+            out.append(q)
+            continue
+        entity = pick[2]
+        gid = entity.gazetteer_id
+        out.append(replace(q, speaker=gazetteer.name_of(gid) if gid else entity.name, speaker_actor=gid,
+                           speaker_basis=NEAREST_PERSON))
+    return out
 
 
 def _frames(

@@ -105,6 +105,7 @@ class Quote:
     #: the source that reports the attribution, for a nested one ('"...," the clerk said, according to
     #: the Courier': the speaker is the clerk, reported by the Courier); None when the writer reports it
     reported_by: str | None = None
+    speaker_basis: str = ""  # "" when a frame gives the speaker, "nearest person" when guessed (quotes.guess_speakers)
 
     @property
     def kind(self) -> str:
@@ -206,7 +207,8 @@ class Extraction:
                 {"speaker": q.speaker, "speaker_actor": q.speaker_actor, "text": q.text, "direct": q.direct,
                  "start": q.start, "end": q.end,
                  "kind": q.kind,
-                 "quoted": [list(span) for span in q.quoted], "cue": q.cue, "reported_by": q.reported_by}
+                 "quoted": [list(span) for span in q.quoted], "cue": q.cue, "reported_by": q.reported_by,
+                 "speaker_basis": q.speaker_basis}
                 for q in self.quotes
             ],
             "events": [
