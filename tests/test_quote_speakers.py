@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from stratagem.evidence.extract import extract
+from stratagem.evidence.extract import evidence_records, extract
 
 
 def _quotes(body: str, *, direct_only: bool = False) -> list[tuple[str | None, str]]:
@@ -793,6 +793,20 @@ def test_an_organisation_speaks_under_the_name_the_text_gives_it() -> None:
 def test_a_quotation_without_a_frame_gets_the_nearest_person_as_a_guess(body: str, speaker: str, words: str) -> None:
     quotes = [q for q in extract("A short story\n\n" + body + "\n").quotes if q.direct]
     assert [(q.speaker, q.speaker_basis) for q in quotes if words in q.text] == [(speaker, "nearest person")]
+
+
+def test_a_guessed_speaker_is_no_actor_and_no_evidence_speaker() -> None:
+    """A guess is for the reader: stance drafts and issue links, which read the evidence's actor, rest on
+    attributed words only, and the stored evidence says the speaker was not attributed."""
+    text = ("A short story\n\nPresident Donald Trump toured the border wall on Tuesday.\n\nThe crowd cheered. "
+            "“We will finish it, every mile of it, and soon.”\n")
+    extraction = extract(text)
+    quote = next(q for q in extraction.quotes if "every mile" in q.text)
+    assert (quote.speaker_basis, quote.speaker_actor) == ("nearest person", None)
+    assert quote.speaker is not None and "Trump" in quote.speaker
+    record = next(e for e in evidence_records(extraction, text) if e.kind == "quote" and "every mile" in e.text)
+    assert record.actor is None and record.speaker is None
+    assert "not attributed, nearest person" in record.rationale
 
 
 def test_a_speaker_a_frame_gives_is_not_marked_as_a_guess() -> None:

@@ -111,9 +111,10 @@ def evidence_records(
     doc = extraction.document or "doc"
     for q in extraction.quotes:
         eid = evidence_id(doc, "quote", q.start, q.end)
+        guessed = f"; speaker not attributed, nearest person: {q.speaker}" if q.speaker_basis else ""
         out[eid] = Evidence(id=eid, document=doc, start=q.start, end=q.end, kind="quote",
-                            actor=q.speaker_actor, speaker=q.speaker, text=text[q.start:q.end],
-                            rationale=q.kind + (f" ({q.cue})" if q.cue else ""))
+                            actor=q.speaker_actor, speaker=None if guessed else q.speaker, text=text[q.start:q.end],
+                            rationale=q.kind + (f" ({q.cue})" if q.cue else "") + guessed)
     for e in extraction.events:
         eid = evidence_id(doc, "event", e.start, e.end)
         if eid in out:

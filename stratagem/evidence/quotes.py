@@ -1388,7 +1388,8 @@ def guess_speakers(quotes: Sequence[Quote], text: str, entities: Sequence[ActorE
     ``GUESS_REACH`` paragraphs before it (latest first), else the first person named after it in its own
     paragraph. Only mentions of person entities outside quotation marks count, so an organisation, a
     place, a dateline or a byline (none of them a person entity) is never the guess, nor is someone the
-    quoted words name. The quote's ``speaker_basis`` says ``"nearest person"`` so a user can drop guesses.
+    quoted words name. The quote's ``speaker_basis`` says ``"nearest person"`` so a user can drop guesses;
+    a guess gives no ``speaker_actor``, so no stance draft or issue link rests on it.
     """
     regions = quote_regions(text)
     inside = [(r.start, r.end) for r in regions]
@@ -1414,10 +1415,9 @@ def guess_speakers(quotes: Sequence[Quote], text: str, entities: Sequence[ActorE
         if pick is None or pick[2].kind != "person":
             out.append(q)
             continue
-        entity = pick[2]
-        gid = entity.gazetteer_id
-        out.append(replace(q, speaker=gazetteer.name_of(gid) if gid else entity.name, speaker_actor=gid,
-                           speaker_basis=NEAREST_PERSON))
+        # the guess names someone for the reader but gives no actor: drafts and issue links rest on attributions
+        gid = pick[2].gazetteer_id
+        out.append(replace(q, speaker=gazetteer.name_of(gid) if gid else pick[2].name, speaker_basis=NEAREST_PERSON))
     return out
 
 
