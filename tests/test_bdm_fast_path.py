@@ -247,7 +247,6 @@ def test_the_bound_that_lets_the_compiled_round_skip_offers_holds(d: float, r: f
     assert rho <= max(0.5, 0.5**r) + 1e-12
     if 0.5 <= r <= 2.0:  # the risk exponents' range: U_s - U_f = 4 (h^r)(v^r - u^r) is at least d (in fact 2d)
         assert 4.0 * 0.5**r * spread >= 2.0 * d * (1 - 1e-12)
-    assert (1 - 0.0**r) / (2.0**r - 0.0**r) == pytest.approx(0.5**r)  # d = 1: the bound is reached when r < 1
 
 
 @pytest.mark.skipif(_kernels.round_kernel() is None, reason="numba not installed")

@@ -91,6 +91,13 @@ def test_extract_without_json_prints_a_readable_view(tmp_path: Path, capsys: pyt
     assert code == 0 and "events (2)" in out and "THREATEN" in out and "2024-03-08 (supplied)" in out
 
 
+def test_the_readable_view_marks_a_guessed_speaker(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = ("A short story\n\nMayor Henrika Dalsgaard toured the pier on Tuesday.\n\nThe crowd cheered. "
+            "“We rebuild it this week.”\n")
+    code, out, _ = _run(capsys, "extract", str(_file(tmp_path, "g.txt", text.encode())))
+    assert code == 0 and "Dalsgaard?" in " ".join(out.split())
+
+
 def test_hostile_html_is_stored_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     page = _file(tmp_path, "page.html", HOSTILE.encode())
     db = tmp_path / "w.db"

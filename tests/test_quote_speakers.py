@@ -596,14 +596,16 @@ def test_a_thing_as_the_subject_leaves_she_to_the_person_it_introduces(introduct
 
 
 @pytest.mark.parametrize("thing", ["The payment", "The proposal", "The restaurant", "The water", "The incident",
-                                   "The withdrawal", "The list", "The business", "The tree", "The border"])
+                                   "The withdrawal", "The list", "The business", "The tree", "The border",
+                                   "The danger", "The corridor", "The transfer", "The fever", "The disorder"])
 def test_a_thing_as_the_next_sentences_subject_leaves_he_to_the_person_named_before(thing: str) -> None:
     # review 1, item 1: a thing ending like a role ("-ent", "-al", "-ee", "-er") is not who "he" is
     body = f"Councillor Bram Otieno met the press at noon. {thing} was the first topic. “We will wait,” he said."
     assert [s for s, _ in _direct(body)] == ["Councillor Bram Otieno"]
 
 
-@pytest.mark.parametrize("person", ["The principal", "The detainee", "The rancher", "The pianist", "The chairman"])
+@pytest.mark.parametrize("person", ["The principal", "The detainee", "The rancher", "The pianist", "The chairman",
+                                    "The harbourmaster", "The referee", "The contestant", "The lawyer"])
 def test_a_person_described_as_the_next_sentences_subject_is_he(person: str) -> None:
     body = f"Councillor Bram Otieno met the press at noon. {person} was the first to arrive. “We will wait,” he said."
     assert [s for s, _ in _direct(body)] == [person]

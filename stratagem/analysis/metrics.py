@@ -43,7 +43,8 @@ def crps_discrete(values: FloatArray, prob: FloatArray, outcome: float) -> float
     return first - spread / 2.0
 
 
-RESAMPLES, TAIL = 2000, (1.0 - 0.95) / 2.0  # the bootstraps' resamples and their 95% percentile interval
+RESAMPLES = 2000  # resamples of every bootstrap here
+TAIL = (1.0 - 0.95) / 2.0  # each tail of their 95% percentile interval
 
 
 def group_bootstrap_ci(values: FloatArray, groups: Sequence[str], *, seed: int = 0) -> tuple[float, float]:

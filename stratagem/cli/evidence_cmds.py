@@ -74,7 +74,8 @@ def extract_cmd(path: Path, date_s: str | None, scenario_ref: str | None, gazett
         quotes.add_column(column, overflow="fold")
     for q in extraction.quotes:
         words = " ".join(q.text.split())
-        quotes.add_row(q.speaker or "?", q.kind,
+        speaker = f"{q.speaker}? ({q.speaker_basis})" if q.speaker_basis else q.speaker or "?"
+        quotes.add_row(speaker, q.kind,
                        words if len(words) <= 160 else words[:157] + "...", f"{q.start}-{q.end}")
     console.print(quotes)
     events = Table(title=f"events ({len(extraction.events)})", title_justify="left")

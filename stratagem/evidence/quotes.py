@@ -192,23 +192,22 @@ _THING_HEADS = frozenset(
         "page", "clip", "footage", "sign", "banner", "ad", "advert", "advertisement", "speech", "book", "bill"})
 
 
-#: Nouns for people by their ending, as agents, kin and roles ("skipper", "pianist", "chairman", "wife"): the
-#: agentive endings need a stem of three letters ("list" and "twist" are not people); -ant, -ent, -ee, -al and
-#: -ess name things as often as people ("payment", "proposal", "business"), so those people are listed by name.
-_PERSON_HEAD = re.compile(r"(?:(?<=[a-z]{3})(?:er|or|ist|ian)|man|woman|person)$|^(?:wife|husband|son|daughter|aunt|"
-                          r"uncle|friend|widow|nurse|cousin|niece|nephew|colleague|neighbou?r|chief|boss|guy|kid|child)$")
-#: Common things and times with an agentive ending: never the "he" or "she" of a later sentence.
-_THING_AGENT_SHAPES = word_set("""water paper letter number order matter power border center centre computer corner
-    river tower weather winter summer dinner chapter answer meter metre floor door error factor sector mirror color
-    colour motor honor honour favor favour rumor rumour interior quarter barrier chamber cancer shelter disaster
-    filter poster banner folder container trailer tractor elevator monitor register thunder murder manner offer
-    cover layer theater theatre timber silver copper leather rubber butter finger shoulder feather flower hammer
-    ladder newsletter encounter character semester""")
-#: People named by a word a title list or an ending does not catch ("the principal", "a detainee").
+#: Nouns for people by their ending, as kin and roles ("pianist", "chairman", "harbourmaster", "wife"): -ist and
+#: -ian need a stem of three letters ("list" is no person); -er, -or, -ant, -ent, -ee, -al and -ess name things
+#: as often as people ("danger", "corridor", "payment", "proposal", "business"), so those people are listed.
+_PERSON_HEAD = re.compile(r"(?:(?<=[a-z]{3})(?:ist|ian)|man|woman|person|master|keeper)$|^(?:wife|husband|son|"
+                          r"daughter|aunt|uncle|friend|widow|nurse|cousin|niece|nephew|colleague|neighbou?r|chief|"
+                          r"boss|guy|kid|child)$")
+#: People named by a word the title lists or an ending do not catch ("the principal", "a detainee", "the farmer").
 _PERSON_ROLES = word_set("""principal individual criminal veteran victim suspect witness patient parent citizen
     soldier pilot survivor refugee migrant immigrant tenant client customer employee retiree trainee appointee
     attendee detainee defendant plaintiff participant applicant assistant accountant merchant servant resident
-    student opponent agent waitress actress hostess heiress""")
+    student opponent agent waitress actress hostess heiress referee contestant informant farmer rancher worker
+    driver miner trader dealer buyer seller player coach protester demonstrator mourner spectator passenger
+    traveller traveler visitor viewer reader caller lender borrower landlord employer grower builder plumber
+    carpenter baker butcher broker sponsor operator investigator defender attacker shooter bomber kidnapper
+    smuggler thief robber killer murderer trooper sailor skipper dancer painter designer architect developer
+    ruler critic ally teenager stranger""")
 _PERSON_NOUNS = frozenset({w.lower() for w in TITLES} | LOWER_TITLES)
 
 
@@ -229,8 +228,7 @@ def _person_description(phrase: str, *, speaking: bool = False) -> bool:
     if not (head.islower() and head.isalpha()) or low in _THING_HEADS or low.endswith(("ed", "ing", "ly")) or (
             low.endswith("s") and not low.endswith(("ss", "us", "is"))) or low in _DETERMINERS | _AUX_ADVERBS:
         return False
-    return speaking or low in _PERSON_NOUNS | _PERSON_ROLES or (
-        low not in _THING_AGENT_SHAPES and _PERSON_HEAD.search(low) is not None)
+    return speaking or low in _PERSON_NOUNS | _PERSON_ROLES or _PERSON_HEAD.search(low) is not None
 
 
 _NAMING_LEMMAS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "dismiss"}
