@@ -1389,10 +1389,17 @@ def guess_speakers(quotes: Sequence[Quote], text: str, entities: Sequence[ActorE
     quoted words name. The quote's ``speaker_basis`` says ``"nearest person"`` so a user can drop guesses;
     a guess gives no ``speaker_actor``, so no stance draft or issue link rests on it.
     """
-    regions = quote_regions(text)
-    inside = [(r.start, r.end) for r in regions]
+    if not any(q.speaker is None and q.direct for q in quotes):
+        return list(quotes)
+    inside = [(r.start, r.end) for r in quote_regions(text)]  # sorted, not overlapping
+    region_starts = [x for x, _ in inside]
+
+    def quoted(a: int, b: int) -> bool:
+        k = bisect.bisect_right(region_starts, a) - 1
+        return k >= 0 and b <= inside[k][1]
+
     people: list[tuple[int, int, ActorEntity]] = sorted(
-        (a, b, e) for e in entities for a, b in e.mentions if not any(x <= a and b <= y for x, y in inside)
+        (a, b, e) for e in entities for a, b in e.mentions if not quoted(a, b)
         and (e.kind == "person" or _OBJECT_OF_PREPOSITION.search(text, max(0, a - 24), a) is None))
     starts = [a for a, _, _ in people]
     paragraphs = [m.start() for m in re.finditer(r"[^\n]*\S[^\n]*", text)]  # starts of non-blank lines
@@ -1406,10 +1413,11 @@ def guess_speakers(quotes: Sequence[Quote], text: str, entities: Sequence[ActorE
             out.append(q)
             continue
         own = paragraph(q.start)
-        before = [m for m in people[:bisect.bisect_left(starts, q.start)] if own - paragraph(m[0]) <= GUESS_REACH]
-        after = [m for m in people[bisect.bisect_left(starts, q.end):] if paragraph(m[0]) == own]
-        after = [m for m in after if m[2].kind == "person"]
-        pick = before[-1] if before else (after[0] if after else None)
+        i, j = bisect.bisect_left(starts, q.start), bisect.bisect_left(starts, q.end)
+        # the last name before it within reach (a nearer organisation stops the guess), else the first person after
+        before = people[i - 1] if i and own - paragraph(people[i - 1][0]) <= GUESS_REACH else None
+        after = next((m for m in people[j:] if paragraph(m[0]) != own or m[2].kind == "person"), None)
+        pick = before or (after if after is not None and paragraph(after[0]) == own else None)
         if pick is None or pick[2].kind != "person":
             out.append(q)
             continue
