@@ -183,3 +183,21 @@ def test_a_cycle_longer_than_sixteen_rounds_gets_the_cycle_summary(run_cli: Any,
     assert max(phases) - min(phases) > 20  # the phases differ: the round limit would pick one
     assert even["forecast"] == pytest.approx(sum(phases) / len(phases), abs=1e-9)
     assert (even["cycle"]["low"], even["cycle"]["high"]) == pytest.approx((min(phases), max(phases)), abs=1e-9)
+
+
+def test_a_cycle_whose_forecast_stays_put_is_not_printed_as_a_range() -> None:
+    from stratagem.cli.run_cmds import _cycle_text
+
+    assert _cycle_text((9, 2), (25.0, 25.04)) == "positions cycle with period 2 from round 9; the forecast stays at 25.0"
+    assert _cycle_text((1, 2), (19.0, 79.0)) == "cycles with period 2 from round 1; forecast over the cycle 19.0-79.0"
+    assert _cycle_text((1, 3), None) == "cycles with period 3 from round 1"
+
+
+def test_the_default_forecast_prints_no_range_of_one_value(run_cli: Any) -> None:
+    import re
+
+    result = run_cli("forecast", "us-iraq-2020", "-e", "bdm")
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())
+    assert "cycle" in text
+    assert not re.search(r"over the cycle (\S+)-\1\b", text)

@@ -146,11 +146,20 @@ def _forecast_blocks(sc: Scenario, results: dict[str, ForecastResult], width: in
             blocks.append(Note(f"{name}: {r.rounds} round{'' if r.rounds == 1 else 's'} ({', '.join(reasons)})", "dim"))
             for i in r.issues:
                 if i.cycle is not None:
-                    blocks.append(Note(
-                        f"  {i.id}: cycles with period {i.cycle[1]} from round {i.cycle[0]}"
-                        + ("" if i.cycle_range is None else
-                           f"; forecast over the cycle {fmt(i.cycle_range[0])}-{fmt(i.cycle_range[1])}"), "dim"))
+                    blocks.append(Note(f"  {i.id}: {_cycle_text(i.cycle, i.cycle_range)}", "dim"))
     return blocks
+
+
+def _cycle_text(cycle: tuple[int, int], low_high: tuple[float, float] | None) -> str:
+    """Where a cycle starts, its period and the forecast's range over it; positions can cycle while the
+    weighted median stays put, and then the line says so instead of printing a range of one value."""
+    where = f"with period {cycle[1]} from round {cycle[0]}"
+    if low_high is None:
+        return f"cycles {where}"
+    low, high = fmt(low_high[0]), fmt(low_high[1])
+    if low == high:
+        return f"positions cycle {where}; the forecast stays at {low}"
+    return f"cycles {where}; forecast over the cycle {low}-{high}"
 
 
 def _engine_options(engines: Sequence[str], pairs: Sequence[str]) -> dict[str, dict[str, str]]:

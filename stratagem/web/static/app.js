@@ -68,8 +68,11 @@
       var text = e + ": " + f.rounds + " rounds (" + reasons.join(", ") + ")";
       f.issues.forEach(function (i) {
         if (i.cycle) {
-          text += "; " + i.id + " cycles with period " + i.cycle.period + " from round " + i.cycle.start +
-            ": forecast* = mean over the cycle, range " + fmt(i.cycle.low) + "-" + fmt(i.cycle.high) + " (" + i.label + ")";
+          var where = " with period " + i.cycle.period + " from round " + i.cycle.start;
+          text += "; " + i.id + (fmt(i.cycle.low) === fmt(i.cycle.high)
+            ? ": positions cycle" + where + ", the forecast stays at " + fmt(i.cycle.low)
+            : " cycles" + where + ": forecast* = mean over the cycle, range " + fmt(i.cycle.low) + "-" + fmt(i.cycle.high)) +
+            " (" + i.label + ")";
         }
       });
       results.appendChild(el("p", text, "note"));
