@@ -1535,6 +1535,11 @@ def _frames(
                 # "a retired welder, Jim Dolan, who says, “...”": a relative clause's frame (but '“...,” Ortiz,
                 # who left early, said' is post-posed)
                 post_posed = False
+            if post_posed and toks[before].text == "," and left[1] < i and toks[left[1]].text == "," \
+                    and not any(t.is_quote for t in toks[lo:before]):
+                # "Ethiopia's water minister, Habtamu Itefa, rejected the charge": a name set off by commas
+                # before its verb is an appositive, the words before it its title, not what was said
+                post_posed = False
             if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
                 if _opening_adverbial(toks, opening, before):
@@ -2158,7 +2163,19 @@ def _skip_object(toks: list[_Tok], k: int, hi: int, *, tell: bool = True) -> int
             return m + 1
         if toks[m].text in {":"}:
             return m + 1
-    return k
+    return _lead_time_end(toks, k, hi)
+
+
+def _lead_time_end(toks: list[_Tok], k: int, hi: int) -> int:
+    """Past a time adjunct that opens a content ("said on Monday they were close"): the time is when it
+    was said, not what was said. ``k`` itself where no such adjunct leads, or nothing follows it."""
+    j = k
+    while j < hi and (toks[j].lower in _TEMPORAL or (toks[j].lower in {"on", "last", "this", "next", "early", "late"}
+                                                      and j + 1 < hi and toks[j + 1].lower in _TEMPORAL)):
+        j += 1
+    if j == k or j >= hi or not toks[j].is_word or toks[j].lower in _STOP_PREPS | _VERBISH:
+        return k  # "said Monday was a good day": the time is the subject
+    return j
 
 
 def _add(

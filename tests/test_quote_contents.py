@@ -1,0 +1,38 @@
+"""Contents of indirect attributions on sentence shapes news uses every day (invented sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stratagem.evidence.extract import extract
+
+
+def _contents(text: str) -> list[tuple[str | None, str]]:
+    return [(q.speaker, text[q.start:q.end]) for q in extract(text).quotes]
+
+
+@pytest.mark.parametrize("text", [
+    "Ethiopia's water minister, Habtamu Itefa, rejected the charge.",
+    "Labour's finance spokesperson, Pieter Smit, accused the talks of ignoring young voters.",
+    "The mayor's chief of staff, Dana Whitlow, said the budget would pass.",
+])
+def test_a_title_before_an_appositive_name_is_not_what_was_said(text: str) -> None:
+    title = text.split(",")[0]
+    assert all(words != title for _, words in _contents(text)), _contents(text)
+
+
+def test_a_post_posed_frame_after_a_clause_still_reports_the_clause() -> None:
+    assert ("Pieter Smit", "The talks were over") in _contents("The talks were over, Pieter Smit said.")
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("The parties said on Monday they were close to a deal.", "they were close to a deal"),
+    ("Smit said last week the deal was close.", "the deal was close"),
+    ("Smit said on Monday night that the talks had failed.", "the talks had failed"),
+])
+def test_a_time_adjunct_after_the_verb_is_not_part_of_the_content(text: str, content: str) -> None:
+    assert [words for _, words in _contents(text)] == [content]
+
+
+def test_a_time_word_that_is_the_subject_stays_in_the_content() -> None:
+    assert [words for _, words in _contents("Smit said Monday was a good day.")] == ["Monday was a good day"]
