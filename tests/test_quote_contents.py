@@ -36,3 +36,18 @@ def test_a_time_adjunct_after_the_verb_is_not_part_of_the_content(text: str, con
 
 def test_a_time_word_that_is_the_subject_stays_in_the_content() -> None:
     assert [words for _, words in _contents("Smit said Monday was a good day.")] == ["Monday was a good day"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("The Intergovernmental Authority on Development said the talks would resume.",
+     "The Intergovernmental Authority on Development"),
+    ("The Senate Committee on Foreign Relations said the treaty was dead.", "The Senate Committee on Foreign Relations"),
+    ('"It is dead," said the Senate Committee on Foreign Relations.', "the Senate Committee on Foreign Relations"),
+])
+def test_a_preposition_inside_an_organisations_name_keeps_the_whole_name(text: str, speaker: str) -> None:
+    assert [sp for sp, _ in _contents(text)] == [speaker]
+
+
+@pytest.mark.parametrize("text", ['"It is dead," said Ortiz in Geneva.', '"It is dead," said Ortiz on Monday.'])
+def test_a_place_or_a_day_after_a_persons_name_is_not_part_of_it(text: str) -> None:
+    assert [sp for sp, _ in _contents(text)] == ["Ortiz"]

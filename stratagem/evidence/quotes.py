@@ -723,6 +723,10 @@ class _Reader:
             if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
+            if low in {"on", "in"} and k - 1 >= lo and toks[k - 1].text in ORG_HEADS and toks[k + 1].capitalised \
+                    and toks[k + 1].lower not in _TEMPORAL and k != j:
+                k -= 1  # "the Committee on Foreign Relations said": a preposition inside an organisation's name
+                continue
             if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
                     low in _OBJECT_PRONOUNS and t.text != "US"):  # "US Senator ..." is the country
                 break
@@ -870,6 +874,10 @@ class _Reader:
             if not t.is_word and t.text not in {"'", "’", "-", "&", "’s", "'s"}:
                 break
             low = t.lower
+            if low in {"on", "in"} and k > start and toks[k - 1].text in ORG_HEADS and k + 1 < hi \
+                    and toks[k + 1].capitalised and toks[k + 1].lower not in _TEMPORAL:
+                k += 1  # "said the Committee on Foreign Relations": a preposition inside an organisation's name
+                continue
             if low in _CLAUSE_WORDS or _verb_like(toks, k) or low in _STOP_PREPS or (
                     low in self.cues and k > start and not t.capitalised  # "said White House Press Secretary X"
                     and toks[k - 1].lower not in _DETERMINERS):  # '“...,” warned a report by ...': a noun
