@@ -89,6 +89,9 @@ _MARKOV_MAX_ITER = 1000
 _STOP_MIN_TURNS, _STOP_MAX_TURNS, _STOP_RATIO, _STOP_DELTA = 2, 100, 0.02, 1e-4
 _CYCLE_TOLERANCE = 1e-12  # on the [0, 1] scale: states this close are the same state
 _BLOCK_ELEMENTS = 131_072  # bound on temporary 3-D blocks (1 MB each: they stay in cache)
+# BigRAdjust -> (a, b, d) of the estimate (a R_h + b R_i) / d, in KTAB's order of operations
+_RISK_ESTIMATES = {"None": (1.0, 0.0, 1.0), "OneThird": (2.0, 1.0, 3.0), "Half": (1.0, 1.0, 2.0),
+                   "TwoThirds": (1.0, 2.0, 3.0), "Full": (0.0, 1.0, 1.0)}
 
 
 @dataclass(frozen=True)
@@ -311,18 +314,9 @@ def risk_from_probabilities(p: FloatArray, rng_name: BigRRange, *, compat: bool 
 
 
 def estimated_risk(R: FloatArray, adjust: BigRAdjust) -> FloatArray:
-    """Rhi[h, i]: h's estimate of i's risk attitude (``Model::estNRA``)."""
-    rh = R[:, None]
-    ri = R[None, :]
-    if adjust == "Full":
-        return np.broadcast_to(ri, (R.size, R.size)).copy()
-    if adjust == "TwoThirds":
-        return (rh + (2.0 * ri)) / 3.0
-    if adjust == "Half":
-        return (rh + ri) / 2
-    if adjust == "OneThird":
-        return ((2.0 * rh) + ri) / 3.0
-    return np.broadcast_to(rh, (R.size, R.size)).copy()  # None
+    """Rhi[h, i]: h's estimate of i's risk attitude (``Model::estNRA``), (a R_h + b R_i) / d."""
+    a, b, d = _RISK_ESTIMATES[adjust]
+    return (a * R[:, None] + b * R[None, :]) / d
 
 
 def distances(ideals: FloatArray, P: FloatArray, S: FloatArray, *, compat: bool = False) -> FloatArray:
