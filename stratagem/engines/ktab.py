@@ -825,18 +825,12 @@ def _explain(t: int, st: _State, Xn: FloatArray, target: IntArray, G: FloatArray
             moves.append(Move(t, int(d), int(k), other, kind, float(st.X[k, d]) * 100.0, float(Xn[k, d]) * 100.0))
     return {
         "turn": t,
-        "target": [int(x) for x in target],
-        "gain": [float(x) for x in gain],
-        "win_probability": [float(x) for x in prob],
-        "bargains": [
-            {
-                "initiator": int(brg.init[b]),
-                "receiver": int(brg.rcvr[b]),
-                "initiator_position": [float(v) * 100.0 for v in brg.pos_init[b]],
-                "receiver_position": [float(v) * 100.0 for v in brg.pos_rcvr[b]],
-            }
-            for b in range(brg.init.size)
-        ],
-        "chosen": [int(x) for x in chosen],
-        "moved": [bool(np.any(Xn[k] != st.X[k])) for k in range(n)],
+        "target": target.tolist(),
+        "gain": gain.tolist(),
+        "win_probability": prob.tolist(),
+        "bargains": [{"initiator": i, "receiver": r, "initiator_position": xi, "receiver_position": xr}
+                     for i, r, xi, xr in zip(brg.init.tolist(), brg.rcvr.tolist(), (brg.pos_init * 100.0).tolist(),
+                                             (brg.pos_rcvr * 100.0).tolist(), strict=True)],
+        "chosen": chosen.tolist(),
+        "moved": (Xn != st.X).any(axis=1).tolist(),
     }
