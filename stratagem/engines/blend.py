@@ -43,18 +43,13 @@ class BlendOptions:
 
 def binary_issues(X: FloatArray, Q: FloatArray, mask: BoolArray) -> BoolArray:
     """Per issue (with any leading batch axes): do positions and status quo take at most two values?"""
-    big = np.where(mask, X, np.nan)
-    with np.errstate(invalid="ignore"):
-        lo = np.nanmin(np.where(mask, X, np.inf), axis=-2)
-        hi = np.nanmax(np.where(mask, X, -np.inf), axis=-2)
-    spread = np.maximum(hi - lo, 1.0)
-    at_end = (np.abs(big - lo[..., None, :]) <= TOLERANCE * spread[..., None, :]) | (
-        np.abs(big - hi[..., None, :]) <= TOLERANCE * spread[..., None, :]
-    )
-    positions_binary = np.all(at_end | ~mask, axis=-2)
+    lo = np.where(mask, X, np.inf).min(axis=-2)
+    hi = np.where(mask, X, -np.inf).max(axis=-2)
+    near = TOLERANCE * np.maximum(hi - lo, 1.0)
+    lo_, hi_, near_ = lo[..., None, :], hi[..., None, :], near[..., None, :]
+    positions_binary = np.all((np.minimum(np.abs(X - lo_), np.abs(X - hi_)) <= near_) | ~mask, axis=-2)
     q = np.broadcast_to(Q, lo.shape)
-    q_ok = np.isnan(q) | (np.abs(q - lo) <= TOLERANCE * spread) | (np.abs(q - hi) <= TOLERANCE * spread)
-    return positions_binary & q_ok
+    return positions_binary & (np.isnan(q) | (np.minimum(np.abs(q - lo), np.abs(q - hi)) <= near))
 
 
 def _check(compromise: float, median: float, kind: str) -> None:
