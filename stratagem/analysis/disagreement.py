@@ -64,15 +64,10 @@ def modes(values: FloatArray, *, low: float = 0.0, high: float = 100.0) -> tuple
     rising = np.diff(np.concatenate([[-np.inf], density])) > 0
     falling = np.diff(np.concatenate([density, [-np.inf]])) <= 0
     peaks = [int(i) for i in np.flatnonzero(rising & falling) if density[i] >= MIN_PEAK * density.max()]
-    merged = True
-    while merged and len(peaks) > 1:
-        merged = False
-        for a, b in pairwise(peaks):
-            valley = float(density[a:b + 1].min())
-            if valley >= MAX_VALLEY * min(density[a], density[b]):
-                peaks.remove(a if density[a] < density[b] else b)
-                merged = True
-                break
+    while shallow := [(a, b) for a, b in pairwise(peaks)
+                      if density[a:b + 1].min() >= MAX_VALLEY * min(density[a], density[b])]:
+        a, b = shallow[0]  # the first neighbours without a deep enough valley between: the lower peak goes
+        peaks.remove(a if density[a] < density[b] else b)
     cuts = [centres[a + int(np.argmin(density[a:b + 1]))] for a, b in pairwise(peaks)]
     bounds = [-1.0, *cuts, 101.0]
     return tuple(Mode(low + float(centres[p]) / 100.0 * width, float(np.mean((v > lo) & (v <= hi))))
