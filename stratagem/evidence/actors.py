@@ -37,7 +37,7 @@ from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import ActorEntity, Mention, Sentence
 from stratagem.evidence.sentences import split_sentences
 
-__all__ = ["ActorEntity", "entity_at", "extract_actor_entities"]
+__all__ = ["ActorEntity", "entity_at", "extract_actor_entities", "extract_actors"]
 
 
 def entity_at(entities: Iterable[ActorEntity], start: int, end: int) -> ActorEntity | None:
@@ -97,7 +97,8 @@ NOT_ACTOR_HEADS = _words("""
     Rule Rules Order Orders Code Constitution Charter Declaration Protocol Convention Conventions
     Movie Film Book Show Series Season Episode Album Song Prize Cross Crescent Coronavirus Virus Crisis
     Era Age Century Decade Address Speech Memo Memorandum Dossier Files Papers Tapes Strategy Policy
-    Theory Principle Syndrome Disease Effect""")
+    Theory Principle Syndrome Disease Effect Reservoir Reservoirs Refinery Terminal Barrage Railway Corridor
+    Tunnel Reactor Facility Complex Aqueduct Interconnector Dams Pipelines Mine Mines Oilfield Gasfield""")
 # departments and portfolios that follow "Secretary of", "Minister of"
 _PORTFOLIO = _words("""State Defense Defence Homeland Security Treasury Energy Commerce Labor Labour Agriculture
     Education Transportation Transport Health Human Services Veterans Affairs Housing Urban Development
@@ -654,6 +655,21 @@ def extract_actor_entities(
 
     ``mentions`` are the gazetteer mentions when the caller already has them (saves a second match).
     """
+    return extract_actors(text, sentences, gazetteer, mentions)[0]
+
+
+def extract_actors(
+    text: str,
+    sentences: Sequence[Sentence] | None = None,
+    gazetteer: Gazetteer | None = None,
+    mentions: Sequence[Mention] | None = None,
+) -> tuple[list[ActorEntity], list[Mention]]:
+    """The entities of :func:`extract_actor_entities` and the gazetteer mentions that name an actor.
+
+    A gazetteer alias inside a longer proper name is a word of that name, not a mention: "Badr" of
+    "Foreign Minister Badr Abdelatty" is not the Badr Organization, "Trump" of "Trump Tower" is not
+    Trump. Such mentions are dropped unless the longer name is linked to the same gazetteer actor.
+    """
     if sentences is None:
         sentences = split_sentences(text)
     gaz = gazetteer or default_gazetteer()
@@ -666,7 +682,32 @@ def extract_actor_entities(
     lowered = set(_LOWER_WORD.findall(text))
     headline = _headline_offsets(text)
     cands = _runs(text, starts, blocked, lowered, headline)
-    return _merge(text, cands, gaz_mentions, lowered, gaz.kind_of, blocked)
+    things = [(c.start, c.end) for c in cands if c.kind == "thing"]
+    entities = _merge(text, cands, gaz_mentions, lowered, gaz.kind_of, blocked)
+    return entities, _outside_longer_names(entities, things, gaz_mentions)
+
+
+def _outside_longer_names(entities: Sequence[ActorEntity], things: Sequence[tuple[int, int]],
+                          mentions: Sequence[Mention]) -> list[Mention]:
+    """The gazetteer mentions not strictly inside a longer name of another actor or of a thing."""
+    spans = sorted([(a, b, e.gazetteer_id) for e in entities for a, b in e.mentions] +
+                   [(a, b, None) for a, b in things])
+    if not spans:
+        return list(mentions)
+    starts = [a for a, _, _ in spans]
+    reach = list(itertools.accumulate((b for _, b, _ in spans), max))
+    out: list[Mention] = []
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.start)
+        inside = False
+        j = k - 1
+        while j >= 0 and reach[j] >= m.end and not inside:
+            a, b, gid = spans[j]
+            inside = a <= m.start and m.end <= b and b - a > m.end - m.start and gid != m.actor
+            j -= 1
+        if not inside:
+            out.append(m)
+    return out
 
 
 def _headline_offsets(text: str) -> list[tuple[int, int]]:
@@ -922,6 +963,10 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         return [_Cand(run[-1].start, run[-1].end, [words[-1]], "weak", "single")]
     if last_title >= 0:
         name = run[last_title + 1:]
+        if len(name) >= 2 and bare[-1] in NOT_ACTOR_HEADS and bare[last_title + 1] not in GIVEN_NAMES:
+            # "Grand Ethiopian Renaissance Dam", "King Fahd Causeway": a title word opening a facility's name
+            # (not "Gov. Nathan Deal": a given name opens a person's)
+            return [_Cand(run[0].start, run[-1].end, words, "thing", "not-actor")]
         if name and not (len(name) == 1 and name[0].text in ORG_HEADS):
             # the words before the title may name the person's organisation ("FBI Director James Comey")
             k = last_title

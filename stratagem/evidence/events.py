@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 
+from stratagem.evidence.actors import ORG_HEADS, TITLES
 from stratagem.evidence.dates import DateContext, find_dates
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.quotes import find_subject
@@ -77,13 +78,35 @@ _REFERENCE = re.compile(r"^\s*\[\d+\]|^\s*\d+\.\s+[A-Z][^.]{0,80},\s*\"")
 _LEXICON = tuple((cat, re.compile(rf"\b(?:{pat})\b", re.I)) for cat, pat in PLOVER_LEXICON)
 
 
+#: a negation or failure just before an action word: "without agreement", "failed to agree", "no deal",
+#: "did not sign", "never met" (up to two words between: "without a formal agreement")
+_NEGATED = re.compile(
+    r"(?:\b(?:without|no|not|never|nor|neither|cannot|failed|fails|failing|fail|unable|refused|refuses|refusing|"
+    r"declined|declines|lack|absence)|n['’]t)(?:\s+(?:to|of|a|an|any|the))?(?:\s+[\w-]+){0,2}?\s+$", re.I)
+_NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+only)\b", re.I)
+
+
+def _negated(text: str, start: int, at: int) -> bool:
+    """The action word at ``at`` is negated or failed ("broke up without agreement", "failed to reach a deal")."""
+    window = text[max(start, at - 40):at]
+    m = _NEGATED.search(window)
+    return m is not None and not _NOT_NEGATION.search(window, m.start()) and \
+        not re.search(r"[,;:.]", window[m.start():])
+
+
 def _action(text: str, start: int, end: int) -> tuple[str, int, str] | None:
-    """The PLOVER category, offset and word of the first action verb in text[start:end]."""
+    """The PLOVER category, offset and word of the first action verb in text[start:end] that is not negated.
+
+    PLOVER has no category for an action that did not happen, so "without agreement" is no AGREE event.
+    """
     best: tuple[str, int, str] | None = None
     for cat, rx in _LEXICON:
-        m = rx.search(text, start, end)
-        if m and (best is None or m.start() < best[1]):
-            best = (cat, m.start(), m.group(0))
+        for m in rx.finditer(text, start, end):
+            if best is not None and m.start() >= best[1]:
+                break
+            if not _negated(text, start, m.start()):
+                best = (cat, m.start(), m.group(0))
+                break
     return best
 
 
@@ -96,7 +119,8 @@ def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, s
         for m in rx.finditer(text, lo, date_at):
             word = m.group(0).lower()
             gap = text[m.end() : date_at]
-            if not (word.endswith("ed") or word in _PAST_IRREGULAR) or len(gap.split()) > _OBJECT_WORDS:
+            if not (word.endswith("ed") or word in _PAST_IRREGULAR) or len(gap.split()) > _OBJECT_WORDS or \
+                    _negated(text, start, m.start()):
                 continue
             if gap.strip() and (re.search(r"[,;:()“”\"]|\b(?:after|before|following|when|since|because|amid|despite|while)\b", gap)
                                 or _action(text, m.end(), date_at) is not None
@@ -209,22 +233,44 @@ def _subject_span(text: str, sentence: Sentence, verb_at: int) -> tuple[int, int
     return lo, verb_at
 
 
+_COMPLEMENT = re.compile(r"\s(?:of|to|with|for|from|by|against|on|in|at|than|between|over|about|among|amid|after|"
+                         r"before|during|without|near|into|under|across|behind|despite)\s", re.I)
+
+
+def _head_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a subject phrase's actor may be named: its head, before any complement ("Talks between Egypt and
+    Sudan over the dam": "Talks"), then an apposition closed by a comma ("The head of the body, Gen. X,")."""
+    segments: list[tuple[int, int]] = []
+    at = start
+    for m in re.finditer(",", text[start:end]):
+        segments.append((at, start + m.start()))
+        at = start + m.end()
+    segments.append((at, end))
+    parts: list[tuple[int, int]] = []
+    for k, (a, b) in enumerate(segments[:2]):
+        if k == 1 and len(segments) < 3:
+            break  # "Talks between Egypt, Ethiopia and Sudan ...": a list, not an apposition
+        cut = b
+        for complement in _COMPLEMENT.finditer(text, a, b):
+            before = text[a:complement.start()].split()
+            if not before:
+                continue  # "after the House of Representatives voted": a clause opening with its subject next
+            if before[-1][:1].isupper() and (len(before) > 1 or before[-1] in TITLES or before[-1] in ORG_HEADS):
+                continue  # "Secretary of State Mike Pompeo", "Minister of Oil": a title, not a complement
+            if complement.group(0).strip().lower() == "by" and re.search(r"(?:ed|en|out)$", before[-1]):
+                continue  # "the attack carried out by US forces": the passive's agent is the actor
+            cut = complement.start()
+            break
+        parts.append((a, cut))
+    return parts
+
+
 def _head(text: str, start: int, end: int, mentions: Sequence[Mention], gaz: Gazetteer) -> Mention | None:
     """The actor heading a subject phrase: a named person, else the first actor that is not a complement
     ("the head of the Quds Force"); an apposition after the first comma is tried when the first part
     names none ("The head of the force, Gen. X, visited")."""
-    segments: list[tuple[int, int]] = []
-    at = start
-    for m in re.finditer(r",", text[start:end]):
-        segments.append((at, start + m.start()))
-        at = start + m.end()
-    segments.append((at, end))
-    for a, b in segments[:2]:
-        heads = [
-            m for m in mentions
-            if a <= m.start and m.end <= b
-            and not re.search(r"\b(?:of|to|with|for|from|by|against|on|in|at|than)\s+(?:the\s+)?$", text[a : m.start])
-        ]
+    for a, b in _head_parts(text, start, end):
+        heads = [m for m in mentions if a <= m.start and m.end <= b]
         persons = [m for m in heads if gaz.kind_of(m.actor) == "person"]
         if persons:
             return persons[-1]
@@ -257,8 +303,13 @@ def _actor(
     name, actor_id = find_subject(text, sentence, verb_at, mentions, gaz)
     if actor_id is not None:
         return name, actor_id
-    if span is not None:  # a subject phrase that names no gazetteer actor: an entity, or nobody
-        entity = entity_actor(*span) if entity_actor is not None else None
+    if span is not None:  # a subject phrase that names no gazetteer actor: an entity at its head, or nobody
+        entity = None
+        if entity_actor is not None:
+            for a, b in _head_parts(text, *span):
+                entity = entity_actor(a, b)
+                if entity is not None:
+                    break
         return entity if entity is not None else (None, None)
     before = [m for m in mentions if m.end <= verb_at]
     if before:

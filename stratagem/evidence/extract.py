@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from stratagem.evidence.actors import entity_at, extract_actor_entities
+from stratagem.evidence.actors import entity_at, extract_actors
 from stratagem.evidence.events import extract_events
 from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer, load_gazetteer
 from stratagem.evidence.ingest import read_document
@@ -40,8 +40,7 @@ def extract(
     else:
         text, doc_id, date = document, document_id or "", document_date
     sentences = split_sentences(text)
-    mentions = gaz.find_mentions(text)
-    entities = extract_actor_entities(text, sentences, gaz, mentions=mentions)
+    entities, mentions = extract_actors(text, sentences, gaz)
 
     def entity_actor(start: int, end: int) -> tuple[str, str | None] | None:
         entity = entity_at(entities, start, end)

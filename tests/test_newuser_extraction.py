@@ -1,0 +1,90 @@
+"""Errors a new user meets at once on news the rules were not written for (issue 14), in general form.
+
+Each test is one rule: a gazetteer alias inside a longer name is no mention of its actor, a facility's
+name is neither a person nor an organisation, a negated action is no event of that kind, and an event's
+actor is named at the head of the subject phrase, not in its complements. Texts are invented here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stratagem.evidence.actor_score import parse_gold
+from stratagem.evidence.actors import extract_actor_entities
+from stratagem.evidence.extract import extract
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).resolve().parents[1]
+DAY = dt.date(2025, 3, 5)  # a Wednesday
+
+
+def test_alias_inside_a_longer_person_name_is_not_the_gazetteer_actor() -> None:
+    ex = extract("Egyptian Foreign Minister Badr Abdelatty told reporters that Cairo would wait.")
+    assert "Badr Organization" not in ex.actors
+    assert not any(m.actor == "badr" for m in ex.mentions)
+    assert any(e.name == "Badr Abdelatty" and e.kind == "person" for e in ex.entities)
+
+
+def test_alias_alone_still_matches() -> None:
+    ex = extract("The Badr Organization said on Monday that its fighters would stay.")
+    assert "Badr Organization" in ex.actors
+
+
+@pytest.mark.parametrize("name", ["Grand Ethiopian Renaissance Dam", "Grand Kuwait Refinery", "King Fahd Causeway Bridge"])
+def test_a_facility_named_after_a_title_word_is_not_a_person(name: str) -> None:
+    text = f"Talks over the {name} resumed, and Egypt's envoy Leila Haddad said the parties were close."
+    entities = extract_actor_entities(text)
+    assert all(e.kind != "person" or e.name == "Leila Haddad" for e in entities), entities
+    assert not any(text.index(name) <= a < text.index(name) + len(name) for e in entities for a, _ in e.mentions)
+
+
+def test_a_given_name_after_a_title_is_still_a_person() -> None:
+    entities = extract_actor_entities("Gov. Nathan Deal said the state would appeal.")
+    assert [(e.name, e.kind) for e in entities] == [("Nathan Deal", "person")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Talks between Egypt and Sudan broke up on Tuesday without agreement.",
+    "The two sides failed to agree on Tuesday on the water releases.",
+    "Negotiators ended the round on Tuesday with no deal.",
+    "The ministers did not sign the accord on Tuesday.",
+])
+def test_negated_or_failed_actions_are_not_agree_events(sentence: str) -> None:
+    events = extract(sentence, document_date=DAY).events
+    assert not any(e.action == "AGREE" for e in events), events
+
+
+def test_an_action_that_happened_is_still_an_event() -> None:
+    events = extract("Egypt and Sudan signed an agreement on Tuesday in Khartoum.", document_date=DAY).events
+    assert [(e.date, e.action) for e in events] == [("2025-03-04", "AGREE")]
+
+
+def test_event_actor_is_the_subjects_head_not_a_complement() -> None:
+    text = "Talks between Egypt and Sudan over the Grand Ethiopian Renaissance Dam resumed on Tuesday in Cairo."
+    events = extract(text, document_date=DAY).events
+    assert [e.action for e in events] == ["CONSULT"]
+    assert events[0].actor is None  # "Talks" names no actor; the parties and the dam are complements
+
+
+def test_a_title_with_of_is_not_a_complement() -> None:
+    text = "Minister of Foreign Affairs Leila Haddad visited Cairo on Tuesday."
+    events = extract(text, document_date=DAY).events
+    assert [(e.action, e.actor) for e in events] == [("CONSULT", "Leila Haddad")]
+
+
+def test_new_style_gold_matches_its_texts() -> None:
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_actor_gold import _check_document  # the same well-formedness rules as the other gold sets
+
+    path = DATA / "actors_new.jsonl"
+    docs = parse_gold(path.read_text(encoding="utf-8").splitlines(), str(path))
+    assert sorted(d.document for d in docs) == sorted(p.name for p in (DATA / "actors_new").glob("*.txt"))
+    for doc in docs:
+        _check_document(doc, DATA / "actors_new" / doc.document)
+    events = yaml.safe_load((DATA / "actors_new_events.yaml").read_text(encoding="utf-8"))["documents"]
+    assert sorted(events) == sorted(d.document for d in docs)
