@@ -88,3 +88,45 @@ def test_new_style_gold_matches_its_texts() -> None:
         _check_document(doc, DATA / "actors_new" / doc.document)
     events = yaml.safe_load((DATA / "actors_new_events.yaml").read_text(encoding="utf-8"))["documents"]
     assert sorted(events) == sorted(d.document for d in docs)
+
+
+def _named(text: str) -> dict[str, str]:
+    return {e.name: e.kind for e in extract_actor_entities(text)}
+
+
+def test_a_capital_that_acts_is_its_state_and_named_after_it() -> None:
+    ents = extract_actor_entities("Officials said Kinshasa would not accept the plan. Congo has asked for time.")
+    assert [(e.name, e.kind, len(e.mentions)) for e in ents] == [("Congo", "organisation", 2)]
+
+
+def test_a_capital_as_a_place_is_no_actor() -> None:
+    assert _named("The delegates met in Kigali on Monday to discuss the plan.") == {}
+
+
+def test_a_formal_state_name_is_the_state() -> None:
+    text = "Chile and the Plurinational State of Bolivia agreed to talk. Bolivia will host the first session."
+    ents = extract_actor_entities(text)
+    bolivia = [e for e in ents if "Bolivia" in e.name]
+    assert len(bolivia) == 1 and len(bolivia[0].mentions) == 2 and bolivia[0].name == "Plurinational State of Bolivia"
+
+
+def test_a_short_form_in_another_language_after_an_organisation() -> None:
+    text = ("The National Liberation Army (ELN) will not discuss a ceasefire. Analysts at the Netherlands Bureau for "
+            "Economic Policy Analysis (CPB) disagree, and the ELN said so.")
+    ents = {e.name: e for e in extract_actor_entities(text)}
+    assert len(ents["National Liberation Army"].mentions) == 3
+    assert len(ents["Netherlands Bureau for Economic Policy Analysis"].mentions) == 2
+
+
+def test_an_acronym_named_before_its_agentive_use_joins_it() -> None:
+    text = "Envoys of the M23 rebel group arrived. The M23 accused the army of shelling."
+    ents = extract_actor_entities(text)
+    assert [(e.name, len(e.mentions)) for e in ents] == [("M23", 2)]
+
+
+def test_names_with_de_and_role_appositions() -> None:
+    kinds = _named("Talks stalled, the informateur said. Informateur Sanne de Wit, a former mayor, met them. "
+                   "His counterpart, Celinda Sosa. "
+                   "Its head, Kaha Imnadze, met both. The Directorate-General for Maritime Affairs will come.")
+    assert kinds == {"Sanne de Wit": "person", "Celinda Sosa": "person", "Kaha Imnadze": "person",
+                     "Directorate-General for Maritime Affairs": "organisation"}

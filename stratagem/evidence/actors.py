@@ -132,7 +132,7 @@ LOWER_TITLES = _words("""
     sheriff detective agent contractor engineer doctor physician nurse teacher pastor imam priest bishop
     rabbi cardinal businessman businesswoman billionaire investor banker partner owner publisher producer
     actor actress singer comedian presenter biographer novelist filmmaker photographer blogger
-    strategists advisers officials lawyers aides treasurer""")
+    strategists advisers officials lawyers aides treasurer head counterpart informateur mediator""")
 _NAME_SUFFIXES = _words("Jr Sr II III IV")
 _PARTICLES = _words("al el bin ibn bint de del della der den van von da di du la le dos das ter ben abu")
 _CONNECTORS = _words("of for on and the de")
@@ -166,6 +166,7 @@ _WHO_AFTER = re.compile(r"\s*,\s+who\b")
 _PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|with|from|in|by|to|on)\s+(?:[Tt]he\s+)?$")
 _COMMA_SAID = re.compile(r"\s*,\s+(?:said|says)\b")
 _APPOSITION_CLOSES = re.compile(r"\s*,|\s+(?:said|says|told|who)\b")
+_SENTENCE_CLOSES = re.compile(r"\.(?:\s|$)")  # "his counterpart, Celinda Sosa." (a full name, not "Va.")
 _ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
                     "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
                     "think tank institute foundation bank corporation union association council court "
@@ -182,13 +183,13 @@ _PLACE_BEFORE = _words("""in at from into across throughout inside outside near 
     north south east west northeast northwest southeast southwest like new cross crossed crossing crosses control controls controlled controlling captured capture recaptured liberated a an""")
 # ... and "of" only after these ("the invasion of Iraq", "allies of Iran"; not "the people of Iraq")
 _PARTY_BEFORE_OF = _words("""invasion occupation ally allies enemy enemies government leaders leadership sovereignty
-    interests demands""")
+    interests demands envoy envoys negotiators delegation delegations representatives""")
 # ... except "to" after words that make the state a party ("talked to Tehran", "close to Iran")
 _PARTY_BEFORE_TO = _words("""talk talked talks talking speak spoke speaking message messages letter appeal appealed
     offer offered sold sell sells selling gave give given giving close closer closest loyal allied ally allies
     opposition opposed threat threats hostile friendly turned turn deliver delivered owed loans aid""")
 # lower-case words that, right after a state's name, make the name a modifier ("Iraq war", "Iran deal")
-_STATE_MODIFIED = LOWER_TITLES | _ORG_NOUNS | _words("""war wars deal deals talks policy policies airport embassy
+_STATE_MODIFIED = LOWER_TITLES | _ORG_NOUNS | _words("""round rounds war wars deal deals talks policy policies airport embassy
     crisis border borders oil gas sanctions nuclear conflict invasion accord agreement issue issues question file
     visit trip strategy ties relations campaign veterans forces troops military army team delegation economy
     market markets exports imports election elections vote votes citizens nationals soldiers firms banks dollar
@@ -362,7 +363,37 @@ COUNTRIES = _words("""
     Netherlands Nicaragua Niger Nigeria Norway Oman Pakistan Palestine Panama Paraguay Peru Philippines Poland
     Portugal Qatar Romania Russia Rwanda Senegal Serbia Singapore Slovakia Slovenia Somalia Spain Sudan Sweden
     Switzerland Syria Taiwan Tajikistan Tanzania Thailand Tunisia Turkey Turkmenistan Uganda Ukraine Uruguay
-    Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe""")
+    Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe Mauritania Burundi Benin Togo Guinea Gabon Liberia Malawi
+    Namibia Botswana Madagascar Djibouti Bhutan Brunei Maldives Fiji Belize Suriname Guyana Malta""")
+# capitals: the state they stand for when they act ("Kinshasa would not accept", "talks with Vientiane")
+CAPITALS: dict[str, str] = {
+    **{c: k for k, cs in {
+        "Congo": "Kinshasa", "Rwanda": "Kigali", "Uganda": "Kampala", "Kenya": "Nairobi", "Sudan": "Khartoum",
+        "Somalia": "Mogadishu", "Eritrea": "Asmara", "Senegal": "Dakar", "Mauritania": "Nouakchott", "Mali": "Bamako",
+        "Niger": "Niamey", "Nigeria": "Abuja", "Ghana": "Accra", "Cameroon": "Yaounde Yaoundé", "Angola": "Luanda",
+        "Zambia": "Lusaka", "Zimbabwe": "Harare", "Mozambique": "Maputo", "Namibia": "Windhoek", "Tanzania": "Dodoma",
+        "Morocco": "Rabat", "Algeria": "Algiers", "Tunisia": "Tunis", "Libya": "Tripoli", "Egypt": "Cairo",
+        "Afghanistan": "Kabul", "Pakistan": "Islamabad", "Uzbekistan": "Tashkent", "Tajikistan": "Dushanbe",
+        "Kazakhstan": "Astana", "Kyrgyzstan": "Bishkek", "Turkmenistan": "Ashgabat", "Azerbaijan": "Baku",
+        "Armenia": "Yerevan", "Georgia": "Tbilisi", "Turkey": "Ankara", "Oman": "Muscat", "Yemen": "Sanaa",
+        "Bahrain": "Manama", "Jordan": "Amman", "Syria": "Damascus", "Lebanon": "Beirut", "Qatar": "Doha",
+        "Saudi Arabia": "Riyadh", "Indonesia": "Jakarta", "Philippines": "Manila", "Vietnam": "Hanoi",
+        "Thailand": "Bangkok", "Laos": "Vientiane", "Myanmar": "Naypyidaw", "Bangladesh": "Dhaka",
+        "Nepal": "Kathmandu", "Japan": "Tokyo", "China": "Beijing", "Taiwan": "Taipei", "Mongolia": "Ulaanbaatar",
+        "Russia": "Moscow", "Ukraine": "Kyiv Kiev", "Belarus": "Minsk", "Poland": "Warsaw", "Hungary": "Budapest",
+        "Romania": "Bucharest", "Serbia": "Belgrade", "Greece": "Athens", "Italy": "Rome", "Spain": "Madrid",
+        "Portugal": "Lisbon", "France": "Paris", "Germany": "Berlin", "Austria": "Vienna", "Denmark": "Copenhagen",
+        "Norway": "Oslo", "Sweden": "Stockholm", "Finland": "Helsinki", "Ireland": "Dublin", "Canada": "Ottawa",
+        "Cuba": "Havana", "Venezuela": "Caracas", "Colombia": "Bogota Bogotá", "Ecuador": "Quito", "Peru": "Lima",
+        "Brazil": "Brasilia Brasília", "Paraguay": "Asuncion Asunción", "Uruguay": "Montevideo",
+        "Nicaragua": "Managua", "European Union": "Brussels",
+    }.items() for c in cs.split()},
+    "Kuala Lumpur": "Malaysia", "Addis Ababa": "Ethiopia", "Phnom Penh": "Cambodia", "La Paz": "Bolivia",
+    "Buenos Aires": "Argentina", "Mexico City": "Mexico", "New Delhi": "India", "Abu Dhabi": "United Arab Emirates",
+    "Guatemala City": "Guatemala", "Kuwait City": "Kuwait", "South Korea": "South Korea", "Seoul": "South Korea",
+    "Pyongyang": "North Korea", "Juba": "South Sudan", "Pretoria": "South Africa",
+}
+del CAPITALS["South Korea"]
 PLACES = COUNTRIES | _words("""America Britain England Scotland Wales Europe Asia
     Africa Gaza Crimea Kurdistan Tibet Palestine Alabama Alaska Arizona Arkansas California Colorado
     Connecticut Delaware Florida Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
@@ -376,7 +407,7 @@ PLACES = COUNTRIES | _words("""America Britain England Scotland Wales Europe Asi
     Tampa Charlotte Nashville Memphis Portland Sacramento Oakland Columbus Indianapolis Milwaukee
     Minneapolis Cincinnati Richmond Raleigh Charleston Moines Concord Manchester Selma Ferguson Newtown
     Charlottesville Benghazi Aleppo Idlib Raqqa Homs Sinjar Halabja Zakho Kobani Afrin Manbij Golan Sinai
-    Levant Mesopotamia Caucasus Balkans Scandinavia Latin Midwest""")
+    Levant Mesopotamia Caucasus Balkans Scandinavia Latin Midwest""") | {c for c in CAPITALS if " " not in c}
 _MULTI_PLACES = frozenset({
     "New York", "New Jersey", "New Mexico", "New Hampshire", "New Orleans", "New Delhi", "New Zealand",
     "North Carolina", "South Carolina", "North Dakota", "South Dakota", "West Virginia", "Rhode Island",
@@ -390,6 +421,7 @@ _MULTI_PLACES = frozenset({
     "Mar-a-Lago", "Fort Worth", "Palm Beach", "Long Island", "Staten Island", "Ground Zero", "Main Street",
     "Pennsylvania Avenue", "Foggy Bottom", "Beltway", "Washington D.C.", "District of Columbia",
     "United States of America", "Caesars Palace", "Times Square", "Union Station", "Grand Central",
+    *(c for c in CAPITALS if " " in c),
 })
 # well-known institutions and organisations that carry no head word
 KNOWN_ORGS = _words("""Pentagon Kremlin Congress Senate Parliament Knesset Majlis Duma Politico Breitbart Axios Reuters
@@ -523,6 +555,9 @@ def _run_tokens(text: str, m: re.Match[str], sentence_starts: set[int]) -> list[
 
 # --- blocked regions -----------------------------------------------------------------------------
 
+# a state's formal name: "Plurinational State of Bolivia", "Democratic Republic of Congo", "Kingdom of Morocco"
+_FORMAL_STATE = re.compile(r"(?:[A-Z][\w-]*\s+){0,2}(?:Republic|State|Kingdom|Sultanate|Emirate|Federation|"
+                           r"Commonwealth|Principality)\s+of\s+(?:the\s+)?([A-Z][\w-]*)")
 _DATELINE = re.compile(
     r"(?m)^[ \t]*(?:[A-Z][A-Z.'’\-]+(?:[ \t]+[A-Z][A-Z.'’\-]+){0,3})(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){0,2})?"
     r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:—|–|--|(?<=\s)-(?=\s))")
@@ -775,7 +810,8 @@ def _org_head_index(words: Sequence[str]) -> int | None:
     for k in range(first_conn - 1, -1, -1):
         w = bare[k]
         if k == first_conn - 1 and "-" in w and w.rsplit("-", 1)[1][:1].isupper():
-            w = w.rsplit("-", 1)[1]  # "Sun-Times", "Post-Gazette"
+            # "Sun-Times", "Post-Gazette"; "Directorate-General for ..."
+            w = w.rsplit("-", 1)[1] if w.split("-", 1)[0] not in ORG_HEADS else w.split("-", 1)[0]
         if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
             if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and ((bare[k] in (
                     "Force", "Forces", "Guard", "Army", "Police", "Government", "Delegation") and
@@ -849,6 +885,16 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
         return [_Cand(run[0].start, run[-1].end, words, "organisation", "known")]
     if surface in _MULTI_PLACES:  # "Oval Office", "Saudi Arabia": a place, or a state when it acts
         return [_Cand(run[0].start, run[-1].end, words, "place", "known")]
+    if (formal := _FORMAL_STATE.search(surface)) and formal.group(1) in _STATE_NAMES:
+        # "Democratic Republic of Congo", also inside "Chile and the Plurinational State of Bolivia"
+        a, b = run[0].start + formal.start(), run[0].start + formal.end()
+        inner = [t for t in run if a <= t.start and t.end <= b]
+        if inner and inner[0].start == a and inner[-1].end == b:
+            head_part = [t for t in run if t.end <= a]
+            tail_part = [t for t in run if t.start >= b]
+            return [*(_classify_run(text, head_part, lowered, ()) if head_part else []),
+                    _Cand(a, b, [t.text for t in inner], "place", "formal"),
+                    *(_classify_run(text, tail_part, lowered, ()) if tail_part else [])]
     head = _org_head_index(words)
     if head is not None:
         # "Secretary of State" style titles are not organisations; "Justice Department" is
@@ -876,6 +922,9 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
             return [_Cand(sub[0].start, sub[-1].end, [t.text for t in sub], "organisation", "head")]
     # split at connectors (no organisation holds them together)
     parts = _split_connectors(run)
+    if len(parts) == 2 and len(parts[0]) == 1 and len(parts[1]) <= 2 and \
+            [t.text for t in run[1:-len(parts[1])]] == ["de"] and parts[0][0].text.rstrip(".") not in TITLES:
+        return _person_or_other(text, run, lowered)  # "Sanne de Wit", "Charles de Gaulle"
     if len(parts) > 1:
         # "Secretary of State Mike Pompeo": a title, a portfolio, then the name
         if parts[0][-1].text.rstrip(".") in TITLES:
@@ -998,7 +1047,7 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
         if (("'" in w or "’" in w or "-" in w) and _NOT_A_NAME.search(w)) or w.lower() in LOWER_TITLES:
             return []
         if _ALL_CAPS.match(words[0]) and _ACRONYM.match(w.replace(".", "").replace("-", "")) and \
-                not re.fullmatch(r"[A-Z]{1,3}-?\d+", w):  # "KING-TV", not the bill "HB-2"
+                not re.fullmatch(r"(?:[HS][BR]?|AB|HF|SF|LB|[HS]J?R)-?\d+", w):  # "KING-TV", "M23", not the bill "HB-2"
             if "." in words[0] and len(w.replace(".", "")) < 3 and w.replace(".", "") not in KNOWN_ACRONYMS and \
                     w not in ("U.S", "U.K"):  # the states, decided with the gazetteer
                 return []  # "N.C.", "J.M.": a state or initials
@@ -1057,7 +1106,8 @@ def _context_kind(text: str, c: _Cand) -> str | None:
     if c.kind != "acronym":
         # "its chairman, Dara Kaka Rash", "the envoy in Washington, Bayan Sami Abdul Rahman"; "X, who ..."
         ab = _APPOSITION_BEFORE.search(before)
-        if ab and ab.group(1) in LOWER_TITLES and _APPOSITION_CLOSES.match(after):
+        if ab and ab.group(1) in LOWER_TITLES and (_APPOSITION_CLOSES.match(after) or (
+                len(c.toks) > 1 and _SENTENCE_CLOSES.match(after))):
             return "person"
         if _WHO_AFTER.match(after) and (len(c.toks) > 1 or not c.toks[0].endswith("s")) and \
                 not _PREPOSITION_BEFORE.search(before):
@@ -1180,12 +1230,15 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
     # acronyms defined in the text: "Full Name (ACR)"
     defined: dict[int, str] = {}
     for c in cands:
-        if c.kind in ("acronym", "person", "thing") or len(c.toks) < 2:
-            continue
+        if c.kind in ("acronym", "thing") or len(c.toks) < 2 or (c.kind == "person" and len(c.toks) < 3):
+            continue  # a person's name of three words or more may be an organisation's ("Christian Democratic
+            # Appeal (CDA)", "Yacimientos de Litio Bolivianos (YLB)") when its initials follow
         m = _DEFINITION.match(text, c.end) if "(" in text[c.end:c.end + 2] else None
         if m and _ACRONYM.match(m.group(1)) and _acronym_matches(m.group(1), c.toks):
             c.kind = "organisation"
             defined[id(c)] = m.group(1)
+        elif m and c.kind == "organisation" and c.reason == "head" and m.group(1).lower() not in lowered:
+            defined[id(c)] = m.group(1)  # a short form in another language: "National Liberation Army (ELN)"
         elif c.kind == "organisation" and (m := _KNOWN_AS.match(text, c.end)):
             defined[id(c)] = m.group(1)  # "the State Hydraulic Works, the agency known as DSI"
     for c in cands:
@@ -1230,12 +1283,14 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         if c.kind == "organisation" and len(c.toks) >= 2 and id(c) in index.of and _is_name_token(c.toks[0], lowered) \
                 and c.toks[0].rstrip(".") not in _GENERIC_FIRST:
             first_words.setdefault(c.toks[0], []).append(c)
+    later: list[_Cand] = []  # acronyms not (yet) an organisation: an agentive use later may make them one
     for c in cands:
         if id(c) in index.of or c.kind == "thing":
             continue
         w = _key_tokens(c.toks)[0] if len(c.toks) == 1 else ""
         if c.kind == "acronym":
-            _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of)
+            if not _acronym(text, c, _acronym_key(c.toks[0]), index, initials_of):
+                later.append(c)
         elif c.kind == "weak":
             person = index.person_named(w, c) if w else None
             if person is not None:
@@ -1245,9 +1300,12 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if person is not None and len(person.toks) >= 2:
                 index.attach(c, person, "person")
             elif (state := states.get((c.start, c.end)) or state_named.get(text[c.start:c.end]) or (
-                    "name:" + text[c.start:c.end] if text[c.start:c.end] in _STATE_NAMES else "")) and \
+                    "name:" + text[c.start:c.end] if text[c.start:c.end] in _STATE_NAMES else "") or (
+                    "name:" + CAPITALS[text[c.start:c.end]] if text[c.start:c.end] in CAPITALS else "") or (
+                    "name:" + f.group(1) if (f := _FORMAL_STATE.fullmatch(text, c.start, c.end)) else "")) and \
                     _acts_as_state(text, c.start, c.end):
-                index.org(c, "state:" + state)  # "Iran said", "Mexico will pay": the state acts
+                # "Iran said", "Mexico will pay": the state acts; "Brussels" joins the European Union named before
+                index.org(c, "state:" + state, *([_org_key(state[5:].split())] if state.startswith("name:") else []))
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
                     and o.toks[-1].rstrip(".") == w and o.start < c.start]
@@ -1285,6 +1343,9 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.person(c)
             elif ctx == "organisation":
                 index.org(c)
+    for c in later:  # "the M23 rebel group" before "The M23 accused": the same organisation
+        if (target := index.orgs.get("acr:" + _acronym_key(c.toks[0]))) is not None:
+            index.attach(c, target, "organisation")
     _definite_references(text, cands, index, blocked)
     return _finish(text, index.ents, gaz, kind_of)
 
@@ -1357,21 +1418,23 @@ def _add_gazetteer_mentions(cands: list[_Cand], gaz: Sequence[Mention], kind_of:
     cands.sort(key=lambda c: (c.start, -c.end))
 
 
-def _acronym(text: str, c: _Cand, acr: str, index: _Index, initials_of: dict[str, _Cand]) -> None:
+def _acronym(text: str, c: _Cand, acr: str, index: _Index, initials_of: dict[str, _Cand]) -> bool:
     """An all-capital token: a defined acronym, the initials of an organisation, a transcript speaker, an agent."""
     target = index.orgs.get("acr:" + acr) or initials_of.get(acr)
     if target is not None:
         index.attach(c, target, "organisation")
-        return
+        return True
     if acr in _NOT_ACRONYMS_OR_KNOWN or acr in _TRANSCRIPT_STOP or len(acr) < 2:
-        return
+        return True
     if _transcript_speaker(text, c):  # "PENCE: ..." is the Pence of the document
         person = index.person_named(acr.capitalize(), c)
         if person is not None:
             index.attach(c, person, "person")
-        return
+        return True
     if acr in KNOWN_ACRONYMS or _agentive(text, c):
         index.org(c, "acr:" + acr)
+        return True
+    return False
 
 
 def _transcript_speaker(text: str, c: _Cand) -> bool:
@@ -1419,7 +1482,12 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     for key in order:
         kind, spans = grouped[key]
         spans.sort()
-        name = max((" ".join(text[a:b].split()) for a, b in spans), key=lambda n: (len(n), n))
+        names = {" ".join(text[a:b].split()) for a, b in spans}
+        # a capital standing for its state is not the state's name ("Kinshasa" ... "Congo")
+        names = names - CAPITALS.keys() or {CAPITALS[n] for n in names}
+        if kind == "organisation" and (short := {f.group(1) for n in names if (f := _FORMAL_STATE.fullmatch(n))}):
+            names = {n for n in names if n not in short} or names  # "Democratic Republic of Congo" over "Congo"
+        name = max(names, key=lambda n: (len(n), n))
         gid = key[4:] if key.startswith("gaz:") else None
         eid = gid if gid is not None else "ent:" + _slug(name)
         n = used.get(eid, 0)
