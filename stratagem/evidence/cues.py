@@ -93,6 +93,10 @@ _IRREGULAR = {
 }
 
 
+#: Lemmas whose final consonant doubles before -ed and -ing ("snapped", "begged", "deadpanned").
+_DOUBLED = frozenset(_lemmas("quip slam brag admit dub jab snap beg deadpan prefer"))
+
+
 def _third_person(lemma: str) -> str:
     if lemma.endswith(("s", "sh", "ch", "x", "z")):
         return lemma + "es"
@@ -104,6 +108,8 @@ def _third_person(lemma: str) -> str:
 def _past(lemma: str) -> str:
     if lemma in _IRREGULAR:
         return _IRREGULAR[lemma][0]
+    if lemma in _DOUBLED:
+        return lemma + lemma[-1] + "ed"
     if lemma.endswith("e"):
         return lemma + "d"
     if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
@@ -116,7 +122,7 @@ def _gerund(lemma: str) -> str:
         return lemma[:-2] + "ying"
     if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
         return lemma[:-1] + "ing"
-    if lemma in {"quip", "slam", "brag", "admit", "dub", "jab"}:
+    if lemma in _DOUBLED:
         return lemma + lemma[-1] + "ing"
     return lemma + "ing"
 
