@@ -171,6 +171,13 @@ _DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "co
 _DEFINITE = re.compile(
     r"the (group|movement|militia|organi[sz]ation|party|faction|ministry|agency|government|administration|"
     r"campaign|company|committee|council|court|alliance|coalition|bloc|" + "|".join(sorted(_DOCUMENT_HEADS)) + ")")
+#: Heads of subjects that speak for no person but carry words a text quotes ("The ad closes with a question:
+#: “...”", "The letter, signed by 40 economists, is blunt. “...”"): PolNeAR's gold names them as the source.
+#: Not a crowd: "The crowd cheered. “...”" are the words of whoever the crowd cheered.
+_VOICE_HEADS = DOCUMENT_NOUNS | _DOCUMENT_HEADS | {
+    "spot", "sign", "signs", "banner", "banners", "placard", "placards", "slogan", "caption", "headline", "narrator",
+    "footnote", "flyer", "mailer", "billboard", "petition", "resolution", "platform",
+    "plaque", "inscription", "notice", "commercial", "voiceover", "script", "pamphlet", "brochure", "leaflet"}
 _ORGANISATION_KINDS = {"militia", "organisation", "party", "faction", "government"}
 #: A dateline opening a paragraph: "BAGHDAD —", "WASHINGTON (Reuters) -", "BAGHDAD, Feb 20, 2024 (Wire) -".
 _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\)\s*)?[-—–]+\s+")
@@ -773,11 +780,20 @@ class _Reader:
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower in {"who", "whose"}
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
         if who is not None and who >= lo and toks[who].lower in {"who", "whose"} and who - 1 >= lo and (
-                toks[who - 1].is_word or (toks[who - 1].text == "," and who - 2 >= lo and toks[who - 2].capitalised
+                toks[who - 1].is_word or (toks[who - 1].text == "," and who - 2 >= lo and toks[who - 2].is_word
                                           and start >= end)):  # not "Ortiz, who aides say ...": aides say
             # "the crews who petitioned the board last week say ...", "a retired welder, Jim Dolan, who says ..."
             if toks[who - 1].is_word:
                 rng = self._phrase_before(toks, who, lo)
+            elif not toks[who - 2].capitalised:
+                # "the campaign referred questions to its general counsel, who said ...": a described person
+                rng = self._phrase_before(toks, who - 1, lo)
+                if rng is not None:
+                    det = next((m for m in range(rng[0], rng[1]) if toks[m].lower in _ARTICLES), None)
+                    rng = (det, rng[1]) if det is not None else None
+                if rng is not None and not _person_description(
+                        " ".join(["the"] + [t.text for t in toks[rng[0] + 1:rng[1]]]), speaking=True):
+                    rng = None
             else:  # the name before the comma
                 first = who - 2
                 while first - 1 >= lo and toks[first - 1].capitalised and who - first < 5:
@@ -1352,7 +1368,9 @@ def extract_quotes(
                 subject = _first_subject(reader, toks, *own)
                 candidate = reader.speaker(toks, *subject) if subject else None
                 if candidate is not None and (candidate.person or candidate.actor or (
-                        candidate.name is not None and re.match(r"[A-Z][\w.-]*['’]s ", candidate.name))):
+                        candidate.name is not None and re.match(r"[A-Z][\w.-]*['’]s ", candidate.name))
+                        or (subject is not None and candidate.name and candidate.pronoun in {None, "def-doc"}
+                            and _voice_subject(toks, *subject))):
                     # 'Ortiz issued a statement, "..."', 'Brandt's flyer carries the line "..."': the sentence's
                     # subject (a person, an actor, or something a named owner speaks through)
                     speaker = candidate
@@ -1379,6 +1397,14 @@ def extract_quotes(
                     and reader.last_person_acts:
                 # 'When pressed, Whitford demurred. “...”': the person the sentence before is about goes on to speak
                 speaker = reader.last_person
+            if speaker is None and i > 0 and toks[i - 1].text in {".", "!", "?", ":"}:
+                before_span = next(((x, y) for x, y in spans if y == i), None)
+                subject = _first_subject(reader, toks, *before_span) if before_span is not None else None
+                if subject is not None and _voice_subject(toks, *subject):
+                    # 'The letter, signed by 40 economists, is blunt. “...”': the document the sentence is about
+                    voice = reader.speaker(toks, *subject)
+                    speaker = reader.resolve(voice, p_index) if voice is not None and voice.name \
+                        and voice.pronoun in {None, "def-doc"} else None
             if speaker is None and i == 0:
                 person = reader.last_person
                 if person is not None and reader.last_person_acts and p_index - reader.last_person_paragraph \
@@ -1848,11 +1874,21 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
     if sp is None or sp.pronoun is not None or subject[1] >= hi or not toks[subject[1]].is_word \
             or _aside_to_comma(reader, toks, subject[1], hi):
         return None  # "Oh, and here is the best part:", "Oh well, the list goes on:": no subject before a verb
-    named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or toks[subject[1] - 1].lower in _WORDS_NOUNS or (
+    named = sp.actor or (sp.person and subject[1] - subject[0] <= 6) or toks[subject[1] - 1].lower in _WORDS_NOUNS \
+        or _voice_subject(toks, *subject) or (
         subject[1] - subject[0] <= 4 and any(t.capitalised for t in toks[subject[0] + 1 : subject[1]])) or (
         subject[1] - subject[0] <= 5 and any(t.lower in _WORDS_NOUNS for t in toks[subject[1] : hi]))
     # "The mayor's office released the following statement:": a described source announcing its own words
     return reader.resolve(sp, paragraph) if named else None
+
+
+def _voice_subject(toks: list[_Tok], lo: int, hi: int) -> bool:
+    """Whether a subject phrase is a document, an ad, a sign or a crowd (see ``_VOICE_HEADS``): its head is the
+    last word before a preposition or a comma ("A footnote in the report", "The letter, signed by ...")."""
+    if hi - lo < 2 or (toks[lo].lower not in _DETERMINERS and not re.search(r"['’]s?$", toks[lo].text)):
+        return False
+    end = next((m for m in range(lo + 1, hi) if toks[m].lower in _STOP_PREPS | _NP_PREPS or not toks[m].is_word), hi)
+    return toks[end - 1].lower in _VOICE_HEADS
 
 
 _PARTY_TAG = re.compile(r"\((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–]\s*[A-Z][\w. ]{1,16}\)$")
@@ -2030,11 +2066,15 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         m = k + 1
         while m < hi and m - k <= 6 and toks[m].is_word and toks[m].lower not in _VERBISH \
                 and toks[m].lower not in reader.cues and toks[m].lower not in _CLAUSE_WORDS | _STOP_PREPS \
-                and not (m > k + 1 and re.fullmatch(r"[a-z]+ed", toks[m].text)):
+                and not (m > k + 1 and re.fullmatch(r"[a-z]+ed", toks[m].text)) \
+                and not (toks[m - 1].lower in _VOICE_HEADS and re.fullmatch(r"[a-z]+s", toks[m].text)):
             m += 1
         if m > k + 1 and m < hi and (toks[m].lower in _VERBISH or toks[m].lower in reader.cues
                                      or re.fullmatch(r"[a-z]+ed", toks[m].text)):
             return (k, m)
+        if m > k + 1 and m < hi and toks[m - 1].lower in _VOICE_HEADS and (
+                toks[m].text == "," or re.fullmatch(r"[a-z]+s", toks[m].text)):
+            return (k, m)  # "The ad closes with ...", "The letter, signed by 40 economists, is ..."
     depth = 0
     while k < hi:
         t = toks[k]
