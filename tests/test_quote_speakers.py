@@ -828,3 +828,60 @@ def test_a_speaker_a_frame_gives_is_not_marked_as_a_guess() -> None:
 def test_an_organisation_or_a_dateline_is_never_the_guess(body: str) -> None:
     quotes = [q for q in extract("A short story\n\n" + body + "\n").quotes if q.direct]
     assert quotes and all(q.speaker is None and q.speaker_basis == "" for q in quotes)
+
+
+@pytest.mark.parametrize(("body", "speaker"), [
+    # a past-tense verb of speaking the lexicon does not list, after the speaker or before the name
+    ("“Brill will always be Brill,” an angry Dessaix retaliated. “It never gives up.”", "an angry Dessaix"),
+    ("“The people have spoken,” intoned Ana Ruiz, the council president.", "Ana Ruiz"),
+    ("“I'm shocked, shocked,” Rita Okafor deadpanned after the vote.", "Rita Okafor"),
+])
+def test_an_unlisted_verb_right_after_a_quotation_is_a_verb_of_speaking(body: str, speaker: str) -> None:
+    assert [s for s, _ in _direct(body)] == [speaker]
+
+
+def test_an_adjective_after_the_article_is_no_unlisted_verb() -> None:
+    text = ("A short story\n\n“From the first day, the harbour was my priority,” the bespectacled, 71-year-old "
+            "harbourmaster said.\n")
+    assert [q.cue for q in extract(text).quotes] == ["said"]
+
+
+@pytest.mark.parametrize(("lexicon_form"), ["snapped", "begged", "deadpanned", "preferred"])
+def test_a_doubled_final_consonant_is_a_form_of_its_verb(lexicon_form: str) -> None:
+    from stratagem.evidence.cues import cue_table
+    assert lexicon_form in cue_table()
+
+
+@pytest.mark.parametrize(("body", "speaker"), [
+    # an inverted "Said X" with an aside: the place at the aside's end is not the speaker
+    ("Said Lena Forsberg, a retired teacher from Duluth: “I have never seen the board this divided.”",
+     "Lena Forsberg"),
+    # a sentence before a colon in the quotation's own paragraph announces its subject's words
+    ("The union's statement was blunt: “The board has betrayed every worker in this district.”",
+     "The union's statement"),
+    # an ad, a letter: the subject of the sentence that holds or comes before the quotation
+    ("The ad closes with a question for viewers: “Can you afford four more years of broken promises?”", "The ad"),
+    ("The letter, signed by 40 economists, is blunt. “The proposal would raise prices for every family in the "
+     "country.”", "The letter"),
+    # a described person as the antecedent of "who"
+    ("The campaign referred questions to its general counsel, who said in an email: “All expenditures were "
+     "properly reported.”", "its general counsel"),
+    # an indefinite person and where they are
+    ("A man in the back row shouted: “You took their money, Curtis, and we all know it!”", "A man in the back row"),
+])
+def test_announced_and_described_sources(body: str, speaker: str) -> None:
+    assert [s for s, _ in _direct(body)] == [speaker]
+
+
+def test_here_is_someones_statement_names_them_not_here() -> None:
+    text = ("A short story\n\nState Sen. Ana Crowe led the opposition on the floor.\n\nHere's Crowe's full "
+            "statement:\n\n“Tonight the governor chose fear over facts, and the voters will remember it.”\n")
+    assert [q.speaker for q in extract(text).quotes if q.direct] == ["Ana Crowe"]
+
+
+def test_a_quotation_repeating_framed_words_is_their_speakers() -> None:
+    text = ("A short story\n\nParty chair Della Wendt said in an interview that the rules exist “to make sure "
+            "that party leaders never have to run against grassroots activists.”\n\nRead that again. “Never have "
+            "to run against grassroots activists.”\n")
+    speakers = [q.speaker for q in extract(text).quotes if q.direct]
+    assert speakers == ["Party chair Della Wendt", "Party chair Della Wendt"]

@@ -1,6 +1,6 @@
 """Speakers of direct quotes in invented articles in the styles PolNeAR train has few of.
 
-The nineteen articles in tests/data/speakers_own/ were written for stratagem (no sentence from any corpus),
+The twenty-seven articles in tests/data/speakers_own/ were written for stratagem (no sentence from any corpus),
 in five batches, each measured once before any rule was changed for it:
 
 * batch 1 (the rules of this round were written from its misses): a social-media round-up with embedded
@@ -21,7 +21,18 @@ in five batches, each measured once before any rule was changed for it:
   right with the rules of batches 1 to 3 (the rules of that round were then written from its misses);
 * batch 5 (commentary, liveblog2, speech): an opinion post quoting another paper at length ("Wait, it
   gets better:"), a debate live blog, a convention speech over open-ended paragraphs with a rebuttal;
-  14 of 14 found, 13 of 14 right with the rules of batches 1 to 4 (no rule written from it).
+  14 of 14 found, 13 of 14 right with the rules of batches 1 to 4 (no rule written from it);
+* batch 6 (verbs, ads, statement, announce, commentary2; issue 14, fifth speaker round): verbs of speaking
+  the lexicon lacks after a quotation ("an angry Dessaix retaliated", "Ruiz intoned"), an ad, a banner, a
+  letter and a footnote as sources, "Here's Crowe's full statement:", "Said Lena Forsberg, a retired teacher
+  from Duluth:", a sentence before a colon in the quotation's paragraph, a column repeating words quoted
+  earlier ("Read that again. “...”"); written in sketches first, whose misses the rules of that round were
+  written from (names changed afterwards);
+* batch 7 (held_townhall, held_exclusive, held_column; issue 14, fifth speaker round): a town hall, an
+  outlet's exclusive interview, an opinion column, written after the rules of batch 6 and measured once
+  before any change: 28 of 28 found, 26 of 28 right with the rules of batches 1 to 6 (one of the 26 only
+  by the shared surname: a wife's "she said" went to her husband). The rule for "A man in the back row,
+  who identified himself only as Gus, shouted:" was then written from one of its two misses.
 
 tests/data/speakers_own.json gives, for each text, every mention of each speaker (character offsets) and
 the span of each direct quotation with the speaker's id, written by hand before the extractor was run on
@@ -49,11 +60,14 @@ from stratagem.evidence.extract import extract
 
 DATA = Path(__file__).parent / "data"
 #: Regression pin: the gold quotations (document, first three words) not found or not given their speaker,
-#: 4 of 110 (docs/evidence.md): a headline fragment with no frame, a relative clause's words ("The prayer,
+#: 7 of 191 (docs/evidence.md): a headline fragment with no frame, a relative clause's words ("The prayer,
 #: which asked God to “...”"), an exchange's unframed reply given to the asker, "The email, from X, reads"
-#: given to the email; every other quotation must keep its gold speaker.
+#: given to the email, "A footnote in the report adds a caveat. “...”", a quotation named after it ("“...”
+#: That was Sen. Paul Ostrander"), "Its conclusion was blunt:" after the union; every other quotation must
+#: keep its gold speaker.
 KNOWN_MISSES = {("headlines", "have to rise"), ("chain", "give the farmers"), ("tvsegment", "They got it"),
-                ("liveblog2", "Carmen Ibarra just")}
+                ("liveblog2", "Carmen Ibarra just"), ("ads", "These figures do"), ("announce", "We're done negotiating"),
+                ("held_column", "balances the budget")}
 
 
 def _tokens(s: str) -> list[str]:

@@ -777,6 +777,8 @@ class _Reader:
                 break
             k -= 1
         start = k + 1
+        place_from = _person_before_place(toks, k, lo) if start < end else None
+        start = start if place_from is None else place_from  # "A man in the back row shouted"
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower in {"who", "whose"}
                     or not (toks[m].is_word or toks[m].text in {"'s", "’s", "-"})), None)
         if who is not None and who >= lo and toks[who].lower in {"who", "whose"} and who - 1 >= lo and (
@@ -907,6 +909,8 @@ class _Reader:
                 and toks[k].lower not in _CLAUSE_WORDS | _STOP_PREPS and not _verb_like(toks, k) and end - k <= 12:
             k -= 1  # "Nadia K. Farrow, a lawyer, said": the initial's full stop is part of the name
         start = k + 1
+        place_from = _person_before_place(toks, k, lo) if start < end else None
+        start = start if place_from is None else place_from  # "A man in the back row, who ..."
         for m in range(end - 1, start - 1, -1):
             if toks[m].lower in _TEMPORAL and m < end - 1:
                 start = m + 1
@@ -1880,6 +1884,18 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
         subject[1] - subject[0] <= 5 and any(t.lower in _WORDS_NOUNS for t in toks[subject[1] : hi]))
     # "The mayor's office released the following statement:": a described source announcing its own words
     return reader.resolve(sp, paragraph) if named else None
+
+
+def _person_before_place(toks: list[_Tok], k: int, lo: int) -> int | None:
+    """The start of "a man" when ``toks[k]`` opens where an indefinite person is ("A man in the back row", "one
+    voter at the diner"): the place is part of the subject phrase, not its start."""
+    if k - 2 < lo or toks[k].lower not in {"in", "at", "from", "near", "outside", "inside"}:
+        return None
+    det = next((m for m in range(k - 1, max(lo, k - 3) - 1, -1) if toks[m].lower in {"a", "an", "one", "another"}), None)
+    if det is None or (det > lo and toks[det - 1].is_word) or not all(
+            toks[m].is_word and not toks[m].capitalised for m in range(det + 1, k)):
+        return None
+    return det if _person_description(" ".join(["a"] + [t.text for t in toks[det + 1:k]])) else None
 
 
 def _voice_subject(toks: list[_Tok], lo: int, hi: int) -> bool:
