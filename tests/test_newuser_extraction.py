@@ -130,3 +130,23 @@ def test_names_with_de_and_role_appositions() -> None:
                    "Its head, Kaha Imnadze, met both. The Directorate-General for Maritime Affairs will come.")
     assert kinds == {"Sanne de Wit": "person", "Celinda Sosa": "person", "Kaha Imnadze": "person",
                      "Directorate-General for Maritime Affairs": "organisation"}
+
+
+def test_the_verb_before_a_date_and_a_trailing_clause_is_the_event() -> None:
+    text = "Envoys of Qatar signed a declaration in Doha on Saturday, committing both sides to a ceasefire."
+    events = extract(text, document_date=DAY).events
+    assert [(e.action, e.actor) for e in events] == [("AGREE", "Qatar")]
+
+
+def test_a_verb_and_its_own_noun_before_a_date() -> None:
+    text = "Tajikistan and Uzbekistan signed an agreement on Tuesday on water, ending two years of talks."
+    events = extract(text, document_date=DAY).events
+    assert [(e.date, e.action) for e in events] == [("2025-03-04", "AGREE")]
+
+
+def test_a_wire_dateline_after_a_long_headline_dates_the_document() -> None:
+    from stratagem.evidence.pubdate import header_date
+
+    text = ("Indonesia and the bloc edge closer on palm oil rules after a long Jakarta round\n\n"
+            "JAKARTA, June 11, 2025 (Staff report) - Negotiators from Indonesia ended a round of talks on Wednesday.")
+    assert header_date(text, text) == dt.date(2025, 6, 11)

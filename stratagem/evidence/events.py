@@ -42,7 +42,7 @@ PLOVER_LEXICON: tuple[tuple[str, str], ...] = (
                r"evict(?:ed)?|deport(?:ed)?|crack(?:ed|ing) down"),
     ("THREATEN", r"threat(?:en(?:ed|s)?)?|warn(?:ed|s)?|vow(?:ed|s)?|promised (?:a |an )?(?:\w+ )?retaliation|ultimatum"),
     ("DEMAND", r"demand(?:ed|s)?|call(?:ed|s|ing)? (?:for|on)|urg(?:ed|es|ing)|request(?:ed|s)?|press(?:ed|ing)|"
-               r"insist(?:ed|s)?"),
+               r"insist(?:ed|s)?|ask(?:ed|s)? (?:\w+ ){0,2}to"),
     ("DISAPPROVE", r"summon(?:ed|s)?|criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|denounc(?:ed|es)|lashed out|accus(?:ed|es)|"
                    r"blam(?:ed|es)"),
     ("REJECT", r"reject(?:ed|s)?|refus(?:ed|es|ing)|den(?:ied|ies)|veto(?:ed)?"),
@@ -66,6 +66,7 @@ DATELINE = re.compile(
 )
 #: verb forms that, right before a date, are the action it dates ("threatened on Monday to resume attacks")
 _OBJECT_WORDS = 3
+_WEEKDAY_GAP = re.compile(r"\s(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),\s*$")
 _PAST_IRREGULAR = frozenset({"met", "struck", "froze", "withdrew", "held", "sent", "shot down", "cut off"})
 #: a subordinate clause or adjunct right after a date: the date belongs to the verb before it
 _SUBORDINATE = re.compile(r"[\s,]*(?:after|before|following|when|as|because|amid|despite|in response to)\b", re.I)
@@ -118,12 +119,13 @@ def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, s
     for cat, rx in _LEXICON:
         for m in rx.finditer(text, lo, date_at):
             word = m.group(0).lower()
-            gap = text[m.end() : date_at]
+            gap = _WEEKDAY_GAP.sub(" ", text[m.end() : date_at])  # "agreed on Tuesday, 2 September"
             if not (word.endswith("ed") or word in _PAST_IRREGULAR) or len(gap.split()) > _OBJECT_WORDS or \
                     _negated(text, start, m.start()):
                 continue
+            between = _action(text, m.end(), date_at)
             if gap.strip() and (re.search(r"[,;:()“”\"]|\b(?:after|before|following|when|since|because|amid|despite|while)\b", gap)
-                                or _action(text, m.end(), date_at) is not None
+                                or (between is not None and between[0] != cat)  # "signed an agreement on Tuesday"
                                 or re.search(r"\b(?:was|were|been|being|is|are|be)\s+$", text[lo : m.start()])):
                 continue  # another clause or action word between, or a passive ("was appointed as ...")
             if best is None or m.start() > best[1]:
@@ -186,6 +188,9 @@ def extract_events(
             limit = dates[k + 1].start if k + 1 < len(dates) else sentence.end
             before = _action(text, sentence.start, d.start)
             after = None if before and _SUBORDINATE.match(text, d.end) else _action(text, d.end, limit)
+            if before and after and before[0] != after[0] and text.startswith(",", d.end) and \
+                    not re.search(r"[,;:]", text[before[1]:d.start]):
+                after = None  # "signed a declaration in Doha on Saturday, committing both sides to a ceasefire"
             act = _verb_right_before(text, sentence.start, d.start) or after or before
             if act is None:
                 continue
@@ -237,6 +242,10 @@ _COMPLEMENT = re.compile(r"\s(?:of|to|with|for|from|by|against|on|in|at|than|bet
                          r"before|during|without|near|into|under|across|behind|despite)\s", re.I)
 
 
+_AGENT_NOUNS = frozenset(re.split(r"\s+", """negotiators negotiator envoys envoy delegates delegation delegations
+    officials representatives members leaders diplomats ministers troops forces fighters spokesman spokeswoman"""))
+
+
 def _head_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Where a subject phrase's actor may be named: its head, before any complement ("Talks between Egypt and
     Sudan over the dam": "Talks"), then an apposition closed by a comma ("The head of the body, Gen. X,")."""
@@ -255,6 +264,8 @@ def _head_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
             before = text[a:complement.start()].split()
             if not before:
                 continue  # "after the House of Representatives voted": a clause opening with its subject next
+            if before[-1].lower() in _AGENT_NOUNS and complement.group(0).strip().lower() in ("of", "from"):
+                continue  # "Negotiators from Indonesia and the EU": the body the agents are of acts
             if before[-1][:1].isupper() and (len(before) > 1 or before[-1] in TITLES or before[-1] in ORG_HEADS):
                 continue  # "Secretary of State Mike Pompeo", "Minister of Oil": a title, not a complement
             if complement.group(0).strip().lower() == "by" and re.search(r"(?:ed|en|out)$", before[-1]):
@@ -301,8 +312,8 @@ def _actor(
         if head is not None:
             return head.name, head.actor
     name, actor_id = find_subject(text, sentence, verb_at, mentions, gaz)
-    if actor_id is not None:
-        return name, actor_id
+    if actor_id is not None:  # the actor's name, not the subject phrase ("the European Union ended a round of")
+        return gaz.name_of(actor_id) if name is None or len(name.split()) > 4 else name, actor_id
     if span is not None:  # a subject phrase that names no gazetteer actor: an entity at its head, or nobody
         entity = None
         if entity_actor is not None:

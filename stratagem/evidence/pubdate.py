@@ -125,10 +125,12 @@ def wire_dateline(paragraph: str) -> dt.date | None:
 
 def header_date(source: str, cleaned: str) -> dt.date | None:
     """A dateline/byline date in the header of a plain-text document, or in a wire dateline."""
-    first_para = next((p for p in cleaned.split("\n\n") if len(p.split()) >= 12), "")
-    found = wire_dateline(first_para)
-    if found is not None:
-        return found
+    paragraphs = [p for p in cleaned.split("\n\n") if len(p.split()) >= 12]
+    first_para = paragraphs[0] if paragraphs else ""
+    for para in paragraphs[:3]:  # a headline of twelve words may come before the dateline's paragraph
+        found = wire_dateline(para)
+        if found is not None:
+            return found
     body_at = source.find(first_para[:80]) if first_para else -1
     header = source[:body_at] if body_at > 0 else source
     for line in header.split("\n")[:_HEADER_LINES]:
