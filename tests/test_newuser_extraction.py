@@ -150,3 +150,31 @@ def test_a_wire_dateline_after_a_long_headline_dates_the_document() -> None:
     text = ("Indonesia and the bloc edge closer on palm oil rules after a long Jakarta round\n\n"
             "JAKARTA, June 11, 2025 (Staff report) - Negotiators from Indonesia ended a round of talks on Wednesday.")
     assert header_date(text, text) == dt.date(2025, 6, 11)
+
+
+def test_a_transcript_credit_names_the_interviewer_and_labels_join_him() -> None:
+    text = ("A conversation with Lejla Mustafa, a senior researcher at the Balkan Dialogue Institute in Pristina, on "
+            "5 March. Interviewer: Tomas Berger.\n\nBERGER: Is it dead?\n\nMUSTAFA: Not dead, but frozen.\n")
+    ents = {e.name: e for e in extract_actor_entities(text)}
+    assert ents["Tomas Berger"].kind == "person" and len(ents["Tomas Berger"].mentions) == 2
+    assert ents["Lejla Mustafa"].kind == "person" and len(ents["Lejla Mustafa"].mentions) == 2
+
+
+def test_names_before_a_place_noun_and_demonyms_before_a_group_are_no_actors() -> None:
+    assert _named("He told reporters at Don Mueang airport that the army says Cambodian forces fired.") == {}
+
+
+def test_the_capitalised_short_form_of_a_ministry_with_a_complement() -> None:
+    text = "The Ministry of Investments, Trade and Industry met them. The Ministry will continue to engage."
+    ents = extract_actor_entities(text)
+    assert len(ents) == 1 and len(ents[0].mentions) == 2
+
+
+def test_action_words_inside_a_name_are_no_action() -> None:
+    text = "Analysts at the Balkan Dialogue Institute published a note on Tuesday."
+    assert not any(e.verb == "Dialogue" for e in extract(text, document_date=DAY).events)
+
+
+def test_this_afternoon_is_the_document_day() -> None:
+    events = extract("Delegations from Thailand and Cambodia are meeting this afternoon.", document_date=DAY).events
+    assert [(e.date, e.action) for e in events] == [("2025-03-05", "CONSULT")]

@@ -76,14 +76,14 @@ ORG_HEADS = _words("""
     Diocese Order Lodge Club Team Committees Councils Courts Agencies Departments Offices Foundations
     Institutes Universities Banks Unions Leagues Associations Federations Networks Coalitions Alliances
     Fighters Resistance Brotherhood Taliban Hezbollah Qaeda Republicans Democrats Media PAC Insider Works
-    Syndicate Syndicates Guild Consortium Cooperative Observatory""")
+    Syndicate Syndicates Guild Consortium Cooperative Observatory Centers Centres""")
 # heads that only make an organisation with a complement ("Center for ...", "Conference of ...")
-_HEADS_NEEDING_COMPLEMENT = _words("Center Centre Conference Program Programme Project Initiative Order Trust "
+_HEADS_NEEDING_COMPLEMENT = _words("Center Centre Centers Centres Conference Program Programme Project Initiative Order Trust "
                                    "Mission Resistance Fighters Oil Energy Capital Petroleum Republicans Democrats "
                                    "Government Police Army Navy Guard Force Forces Delegation Team Club")
 _BARE_HEADS = _words("Hezbollah Taliban Qaeda")  # names that are their own head
 # words that make a "Center" an institution without a complement ("Bosphorus Policy Centre", "Pew Research Center")
-_RESEARCH = _words("Policy Research Studies Strategic Medical Legal Law Media Rights Justice Democracy Peace Security "
+_RESEARCH = _words("Policy Research Resource Studies Strategic Medical Legal Law Media Rights Justice Democracy Peace Security "
                    "Development Economic Data Science")
 NOT_ACTOR_HEADS = _words("""
     Act Acts Bill Law Laws Amendment Amendments Agreement Agreements Accord Accords Treaty Deal Plan Doctrine
@@ -234,7 +234,7 @@ def _acts_as_state(text: str, start: int, end: int) -> bool:
     before = _PREVIOUS_WORD.search(text, max(0, at - 30), at)
     if before:
         word = before.group(1).lower()
-        if word in _PLACE_BEFORE and not (word == "of" and (ahead := _PREVIOUS_WORD.search(
+        if word in _PLACE_BEFORE and not (word in ("of", "from") and (ahead := _PREVIOUS_WORD.search(
                 text, max(0, before.start() - 30), before.start())) and ahead.group(1).lower() in _PARTY_BEFORE_OF):
             return False
         if word == "to":
@@ -266,7 +266,7 @@ def _acts_as_state(text: str, start: int, end: int) -> bool:
 
 _SAID_BEFORE = re.compile(r"(?:\b(?:said|says|say|told|added|asked|wrote|tweeted|argued|warned|explained|"
                           r"insisted|noted|continued|replied|responded|countered|recalled|according\s+to)\s*)$")
-_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,60}?)\s*[,.;]")
+_APPOSITION = re.compile(r"\s*,\s*(?:a|an|the|his|her|their|its)\s+(?P<phrase>[^,.;:()\n]{1,90}?)\s*[,.;]")
 
 GIVEN_NAMES = _words("""
     Aaron Abbas Abdel Abdul Abdullah Abdulla Abraham Adam Adel Adnan Ahmad Ahmed Aisha Alan Albert Alberto Alex
@@ -386,7 +386,11 @@ CAPITALS: dict[str, str] = {
         "Norway": "Oslo", "Sweden": "Stockholm", "Finland": "Helsinki", "Ireland": "Dublin", "Canada": "Ottawa",
         "Cuba": "Havana", "Venezuela": "Caracas", "Colombia": "Bogota Bogotá", "Ecuador": "Quito", "Peru": "Lima",
         "Brazil": "Brasilia Brasília", "Paraguay": "Asuncion Asunción", "Uruguay": "Montevideo",
-        "Nicaragua": "Managua", "European Union": "Brussels",
+        "Nicaragua": "Managua", "European Union": "Brussels", "Kosovo": "Pristina", "Bosnia": "Sarajevo",
+        "Montenegro": "Podgorica", "Macedonia": "Skopje", "Albania": "Tirana", "Croatia": "Zagreb",
+        "Slovenia": "Ljubljana", "Slovakia": "Bratislava", "Czechia": "Prague", "Lithuania": "Vilnius",
+        "Latvia": "Riga", "Estonia": "Tallinn", "Moldova": "Chisinau", "Cyprus": "Nicosia", "Iceland": "Reykjavik",
+        "Australia": "Canberra", "Honduras": "Tegucigalpa", "Haiti": "Port-au-Prince",
     }.items() for c in cs.split()},
     "Kuala Lumpur": "Malaysia", "Addis Ababa": "Ethiopia", "Phnom Penh": "Cambodia", "La Paz": "Bolivia",
     "Buenos Aires": "Argentina", "Mexico City": "Mexico", "New Delhi": "India", "Abu Dhabi": "United Arab Emirates",
@@ -492,6 +496,11 @@ _LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][a-z'’\-]*")
 _LOWER_BEFORE = re.compile(r"((?:[a-z][\w-]*\s+){0,3})$")
 _HONORIFIC_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr)\.?\s+$")
 _CAMPAIGN = re.compile(r"[ \u00a0]+(campaign|administration)(?=['’]s\b|[^\w'’-]|$)")
+_FACILITY_AFTER = re.compile(r"\s+(airport|airbase|dam|port|border|bridge|river|valley|province|district|camp|base|"
+                             r"oilfield|field|station|crossing|refinery|pipeline|reservoir|project|forces|troops|"
+                             r"officials|soldiers|authorities|side)\b")
+_PLURAL_GROUPS = frozenset({"forces", "troops", "officials", "soldiers", "authorities", "side"})
+_CREDIT_BEFORE = re.compile(r"(?:\b(?:Interviewer|Interviewed by|Questions by|Moderator|Host|Presenter)\s*:?\s*)$")
 _OF_BEFORE = re.compile(r"\s(?:of|for|in|on)\s+(?:the\s+)?$")
 _KNOWN_AS = re.compile(r"(?:,?\s+(?:[A-Z][\w'’]*|and|of|for)){0,6},?\s+(?:(?:the|an?|its)\s+(?:[a-z]+\s+){0,2})?(?:known\s+as|called|dubbed)\s+(?:the\s+)?"
                        r"([A-Z][A-Za-z0-9&]{1,9})\b")
@@ -815,7 +824,7 @@ def _org_head_index(words: Sequence[str]) -> int | None:
         if w in ORG_HEADS and (k == first_conn - 1 or w in ("Co", "Corp", "Inc", "Ltd")):
             if w in _HEADS_NEEDING_COMPLEMENT and first_conn == len(bare) and not (k > 0 and ((bare[k] in (
                     "Force", "Forces", "Guard", "Army", "Police", "Government", "Delegation") and
-                    bare[k - 1] not in COMMON) or (bare[k] in ("Center", "Centre") and bare[k - 1] in _RESEARCH))):
+                    bare[k - 1] not in COMMON) or (bare[k] in ("Center", "Centre", "Centers", "Centres") and bare[k - 1] in _RESEARCH))):
                 return None
             return k
         if k == first_conn - 1 and w in NOT_ACTOR_HEADS:
@@ -1101,7 +1110,7 @@ def _context_kind(text: str, c: _Cand) -> str | None:
         if words and (words[-1] in LOWER_TITLES or words[-1][:-1] in LOWER_TITLES or (
                 words[-1].endswith("es") and words[-1][:-2] in LOWER_TITLES)):  # "the actresses Salma Hayek"
             return "person"
-    if _HONORIFIC_BEFORE.search(before):
+    if _HONORIFIC_BEFORE.search(before) or (len(c.toks) > 1 and _CREDIT_BEFORE.search(before)):
         return "person"
     if c.kind != "acronym":
         # "its chairman, Dara Kaka Rash", "the envoy in Washington, Bayan Sami Abdul Rahman"; "X, who ..."
@@ -1242,6 +1251,11 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         elif c.kind == "organisation" and (m := _KNOWN_AS.match(text, c.end)):
             defined[id(c)] = m.group(1)  # "the State Hydraulic Works, the agency known as DSI"
     for c in cands:
+        if c.kind in ("?", "person") and c.reason != "title" and (len(c.toks) >= 2 or c.toks[0].endswith(
+                ("ian", "ese", "ish", "ean"))) and (m := _FACILITY_AFTER.match(text, c.end)) and \
+                (len(c.toks) >= 2 or m.group(1) in _PLURAL_GROUPS):
+            c.kind = "thing"  # "Don Mueang airport", "the Don Sahong project"; "Cambodian forces"
+    for c in cands:
         if c.kind == "?" and len(c.toks) >= 2:
             c.kind = _context_kind(text, c) or "?"
     # shape-only multi-token runs whose surname recurs alone are people
@@ -1308,7 +1322,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
                 index.org(c, "state:" + state, *([_org_key(state[5:].split())] if state.startswith("name:") else []))
         elif c.kind == "headref":
             head = [o for o in cands if o.kind == "organisation" and len(o.toks) >= 2 and id(o) in index.of
-                    and o.toks[-1].rstrip(".") == w and o.start < c.start]
+                    and w.lower() in (o.toks[-1].rstrip(".").lower(), _head_word(o.toks)) and o.start < c.start]
             if head:
                 index.attach(c, head[-1], "organisation")
         elif c.kind == "company":

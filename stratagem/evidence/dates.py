@@ -24,7 +24,7 @@ expression (document date D, year Y)    resolves to
 "Thursday", "on/this/since Thursday"    past: latest Thursday <= D; future: first >= D
 "last Thursday"                         latest Thursday < D (a week back if D is one)
 "next Thursday"                         first Thursday > D
-"today", "tonight"                      D
+"today", "tonight", "this afternoon"    D
 "yesterday", "last night"               D - 1 day
 "tomorrow"                              D + 1 day
 "N days ago", "a week ago"              D - N days, D - 7 days (day precision)
@@ -83,7 +83,7 @@ _DATE_RE = re.compile(
     rf"|(?P<qual5>\b(?:early|mid|late)[- ])(?P<m5>{_MONTH})\b(?!,?\s+\d{{1,4}}\b){_YEAR_REL.format(name='r5')}"
     rf"|\b(?:(?P<wprep>(?i:on|last|this|since|next|until|by|from))\s+)?(?P<wd>{_WEEKDAY})\b"
     rf"(?!,?\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\b)(?!,?\s+\d)"
-    rf"|\b(?P<rday>(?i:yesterday|today|tonight|tomorrow|last night))\b"
+    rf"|\b(?P<rday>(?i:yesterday|today|tonight|tomorrow|last night|this (?:morning|afternoon|evening)))\b"
     rf"|\b(?P<rpart>(?i:earlier|later)\s+)?(?P<rrel>(?i:last|this|next))\s+(?P<runit>(?i:week|month|year))\b"
     rf"|\b(?P<agon>(?i:a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{{1,2}}))\s+"
     rf"(?P<agou>(?i:days?|weeks?|months?|years?))\s+(?i:ago)\b"

@@ -47,7 +47,7 @@ PLOVER_LEXICON: tuple[tuple[str, str], ...] = (
                    r"blam(?:ed|es)"),
     ("REJECT", r"reject(?:ed|s)?|refus(?:ed|es|ing)|den(?:ied|ies)|veto(?:ed)?"),
     ("PROTEST", r"protest(?:ed|s|ing)?|demonstrat(?:ed|ion|ions)|rall(?:ied|y)|took part in a demonstration"),
-    ("MOBILIZE", r"mobiliz(?:ed|ing)|deploy(?:ed|s)?|sent (?:troops|forces)|reinforc(?:ed|ing)|put on alert"),
+    ("MOBILIZE", r"mobiliz(?:ed|ing)|deploy(?:ed|s)?|(?:sent|added) (?:\w+ )?(?:troops|forces|soldiers)|reinforc(?:ed|ing)|put on alert"),
     ("RETREAT", r"withdr(?:ew|awn|aw|awal)|pull(?:ed)? out|handed over|handover|evacuat(?:ed|ing)|paused|"
                 r"suspend(?:ed|s)?"),
     ("CONCEDE", r"extend(?:ed|s)? (?:\w+ )?waivers?|extension|waiver|eas(?:ed|ing) sanctions|releas(?:ed|e)|"
@@ -87,6 +87,11 @@ _NEGATED = re.compile(
 _NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+only)\b", re.I)
 
 
+def _in_a_name(text: str, start: int, at: int) -> bool:
+    """A capitalised action word inside a sentence is part of a name ("the Balkan Dialogue Institute")."""
+    return text[at].isupper() and bool(re.search(r"[\w,]\s+$", text[max(start, at - 3):at]))
+
+
 def _negated(text: str, start: int, at: int) -> bool:
     """The action word at ``at`` is negated or failed ("broke up without agreement", "failed to reach a deal")."""
     window = text[max(start, at - 40):at]
@@ -105,7 +110,7 @@ def _action(text: str, start: int, end: int) -> tuple[str, int, str] | None:
         for m in rx.finditer(text, start, end):
             if best is not None and m.start() >= best[1]:
                 break
-            if not _negated(text, start, m.start()):
+            if not _negated(text, start, m.start()) and not _in_a_name(text, start, m.start()):
                 best = (cat, m.start(), m.group(0))
                 break
     return best
@@ -121,7 +126,7 @@ def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, s
             word = m.group(0).lower()
             gap = _WEEKDAY_GAP.sub(" ", text[m.end() : date_at])  # "agreed on Tuesday, 2 September"
             if not (word.endswith("ed") or word in _PAST_IRREGULAR) or len(gap.split()) > _OBJECT_WORDS or \
-                    _negated(text, start, m.start()):
+                    _negated(text, start, m.start()) or _in_a_name(text, start, m.start()):
                 continue
             between = _action(text, m.end(), date_at)
             if gap.strip() and (re.search(r"[,;:()“”\"]|\b(?:after|before|following|when|since|because|amid|despite|while)\b", gap)
