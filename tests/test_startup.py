@@ -164,3 +164,14 @@ def test_the_registry_builds_each_engine_from_its_declaration() -> None:
         assert spec.name == name and spec.summary == ENGINES.summary(name)
         assert (spec.model or spec.forecast).__module__ == ENGINES.module(name)
         assert spec is ENGINES[name]  # built once
+
+
+def test_an_ensemble_with_the_kernels_built_ahead_of_time_does_not_import_numba(tmp_path: Path) -> None:
+    """With the install step's build (stratagem.engines._aot) a bdm ensemble pays no numba start-up."""
+    from stratagem.engines import _kernels
+
+    if _kernels._built() is None:
+        pytest.skip("kernels not built ahead of time (see Makefile)")
+    modules = imported_by("ensemble", "us-iraq-2020", "-e", "bdm", "-n", "3", "--workers", "1", "--json", cwd=tmp_path)
+    assert "stratagem.engines._kernels" in modules
+    assert not [m for m in modules if m in ("numba", "llvmlite") or m.startswith(("numba.", "llvmlite."))]

@@ -1,4 +1,5 @@
-"""Compiled kernels for the bdm engine (numba), compiled or loaded from cache on first use.
+"""Compiled kernels for the bdm engine (numba): built ahead of time at install (:mod:`stratagem.engines._aot`,
+loaded without numba), else compiled or loaded from numba's cache on first use.
 
 Nothing here is a model. Each kernel performs exactly the floating-point operations of
 a NumPy function in :mod:`stratagem.engines.bdm`, in the same order and without
@@ -15,6 +16,7 @@ can be made: :func:`_game_py` skips the pairs whose offer provably cannot fire).
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 from typing import Any
 
@@ -560,31 +562,102 @@ _COMPILING = threading.Lock()
 _PARAMS = (0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5)  # example options (see bdm._params)
 
 
+def kernels() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """Each kernel's function and example arguments, of the types its callers pass (C-contiguous
+    arrays): what numba compiles it for on first use, and what ``python -m stratagem.engines._aot``
+    builds ahead of time."""
+    X = np.array([[[0.0], [1.0]]])
+    one, B1, I1 = np.ones((1, 1)), np.zeros((1, 1), dtype=np.bool_), np.zeros((1, 1), dtype=np.int64)
+    mask, S, C = np.ones((2, 1), dtype=np.bool_), np.ones((1, 2, 1)), np.ones((1, 2))
+    return {
+        "round": (_step_py, (X, S, C, mask, one, ~B1, *_PARAMS, X.copy(), S.copy(),
+                             np.full((1, 2, 1), -1, dtype=np.int64), np.zeros((1, 2, 1), dtype=np.int8))),
+        "play": (_play_py, (X, S, C, mask, one, B1, one * 1e-12, 1, 1, *_PARAMS, np.zeros((2, 1, 1)), I1, I1.copy(),
+                            I1.copy())),
+        "forecast": (_forecast_py, (np.zeros((1, 2, 1)), S, mask)),
+    }
+
+
+def built_name() -> str | None:
+    """The name of the module these kernels are built into ahead of time (:mod:`stratagem.engines._aot`):
+    it carries a hash of this file and the builder's, so after an edit of either a stale build is never
+    loaded (the kernels then compile with numba on first use); None where the sources cannot be read."""
+    import hashlib
+    from pathlib import Path
+
+    try:
+        here = Path(__file__).parent
+        sources = (here / "_kernels.py").read_bytes() + (here / "_aot.py").read_bytes()
+    except OSError:
+        return None
+    return f"_aot_{hashlib.sha256(sources).hexdigest()[:16]}"
+
+
+@functools.cache
+def _built() -> Any:
+    """The kernels built ahead of time for this very source, or None (not built, stale, or not loadable)."""
+    name = built_name()
+    if name is None:
+        return None
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ImportError:
+        return None
+
+
+#: the Python types numba gives the same type as an example's (bool before int: a bool is an int)
+_SCALARS: dict[type, tuple[type, ...]] = {bool: (bool, np.bool_), int: (int, np.int64), float: (float, np.float64)}
+
+
+def _typed_like(args: tuple[Any, ...], example: tuple[Any, ...]) -> bool:
+    """Are ``args`` of the very types the built kernel was compiled for (its wrapper checks neither
+    dtypes nor layout: a strided or read-only array must go to numba, which compiles for it)?"""
+    if len(args) != len(example):
+        return False
+    for a, e in zip(args, example, strict=True):
+        if isinstance(e, np.ndarray):
+            if not (type(a) is np.ndarray and a.dtype == e.dtype and a.ndim == e.ndim and a.flags.c_contiguous
+                    and a.flags.aligned and a.flags.writeable):
+                return False
+        elif type(a) not in _SCALARS[type(e)]:
+            return False
+    return True
+
+
+def _kernel(name: str) -> Any:
+    """Kernel ``name``: built ahead of time where that exists (no numba in the process; arguments of
+    other types go to numba's), else numba's, else None."""
+    fn, example = kernels()[name]
+    built = getattr(_built(), name, None)
+    if built is None:
+        return _compile(fn, *example)
+    jit = functools.cache(lambda: _compile(fn, *example) or fn)  # fn: the Python loop, the same bits
+
+    def kernel(*args: Any) -> Any:
+        return (built if _typed_like(args, example) else jit())(*args)
+
+    return kernel
+
+
 @functools.cache
 def round_kernel() -> Any:
     """The compiled round (:func:`_step_py`), or None where numba is missing or cannot compile."""
-    X = np.array([[[0.0], [1.0]]])
-    return _compile(_step_py, X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_),
-                    np.ones((1, 1)), np.ones((1, 1), dtype=np.bool_), *_PARAMS, X.copy(), np.ones((1, 2, 1)),
-                    np.full((1, 2, 1), -1, dtype=np.int64), np.zeros((1, 2, 1), dtype=np.int8))
+    return _kernel("round")
 
 
 @functools.cache
 def play_kernel() -> Any:
     """The compiled loop of a batch (:func:`_play_py`), or None where numba is missing or cannot compile."""
-    X = np.array([[[0.0], [1.0]]])
-    one, B1 = np.ones((1, 1)), np.zeros((1, 1), dtype=np.bool_)
-    return _compile(_play_py, X, np.ones((1, 2, 1)), np.ones((1, 2)), np.ones((2, 1), dtype=np.bool_), one, B1,
-                    one * 1e-12, 1, 1, *_PARAMS, np.zeros((2, 1, 1)), np.zeros((1, 1), dtype=np.int64),
-                    np.zeros((1, 1), dtype=np.int64), np.zeros((1, 1), dtype=np.int64))
+    return _kernel("play")
 
 
 def loaded() -> bool:
-    """Has this process loaded a kernel already (so numba is imported and started: another costs little)?"""
-    return any(k.cache_info().currsize for k in (round_kernel, play_kernel, forecast_kernel))
+    """Is a compiled kernel at hand for little cost: built ahead of time, or one loaded in this process
+    already (numba is imported and started: another costs little)?"""
+    return _built() is not None or any(k.cache_info().currsize for k in (round_kernel, play_kernel, forecast_kernel))
 
 
 @functools.cache
 def forecast_kernel() -> Any:
     """The compiled weighted median of every game (:func:`_forecast_py`), or None without numba."""
-    return _compile(_forecast_py, np.zeros((1, 2, 1)), np.ones((1, 2, 1)), np.ones((2, 1), dtype=np.bool_))
+    return _kernel("forecast")
