@@ -885,3 +885,11 @@ def test_a_quotation_repeating_framed_words_is_their_speakers() -> None:
             "to run against grassroots activists.”\n")
     speakers = [q.speaker for q in extract(text).quotes if q.direct]
     assert speakers == ["Party chair Della Wendt", "Party chair Della Wendt"]
+
+
+def test_quotations_under_topic_lines_are_the_lists_speakers() -> None:
+    text = ("A short story\n\nRepublican hopeful Marco Delvecchio had another busy week. Here are the lowlights."
+            "\n\nOn his rival, Gov. Ellen Strand:\n\n“Ellen Strand couldn't run a lemonade stand, believe me.”\n\n"
+            "On the Federal Reserve:\n\n“The Fed is a rigged casino, and everybody knows it.”\n")
+    speakers = [q.speaker for q in extract(text).quotes if q.direct]
+    assert speakers == ["Republican hopeful Marco Delvecchio"] * 2  # not the rival a topic line names

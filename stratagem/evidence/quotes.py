@@ -161,6 +161,8 @@ _NOT_LABELS = {"", "S", "NOTE", "EDITOR", "EDITORS", "UPDATE", "UPDATED", "CORRE
                "BREAKING", "PHOTO", "PHOTOS", "ALSO", "MORE", "QUESTION", "ANSWER", "APPLAUSE", "LAUGHTER",
                "CROSSTALK", "CHANTING", "SEE", "LISTEN", "NEWS", "ALERT", "EXCLUSIVE", "OPINION", "ANALYSIS"}
 _MIN_CUELESS_WORDS = 4
+#: First words of a topic line heading a quotation in a list ("On the Federal Reserve:", "About his rival:")
+_TOPIC_LEADS = {"on", "about", "regarding", "asked", "when", "and", "of"}
 _PRESS_NOUNS = {"secretary", "secretaries", "release", "releases", "conference", "conferences", "corps", "office",
                 "aide", "aides", "officer", "briefing", "briefings", "pass", "room", "gallery", "call", "freedom"}
 #: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
@@ -1096,7 +1098,8 @@ class _Reader:
                     and toks[k + 1].lower not in _FUNCTION | _DETERMINERS)):
                 break  # a capitalised cue inside a name ("Harbour Trust Chief ...", "Press Secretary ...")
             if k > lo and not toks[k].capitalised and toks[k - 1].capitalised \
-                    and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"}:
+                    and toks[k].lower not in _TITLE_WORDS | _NP_PREPS | _DETERMINERS | {"and", "&"} \
+                    and not _role_before_name(toks, k, hi):
                 break  # "Kessler met the crews ...": the name before its verb
             if k > lo and re.fullmatch(r"[a-z]+ed", toks[k].text) and toks[k - 1].lower not in _ARTICLES:
                 break  # "None of this satisfied Hale": a verb in the past tense ends the subject
@@ -1198,10 +1201,12 @@ def extract_quotes(
     attributions: list[_Attribution] = []
     prev_found: list[_Attribution] = []
     all_regions: list[QuoteRegion] = []
+    topic: tuple[_Speaker | None, int] | None = None  # after a topic line ("On the Federal Reserve:"): who the list quotes
     for p_index, para in enumerate(re.finditer(r"[^\n]+", text)):
         a, b = para.start(), para.end()
         if not text[a:b].strip():
             continue
+        person_before = reader.last_person if reader.last_person_acts else None
         regions = _paragraph_regions(text, a, b)
         all_regions.extend(regions)
         toks = _tokenise(text, a, b, regions)
@@ -1409,6 +1414,11 @@ def extract_quotes(
                     voice = reader.speaker(toks, *subject)
                     speaker = reader.resolve(voice, p_index) if voice is not None and voice.name \
                         and voice.pronoun in {None, "def-doc"} else None
+            if speaker is None and i == 0 and topic is not None and topic[1] == p_index - 1:
+                # a list of quotations under topic lines ("On the Federal Reserve:" then “...”): the list's speaker,
+                # the last one quoted, else the person the text was about before the first topic line (a name in
+                # a topic line, "On his rival, Gov. Ellen Strand:", is what the quotation is about)
+                speaker = topic[0] or (recent[0] if recent is not None and p_index - recent[1] <= 8 else None)
             if speaker is None and i == 0:
                 person = reader.last_person
                 if person is not None and reader.last_person_acts and p_index - reader.last_person_paragraph \
@@ -1437,6 +1447,9 @@ def extract_quotes(
         last_speaker = named[-1] if named else None
         quoted = [f.speaker for f in found if f.regions and f.speaker is not None and f.speaker.name]
         recent = (quoted[-1], p_index) if quoted else recent
+        if not regions and not found and toks[-1].text == ":" and len(toks) <= 16 and toks[0].lower in _TOPIC_LEADS:
+            topic = (topic[0] if topic is not None and p_index - topic[1] <= 3 else (
+                person_before or (recent[0] if recent is not None else None)), p_index)
         last = found[-1] if found else None
         carry = last if last is not None and last.regions and not last.regions[-1].closed else None
         attributions.extend(found)
@@ -1884,6 +1897,17 @@ def _intro_speaker(reader: _Reader, toks: list[_Tok], lo: int, hi: int, paragrap
         subject[1] - subject[0] <= 5 and any(t.lower in _WORDS_NOUNS for t in toks[subject[1] : hi]))
     # "The mayor's office released the following statement:": a described source announcing its own words
     return reader.resolve(sp, paragraph) if named else None
+
+
+_CANDIDACY = {"hopeful", "frontrunner", "front-runner", "nominee", "candidate", "challenger", "incumbent", "contender"}
+
+
+def _role_before_name(toks: list[_Tok], k: int, hi: int) -> bool:
+    """A lower-case role between a capitalised modifier and a full name ("Republican hopeful Marco Delvecchio",
+    "Democratic candidate Ana Ruiz"): part of one subject phrase."""
+    low = toks[k].lower
+    return k + 2 < hi and toks[k + 1].capitalised and toks[k + 2].capitalised and (
+        low in _CANDIDACY or low in _PERSON_NOUNS or low in _PERSON_ROLES or _PERSON_HEAD.search(low) is not None)
 
 
 def _person_before_place(toks: list[_Tok], k: int, lo: int) -> int | None:
