@@ -863,6 +863,8 @@ def test_a_doubled_final_consonant_is_a_form_of_its_verb(lexicon_form: str) -> N
     ("The ad closes with a question for viewers: “Can you afford four more years of broken promises?”", "The ad"),
     ("The letter, signed by 40 economists, is blunt. “The proposal would raise prices for every family in the "
      "country.”", "The letter"),
+    ("A footnote in the report adds a caveat. “These figures do not include the cost of the new tariffs.”",
+     "A footnote in the report"),
     # a described person as the antecedent of "who"
     ("The campaign referred questions to its general counsel, who said in an email: “All expenditures were "
      "properly reported.”", "its general counsel"),

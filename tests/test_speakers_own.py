@@ -61,13 +61,12 @@ from stratagem.evidence.extract import extract
 
 DATA = Path(__file__).parent / "data"
 #: Regression pin: the gold quotations (document, first three words) not found or not given their speaker,
-#: 7 of 199 (docs/evidence.md): a headline fragment with no frame, a relative clause's words ("The prayer,
+#: 6 of 199 (docs/evidence.md): a headline fragment with no frame, a relative clause's words ("The prayer,
 #: which asked God to “...”"), an exchange's unframed reply given to the asker, "The email, from X, reads"
-#: given to the email, "A footnote in the report adds a caveat. “...”", a quotation named after it ("“...”
-#: That was Sen. Paul Ostrander"), "Its conclusion was blunt:" after the union; every other quotation must
-#: keep its gold speaker.
+#: given to the email, a quotation named after it ("“...” That was Sen. Paul Ostrander"), "Its conclusion
+#: was blunt:" after the union; every other quotation must keep its gold speaker.
 KNOWN_MISSES = {("headlines", "have to rise"), ("chain", "give the farmers"), ("tvsegment", "They got it"),
-                ("liveblog2", "Carmen Ibarra just"), ("ads", "These figures do"), ("announce", "We're done negotiating"),
+                ("liveblog2", "Carmen Ibarra just"), ("announce", "We're done negotiating"),
                 ("held_column", "balances the budget")}
 
 

@@ -2112,7 +2112,14 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         if m > k + 1 and m < hi and (toks[m].lower in _VERBISH or toks[m].lower in reader.cues
                                      or re.fullmatch(r"[a-z]+ed", toks[m].text)):
             return (k, m)
-        if m > k + 1 and m < hi and toks[m - 1].lower in _VOICE_HEADS and (
+        if m > k + 1 and m + 2 < hi and toks[m - 1].lower in _VOICE_HEADS and toks[m].lower in {"in", "of", "on", "from"}:
+            # "A footnote in the report adds a caveat.": the document's place, then its verb
+            n = m + 1
+            while n < hi and n - m <= 4 and toks[n].is_word and not re.fullmatch(r"[a-z]+(?:s|ed)", toks[n].text):
+                n += 1
+            if n < hi and n - m <= 4 and toks[n].is_word and toks[n - 1].lower not in _ARTICLES:
+                m = n
+        if m > k + 1 and m < hi and (toks[m - 1].lower in _VOICE_HEADS or toks[k + 1].lower in _VOICE_HEADS) and (
                 toks[m].text == "," or re.fullmatch(r"[a-z]+s", toks[m].text)):
             return (k, m)  # "The ad closes with ...", "The letter, signed by 40 economists, is ..."
     depth = 0
