@@ -175,3 +175,19 @@ def test_an_ensemble_with_the_kernels_built_ahead_of_time_does_not_import_numba(
     modules = imported_by("ensemble", "us-iraq-2020", "-e", "bdm", "-n", "3", "--workers", "1", "--json", cwd=tmp_path)
     assert "stratagem.engines._kernels" in modules
     assert not [m for m in modules if m in ("numba", "llvmlite") or m.startswith(("numba.", "llvmlite."))]
+
+
+def test_the_command_line_collects_garbage_again_once_its_command_is_loaded(tmp_path: Path) -> None:
+    """As a process (argv None) main() pauses the collector for the imports and freezes what they made;
+    called with arguments (a library user, a test) it leaves the collector alone."""
+    probe = ("import gc, sys\nfrom stratagem.cli import main\nfrom stratagem.cli.lazy import LazyGroup\n"
+             "real = LazyGroup.get_command\nduring = []\n"
+             "def spy(self, ctx, name):\n    out = real(self, ctx, name)\n    during.append(gc.isenabled())\n    return out\n"
+             "LazyGroup.get_command = spy\nsys.argv = ['stratagem', 'engines']\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\nfrozen = gc.get_freeze_count()\n"
+             "try:\n    main(['engines'])\nexcept SystemExit:\n    pass\n"
+             "print('\\nGC', during, frozen > 0, gc.isenabled(), gc.get_freeze_count() == frozen)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+    assert proc.stdout.rpartition("\nGC ")[2].split() == ["[True,", "True]", "True", "True", "True"], proc.stderr

@@ -9,6 +9,7 @@ cannot drift from the docstrings.
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -59,6 +60,9 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             importlib.import_module(f"stratagem.cli.{COMMANDS[cmd_name][0]}")
+            if not gc.isenabled():  # main() paused it for the imports: what they made stays, the command collects
+                gc.freeze()
+                gc.enable()
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
