@@ -657,13 +657,11 @@ def _outcome(st: _State, S: FloatArray, C: FloatArray, opts: KtabOptions) -> _Ou
 
 
 def _marginals(out: _Outcome) -> list[list[tuple[float, float]]]:
-    result: list[list[tuple[float, float]]] = []
-    for column in out.positions.T:  # per issue: probabilities of equal coordinates added up
-        acc: dict[float, float] = {}
-        for x, p in zip(column, out.prob, strict=True):
-            key = round(float(x) * 100.0, 10)
-            acc[key] = acc.get(key, 0.0) + float(p)
-        result.append(sorted(acc.items()))
+    """Per issue, (position on 0-100, probability) with the probabilities of equal coordinates added up."""
+    result = []
+    for column in out.positions.T:
+        keys, group = np.unique([round(float(x) * 100.0, 10) for x in column], return_inverse=True)
+        result.append(list(zip(keys.tolist(), np.bincount(group, weights=out.prob).tolist(), strict=True)))
     return result
 
 
