@@ -670,7 +670,6 @@ def _prepare(X: FloatArray, S: FloatArray, C: FloatArray, mask: BoolArray,
              opts: KtabOptions) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The inputs as the model uses them; the model layer has checked them (finite, positions on the 0-100
     scale the spec maps them onto, saliences in [0, 1], capabilities >= 0), only KTAB's own limits are left."""
-    X, S, C = (np.asarray(v, dtype=float) for v in (X, S, C))
     n = X.shape[0]
     S = np.where(mask, S, 0.0)
     totals = _total(S, -1, True)
