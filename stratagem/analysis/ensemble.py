@@ -44,8 +44,7 @@ def _draw(rng: np.random.Generator, low: FloatArray, mode: FloatArray, high: Flo
     if kind == "pert":
         alpha = 1.0 + 4.0 * (mode - low) / safe
         beta = 1.0 + 4.0 * (high - mode) / safe
-        value = low + rng.beta(np.broadcast_to(alpha, (size, *alpha.shape)),
-                               np.broadcast_to(beta, (size, *beta.shape))) * width
+        value = low + rng.beta(alpha, beta, size=(size, *alpha.shape)) * width
     else:
         u = rng.random((size, *mode.shape))
         left = low + np.sqrt(u * width * (mode - low))
