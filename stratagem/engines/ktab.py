@@ -126,6 +126,13 @@ def _total(a: FloatArray, axis: int, sequential: bool) -> FloatArray:
     return a.sum(axis=axis)
 
 
+def _carried(start: FloatArray, a: FloatArray, axis: int) -> FloatArray:
+    """start + a_0 + a_1 + ... along ``axis``, left to right: a running sum of KTAB's carried on over ``a``
+    (a new array of the caller's, which this adds ``start`` into)."""
+    np.moveaxis(a, axis, 0)[0] += start
+    return _total(a, axis, True)
+
+
 def vote(rule: VotingRule, w: Any, du: Any) -> FloatArray:
     """KTAB's ``Model::vote``: actor weight ``w`` times the response to a utility gap ``du``."""
     du = np.asarray(du, dtype=float)
@@ -178,13 +185,9 @@ def coalitions(U: FloatArray, w: FloatArray, rule: VotingRule, *, sequential: bo
                 neg = neg + np.matmul(wk, flat).reshape(*lead, q, q)
             continue
         v = vote(rule, w[start : start + block, None, None], du)
-        vp = np.maximum(v, 0.0)
-        vp[..., 0, :, :] += pos
-        pos = _total(vp, -3, sequential)
+        pos = _carried(pos, np.maximum(v, 0.0), -3)
         if rule == "ASymProsp":
-            vn = np.maximum(-v, 0.0)
-            vn[..., 0, :, :] += neg
-            neg = _total(vn, -3, sequential)
+            neg = _carried(neg, np.maximum(-v, 0.0), -3)
     if rule == "ASymProsp":
         lower = np.tril(np.ones((q, q), dtype=bool), -1)
         C: FloatArray = np.where(lower, pos, np.swapaxes(neg, -1, -2))
@@ -400,12 +403,8 @@ def _challenge_core(uii: FloatArray, uij: FloatArray, uji: FloatArray, ujj: Floa
             u_i_jk = pin * (uni + uni + uni) + pjn * (unj + unj + unn)
             vn = vote(vr, wn, u_ik_j - u_i_jk)
             vn = np.where(third, vn, 0.0)
-            up = np.maximum(vn, 0.0)
-            dn = np.maximum(-vn, 0.0)
-            up[..., 0] += chij
-            dn[..., 0] += chji
-            chij = _total(up, -1, True)
-            chji = _total(dn, -1, True)
+            chij = _carried(chij, np.maximum(vn, 0.0), -1)
+            chji = _carried(chji, np.maximum(-vn, 0.0), -1)
         else:  # the same vote with fewer operations: pi (u_nn - u_ni) - (1 - pi)(u_nn - u_nj)
             cnj += cni
             pin = np.divide(cni, cnj, out=cni)
