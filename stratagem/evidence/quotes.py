@@ -1447,7 +1447,8 @@ def extract_quotes(
         last_speaker = named[-1] if named else None
         quoted = [f.speaker for f in found if f.regions and f.speaker is not None and f.speaker.name]
         recent = (quoted[-1], p_index) if quoted else recent
-        if not regions and not found and toks[-1].text == ":" and len(toks) <= 16 and toks[0].lower in _TOPIC_LEADS:
+        if not regions and not found and toks[-1].text == ":" and len(toks) <= 12 and toks[0].lower in _TOPIC_LEADS \
+                and not any(t.lower in _VERBISH or reader.cue_at(toks, m, 0) is not None for m, t in enumerate(toks)):
             topic = (topic[0] if topic is not None and p_index - topic[1] <= 3 else (
                 person_before or (recent[0] if recent is not None else None)), p_index)
         last = found[-1] if found else None
