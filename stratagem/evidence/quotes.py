@@ -1648,9 +1648,11 @@ def _frames(
                 # who left early, said' is post-posed)
                 post_posed = False
             if post_posed and toks[before].text == "," and left[1] < i and toks[left[1]].text == "," \
-                    and not any(t.is_quote for t in toks[lo:before]):
+                    and not _frame_ends(toks, i + 1, hi) \
+                    and not any(t.is_quote or t.text == "," for t in toks[lo:before]):
                 # "Ethiopia's water minister, Habtamu Itefa, rejected the charge": a name set off by commas
-                # before its verb is an appositive, the words before it its title, not what was said
+                # before a verb with words of its own is an appositive, the words before it its title, not what
+                # was said (but "The talks are over, the minister, Ana Silva, said." reports the clause)
                 post_posed = False
             if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
@@ -2325,15 +2327,27 @@ def _skip_object(toks: list[_Tok], k: int, hi: int, *, tell: bool = True) -> int
     return _lead_time_end(toks, k, hi)
 
 
+def _frame_ends(toks: list[_Tok], k: int, hi: int) -> bool:
+    """Whether the sentence ends at ``k`` but for a short adjunct ("said.", "said on Monday.", "told
+    reporters."): a verb with nothing of its own to say, so the words before its subject are the content."""
+    end = next((m for m in range(k, hi) if toks[m].text in {".", "!", "?", ";"}), hi)
+    return end - k <= 3 and all(t.lower in _TEMPORAL | _STOP_PREPS | _DETERMINERS | {"reporters", "statement", "interview"}
+                                for t in toks[k:end])
+
+
 def _lead_time_end(toks: list[_Tok], k: int, hi: int) -> int:
-    """Past a time adjunct that opens a content ("said on Monday they were close"): the time is when it
-    was said, not what was said. ``k`` itself where no such adjunct leads, or nothing follows it."""
+    """Past a time adjunct that opens a content ("said on Monday they were close", "said last week the
+    deal ..."): the time is when it was said, not what was said. ``k`` itself where no such adjunct leads
+    (a bare "today" or "Monday" may be the subject: "said today marks a new era"), or nothing follows it."""
     j = k
-    while j < hi and (toks[j].lower in _TEMPORAL or (toks[j].lower in {"on", "last", "this", "next", "early", "late"}
-                                                      and j + 1 < hi and toks[j + 1].lower in _TEMPORAL)):
+    if j + 1 < hi and toks[j].lower in {"on", "last", "this", "next", "early", "late"} and toks[j + 1].lower in _TEMPORAL:
+        j += 2
+    elif j < hi and toks[j].lower in {"earlier", "later", "yesterday"}:
         j += 1
+    while k < j < hi and toks[j].lower in _TEMPORAL:
+        j += 1  # "on Monday night", "earlier this week" is left as written
     if j == k or j >= hi or not toks[j].is_word or toks[j].lower in _STOP_PREPS | _VERBISH:
-        return k  # "said Monday was a good day": the time is the subject
+        return k  # "said last week was hard": the time is the subject
     return j
 
 
