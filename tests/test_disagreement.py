@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stratagem.analysis.disagreement import disagreement, modes, pooled, summary_dict
 from stratagem.analysis.ensemble import run_ensemble
@@ -137,3 +139,18 @@ def test_the_report_shows_each_engine_and_labels_the_pooled_chart_a_mixture() ->
     section = section[:section.index("</section>")]
     assert "<h3>compromise</h3>" in section and "<h3>median</h3>" in section
     assert "Pooled mixture of 2 engines" in section
+
+
+def test_a_wide_bandwidth_keeps_the_peaks_where_the_draws_are() -> None:
+    # two far-apart clusters: Silverman's bandwidth is above 12.5 points, the kernel longer than the histogram
+    found = modes(np.concatenate([np.full(50, 10.0), np.full(50, 90.0)]))
+    assert [round(m.value) for m in found] == [10, 90]
+    assert [m.share for m in found] == [0.5, 0.5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(0, 100), min_size=2, max_size=60))
+def test_every_mode_lies_between_the_lowest_and_highest_draw(values: list[float]) -> None:
+    found = modes(np.array(values))
+    assert found and sum(m.share for m in found) == pytest.approx(1.0)
+    assert all(min(values) - 0.25 <= m.value <= max(values) + 0.25 for m in found)

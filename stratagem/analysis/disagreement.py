@@ -60,7 +60,10 @@ def modes(values: FloatArray, *, low: float = 0.0, high: float = 100.0) -> tuple
     h = max(MIN_BANDWIDTH, 0.9 * spread * v.size ** -0.2)
     offsets = np.arange(-4 * h, 4 * h + MODE_GRID_STEP, MODE_GRID_STEP)
     kernel = np.exp(-0.5 * (offsets / h) ** 2)
-    density = np.convolve(counts.astype(float), kernel / kernel.sum(), mode="same")
+    # the histogram's bins, centred, even when the kernel is the longer (a bandwidth above 12.5 points,
+    # where mode="same" would return the kernel's length and shift every peak)
+    start = (kernel.size - 1) // 2
+    density = np.convolve(counts.astype(float), kernel / kernel.sum(), mode="full")[start:start + counts.size]
     rising = np.diff(np.concatenate([[-np.inf], density])) > 0
     falling = np.diff(np.concatenate([density, [-np.inf]])) <= 0
     peaks = [int(i) for i in np.flatnonzero(rising & falling) if density[i] >= MIN_PEAK * density.max()]
