@@ -458,9 +458,11 @@ def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: An
     :func:`stratagem.engines.rounds.run_rounds` for a batch without events, compiled (tests check
     they agree to the bit). A game stops at its first repeat of any earlier state (positions within
     ``tol``; every state of the game is kept, ``limit`` + 1 of n positions) when ``stop_period`` is 1
-    (the stopping rule), else runs ``limit`` rounds and only the first repeat is kept. Writes F (limit + 1, B, m), the forecast after each
-    round (held after a game stops, as the loop's is), cycle_start and cycle_period (B, m) (-1 and
-    0: no repeat) and ends (B, m), the round each game stopped at (0 for frozen games)."""
+    (the stopping rule), else runs ``limit`` rounds and only the first repeat is kept; a repeat to the bit
+    is not played on (a round is a function of the state: the rest of F repeats the cycle). Writes F
+    (limit + 1, B, m), the forecast after each round (held after a game stops, as the loop's is),
+    cycle_start and cycle_period (B, m) (-1 and 0: no repeat) and ends (B, m), the round each game
+    stopped at (0 for frozen games)."""
     B, N, m = X.shape
     xf = np.empty(N)
     wf = np.empty(N)
@@ -510,6 +512,14 @@ def _play_py(X: Any, S: Any, C: Any, mask: Any, delta: Any, frozen: Any, tol: An
                         cycle_start[b, k] = found
                         cycle_period[b, k] = t - found
                         if stop_period > 0 and t - found >= stop_period:
+                            break
+                        exact = True
+                        for i in range(n):
+                            exact = exact and x[i] == past[found, i]
+                        if exact:  # the same state to the bit: every later round repeats an earlier one
+                            for later in range(t + 1, limit + 1):
+                                F[later, b, k] = F[later - (t - found), b, k]
+                            t = limit
                             break
             ends[b, k] = t
             for later in range(t + 1, limit + 1):
