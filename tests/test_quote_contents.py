@@ -63,3 +63,17 @@ def test_a_preposition_inside_an_organisations_name_keeps_the_whole_name(text: s
 @pytest.mark.parametrize("text", ['"It is dead," said Ortiz in Geneva.', '"It is dead," said Ortiz on Monday.'])
 def test_a_place_or_a_day_after_a_persons_name_is_not_part_of_it(text: str) -> None:
     assert [sp for sp, _ in _contents(text)] == ["Ortiz"]
+
+
+@pytest.mark.parametrize("text", [
+    "Dubbed “Operation Dawn,” the offensive started at midnight.",
+    "After the vote, hailed as “historic,” the Parliament adjourned for the summer.",
+])
+def test_a_quoted_name_after_a_word_is_no_one_speaking(text: str) -> None:
+    assert all(q.kind != "direct" or q.speaker is None for q in extract(text).quotes)
+    assert "the offensive" not in [sp for sp, _ in _contents(text)]
+    assert "the Parliament" not in [sp for sp, _ in _contents(text)]
+
+
+def test_an_unlisted_verb_after_a_quotation_that_opens_the_sentence_is_speech() -> None:
+    assert [sp for sp, _ in _contents("“We will fight on,” an angry Hollande retaliated.")] == ["an angry Hollande"]

@@ -696,7 +696,11 @@ class _Reader:
                                         or (nxt.lower.endswith("ly") and nxt.is_word)):
                 return False  # '“Hamilton,” the musical opened doors': the verb has an object
         region = toks[k].region
-        inner = self.text[region.inner_start:region.inner_end].rstrip() if region is not None else ""
+        opener = [t for t in toks[lo:k] if t.start < region.start] if region is not None else []
+        if region is None or (opener and opener[-1].is_word):
+            # 'Dubbed “Operation Dawn,” the offensive started': a quotation after a word is a name, not words said
+            return False
+        inner = self.text[region.inner_start:region.inner_end].rstrip()
         return inner.endswith((",", "?", "!", "—", "–"))
 
     def _document_subject(self, toks: list[_Tok], i: int, lo: int) -> bool:
