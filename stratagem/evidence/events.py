@@ -42,12 +42,12 @@ PLOVER_LEXICON: tuple[tuple[str, str], ...] = (
                r"evict(?:ed)?|deport(?:ed)?|crack(?:ed|ing) down"),
     ("THREATEN", r"threat(?:en(?:ed|s)?)?|warn(?:ed|s)?|vow(?:ed|s)?|promised (?:a |an )?(?:\w+ )?retaliation|ultimatum"),
     ("DEMAND", r"demand(?:ed|s)?|call(?:ed|s|ing)? (?:for|on)|urg(?:ed|es|ing)|request(?:ed|s)?|press(?:ed|ing)|"
-               r"insist(?:ed|s)?|ask(?:ed|s)? (?:\w+ ){0,2}to"),
+               r"insist(?:ed|s)?|(?<!\bwho )ask(?:ed|s)? (?!not\b)(?:\w+ ){1,2}to"),
     ("DISAPPROVE", r"summon(?:ed|s)?|criticiz(?:ed|es)|criticis(?:ed|es)|condemn(?:ed|s)?|denounc(?:ed|es)|lashed out|accus(?:ed|es)|"
                    r"blam(?:ed|es)"),
     ("REJECT", r"reject(?:ed|s)?|refus(?:ed|es|ing)|den(?:ied|ies)|veto(?:ed)?"),
     ("PROTEST", r"protest(?:ed|s|ing)?|demonstrat(?:ed|ion|ions)|rall(?:ied|y)|took part in a demonstration"),
-    ("MOBILIZE", r"mobiliz(?:ed|ing)|deploy(?:ed|s)?|(?:sent|added) (?:\w+ )?(?:troops|forces|soldiers)|reinforc(?:ed|ing)|put on alert"),
+    ("MOBILIZE", r"mobiliz(?:ed|ing)|deploy(?:ed|s)?|(?:sent|added) (?!that\b)(?:\w+ )?(?:troops|forces|soldiers)|reinforc(?:ed|ing)|put on alert"),
     ("RETREAT", r"withdr(?:ew|awn|aw|awal)|pull(?:ed)? out|handed over|handover|evacuat(?:ed|ing)|paused|"
                 r"suspend(?:ed|s)?"),
     ("CONCEDE", r"extend(?:ed|s)? (?:\w+ )?waivers?|extension|waiver|eas(?:ed|ing) sanctions|releas(?:ed|e)|"
@@ -84,7 +84,11 @@ _LEXICON = tuple((cat, re.compile(rf"\b(?:{pat})\b", re.I)) for cat, pat in PLOV
 _NEGATED = re.compile(
     r"(?:\b(?:without|no|not|never|nor|neither|cannot|failed|fails|failing|fail|unable|refused|refuses|refusing|"
     r"declined|declines|lack|absence)|n['’]t)(?:\s+(?:to|of|a|an|any|the))?(?:\s+[\w-]+){0,2}?\s+$", re.I)
-_NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+only)\b", re.I)
+_NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+only)\b|"
+                           r"(?:\bnot|\bnever|n['’]t)\s+(?:hesitat|wait)\w*\s+(?:to|before)\b", re.I)
+#: where a negation's clause ends: an action word after it is another clause's ("no release schedule had been
+#: published and that it would ask parliament to review")
+_NEGATION_SCOPE_END = re.compile(r"[,;:.]|\b(?:but|while|whereas|then)\b|\band\s+(?:that|it|he|she|they|we|I)\b")
 
 
 def _in_a_name(text: str, start: int, at: int) -> bool:
@@ -105,15 +109,24 @@ def _action(text: str, start: int, end: int) -> tuple[str, int, str] | None:
 
     PLOVER has no category for an action that did not happen, so "without agreement" is no AGREE event.
     """
-    best: tuple[str, int, str] | None = None
-    for cat, rx in _LEXICON:
-        for m in rx.finditer(text, start, end):
-            if best is not None and m.start() >= best[1]:
-                break
-            if not _negated(text, start, m.start()) and not _in_a_name(text, start, m.start()):
-                best = (cat, m.start(), m.group(0))
-                break
-    return best
+    lo = start
+    while lo < end:
+        best: tuple[str, int, str] | None = None
+        for cat, rx in _LEXICON:
+            for m in rx.finditer(text, lo, end):
+                if best is not None and m.start() >= best[1]:
+                    break
+                if not _in_a_name(text, start, m.start()):
+                    best = (cat, m.start(), m.group(0))
+                    break
+        if best is None or not _negated(text, start, best[1]):
+            return best
+        # "did not condemn the attack": the negation voids its clause; "attack" is its object, not an action
+        brk = _NEGATION_SCOPE_END.search(text, best[1], end)
+        if brk is None:
+            return None
+        lo = brk.end()
+    return None
 
 
 def _verb_right_before(text: str, start: int, date_at: int) -> tuple[str, int, str] | None:
