@@ -39,3 +39,15 @@ def test_not_hesitate_to_is_no_negation() -> None:
     """'did not hesitate to condemn' condemns."""
     assert _events("Iraq did not hesitate to condemn the attack on Monday.") == [("DISAPPROVE", "Iraq", "condemn")]
     assert _events("Iran didn't wait to condemn the strike on Monday.")[0][:2] == ("DISAPPROVE", "Iran")
+
+
+def _entities(text: str) -> list[str]:
+    return [e.name for e in extract(text, document_date=_DATE).entities]
+
+
+def test_a_leader_named_before_a_group_noun_stays_a_person() -> None:
+    """'Riek Machar officials' are Machar's; only a place noun makes a name a facility's."""
+    assert _entities("Riek Machar officials rejected the deal, and Machar left Juba.") == ["Riek Machar"]
+    assert "Khalifa Haftar" in _entities("Khalifa Haftar forces shelled the airport. Haftar said the talks were over.")
+    assert _entities("Cambodian forces shelled the bridge on Monday.") == []
+    assert "Don Mueang" not in " ".join(_entities("Flights left Don Mueang airport, Somchai Wong said."))

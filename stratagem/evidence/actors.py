@@ -1251,10 +1251,12 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         elif c.kind == "organisation" and (m := _KNOWN_AS.match(text, c.end)):
             defined[id(c)] = m.group(1)  # "the State Hydraulic Works, the agency known as DSI"
     for c in cands:
-        if c.kind in ("?", "person") and c.reason != "title" and (len(c.toks) >= 2 or c.toks[0].endswith(
-                ("ian", "ese", "ish", "ean"))) and (m := _FACILITY_AFTER.match(text, c.end)) and \
-                (len(c.toks) >= 2 or m.group(1) in _PLURAL_GROUPS):
-            c.kind = "thing"  # "Don Mueang airport", "the Don Sahong project"; "Cambodian forces"
+        if c.kind in ("?", "person") and c.reason != "title" and (m := _FACILITY_AFTER.match(text, c.end)) and (
+                len(c.toks) == 1 and c.toks[0].endswith(("ian", "ese", "ish", "ean"))
+                if m.group(1) in _PLURAL_GROUPS else len(c.toks) >= 2):
+            # a place noun makes a facility ("Don Mueang airport", "the Don Sahong project"); a group noun only
+            # strips a demonym ("Cambodian forces"), not a leader's name ("Khalifa Haftar forces", "Riek Machar officials")
+            c.kind = "thing"
     for c in cands:
         if c.kind == "?" and len(c.toks) >= 2:
             c.kind = _context_kind(text, c) or "?"
