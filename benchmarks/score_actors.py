@@ -48,8 +48,8 @@ GOLD_SETS: dict[str, tuple[Path, Path | None]] = {
     "own": (GOLD_DIR / "evidence_own.jsonl", OWN_DIR),
     # held out from the rules' development: scored before any rule was written for them
     "actors_own": (REPO / "tests" / "data" / "actors_own.jsonl", REPO / "tests" / "data" / "actors_own"),
-    # styles the rules were not written for (non-US talks, a press release, a transcript, a live blog),
-    # held out the same way (tests/data/actors_new/README.md)
+    # styles the rules were not first written for (non-US talks, a press release, a transcript, a live blog):
+    # each batch was held out until its first scoring, then used for development (tests/data/actors_new/README.md)
     "actors_new": (REPO / "tests" / "data" / "actors_new.jsonl", REPO / "tests" / "data" / "actors_new"),
 }
 
