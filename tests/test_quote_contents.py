@@ -36,6 +36,7 @@ def test_a_post_posed_frame_after_a_clause_still_reports_the_clause(text: str, c
     ("The parties said on Monday they were close to a deal.", "they were close to a deal"),
     ("Smit said last week the deal was close.", "the deal was close"),
     ("Smit said on Monday night that the talks had failed.", "the talks had failed"),
+    ("Smit said earlier this week the deal was close.", "the deal was close"),
 ])
 def test_a_time_adjunct_after_the_verb_is_not_part_of_the_content(text: str, content: str) -> None:
     assert [words for _, words in _contents(text)] == [content]

@@ -2348,8 +2348,9 @@ def _lead_time_end(toks: list[_Tok], k: int, hi: int) -> int:
         j += 2
     elif j < hi and toks[j].lower in {"earlier", "later", "yesterday"}:
         j += 1
-    while k < j < hi and toks[j].lower in _TEMPORAL:
-        j += 1  # "on Monday night", "earlier this week" is left as written
+    while k < j < hi and (toks[j].lower in _TEMPORAL or (toks[j].lower in {"this", "last", "next"} and j + 1 < hi
+                                                          and toks[j + 1].lower in _TEMPORAL)):
+        j += 1  # "on Monday night", "earlier this week"
     if j == k or j >= hi or not toks[j].is_word or toks[j].lower in _STOP_PREPS | _VERBISH:
         return k  # "said last week was hard": the time is the subject
     return j
