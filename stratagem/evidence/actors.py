@@ -394,10 +394,9 @@ CAPITALS: dict[str, str] = {
     }.items() for c in cs.split()},
     "Kuala Lumpur": "Malaysia", "Addis Ababa": "Ethiopia", "Phnom Penh": "Cambodia", "La Paz": "Bolivia",
     "Buenos Aires": "Argentina", "Mexico City": "Mexico", "New Delhi": "India", "Abu Dhabi": "United Arab Emirates",
-    "Guatemala City": "Guatemala", "Kuwait City": "Kuwait", "South Korea": "South Korea", "Seoul": "South Korea",
+    "Guatemala City": "Guatemala", "Kuwait City": "Kuwait", "Seoul": "South Korea",
     "Pyongyang": "North Korea", "Juba": "South Sudan", "Pretoria": "South Africa",
 }
-del CAPITALS["South Korea"]
 PLACES = COUNTRIES | _words("""America Britain England Scotland Wales Europe Asia
     Africa Gaza Crimea Kurdistan Tibet Palestine Alabama Alaska Arizona Arkansas California Colorado
     Connecticut Delaware Florida Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky Louisiana Maine Maryland
