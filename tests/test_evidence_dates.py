@@ -29,6 +29,9 @@ def _resolve(text: str, document_date: dt.date | None = THURSDAY, *, estimated: 
     ("The militia struck on Monday.", "2024-02-19"),  # past tense: the latest Monday on or before
     ("The delegations will meet on Monday.", "2024-02-26"),  # future tense: the next Monday
     ("The vote is scheduled for Friday.", "2024-02-23"),
+    ("The union said its members would walk out on Monday.", "2024-02-26"),  # reported future: ahead
+    ("The union walked out on Monday.", "2024-02-19"),
+    ("Both sides agreed to hold the next round in Geneva on Monday.", "2024-02-26"),  # an intention
     ("The envoy arrived last Thursday.", "2024-02-15"),  # "last": strictly before the document day
     ("They meet again next Thursday.", "2024-02-29"),
     ("The embassy was hit yesterday.", "2024-02-21"),
@@ -59,6 +62,9 @@ def test_dates_without_a_year_around_the_year_boundary() -> None:
     december = dt.date(2023, 12, 30)
     assert _resolve("The parties will meet on January 5.", december) == ["2024-01-05"]  # future: ahead
     assert _resolve("The January 5 vote still stands.", december) == ["2023-01-05"]  # past: this year
+    may = dt.date(2024, 5, 22)
+    assert _resolve("The sides agreed to hold consultations in Vienna in June.", may) == ["2024-06"]  # ahead
+    assert _resolve("Talks broke down in June.", may) == ["2023-06"]  # past tense: looking back
     assert _resolve("Talks broke down in January last year.", january) == ["2023-01"]
     assert _resolve("The deal signed on 7 April 2020 holds.", january) == ["2020-04-07"]  # an explicit year
 

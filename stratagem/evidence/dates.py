@@ -92,7 +92,10 @@ _DATE_RE = re.compile(
 #: future tense just before a date, in the same clause
 _FUTURE = re.compile(
     r"\b(?:will|shall|won[’']t|going to|plans? to|planning to|upcoming|"
-    r"(?:is|are|['’]s|['’]re)\s+(?:due|scheduled|set|expected|slated)\s+(?:to|for))\b|[’']ll\b",
+    r"(?:is|are|['’]s|['’]re)\s+(?:due|scheduled|set|expected|slated)\s+(?:to|for)|"
+    # the future of reported speech ("said its members would walk out on Thursday") and of intentions
+    r"would|(?:agreed|vowed|promised|pledged|decided|intends?|intended|aims?|aimed|hopes?|hoped)\s+to|"
+    r"next\s+(?:round|meeting|session|summit|vote))\b|[’']ll\b",
     re.I,
 )
 _CLAUSE_END = re.compile(r"[.;:!?]\s|\b(?:said|says|told|added|announced|and)\b", re.I)
@@ -128,14 +131,14 @@ class DateMention:
 
 
 def _is_future(text: str, at: int) -> bool:
-    """Whether the words just before offset ``at`` (same clause, at most 8 words) are in the future tense."""
+    """Whether the words just before offset ``at`` (same clause, at most 10 words) are in the future tense."""
     window = text[max(0, at - 80) : at]
     cut = 0
     for m in _CLAUSE_END.finditer(window):
         cut = m.end()
     window = window[cut:]
     words = window.split()
-    window = " ".join(words[-8:])
+    window = " ".join(words[-10:])
     return _FUTURE.search(window) is not None
 
 
