@@ -178,3 +178,18 @@ def test_action_words_inside_a_name_are_no_action() -> None:
 def test_this_afternoon_is_the_document_day() -> None:
     events = extract("Delegations from Thailand and Cambodia are meeting this afternoon.", document_date=DAY).events
     assert [(e.date, e.action) for e in events] == [("2025-03-05", "CONSULT")]
+
+
+def test_an_infinitives_object_is_not_the_subject_of_a_plural_noun() -> None:
+    # "demands" heads the object of "to meet"; it is no speech verb, and the pronoun after it stays the minister's
+    text = ("Brazil's foreign minister, Otávio Ramalho, said the bloc had worked hard to meet European demands "
+            "on deforestation. \"The ball is in their court now,\" he said.")
+    quotes = extract(text).quotes
+    assert not any(q.speaker == "meet European" for q in quotes)
+    ball = next(q for q in quotes if text[q.start:q.end].startswith("The ball"))
+    assert ball.speaker == "Otávio Ramalho"
+
+
+def test_a_relative_clauses_antecedent_drops_its_preposition() -> None:
+    text = "According to the union, 83% of members who voted backed strike action."
+    assert not any(q.speaker == "of members" for q in extract(text).quotes)

@@ -783,6 +783,9 @@ class _Reader:
                 break
             k -= 1
         start = k + 1
+        if start < end and k >= lo and toks[k].lower == "to" and toks[start].is_word and not toks[start].capitalised \
+                and toks[start].lower not in _DETERMINERS | _ARTICLES and toks[cue].lower.endswith("s"):
+            return None  # "to meet European demands on ...": an infinitive, its object and the object's plural head
         place_from = _person_before_place(toks, k, lo) if start < end else None
         start = start if place_from is None else place_from  # "A man in the back row shouted"
         who = next((m for m in range(k, max(lo, cue - 14) - 1, -1) if toks[m].lower in {"who", "whose"}
@@ -807,6 +810,8 @@ class _Reader:
                 while first - 1 >= lo and toks[first - 1].capitalised and who - first < 5:
                     first -= 1
                 rng = (first, who - 1)
+            while rng is not None and rng[0] < rng[1] - 1 and toks[rng[0]].lower in _NP_PREPS:
+                rng = (rng[0] + 1, rng[1])  # "83% of members who voted": the members
             if rng is not None:
                 det = max((m for m in range(rng[0] + 1, rng[1]) if toks[m].lower in {"a", "an", "one"}
                            and toks[m - 1].is_word and not toks[m - 1].capitalised
