@@ -193,3 +193,11 @@ def test_an_infinitives_object_is_not_the_subject_of_a_plural_noun() -> None:
 def test_a_relative_clauses_antecedent_drops_its_preposition() -> None:
     text = "According to the union, 83% of members who voted backed strike action."
     assert not any(q.speaker == "of members" for q in extract(text).quotes)
+
+
+def test_an_acronym_after_a_title_and_of_is_the_titles_organisation() -> None:
+    text = ("The minister met the Special Representative of the OSCE, Mr. Tomas Berglund, on Monday. "
+            "Senator Ada Ruiz spoke later.")
+    kinds = {e.name: e.kind for e in extract(text).entities}
+    assert kinds.get("OSCE") == "organisation"
+    assert kinds.get("Tomas Berglund") == "person" and kinds.get("Ada Ruiz") == "person"

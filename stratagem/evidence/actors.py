@@ -981,6 +981,10 @@ def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) ->
                                              words[0] in _NOT_ACRONYMS or _NOT_A_NAME.search(words[0]) or
                                              words[0].lower() in LOWER_TITLES):
         return []  # "Grand Hotel", "Chairman and CEO"
+    if len(name) == 1 and not honorific and len(words[0]) >= 3 and _ALL_CAPS.match(words[0]) \
+            and words[0] not in _NOT_ACRONYMS and _OF_BEFORE.search(text, max(0, name[0].start - 12), name[0].start):
+        # "the Special Representative of the OSCE": the title's organisation, not a person
+        return [_Cand(name[0].start, name[0].end, words, "organisation", reason)]
     if all(w in PLACES or w in COMMON or w in _MONTH_DAY for w in words) and reason != "title":
         return []
     if len(name) == 1 and (words[0] in PLACES or words[0] in _MONTH_DAY or words[0] in COMMON):
