@@ -201,3 +201,14 @@ def test_an_acronym_after_a_title_and_of_is_the_titles_organisation() -> None:
     kinds = {e.name: e.kind for e in extract(text).entities}
     assert kinds.get("OSCE") == "organisation"
     assert kinds.get("Tomas Berglund") == "person" and kinds.get("Ada Ruiz") == "person"
+
+
+@pytest.mark.parametrize("text", ["Argentina and the Mercosur bloc rejected the offer.",
+                                  "Talks with the Mercosur bloc failed on Monday."])
+def test_a_name_before_an_organisation_noun_is_an_organisation(text: str) -> None:
+    kinds = {e.name: e.kind for e in extract(text).entities}
+    assert kinds.get("Mercosur") == "organisation"
+
+
+def test_a_state_before_and_the_is_no_modifier_of_the_next_noun() -> None:
+    assert "Argentina" in {e.name for e in extract("Argentina and the Mercosur bloc rejected the offer.").entities}

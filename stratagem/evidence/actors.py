@@ -167,7 +167,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:of|at|for|with|from|in|by|to|on)\s+(?:[T
 _COMMA_SAID = re.compile(r"\s*,\s+(?:said|says)\b")
 _APPOSITION_CLOSES = re.compile(r"\s*,|\s+(?:said|says|told|who)\b")
 _SENTENCE_CLOSES = re.compile(r"\.(?:\s|$)")  # "his counterpart, Celinda Sosa." (a full name, not "Va.")
-_ORG_NOUNS = _words("company firm group organization organisation agency ministry party committee body "
+_ORG_NOUNS = _words("company firm group bloc organization organisation agency ministry party committee body "
                     "militia faction movement coalition alliance network outlet newspaper channel broadcaster "
                     "think tank institute foundation bank corporation union association council court "
                     "government administration department office conglomerate giant")
@@ -247,6 +247,8 @@ def _acts_as_state(text: str, start: int, end: int) -> bool:
         m = _CONJUNCT_AHEAD.match(text, after)
         if not m:
             break
+        if re.search(r"\bthe\s", m.group(0)):
+            return True  # "Argentina and the Mercosur bloc rejected": the noun after the list is the last one's
         after = m.end()
     if text.startswith(",", end) and re.match(r",\s*(?:the\s+)?[A-Z]", text[end:end + 8]) and after == end:
         return False  # "Erbil, Iraq"
@@ -1103,6 +1105,12 @@ def _person_or_other(text: str, run: list[_Tok], lowered: set[str]) -> list[_Can
 
 # --- context, acronyms and merging ---------------------------------------------------------------
 
+_ORG_NOUN_AFTER = re.compile(r"\s+(?:(?:trade|regional|rebel|armed|political|opposition|militant|farmers['’]?)\s+)?"
+                             r"(?:bloc|alliance|group|union|party|movement|coalition|federation|association|militia|"
+                             r"faction|cartel)(?![\w-])")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+
+
 def _context_kind(text: str, c: _Cand) -> str | None:
     """'person' or 'organisation' from the words around a candidate, or None."""
     before = text[max(0, c.start - 60):c.start]
@@ -1126,6 +1134,8 @@ def _context_kind(text: str, c: _Cand) -> str | None:
             return "person"  # not "the Rickettses, who ...", "the chairman of Bear Stearns, who ..."
         if len(c.toks) > 1 and _COMMA_SAID.match(after) and not _after_place_word(text, c.start):
             return "person"  # "One of them, Nigel Ashcombe, said"
+    if _ORG_NOUN_AFTER.match(after) and _THE_BEFORE.search(before):
+        return "organisation"  # "the Mercosur bloc", "the Wagner group", "the NURW union"
     m = _APPOSITION.match(after)
     if m:
         for noun in m.group("phrase").split():
@@ -1314,6 +1324,8 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             person = index.person_named(w, c) if w else None
             if person is not None:
                 index.attach(c, person, "person")
+            elif _ORG_NOUN_AFTER.match(text, c.end) and _THE_BEFORE.search(text, max(0, c.start - 8), c.start):
+                index.org(c)  # "Argentina and the Mercosur bloc": the last of a list, named by its head noun
         elif c.kind == "place":
             person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
