@@ -212,3 +212,8 @@ def test_a_name_before_an_organisation_noun_is_an_organisation(text: str) -> Non
 
 def test_a_state_before_and_the_is_no_modifier_of_the_next_noun() -> None:
     assert "Argentina" in {e.name for e in extract("Argentina and the Mercosur bloc rejected the offer.").entities}
+
+
+def test_a_hyphenated_name_with_an_organisation_apposition_is_an_organisation() -> None:
+    text = "Copa-Cogeca, the EU farmers' association, said in a statement that the quota would hurt farms."
+    assert {e.name: e.kind for e in extract(text).entities}.get("Copa-Cogeca") == "organisation"

@@ -1324,8 +1324,9 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             person = index.person_named(w, c) if w else None
             if person is not None:
                 index.attach(c, person, "person")
-            elif _ORG_NOUN_AFTER.match(text, c.end) and _THE_BEFORE.search(text, max(0, c.start - 8), c.start):
-                index.org(c)  # "Argentina and the Mercosur bloc": the last of a list, named by its head noun
+            elif _context_kind(text, c) == "organisation":
+                # "Argentina and the Mercosur bloc", "Copa-Cogeca, the farmers' association,": its head noun says so
+                index.org(c)
         elif c.kind == "place":
             person = index.person_named(w, c) if w else None
             if person is not None and len(person.toks) >= 2:
