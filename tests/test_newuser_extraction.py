@@ -217,3 +217,13 @@ def test_a_state_before_and_the_is_no_modifier_of_the_next_noun() -> None:
 def test_a_hyphenated_name_with_an_organisation_apposition_is_an_organisation() -> None:
     text = "Copa-Cogeca, the EU farmers' association, said in a statement that the quota would hurt farms."
     assert {e.name: e.kind for e in extract(text).entities}.get("Copa-Cogeca") == "organisation"
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("When the envoys gathered in Pretoria, few expected a deal.", "a deal"),
+    ("Although Ruiz opposes the tariff, she has praised the treaty's labour chapter.", "the treaty's labour chapter"),
+])
+def test_a_subordinate_clause_before_the_frame_is_not_what_was_said(text: str, content: str) -> None:
+    quotes = extract(text).quotes
+    assert not any(text[q.start:q.end].startswith(("When", "Although")) for q in quotes)
+    assert any(text[q.start:q.end] == content for q in quotes)

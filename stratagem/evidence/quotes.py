@@ -1667,12 +1667,12 @@ def _frames(
                 opening = max(_clause_start(toks, lo, before), floor)
                 if _opening_adverbial(toks, opening, before):
                     post_posed = False  # "In a Facebook post, Ortiz wrote: ...", "Late on Monday, ...": the writer's
-            if post_posed and toks[before].text == "," and _following_quote(toks, tail_end, hi):
+            if post_posed and toks[before].text == ",":
                 opening = max(_clause_start(toks, lo, before), floor)
                 if opening < before and toks[opening].lower in _SUBORDINATORS and not any(
                         t.is_quote for t in toks[opening:before]):
-                    # 'When the crowd booed, Ortiz added, “...”': the clause before is the writer's, the
-                    # quotation after the frame is the content
+                    # 'When the crowd booed, Ortiz added, “...”', "When the envoys gathered, few expected much": a
+                    # subordinate clause before the frame is the writer's, not what was said
                     post_posed = False
             if post_posed:
                 c_hi = before + (1 if toks[before].is_quote else 0)
