@@ -355,8 +355,6 @@ def score_scenarios(scenarios: Sequence[Scenario], engines: Sequence[str] | None
     several, else issues.
     """
     wanted = tuple(engines) if engines else tuple(ENGINES)
-    for name in wanted:
-        get_engine(name)
     run_names = tuple(dict.fromkeys((*wanted, BASELINE)))
     rows: list[IssueRow] = []
     for sc in scenarios:
