@@ -351,3 +351,32 @@ def test_write_into_a_stored_version_from_the_cli_saves_the_next_version(tmp_pat
     assert v2 is not None and v2.stances[0].evidence == tuple(c.evidence_id for c in leaning.citations)
     shown = run_cli("validate", "gas@2", "--workspace", str(db))
     assert shown.code == 0 and "1 stances" in shown.out
+
+
+NEW_CASE = (
+    "Talks between the National Union of Rail Workers and the operators broke down on Monday.\n\n"
+    "\"This offer is an insult,\" said NURW general secretary Dev Okafor. The National Union of Rail Workers "
+    "will strike on Thursday.\n\n"
+    "The Special Representative of the OSCE, Mr. Tomas Berglund, met both sides. \"Dialogue is the only "
+    "path,\" Mr. Berglund said. Transport Secretary Helen Marsh visited Leeds."
+)
+
+
+def test_a_new_case_casts_the_people_and_organisations_found_beyond_the_gazetteer() -> None:
+    from stratagem.evidence.extract import evidence_records, extract
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.skeleton import find_cast
+
+    gaz = load_gazetteer()
+    extraction = extract(NEW_CASE, gazetteer=gaz)
+    records = [r.model_copy(update={"document": "rail"}) for r in evidence_records(extraction, NEW_CASE)]
+    cast = find_cast({"rail": NEW_CASE}, records, gaz)
+    members = {m.name: m for m in cast.members}
+    union = members["National Union of Rail Workers"]
+    assert union.kind == "organisation" and not union.known and union.mentions >= 2
+    # quotes by a described or titled speaker are credited to the person the phrase names
+    assert members["Dev Okafor"].quotes == 1 and members["Dev Okafor"].kind == "person"
+    assert members["Tomas Berglund"].quotes == 1  # "Mr. Berglund said"
+    assert not any(s.name in {"Mr. Berglund", "NURW general secretary Dev Okafor"} for s in cast.speakers)
+    # named once and never quoted: listed apart, not cast
+    assert "Helen Marsh" not in members and "Helen Marsh" in cast.named_once

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stratagem.evidence.actors import extract_actor_entities
 from stratagem.evidence.gazetteer import Gazetteer
 from stratagem.model.schema import Document, Evidence
 
@@ -56,6 +57,13 @@ class Speaker:
 class Cast:
     members: tuple[CastMember, ...]
     speakers: tuple[Speaker, ...]
+    #: people and organisations found beyond the gazetteer but named once and never quoted: listed, not cast
+    named_once: tuple[str, ...] = ()
+
+
+#: how often a person or organisation the gazetteer does not know must be named to join the cast (a quoted
+#: one always joins): a wire story names many people once in passing
+MIN_ENTITY_MENTIONS = 2
 
 
 def _actor_id(text: str, used: set[str]) -> str:
@@ -69,18 +77,45 @@ def _actor_id(text: str, used: set[str]) -> str:
     return candidate
 
 
-def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: Gazetteer) -> Cast:
-    """The actors the documents name (gazetteer mentions and evidence records) and unmatched speakers.
+def _entity_for(speaker: str, names: Mapping[str, str]) -> str | None:
+    """The entity key a quoted speaker phrase names: the entity's name itself, the phrase ending in it
+    ("NURW general secretary Dev Okafor"), or a person's surname after an honorific or title ("Mr. Berglund")."""
+    phrase = " ".join(speaker.split())
+    for key, name in names.items():
+        if phrase == name or phrase.endswith(" " + name):
+            return key
+    last = phrase.split()[-1]
+    people = [key for key, name in names.items() if key.startswith("person:") and name.split()[-1] == last
+              and len(name.split()) > 1]
+    return people[0] if len(people) == 1 and len(phrase.split()) > 1 else None
 
-    Members are sorted by mentions (most first), then name, so the same documents give
-    the same cast in the same order.
+
+def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: Gazetteer) -> Cast:
+    """The actors the documents name and unmatched speakers.
+
+    The cast is the gazetteer's actors mentioned, and the people and organisations the extractor
+    finds beyond it (:func:`stratagem.evidence.actors.extract_actor_entities`) when they are quoted
+    or named at least :data:`MIN_ENTITY_MENTIONS` times. Members are sorted by mentions (most
+    first), then name, so the same documents give the same cast in the same order.
     """
     per_doc: dict[str, Counter[str]] = defaultdict(Counter)
     surfaces: dict[str, set[str]] = defaultdict(set)
+    entity_names: dict[str, str] = {}  # "person:Dev Okafor" -> "Dev Okafor"
+    doc_entities: dict[str, dict[str, str]] = {}
     for doc_id in sorted(texts):
         for m in gazetteer.find_mentions(texts[doc_id]):
             per_doc[m.actor][doc_id] += 1
             surfaces[m.actor].add(" ".join(m.surface.split()))
+        here: dict[str, str] = {}
+        for ent in extract_actor_entities(texts[doc_id], gazetteer=gazetteer):
+            if ent.gazetteer_id is not None or ent.kind not in ("person", "organisation"):
+                continue  # a gazetteer actor is counted by its mentions above
+            name = " ".join(ent.name.split())
+            key = f"{ent.kind}:{name}"
+            per_doc[key][doc_id] += len(ent.mentions)
+            entity_names[key] = name
+            here[key] = name
+        doc_entities[doc_id] = here
     quotes: Counter[str] = Counter()
     events: Counter[str] = Counter()
     extra_names: dict[str, str] = {}
@@ -101,20 +136,28 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             named = {m.actor for m in gazetteer.find_mentions(r.speaker)}
             if len(named) == 1:  # "the Iraqi government spokesman": a quote of the one actor it names
                 quotes[named.pop()] += 1
+            elif (entity_key := _entity_for(r.speaker, doc_entities.get(r.document, {}))) is not None:
+                quotes[entity_key] += 1
             else:
                 loose[" ".join(r.speaker.split())][r.document] += 1
     used: set[str] = set()
     names: set[str] = set()
     members: list[CastMember] = []
+    named_once: list[str] = []
     for actor in sorted(per_doc, key=lambda a: (-sum(per_doc[a].values()), a)):
         known = actor in gazetteer.actors
-        name = " ".join((gazetteer.name_of(actor) if known else extra_names.get(actor, actor)).split())
+        entity = entity_names.get(actor)
+        if entity is not None and sum(per_doc[actor].values()) < MIN_ENTITY_MENTIONS and not quotes[actor]:
+            named_once.append(entity)
+            continue
+        name = " ".join((gazetteer.name_of(actor) if known else entity or extra_names.get(actor, actor)).split())
         if name in names:  # scenario actor names are unique
             name = f"{name} ({actor})"
         names.add(name)
         docs = tuple(sorted(per_doc[actor].items(), key=lambda kv: (-kv[1], kv[0])))
+        kind = gazetteer.kind_of(actor) if known else (actor.split(":", 1)[0] if entity is not None else "other")
         members.append(CastMember(
-            id=_actor_id(actor, used), name=name, kind=gazetteer.kind_of(actor) if known else "other",
+            id=_actor_id(entity or actor, used), name=name, kind=kind,
             mentions=sum(per_doc[actor].values()), documents=docs,
             surfaces=tuple(sorted(s for s in surfaces[actor] if s != name)), quotes=quotes[actor],
             events=events[actor], known=known,
@@ -123,7 +166,7 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
         Speaker(name=name, quotes=sum(c.values()), documents=tuple(sorted(c)))
         for name, c in sorted(loose.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
     )
-    return Cast(tuple(members), speakers)
+    return Cast(tuple(members), speakers, tuple(sorted(named_once)))
 
 
 def _q(text: str) -> str:
@@ -242,6 +285,10 @@ def skeleton_yaml(
                 f"{', '.join(s.documents)}")
         if len(cast.speakers) > 20:
             add(f"  #   and {len(cast.speakers) - 20} more speakers")
+    if cast.named_once:
+        shown = ", ".join(_one_line(_q(n)) for n in cast.named_once[:20])
+        more = f" and {len(cast.named_once) - 20} more" if len(cast.named_once) > 20 else ""
+        add(f"  # Named once and not quoted (add them if they are parties): {shown}{more}")
     add("")
     add("# issues: the questions bargained over, each on a numeric scale. For each one:")
     add("#   id and name; description (optional); scale_min and scale_max: the ends of the scale (0 and 100);")
