@@ -227,3 +227,17 @@ def test_a_subordinate_clause_before_the_frame_is_not_what_was_said(text: str, c
     quotes = extract(text).quotes
     assert not any(text[q.start:q.end].startswith(("When", "Although")) for q in quotes)
     assert any(text[q.start:q.end] == content for q in quotes)
+
+
+@pytest.mark.parametrize("sentence", ["\"I want a deal this week,\" the minister said on Tuesday.",
+                                      "The unions hope to reach an agreement on Friday.",
+                                      "The opposition called for talks on Monday."])
+def test_a_wished_for_action_is_no_event(sentence: str) -> None:
+    events = extract(sentence, document_date=DAY).events
+    assert not any(e.action in {"AGREE", "CONSULT"} for e in events)
+
+
+def test_a_later_clauses_date_is_not_the_earlier_actions() -> None:
+    text = "Talks broke down on Monday, and the union said its members would walk out on Thursday."
+    events = extract(text, document_date=DAY).events
+    assert [(e.action, e.date) for e in events if e.action == "CONSULT"] == [("CONSULT", "2025-03-03")]

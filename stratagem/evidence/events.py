@@ -79,11 +79,14 @@ _REFERENCE = re.compile(r"^\s*\[\d+\]|^\s*\d+\.\s+[A-Z][^.]{0,80},\s*\"")
 _LEXICON = tuple((cat, re.compile(rf"\b(?:{pat})\b", re.I)) for cat, pat in PLOVER_LEXICON)
 
 
-#: a negation or failure just before an action word: "without agreement", "failed to agree", "no deal",
-#: "did not sign", "never met" (up to two words between: "without a formal agreement")
+#: a negation, failure or mere wish just before an action word: "without agreement", "failed to agree", "no
+#: deal", "did not sign", "never met", "I want a deal", "hopes to meet" (up to two words between: "without a
+#: formal agreement"): PLOVER records actions that happened
 _NEGATED = re.compile(
     r"(?:\b(?:without|no|not|never|nor|neither|cannot|failed|fails|failing|fail|unable|refused|refuses|refusing|"
-    r"declined|declines|lack|absence)|n['’]t)(?:\s+(?:to|of|a|an|any|the))?(?:\s+[\w-]+){0,2}?\s+$", re.I)
+    r"declined|declines|lack|absence|wants?|wanted|hopes?|hoped|hoping|seeks?|seeking|sought|needs?|needed|"
+    r"(?:calls?|called|push|pushes|pushed)\s+for)|n['’]t)(?:\s+(?:to|of|a|an|any|the))?(?:\s+[\w-]+){0,2}?\s+$",
+    re.I)
 _NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+only)\b|"
                            r"(?:\bnot|\bnever|n['’]t)\s+(?:hesitat|wait)\w*\s+(?:to|before)\b", re.I)
 #: where a negation's clause ends: an action word after it is another clause's ("no release schedule had been
@@ -204,7 +207,11 @@ def extract_events(
             # next date (unless a subordinate clause follows: "... on Tuesday after a strike"), else
             # anywhere before it
             limit = dates[k + 1].start if k + 1 < len(dates) else sentence.end
-            before = _action(text, sentence.start, d.start)
+            # an action before the date is looked for in the date's own clause ("Talks broke down on Monday,
+            # and the union said it would walk out on Thursday": Thursday is not the talks' date)
+            clause_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, d.start)),
+                            default=sentence.start)
+            before = _action(text, clause_lo, d.start)
             after = None if before and _SUBORDINATE.match(text, d.end) else _action(text, d.end, limit)
             if before and after and before[0] != after[0] and text.startswith(",", d.end) and \
                     not re.search(r"[,;:]", text[before[1]:d.start]):
