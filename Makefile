@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 KERNELS := $(VENV)/.kernels
-KERNEL_SOURCES := stratagem/engines/_kernels.py stratagem/engines/_aot.py
+KERNEL_SOURCES := stratagem/engines/_kernels.py tools/build_kernels.py
 
 .PHONY: run test lint typecheck pytest browser bench clean
 
@@ -12,7 +12,7 @@ KERNEL_SOURCES := stratagem/engines/_kernels.py stratagem/engines/_aot.py
 # per process); without a C compiler numba compiles them into its cache instead (the same bits).
 define build_kernels
 	@echo "building bdm's kernels (once per install and after an edit of $(KERNEL_SOURCES); about 40 s of CPU)"
-	$(BIN)/python -m stratagem.engines._aot || $(BIN)/stratagem ensemble us-iraq-2020 -e bdm -n 4 --workers 1 --json > /dev/null
+	$(BIN)/python tools/build_kernels.py || $(BIN)/stratagem ensemble us-iraq-2020 -e bdm -n 4 --workers 1 --json > /dev/null
 	$(BIN)/stratagem forecast us-iraq-2020 -e bdm --json > /dev/null
 	touch $(KERNELS)
 endef
@@ -33,10 +33,10 @@ run: $(KERNELS)  ## set up and forecast the built-in default scenario with every
 test: lint typecheck pytest  ## set up and pass the whole test suite
 
 lint: $(STAMP)
-	$(BIN)/ruff check stratagem tests benchmarks
+	$(BIN)/ruff check stratagem tests benchmarks tools
 
 typecheck: $(STAMP)
-	$(BIN)/mypy stratagem
+	$(BIN)/mypy stratagem tools
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here); installed with apt
 # only when missing, as root or through sudo.

@@ -1,6 +1,6 @@
-"""bdm's kernels built ahead of time (stratagem.engines._aot) against numba's JIT of the same source.
+"""bdm's kernels built ahead of time (tools/build_kernels.py) against numba's JIT of the same source.
 
-The install step builds them (``python -m stratagem.engines._aot``); the tests that need the build
+The install step builds them (``python tools/build_kernels.py``); the tests that need the build
 skip where it failed (no C compiler), and the JIT then runs everywhere.
 """
 
@@ -82,9 +82,8 @@ def test_arguments_of_other_types_go_to_numba_with_the_same_bits() -> None:
 
 
 def test_the_build_is_named_by_its_sources() -> None:
-    """An edit of the kernels or of the builder changes the name, so a stale build is never imported."""
-    here = Path(_kernels.__file__).parent
-    digest = hashlib.sha256((here / "_kernels.py").read_bytes() + (here / "_aot.py").read_bytes()).hexdigest()
+    """An edit of the kernels changes the name, so a stale build is never imported."""
+    digest = hashlib.sha256(Path(_kernels.__file__).read_bytes()).hexdigest()
     assert _kernels.built_name() == f"_aot_{digest[:16]}"
 
 

@@ -167,7 +167,7 @@ def test_the_registry_builds_each_engine_from_its_declaration() -> None:
 
 
 def test_an_ensemble_with_the_kernels_built_ahead_of_time_does_not_import_numba(tmp_path: Path) -> None:
-    """With the install step's build (stratagem.engines._aot) a bdm ensemble pays no numba start-up."""
+    """With the install step's build (tools/build_kernels.py) a bdm ensemble pays no numba start-up."""
     from stratagem.engines import _kernels
 
     if _kernels._built() is None:

@@ -1,4 +1,4 @@
-"""Compiled kernels for the bdm engine (numba): built ahead of time at install (:mod:`stratagem.engines._aot`,
+"""Compiled kernels for the bdm engine (numba): built ahead of time at install (``tools/build_kernels.py``,
 loaded without numba), else compiled or loaded from numba's cache on first use.
 
 Nothing here is a model. Each kernel performs exactly the floating-point operations of
@@ -574,7 +574,7 @@ _PARAMS = (0, 1.0, 1e-9, 1e-12, 1e-13, 0, False, 0.5)  # example options (see bd
 
 def kernels() -> dict[str, tuple[Any, tuple[Any, ...]]]:
     """Each kernel's function and example arguments, of the types its callers pass (C-contiguous
-    arrays): what numba compiles it for on first use, and what ``python -m stratagem.engines._aot``
+    arrays): what numba compiles it for on first use, and what ``tools/build_kernels.py``
     builds ahead of time."""
     X = np.array([[[0.0], [1.0]]])
     one, B1, I1 = np.ones((1, 1)), np.zeros((1, 1), dtype=np.bool_), np.zeros((1, 1), dtype=np.int64)
@@ -589,15 +589,14 @@ def kernels() -> dict[str, tuple[Any, tuple[Any, ...]]]:
 
 
 def built_name() -> str | None:
-    """The name of the module these kernels are built into ahead of time (:mod:`stratagem.engines._aot`):
-    it carries a hash of this file and the builder's, so after an edit of either a stale build is never
-    loaded (the kernels then compile with numba on first use); None where the sources cannot be read."""
+    """The name of the module these kernels are built into ahead of time (``tools/build_kernels.py``):
+    it carries a hash of this file, so after an edit a stale build is never loaded (the kernels then compile
+    with numba on first use; the install step builds again); None where the source cannot be read."""
     import hashlib
     from pathlib import Path
 
     try:
-        here = Path(__file__).parent
-        sources = (here / "_kernels.py").read_bytes() + (here / "_aot.py").read_bytes()
+        sources = Path(__file__).read_bytes()
     except OSError:
         return None
     return f"_aot_{hashlib.sha256(sources).hexdigest()[:16]}"

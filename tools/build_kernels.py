@@ -1,12 +1,12 @@
-"""bdm's kernels built ahead of time: ``python -m stratagem.engines._aot`` (the install step runs it).
+"""bdm's kernels built ahead of time: ``python tools/build_kernels.py`` (the install step runs it).
 
 A process that loads a kernel from numba's cache still imports and starts numba (about 0.45 s of
 CPU: docs/benchmarks.md), which every ensemble paid before its first draw. Built here with
 numba.pycc into an extension module next to this file, a kernel loads in about a millisecond with
-no numba in the process. The module is named by a hash of the kernels' source and of this
-builder (:func:`stratagem.engines._kernels.built_name`), so an edit of either leaves a stale build
-unused; where there is none (no C compiler, another install) the kernels compile with numba on
-first use. Both give the same bits (tests/test_kernels_aot.py). The code is built for a generic
+no numba in the process. The module is named by a hash of the kernels' source
+(:func:`stratagem.engines._kernels.built_name`), so an edit of them leaves a stale build unused (an
+edit of this builder makes the install step build again, into the same name); where there is none
+(no C compiler, another install) the kernels compile with numba on first use. Both give the same bits (tests/test_kernels_aot.py). The code is built for a generic
 x86-64 (or the platform's baseline) CPU, as portable as a wheel; it ran as fast as numba's
 host-tuned code on the measured batches.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 
 def build(folder: Path | None = None) -> Path:
-    """Build the kernels into ``folder`` (default: this package) and return the module's path; the
+    """Build the kernels into ``folder`` (default: the kernels' package) and return the module's path; the
     builds of older sources there are removed. Raises whatever numba or the C toolchain raises."""
     numba: Any = importlib.import_module("numba")
     pycc: Any = importlib.import_module("numba.pycc")
@@ -32,7 +32,7 @@ def build(folder: Path | None = None) -> Path:
     name = _kernels.built_name()
     if name is None:
         raise OSError("the kernels' source cannot be read")
-    folder = folder or Path(__file__).parent
+    folder = folder or Path(_kernels.__file__).parent
     plain = compiler.Flags
 
     def nogil(*args: Any, **kwargs: Any) -> Any:
