@@ -895,3 +895,35 @@ def test_quotations_under_topic_lines_are_the_lists_speakers() -> None:
             "On the Federal Reserve:\n\n“The Fed is a rigged casino, and everybody knows it.”\n")
     speakers = [q.speaker for q in extract(text).quotes if q.direct]
     assert speakers == ["Republican hopeful Marco Delvecchio"] * 2  # not the rival a topic line names
+
+
+def test_quotations_signed_with_a_horizontal_bar_are_the_signers() -> None:
+    """Reader-response pages sign each quotation after it, some with the horizontal bar (U+2015), some
+    opening it with a reversed mark; each signer speaks the quotation on their own line."""
+    text = ("Six Voters On The Mayor\n\nResidents of the east side gave us their verdict on the mayor's first "
+            "term in the days before Tuesday's vote, and many of them did not hold back.\n\n"
+            "“He has done nothing for our neighbourhood, and the buses are worse than four years ago.”― Dana "
+            "Whitfield\n\nPhoto: Staff.\n\n“I like his plan for the riverfront, but the taxes are far too high "
+            "for us.”― Marcus Lee Owens\n”Nothing changes here. We asked for a crossing by the school and we "
+            "are still waiting.” ― Ines Calloway\n")
+    speakers = [q.speaker for q in extract(text).quotes if q.direct]
+    assert speakers == ["Dana Whitfield", "Marcus Lee Owens", "Ines Calloway"]
+
+
+def test_a_quoted_transcript_credits_each_paragraph_to_its_label() -> None:
+    """A transcript quoted by the article opens every paragraph with a quotation mark before the label."""
+    text = ("The budget standoff, week three\n\nOn Sunday's broadcast of \"City Hour,\" council leader "
+            "Ana Molina said the budget talks would resume after the holiday.\n\nPartial transcript as "
+            "follows:\n\n\"HARPER: Let's begin with the budget. The talks collapsed on Friday night.\n\n"
+            "\"MOLINA: Well, look, the council simply ran out of time. We will try again next week.\n\n"
+            "\"HARPER: Your critics say you never had the votes.\n")
+    quotes = [(q.speaker, q.text[:20]) for q in extract(text).quotes]
+    assert quotes == [("council leader Ana Molina", "the budget talks wou"), ("Harper", "Let's begin with the"),
+                      ("Ana Molina", "Well, look, the coun"), ("Harper", "Your critics say you")]
+
+
+@pytest.mark.parametrize("lead", ["On Sunday's broadcast of", "In an interview on", "Speaking on ABC's"])
+def test_a_show_title_holding_the_sentences_comma_is_no_quotation(lead: str) -> None:
+    """'On ... “City Hour,” Molina said X': the title's comma is the sentence's, X is what she said."""
+    found = _quotes(f"{lead} “City Hour,” Ana Molina said the talks would resume after the holiday.")
+    assert found == [("Ana Molina", "the talks would resume after the holiday")]

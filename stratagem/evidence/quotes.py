@@ -142,7 +142,9 @@ _AS_NOTED = {"say", "note", "observe", "write", "explain", "report", "point", "a
 _PHRASAL_SPEECH = {"shot": "back", "shoots": "back", "fired": "back", "fires": "back", "hit": "back", "hits": "back",
                    "went": "on", "goes": "on"}
 _TELL_VERBS = {"tell", "ask", "inform", "assure", "reassure", "remind", "warn", "urge", "advise", "caution"}
-_TRANSCRIPT = re.compile(r"([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
+#: A transcript line's label in capitals ("PENCE: ..."), also inside the quotation mark that opens a quoted
+#: transcript's paragraph ('"WALLACE: ...', each paragraph opening with a mark, as multi-paragraph quotations do).
+_TRANSCRIPT = re.compile(r"(?:[\"“]|'')?([A-Z][A-Z.'’\-]+(?: [A-Z][A-Z.'’\-]+){0,3}):\s+(?=\S)")
 #: An auxiliary with its negation or a pronoun's auxiliary ("didn't", "won’t", "I’d"): not part of a subject.
 _CONTRACTED_AUX = re.compile(r"(?:do|does|did|is|was|are|were|has|have|had|could|would|should|ca|wo|must)n['’]t")
 #: The lines of an interview printed as questions and answers ("Q: ...", "A: ...").
@@ -166,7 +168,7 @@ _TOPIC_LEADS = {"on", "about", "regarding", "asked", "when", "and", "of"}
 _PRESS_NOUNS = {"secretary", "secretaries", "release", "releases", "conference", "conferences", "corps", "office",
                 "aide", "aides", "officer", "briefing", "briefings", "pass", "room", "gallery", "call", "freedom"}
 #: A signature line under a quotation: "- Ray Hollis." or "— Lina Haddad, at a rally in Dayton".
-_SIGNATURE = re.compile(r"\s*([-—–]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*"
+_SIGNATURE = re.compile(r"\s*([-—–―]\s*)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})\s*"
                         r"(?:\(@\w{1,30}\)[^\n]*|[,.][^\n]*)?[\"”]?\s*$")  # "— Lina Haddad (@lhaddad) May 2, 2021"
 #: Definite descriptions resolved to an earlier actor: "the group said", "the statement said".
 _DOCUMENT_HEADS = {"statement", "report", "letter", "message", "communique", "communiqué", "post", "announcement"}
@@ -182,7 +184,7 @@ _VOICE_HEADS = DOCUMENT_NOUNS | _DOCUMENT_HEADS | {
     "plaque", "inscription", "notice", "commercial", "voiceover", "script", "pamphlet", "brochure", "leaflet"}
 _ORGANISATION_KINDS = {"militia", "organisation", "party", "faction", "government"}
 #: A dateline opening a paragraph: "BAGHDAD —", "WASHINGTON (Reuters) -", "BAGHDAD, Feb 20, 2024 (Wire) -".
-_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\)\s*)?[-—–]+\s+")
+_DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][A-Za-z.]*(?:\s+\d{1,2})?(?:,\s*\d{4})?)?\s*(?:\([^)]{1,40}\)\s*)?[-—–―]+\s+")
 #: A headline in capitals opening a paragraph before its first sentence ("A LETTER GOES VIRAL Ada Ferrow wrote").
 _CAPS_HEAD = re.compile(r"(?:[A-Z][A-Z0-9'’.!?-]*\s+){3,}(?=[A-Z][a-z])")
 #: Footnotes and bibliography entries ("[3] ...", "12. ..."): their quoted titles are not quotations.
@@ -385,10 +387,11 @@ def quote_spans(text: str) -> list[_Span]:
 def _tokenise(text: str, a: int, b: int, regions: Sequence[QuoteRegion]) -> list[_Tok]:
     toks: list[_Tok] = []
     pos = a
-    for r in [*regions, None]:
+    for r in [*(r for r in regions if not _comma_title(r, text)), None]:
         stop = r.start if r is not None else b
         for m in _TOKEN.finditer(text, pos, stop):
-            toks.append(_Tok(m.group(0), m.start(), m.end()))
+            # the horizontal bar some sites sign quotations with ("”― Ana Ruiz") is read as an em dash
+            toks.append(_Tok("—" if m.group(0) == "―" else m.group(0), m.start(), m.end()))
         if r is not None:
             toks.append(_Tok(text[r.start:r.end], r.start, r.end, r))
             pos = r.end
@@ -397,6 +400,20 @@ def _tokenise(text: str, a: int, b: int, regions: Sequence[QuoteRegion]) -> list
 
 def _words(region: QuoteRegion, text: str) -> list[str]:
     return re.findall(r"\w+", text[region.inner_start:region.inner_end])
+
+
+_TITLE_LEAD = re.compile(r"(?:\b(?:of|on|in|at|from|for|to)|\w['’]s)\s*$")
+
+
+def _comma_title(region: QuoteRegion, text: str) -> bool:
+    """A title whose closing mark holds the sentence's comma, after a preposition or a possessive ('On
+    Sunday's broadcast of “City Hour,” Molina said ...'): words of the sentence, not a quotation before a
+    frame ('“Never,” she said' has no such lead)."""
+    inner = text[region.inner_start:region.inner_end].rstrip()
+    if not inner.endswith(",") or _TITLE_LEAD.search(text[max(0, region.start - 40):region.start]) is None:
+        return False
+    words = [w for w in re.findall(r"[\w'’-]+", inner) if w.lower() not in _FUNCTION]
+    return 0 < len(words) <= 7 and all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
 def _is_title(region: QuoteRegion, text: str) -> bool:
@@ -1256,7 +1273,7 @@ def extract_quotes(
             name = caps if len(caps) <= 3 else re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), caps.title())
             if " " not in name and name.lower() in reader.full_names:
                 name = reader.full_names[name.lower()][0]  # "HOLM:" after "Petra Holm"
-            sp = _Speaker(name, None, person=True, start=a, end=a + len(transcript.group(1)))
+            sp = _Speaker(name, None, person=True, start=transcript.start(1), end=transcript.end(1))
             found.append(_Attribution(sp, [(transcript.end(), b)], ":"))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
         labelled = any(f.cue == ":" for f in found)
