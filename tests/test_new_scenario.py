@@ -380,3 +380,37 @@ def test_a_new_case_casts_the_people_and_organisations_found_beyond_the_gazettee
     assert not any(s.name in {"Mr. Berglund", "NURW general secretary Dev Okafor"} for s in cast.speakers)
     # named once and never quoted: listed apart, not cast
     assert "Helen Marsh" not in members and "Helen Marsh" in cast.named_once
+
+
+def test_a_case_casts_one_actor_for_the_forms_its_documents_use() -> None:
+    """Three documents of one case: the wire story names Tomas Achterberg and the Rottervale Port
+    Authority in full, the commentary "Achterberg" and "the Port Authority", the transcript labels
+    VOLLAN, whom only the wire story names in full. Each person and organisation is cast once, with
+    the short forms as aliases, and the transcript's quotes are his."""
+    from stratagem.evidence.extract import evidence_records, extract
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.skeleton import find_cast
+
+    texts = {
+        "wire": ("Dock talks stall\n\nTalks between the dockers and the Rottervale Port Authority broke down on "
+                 "Tuesday. \"We came to negotiate, not to sign our own redundancy notices,\" said union president "
+                 "Tomas Achterberg. Transport Minister Jens Vollan urged both sides to return to the table, and "
+                 "the Rottervale Port Authority said it was ready."),
+        "comment": ("What the dock dispute is about\n\nAchterberg told a rally on Wednesday that the union would "
+                    "accept machines but not unemployment. The Port Authority has offered retraining. \"A deal "
+                    "is there,\" Achterberg said. The Port Authority did not reply."),
+        "radio": ("The minister on the radio\n\nHOST: Minister, will you step in?\n\nVOLLAN: We will not "
+                  "legislate a strike away, but we will pay for retraining.\n\nHOST: And the union?\n\n"
+                  "VOLLAN: Both sides need to move before Monday."),
+    }
+    gaz = load_gazetteer()
+    records = []
+    for doc, text in texts.items():
+        records += [r.model_copy(update={"document": doc}) for r in evidence_records(extract(text, gazetteer=gaz), text)]
+    cast = find_cast(texts, records, gaz)
+    members = {m.name: m for m in cast.members}
+    assert "Achterberg" not in members and "Port Authority" not in members and "Vollan" not in members
+    assert "Achterberg" in members["Tomas Achterberg"].surfaces and members["Tomas Achterberg"].quotes == 3  # one in the wire story, two in the comment
+    assert "Port Authority" in members["Rottervale Port Authority"].surfaces
+    assert members["Jens Vollan"].quotes == 3  # "urged" in the wire story and the two "VOLLAN:" lines
+    assert not any(s.name == "Vollan" for s in cast.speakers)

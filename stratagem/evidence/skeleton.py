@@ -79,7 +79,8 @@ def _actor_id(text: str, used: set[str]) -> str:
 
 def _entity_for(speaker: str, names: Mapping[str, str]) -> str | None:
     """The entity key a quoted speaker phrase names: the entity's name itself, the phrase ending in it
-    ("NURW general secretary Dev Okafor"), or a person's surname after an honorific or title ("Mr. Berglund")."""
+    ("NURW general secretary Dev Okafor"), or a person's surname, alone or after an honorific or title
+    ("Mr. Berglund")."""
     phrase = " ".join(speaker.split())
     for key, name in names.items():
         if phrase == name or phrase.endswith(" " + name):
@@ -87,7 +88,30 @@ def _entity_for(speaker: str, names: Mapping[str, str]) -> str | None:
     last = phrase.split()[-1]
     people = [key for key, name in names.items() if key.startswith("person:") and name.split()[-1] == last
               and len(name.split()) > 1]
-    return people[0] if len(people) == 1 and len(phrase.split()) > 1 else None
+    # a surname alone counts too ("VOLLAN:" in a transcript), when only one person bears it
+    return people[0] if len(people) == 1 and (len(phrase.split()) > 1 or phrase[:1].isupper()) else None
+
+
+def _same_across_documents(entity_names: Mapping[str, str]) -> dict[str, str]:
+    """Entity keys that name the same actor as a longer key found in another document: a surname alone
+    ("Achterberg") for the one person with that surname ("Tomas Achterberg"), an organisation's name for
+    the one longer name it ends ("Port Authority" for "Rottervale Port Authority"). Documents each merge
+    their own mentions (:mod:`stratagem.evidence.actors`); a case's documents name the same people
+    differently, and each form alone would be cast twice. An ambiguous short form stays as it is."""
+    merged: dict[str, str] = {}
+    for key, name in entity_names.items():
+        kind, words = key.split(":", 1)[0], name.split()
+        if kind == "person" and len(words) == 1:
+            longer = [k for k, n in entity_names.items() if k.startswith("person:") and len(n.split()) > 1
+                      and n.split()[-1] == name]
+        elif kind == "organisation" and len(words) >= 2:
+            longer = [k for k, n in entity_names.items() if k.startswith("organisation:")
+                      and n.endswith(" " + name) and n[0].isupper()]
+        else:
+            continue
+        if len(longer) == 1:
+            merged[key] = longer[0]
+    return merged
 
 
 def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: Gazetteer) -> Cast:
@@ -116,6 +140,11 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             entity_names[key] = name
             here[key] = name
         doc_entities[doc_id] = here
+    all_entities = dict(entity_names)  # every document's, before merging: a speaker may name any of them
+    merged = _same_across_documents(entity_names)
+    for short, full in merged.items():
+        per_doc[full].update(per_doc.pop(short))
+        surfaces[full].add(entity_names.pop(short))
     quotes: Counter[str] = Counter()
     events: Counter[str] = Counter()
     extra_names: dict[str, str] = {}
@@ -136,8 +165,11 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             named = {m.actor for m in gazetteer.find_mentions(r.speaker)}
             if len(named) == 1:  # "the Iraqi government spokesman": a quote of the one actor it names
                 quotes[named.pop()] += 1
-            elif (entity_key := _entity_for(r.speaker, doc_entities.get(r.document, {}))) is not None:
-                quotes[entity_key] += 1
+            elif (entity_key := _entity_for(r.speaker, doc_entities.get(r.document, {}))
+                  or _entity_for(r.speaker, all_entities)) is not None:
+                # the document's own people first; then one another document names ("VOLLAN:" in a
+                # transcript that names him nowhere else)
+                quotes[merged.get(entity_key, entity_key)] += 1
             else:
                 loose[" ".join(r.speaker.split())][r.document] += 1
     used: set[str] = set()
