@@ -14,6 +14,7 @@ import yaml
 
 from stratagem.analysis.forecast import forecast
 from stratagem.evidence.draft import Citation, DraftStance
+from stratagem.evidence.skeleton import CastMember
 from stratagem.model.errors import ScenarioError
 from stratagem.model.io import load_yaml, parse_yaml
 from stratagem.model.schema import Scenario
@@ -414,3 +415,35 @@ def test_a_case_casts_one_actor_for_the_forms_its_documents_use() -> None:
     assert "Port Authority" in members["Rottervale Port Authority"].surfaces
     assert members["Jens Vollan"].quotes == 3  # "urged" in the wire story and the two "VOLLAN:" lines
     assert not any(s.name == "Vollan" for s in cast.speakers)
+
+
+def _cast_of(texts: dict[str, str]) -> dict[str, CastMember]:
+    from stratagem.evidence.extract import evidence_records, extract
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.skeleton import find_cast
+
+    gaz = load_gazetteer()
+    records = []
+    for doc, text in texts.items():
+        records += [r.model_copy(update={"document": doc}) for r in evidence_records(extract(text, gazetteer=gaz), text)]
+    return {m.name: m for m in find_cast(texts, records, gaz).members}
+
+
+def test_two_bodies_one_document_names_side_by_side_stay_two_actors() -> None:
+    members = _cast_of({"un": (
+        "Council news\n\nThe Security Council met on Friday. \"We call for calm,\" the Security Council said. The "
+        "National Security Council in Washington declined to comment, and the National Security Council later "
+        "issued a note.")})
+    assert {"Security Council", "National Security Council"} <= set(members)
+
+
+def test_a_shorter_name_in_a_document_sharing_nobody_else_is_not_merged() -> None:
+    """A "Supreme Court" story and an "Arkansas Supreme Court" story name no one else in common."""
+    members = _cast_of({
+        "a": ("Map ruling\n\nThe Supreme Court struck down the map on Monday. The Supreme Court said the lines "
+              "were drawn by race."),
+        "b": ("State ruling\n\nThe Arkansas Supreme Court had upheld the map in March. The Arkansas Supreme Court "
+              "said the lines were lawful."),
+    })
+    assert {"Supreme Court", "Arkansas Supreme Court"} <= set(members)
+    assert "Supreme Court" not in members["Arkansas Supreme Court"].surfaces

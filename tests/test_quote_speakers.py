@@ -927,3 +927,23 @@ def test_a_show_title_holding_the_sentences_comma_is_no_quotation(lead: str) -> 
     """'On ... “City Hour,” Molina said X': the title's comma is the sentence's, X is what she said."""
     found = _quotes(f"{lead} “City Hour,” Ana Molina said the talks would resume after the holiday.")
     assert found == [("Ana Molina", "the talks would resume after the holiday")]
+
+
+@pytest.mark.parametrize(("body", "speaker", "words"), [
+    ("Voters are tired of “Politics As Usual,” the mayor said.", "the mayor", "tired of “Politics As Usual,”"),
+    ("The mayor has little patience for talk of “Defund The Police,” she said on Tuesday.", "The mayor",
+     "talk of “Defund The Police,”"),
+])
+def test_a_title_case_quotation_inside_the_sentence_before_a_frame_is_still_quoted(
+        body: str, speaker: str, words: str) -> None:
+    """Only an opening adverbial ('On Sunday's broadcast of') makes a comma-holding quotation a title."""
+    found = _quotes(body)
+    assert len(found) == 1 and found[0][0] == speaker and words in found[0][1], found
+
+
+def test_section_headings_in_capitals_are_no_transcript_labels() -> None:
+    text = ("Notice\n\nThe water board sent customers a statement on Monday.\n\n“WHAT HAPPENED: A main broke under "
+            "Fenwick Road on Saturday.\n\n“WHAT WE ARE DOING: Crews are replacing the pipe tonight.\n\n“WHAT YOU "
+            "CAN DO: Boil water before drinking it until Thursday.”\n")
+    speakers = {q.speaker for q in extract(text).quotes}
+    assert not speakers & {"What Happened", "What We Are Doing", "What You Can Do"}, speakers

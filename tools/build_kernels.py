@@ -1,14 +1,14 @@
 """bdm's kernels built ahead of time: ``python tools/build_kernels.py`` (the install step runs it).
 
-A process that loads a kernel from numba's cache still imports and starts numba (about 0.45 s of
-CPU: docs/benchmarks.md), which every ensemble paid before its first draw. Built here with
-numba.pycc into an extension module next to this file, a kernel loads in about a millisecond with
-no numba in the process. The module is named by a hash of the kernels' source
-(:func:`stratagem.engines._kernels.built_name`), so an edit of them leaves a stale build unused (an
-edit of this builder makes the install step build again, into the same name); where there is none
-(no C compiler, another install) the kernels compile with numba on first use. Both give the same bits (tests/test_kernels_aot.py). The code is built for a generic
-x86-64 (or the platform's baseline) CPU, as portable as a wheel; it ran as fast as numba's
-host-tuned code on the measured batches.
+A process that loads a kernel from numba's cache still imports and starts numba (about 0.45 s of CPU:
+docs/benchmarks.md), which every ensemble paid before its first draw. Built here with numba.pycc into an
+extension module in stratagem/engines, a kernel loads in about a millisecond with no numba in the process.
+The module is named by a hash of the kernels' source (:func:`stratagem.engines._kernels.built_name`), so
+an edit of them leaves a stale build unused (an edit of this builder makes the install step build again,
+into the same name); where there is none (no C compiler, another install) the kernels compile with numba
+on first use. Both give the same bits (tests/test_kernels_aot.py). The code is built for a generic
+x86-64 (or the platform's baseline) CPU, as portable as a wheel; it ran as fast as numba's host-tuned
+code on the measured batches.
 """
 
 from __future__ import annotations

@@ -402,18 +402,42 @@ def _words(region: QuoteRegion, text: str) -> list[str]:
     return re.findall(r"\w+", text[region.inner_start:region.inner_end])
 
 
-_TITLE_LEAD = re.compile(r"(?:\b(?:of|on|in|at|from|for|to)|\w['’]s)\s*$")
+#: What precedes a title in a sentence: a preposition or a possessive ("broadcast of", "on MSNBC's"), not a
+#: contraction ("it's", "that's").
+_TITLE_LEAD = re.compile(r"(?:\b(?:of|on|in|at|from|for|to)|\b(?!(?:it|that|what|there|here|who|he|she)['’]s)\w+['’]s)\s*$")
+
+
+def _frame_closes(text: str, end: int) -> bool:
+    """Whether the words after a quotation up to the sentence's end are a frame that ends it: a speech cue
+    within six words, not a gerund ("adding, ..."), followed by nothing, a comma or an adjunct ('“...,” the
+    mayor said.', '... she said on Tuesday.', '... said Ortiz in a statement.'); not a frame with its own
+    content ('... Molina said the talks would resume.'), which makes the quotation a title in its lead."""
+    stop = re.compile(r"[.!?\n]").search(text, end)
+    rest = text[end:stop.start() if stop else len(text)]
+    words = list(re.finditer(r"[\w'’-]+", rest))
+    table = cue_table()
+    for k, w in enumerate(words[:6]):
+        form = w.group(0).lower()
+        if form in table and table[form][1] == "speech" and not form.endswith("ing"):
+            after = rest[w.end():].strip()
+            first = re.match(r"[\w'’-]+", after)
+            return not after or after.startswith(",") or (first is not None and (
+                first.group(0).lower() in _STOP_PREPS | _NP_PREPS | _TEMPORAL or (k == 0 and first.group(0)[0].isupper())))
+    return False
 
 
 def _comma_title(region: QuoteRegion, text: str) -> bool:
     """A title whose closing mark holds the sentence's comma, after a preposition or a possessive ('On
-    Sunday's broadcast of “City Hour,” Molina said ...'): words of the sentence, not a quotation before a
-    frame ('“Never,” she said' has no such lead)."""
+    Sunday's broadcast of “City Hour,” Molina said the talks would resume', 'Graham said on MSNBC's
+    “Morning Joe,” adding ...'): words of the sentence, not a quotation before a frame. A frame that closes
+    the sentence right after it keeps it a quotation ('Voters are tired of “Politics As Usual,” the mayor
+    said.'); so does no such lead ('“Never,” she said')."""
     inner = text[region.inner_start:region.inner_end].rstrip()
     if not inner.endswith(",") or _TITLE_LEAD.search(text[max(0, region.start - 40):region.start]) is None:
         return False
     words = [w for w in re.findall(r"[\w'’-]+", inner) if w.lower() not in _FUNCTION]
-    return 0 < len(words) <= 7 and all(w[0].isupper() or w[0].isdigit() for w in words)
+    return 0 < len(words) <= 7 and all(w[0].isupper() or w[0].isdigit() for w in words) \
+        and not _frame_closes(text, region.end)
 
 
 def _is_title(region: QuoteRegion, text: str) -> bool:
@@ -718,7 +742,7 @@ class _Reader:
             # 'Dubbed “Operation Dawn,” the offensive started': a quotation after a word is a name, not words said
             return False
         inner = self.text[region.inner_start:region.inner_end].rstrip()
-        return inner.endswith((",", "?", "!", "—", "–"))
+        return inner.endswith((",", "?", "!", "—", "–", "―"))
 
     def _document_subject(self, toks: list[_Tok], i: int, lo: int) -> bool:
         j = i - 1
@@ -1795,11 +1819,18 @@ def _signer(reader: _Reader, toks: list[_Tok], signature: re.Match[str]) -> tupl
     return reader.speaker(toks, first, upto), upto - first
 
 
+#: Words of a section heading in capitals, never of a speaker's label ("WHAT HAPPENED:", "WHY IT MATTERS:",
+#: "WHAT YOU CAN DO:", "KEY POINTS:").
+_HEADING_WORDS = {"WHAT", "HOW", "WHY", "WHEN", "WHERE", "WHICH", "WE", "YOU", "IT", "IS", "ARE", "DO", "CAN",
+                  "OUR", "YOUR", "THIS", "THAT", "THESE", "THOSE", "KEY", "NEXT", "HAPPENS", "MATTERS"}
+
+
 def _transcript_label(text: str, at: int) -> re.Match[str] | None:
-    """A label in capitals opening the paragraph at ``at`` ("AVERILL: ..."), unless it names no speaker
-    ("EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:")."""
+    """A label in capitals opening the paragraph at ``at`` ("AVERILL: ...", also inside a quoted transcript's
+    opening mark), unless it names no speaker ("EDITOR'S NOTE:", "UPDATE:", "BAGHDAD:", "WHAT HAPPENED:")."""
     m = _TRANSCRIPT.match(text, at)
-    if m and (not set(re.split(r"[ .'’-]+", m.group(1))) - _NOT_LABELS or m.group(1).title() in PLACES):
+    words = set(re.split(r"[ .'’-]+", m.group(1))) if m else set()
+    if m and (not words - _NOT_LABELS or m.group(1).title() in PLACES or words & _HEADING_WORDS):
         return None
     return m
 
@@ -2046,7 +2077,7 @@ def _open_ended(tok: _Tok, text: str) -> bool:
     if r is None:
         return False
     inner = text[r.inner_start:r.inner_end].rstrip()
-    return inner.endswith((",", "—", "–"))
+    return inner.endswith((",", "—", "–", "―"))
 
 
 def _verb_like(toks: list[_Tok], k: int) -> bool:

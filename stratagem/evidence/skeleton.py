@@ -92,12 +92,25 @@ def _entity_for(speaker: str, names: Mapping[str, str]) -> str | None:
     return people[0] if len(people) == 1 and (len(phrase.split()) > 1 or phrase[:1].isupper()) else None
 
 
-def _same_across_documents(entity_names: Mapping[str, str]) -> dict[str, str]:
+def _same_across_documents(entity_names: Mapping[str, str], doc_entities: Mapping[str, Mapping[str, str]],
+                           doc_actors: Mapping[str, set[str]]) -> dict[str, str]:
     """Entity keys that name the same actor as a longer key found in another document: a surname alone
     ("Achterberg") for the one person with that surname ("Tomas Achterberg"), an organisation's name for
     the one longer name it ends ("Port Authority" for "Rottervale Port Authority"). Documents each merge
     their own mentions (:mod:`stratagem.evidence.actors`); a case's documents name the same people
-    differently, and each form alone would be cast twice. An ambiguous short form stays as it is."""
+    differently, and each form alone would be cast twice. Kept apart: an ambiguous short form, two forms
+    one document names side by side (its actor finder kept them apart: "the Security Council" and "the
+    National Security Council"), and forms whose documents name nobody else in common (a "Supreme Court"
+    story and an "Arkansas Supreme Court" one may be about two courts)."""
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for doc, here in doc_entities.items():
+        for key in here:
+            docs_of[key].add(doc)
+
+    def context(docs: set[str]) -> set[str]:
+        words = {w.lower() for doc in docs for n in doc_entities[doc].values() for w in n.split()}
+        return words | {a for doc in docs for a in doc_actors.get(doc, set())}
+
     merged: dict[str, str] = {}
     for key, name in entity_names.items():
         kind, words = key.split(":", 1)[0], name.split()
@@ -109,7 +122,10 @@ def _same_across_documents(entity_names: Mapping[str, str]) -> dict[str, str]:
                       and n.endswith(" " + name) and n[0].isupper()]
         else:
             continue
-        if len(longer) == 1:
+        if len(longer) != 1 or docs_of[key] & docs_of[longer[0]]:
+            continue
+        pair = {w.lower() for w in (name + " " + entity_names[longer[0]]).split()}
+        if (context(docs_of[key]) & context(docs_of[longer[0]])) - pair:
             merged[key] = longer[0]
     return merged
 
@@ -126,8 +142,10 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
     surfaces: dict[str, set[str]] = defaultdict(set)
     entity_names: dict[str, str] = {}  # "person:Dev Okafor" -> "Dev Okafor"
     doc_entities: dict[str, dict[str, str]] = {}
+    doc_actors: dict[str, set[str]] = defaultdict(set)  # the gazetteer actors each document mentions
     for doc_id in sorted(texts):
         for m in gazetteer.find_mentions(texts[doc_id]):
+            doc_actors[doc_id].add(m.actor)
             per_doc[m.actor][doc_id] += 1
             surfaces[m.actor].add(" ".join(m.surface.split()))
         here: dict[str, str] = {}
@@ -141,7 +159,7 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             here[key] = name
         doc_entities[doc_id] = here
     all_entities = dict(entity_names)  # every document's, before merging: a speaker may name any of them
-    merged = _same_across_documents(entity_names)
+    merged = _same_across_documents(entity_names, doc_entities, doc_actors)
     for short, full in merged.items():
         per_doc[full].update(per_doc.pop(short))
         surfaces[full].add(entity_names.pop(short))
