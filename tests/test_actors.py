@@ -202,6 +202,28 @@ def test_a_relative_with_a_gazetteer_surname_is_not_the_gazetteer_person() -> No
     assert donald.gazetteer_id == "trump" and _surfaces(text, donald) == ["Trump", "Donald Trump", "Trump"]
 
 
+def test_another_country_s_legislature_is_an_organisation_of_its_own() -> None:
+    text = ("MANILA - Speaker Lito Baguio said the House of Representatives would pass the maritime zones bill. "
+            "The Senate delayed it, and Senator Ramon Dizon of the House of Commons of Ruritania spoke. "
+            "The Philippine House of Representatives adjourned. The National Assembly of Kenya and the Chamber of "
+            "Deputies in Rome also met.")
+    ents = _by_name(_entities(text))
+    house = ents["House of Representatives"]
+    assert house.kind == "organisation" and house.gazetteer_id is None
+    assert ents["Senate"].gazetteer_id is None
+    assert ents["Philippine House of Representatives"].kind == "organisation"
+    assert ents["House of Commons"].kind == "organisation" and ents["Ramon Dizon"].kind == "person"
+    assert ents["National Assembly of Kenya"].kind == "organisation" and ents["Chamber of Deputies"].kind == "organisation"
+    assert not any(e.gazetteer_id == "us_congress" for e in ents.values())
+
+
+def test_a_us_story_s_house_and_senate_are_the_us_congress() -> None:
+    text = "Trump said the House of Representatives would vote on Tuesday. The Senate will not."
+    ents = _by_name(_entities(text))
+    assert ents["House of Representatives"].gazetteer_id == "us_congress"
+    assert _surfaces(text, ents["House of Representatives"]) == ["House of Representatives", "Senate"]
+
+
 def test_an_organisation_name_ends_at_a_title() -> None:
     text = "Council on Foreign Relations Executive Director Nihad Awdeh said the talks would go on."
     ents = _by_name(_entities(text))

@@ -84,6 +84,55 @@ def test_malformed_user_gazetteer_names_file_and_field(tmp_path: Path) -> None:
         load_gazetteer([bad])
 
 
+
+def test_a_local_alias_needs_its_actor_or_a_context_actor_named_plainly_in_the_document() -> None:
+    dutch = ("THE HAGUE - The Senate voted 41 to 34 for the housing bill on Tuesday, and the House of "
+             "Representatives is expected to follow. Congress in Chile watched the vote closely.")
+    assert "us_congress" not in _ids(dutch)
+    british = "The Ministry of Defence in London said the frigate would sail in May. The Defence Ministry added little."
+    assert "iraq_military" not in _ids(british)
+    american = "Trump said Congress would not fund the wall, and the Senate agreed."
+    assert _ids(american) == ["trump", "us_congress", "us_congress"]
+    assert _ids("Officials in Washington said the House of Representatives would vote.") == ["us", "us_congress"]
+    iraqi = "Baghdad hosted the talks; the Ministry of Defence said two brigades would move north."
+    assert _ids(iraqi) == ["iraq", "iraq_military"]
+    assert _ids("American officials said the Senate would act.") == ["us", "us_congress"]  # a demonym is plain too
+    # a plain alias of the actor itself is context enough ("U.S. Congress" ... "the Senate")
+    assert _ids("The U.S. Congress met; the Senate then adjourned.") == ["us_congress", "us_congress"]
+
+
+def test_a_scenario_keeps_local_aliases_local_unless_it_names_them_and_keeps_renamed_context() -> None:
+    def scenario(actors: list[dict[str, object]]) -> Scenario:
+        return Scenario.model_validate({
+            "id": "t", "name": "t", "actors": [{"capability": 1, **a} for a in actors],
+            "issues": [{"id": "x", "name": "x"}],
+            "stances": [{"actor": str(actors[0]["id"]), "issue": "x", "position": 50, "salience": 50}],
+        })
+    # the scenario's own "USA" takes over the built-in United States: it is still the Congress's context
+    g = load_gazetteer(scenario=scenario([{"id": "USA", "name": "United States"}, {"id": "CON", "name": "U.S. Congress"}]))
+    assert [m.actor for m in g.find_mentions("The United States said the Senate would vote.")] == ["USA", "CON"]
+    assert [m.actor for m in g.find_mentions("In Manila the Senate voted.")] == []
+    # a Dutch scenario that calls its upper house "Senate" names it plainly
+    g = load_gazetteer(scenario=scenario([{"id": "EK", "name": "Eerste Kamer", "aliases": ["Senate"]}]))
+    assert [m.actor for m in g.find_mentions("In The Hague the Senate voted.")] == ["EK"]
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("actors:\n  - id: x\n    name: X\n    alias: [Y]\n", r"bad\.yaml: actors\[0\]: unknown key 'alias'"),
+    ("actors: []\nblocks: [Z]\n", r"bad\.yaml: unknown key 'blocks'"),
+    ("actors:\n  - id: x\n    name: X\n    local_aliases: [Senate]\n",
+     r"bad\.yaml: actors\[0\]\.local_aliases: needs a 'context'"),
+    ("actors:\n  - id: x\n    name: X\n    local_aliases: [Senate]\n    context: [nowhere]\n",
+     r"bad\.yaml: actors\[0\]\.context: no actor with id 'nowhere'"),
+])
+def test_a_bad_gazetteer_key_is_named_in_one_line(tmp_path: Path, body: str, message: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(GazetteerError, match=message) as info:
+        load_gazetteer([bad])
+    assert "\n" not in str(info.value)
+
+
 # --- quotes ------------------------------------------------------------------------------------
 
 NEWS = (

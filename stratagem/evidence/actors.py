@@ -448,6 +448,11 @@ _KNOWN_MULTI_ORGS = frozenset({
     "North Oil Company", "Secret Service", "Justice Department", "Homeland Security", "Electoral College",
     "Federal Reserve", "Capitol Police",
 })
+# legislatures with a multiword proper name and no head word at its end: an organisation wherever they stand in
+# a run ("Speaker Lito Baguio of the House of Representatives"); the gazetteer links the U.S. Congress's own
+_LEGISLATURES = (("House", "of", "Representatives"), ("House", "of", "Commons"), ("House", "of", "Lords"),
+                 ("Chamber", "of", "Deputies"), ("National", "Assembly"))
+_KNOWN_MULTI_ORGS = _KNOWN_MULTI_ORGS | {" ".join(words) for words in _LEGISLATURES}
 _KNOWN_STARTS = _MULTI_PLACES | _KNOWN_MULTI_ORGS
 # states the gazetteer may not know, entities when they act ("Mexico will pay"); not Georgia and Chad (a U.S.
 # state, a given name)
@@ -895,6 +900,8 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
         return [_Cand(run[0].start, run[-1].end, words, "organisation", "known")]
     if surface in _MULTI_PLACES:  # "Oval Office", "Saudi Arabia": a place, or a state when it acts
         return [_Cand(run[0].start, run[-1].end, words, "place", "known")]
+    if (legislature := _legislature(text, run, lowered)) is not None:
+        return legislature
     if (formal := _FORMAL_STATE.search(surface)) and formal.group(1) in _STATE_NAMES:
         # "Democratic Republic of Congo", also inside "Chile and the Plurinational State of Bolivia"
         a, b = run[0].start + formal.start(), run[0].start + formal.end()
@@ -964,6 +971,31 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
                 out.append(c)
         return out
     return _person_or_other(text, run, lowered)
+
+
+def _legislature(text: str, run: list[_Tok], lowered: set[str]) -> list[_Cand] | None:
+    """A legislature's name inside a longer run, as an organisation with the modifiers before it ("Philippine
+    House of Representatives") and a country after "of" ("National Assembly of Kenya"); the words around it are
+    classified on their own. None when the run holds no such name."""
+    words = [t.text for t in run]
+    for name in _LEGISLATURES:
+        n = len(name)
+        at = next((k for k in range(len(words) - n + 1) if tuple(words[k:k + n]) == name), None)
+        if at is None:
+            continue
+        a, b = at, at + n
+        while a > 0 and at - a < 2 and words[a - 1] not in _CONNECTORS and words[a - 1] not in _PARTICLES and \
+                words[a - 1].rstrip(".") not in TITLES and words[a - 1] not in GIVEN_NAMES and \
+                not run[a - 1].possessive:
+            a -= 1
+        if b + 1 < len(words) and words[b] == "of" and words[b + 1] in _STATE_NAMES | PLACES and \
+                not run[b - 1].possessive:
+            b += 2
+        org = _Cand(run[a].start, run[b - 1].end, words[a:b], "organisation", "known")
+        before = _classify_run(text, run[:a], lowered, ()) if a else []
+        after = _classify_run(text, run[b:], lowered, ()) if b < len(run) else []
+        return [*before, org, *after]
+    return None
 
 
 def _person_from(text: str, name: list[_Tok], reason: str, lowered: set[str]) -> list[_Cand]:

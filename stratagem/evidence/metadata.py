@@ -187,7 +187,8 @@ def extraction_options(gazetteer: Gazetteer, scenario: Scenario | None, supplied
 
     The workspace stores it with each document, so re-ingesting with other options re-extracts.
     """
-    actors = sorted((a.id, a.name, a.kind, a.aliases, a.demonyms) for a in gazetteer.actors.values())
+    actors = sorted((a.id, a.name, a.kind, a.aliases, a.demonyms, a.local_aliases, a.context)
+                    for a in gazetteer.actors.values())
     issues = [i.model_dump(mode="json") for i in scenario.issues] if scenario is not None else None
     payload = json.dumps({"actors": actors, "block": list(gazetteer.block), "issues": issues,
                           "date": supplied_date.isoformat() if supplied_date else None}, sort_keys=True)
