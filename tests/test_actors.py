@@ -224,6 +224,34 @@ def test_a_us_story_s_house_and_senate_are_the_us_congress() -> None:
     assert _surfaces(text, ents["House of Representatives"]) == ["House of Representatives", "Senate"]
 
 
+def test_a_party_named_by_its_head_word_is_an_organisation() -> None:
+    text = ("WELLINGTON - The Greens said they would not back the budget. Labour wants a vote before June, and "
+            "the Liberals said no. The Greens' leader, Ida Jansen, left early. The Social Democrats abstained, "
+            "as did the Labour Party's whip. The Christian Democrats won.")
+    ents = _by_name(_entities(text))
+    greens = ents["Greens"]
+    assert greens.kind == "organisation" and _surfaces(text, greens) == ["Greens", "Greens"]
+    assert ents["Liberals"].kind == "organisation"
+    assert ents["Social Democrats"].kind == "organisation" and len(ents["Social Democrats"].mentions) == 1
+    labour = ents["Labour Party"]
+    assert labour.kind == "organisation" and _surfaces(text, labour) == ["Labour", "Labour Party"]
+    assert ents["Ida Jansen"].kind == "person"
+    text = "Talks with the Christian Democratic Union stalled. The Christian Democrats said the offer was too low."
+    union = _by_name(_entities(text))["Christian Democratic Union"]
+    assert _surfaces(text, union) == ["Christian Democratic Union", "Christian Democrats"]
+
+
+def test_a_capitalised_plural_after_the_acting_is_an_organisation_but_not_a_family_or_a_demonym() -> None:
+    text = ("The Verdants said on Monday that the coalition was over, and the Verdants' chairman resigned. "
+            "Joan Pellow and her husband spoke later; the Pellows said they were relieved. The Emiratis said "
+            "nothing. Conservatives say taxes are too high, and Democrats in the Senate agreed.")
+    ents = _by_name(_entities(text))
+    assert ents["Verdants"].kind == "organisation" and len(ents["Verdants"].mentions) == 2
+    assert "Pellows" not in ents or ents["Pellows"].kind == "person"
+    assert ents["Emiratis"].kind == "person"  # a demonym: not a party (as before, the subject of "said")
+    assert "Conservatives" not in ents and "Democrats" not in ents  # groups of people, not a party (no "the")
+
+
 def test_an_organisation_name_ends_at_a_title() -> None:
     text = "Council on Foreign Relations Executive Director Nihad Awdeh said the talks would go on."
     ents = _by_name(_entities(text))

@@ -453,6 +453,13 @@ _KNOWN_MULTI_ORGS = frozenset({
 _LEGISLATURES = (("House", "of", "Representatives"), ("House", "of", "Commons"), ("House", "of", "Lords"),
                  ("Chamber", "of", "Deputies"), ("National", "Assembly"))
 _KNOWN_MULTI_ORGS = _KNOWN_MULTI_ORGS | {" ".join(words) for words in _LEGISLATURES}
+# parties named by an ideology's word, in many countries ("the Greens", "the Liberals said", "Labour wants"): the
+# plural after "the" (or "Labour" alone) is the party. Not "Democrats" nor "Republicans" alone: U.S. news uses them
+# for groups of politicians and voters (docs/actor-annotation.md), but "the Social Democrats" is a party
+_PARTY_WORDS = _words("Greens Liberals Conservatives Socialists Communists Nationalists Unionists Tories Progressives "
+                      "Libertarians Centrists Moderates Populists Labour")
+_PARTY_QUALIFIERS = _words("Social Christian Liberal Free National Democratic Green")  # "the Christian Democrats"
+_PARTY_PLURAL_HEADS = _words("Democrats Dems Socialists Nationalists Liberals Conservatives")
 _KNOWN_STARTS = _MULTI_PLACES | _KNOWN_MULTI_ORGS
 # states the gazetteer may not know, entities when they act ("Mexico will pay"); not Georgia and Chad (a U.S.
 # state, a given name)
@@ -789,7 +796,7 @@ def _runs(text: str, sentence_starts: set[int], blocked: list[tuple[int, int]], 
     """Maximal runs of capitalised tokens (with connectors), classified into candidates."""
     cands: list[_Cand] = []
     for m in _RUN.finditer(text):
-        if m.group(0) in _NEVER_ALONE:
+        if m.group(0) in _NEVER_ALONE and m.group(0) not in _PARTY_WORDS:
             continue  # a lone "The", "He", "Monday": the commonest runs, decided without tokenising
         if blocked and _inside(blocked, m.start(), m.end()):
             segments = [[t for t in seg if not _inside(blocked, t.start, t.end)]
@@ -893,6 +900,8 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
         return []
     if in_headline:
         return _headline_run(text, run, lowered, headline)
+    if len(run) <= 2 and (party := _party(text, run)) is not None:
+        return [party]
     words = [t.text for t in run]
     surface = text[run[0].start:run[-1].end]
     # a whole run that is a known organisation or a place
@@ -971,6 +980,27 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
                 out.append(c)
         return out
     return _person_or_other(text, run, lowered)
+
+
+_THE_JUST_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_DEMONYM_PLURAL = re.compile(r"(?:is|ans|ese)$")  # "the Emiratis", "the Angolans": people of a state, not a party
+
+
+def _party(text: str, run: list[_Tok]) -> _Cand | None:
+    """A party named by its head word: "Labour", "the Greens", "the Social Democrats" (organisations), or a
+    capitalised plural after "the" ("the Verdants") left for :func:`_merge` to decide (it is the party when it
+    acts and no person of that surname is named: "the Pellows said" is a family)."""
+    words = [t.text for t in run]
+    after_the = bool(_THE_JUST_BEFORE.search(text, max(0, run[0].start - 5), run[0].start))
+    if words == ["Labour"] or (after_the and len(words) == 1 and words[0] in _PARTY_WORDS) or (
+            after_the and len(words) == 2 and words[0] in _PARTY_QUALIFIERS and words[1] in _PARTY_PLURAL_HEADS):
+        return _Cand(run[0].start, run[-1].end, words, "organisation", "party")
+    w = words[0]
+    if after_the and len(words) == 1 and len(w) > 3 and w.endswith("s") and not w.endswith("ss") and \
+            w[1:].islower() and not _DEMONYM_PLURAL.search(w) and w[:-1] not in COMMON and w[:-1] not in PLACES and \
+            w not in ORG_HEADS and w not in NOT_ACTOR_HEADS and w not in KNOWN_ORGS:
+        return _Cand(run[0].start, run[0].end, words, "?", "plural")
+    return None
 
 
 def _legislature(text: str, run: list[_Tok], lowered: set[str]) -> list[_Cand] | None:
@@ -1182,6 +1212,32 @@ def _context_kind(text: str, c: _Cand) -> str | None:
     return None
 
 
+def _singular(word: str) -> str:
+    """'Greens' -> 'Green', 'Tories' -> 'Tory', 'Labour' -> 'Labour' (for the 'X Party' key and surnames)."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _party_named(c: _Cand, orgs: list[_Cand]) -> _Cand | None:
+    """The organisation whose name a party's head word opens: "Labour" of "the Labour Party", "the Christian
+    Democrats" of "Christian Democratic Appeal", "the Greens" of "the Green Party" (nearest before, else after)."""
+    *qualifiers, head = _key_tokens(c.toks)
+    stem = _singular(head)
+    forms = {(*qualifiers, stem), (*qualifiers, stem + "ic")}  # "Democrats" -> "Democrat", "Democratic"
+    n = len(qualifiers) + 1
+    return _nearest([o for o in orgs if len(o.toks) > n and tuple(_key_tokens(
+        [t for t in o.toks if t not in _DETERMINERS])[:n]) in forms], c)
+
+
+_POSSESSIVE_NOUN = re.compile(r"['’]s?\s+[a-z]")
+
+
+def _possessive_noun(text: str, end: int) -> bool:
+    """A possessive before a lower-case noun ("the Verdants' chairman")."""
+    return bool(_POSSESSIVE_NOUN.match(text, end))
+
+
 def _after_place_word(text: str, start: int) -> bool:
     m = _PREVIOUS_WORD.search(text, max(0, start - 20), start)
     return bool(m and m.group(1) in ("at", "in", "near", "outside", "inside", "into", "toward", "towards"))
@@ -1331,7 +1387,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
     for c in cands:  # full forms first
         if c.kind == "person" and len(c.toks) >= 2:
             index.person(c)
-        elif c.kind == "organisation" and (len(c.toks) >= 2 or c.reason != "single"):
+        elif c.kind == "organisation" and (len(c.toks) >= 2 or c.reason != "single") and c.reason != "party":
             keys = [_org_key(c.toks)]
             if id(c) in defined:
                 keys.append("acr:" + defined[id(c)])
@@ -1344,6 +1400,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         if c.kind == "organisation" and len(c.toks) >= 2 and id(c) in index.of and _is_name_token(c.toks[0], lowered) \
                 and c.toks[0].rstrip(".") not in _GENERIC_FIRST:
             first_words.setdefault(c.toks[0], []).append(c)
+    party_orgs = [c for c in cands if c.kind == "organisation" and len(c.toks) >= 2 and id(c) in index.of]
     later: list[_Cand] = []  # acronyms not (yet) an organisation: an agentive use later may make them one
     for c in cands:
         if id(c) in index.of or c.kind == "thing":
@@ -1379,6 +1436,14 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             company = _org_key(c.toks)
             if company in index.orgs or _agentive(text, c):
                 index.org(c, company)
+        elif c.reason == "party" or (c.reason == "plural" and index.person_named(_singular(w), c) is None and
+                                     _singular(w) not in GIVEN_NAMES and (_org_key(c.toks) in index.orgs or
+                                     _AGENT_AFTER.match(text, c.end) or _possessive_noun(text, c.end))):
+            # "the Verdants said", "the Verdants' chairman": a party; "the Pellows said" after "Joan Pellow": a family
+            if (named := _party_named(c, party_orgs)) is not None:
+                index.attach(c, named, "organisation")
+            else:
+                index.org(c)
         elif len(c.toks) == 1:
             target = index.person_named(w, c, gaz_first.get((c.start, c.end)))
             if target is not None:
