@@ -244,12 +244,35 @@ def test_a_party_named_by_its_head_word_is_an_organisation() -> None:
 def test_a_capitalised_plural_after_the_acting_is_an_organisation_but_not_a_family_or_a_demonym() -> None:
     text = ("The Verdants said on Monday that the coalition was over, and the Verdants' chairman resigned. "
             "Joan Pellow and her husband spoke later; the Pellows said they were relieved. The Emiratis said "
-            "nothing. Conservatives say taxes are too high, and Democrats in the Senate agreed.")
+            "nothing. Conservatives say taxes are too high, and Democrats in the Senate agreed. The Philippines said "
+            "it would protest, the Governors' meeting ended, and the Census Bureau said the Census was on time.")
     ents = _by_name(_entities(text))
     assert ents["Verdants"].kind == "organisation" and len(ents["Verdants"].mentions) == 2
     assert "Pellows" not in ents or ents["Pellows"].kind == "person"
     assert ents["Emiratis"].kind == "person"  # a demonym: not a party (as before, the subject of "said")
     assert "Conservatives" not in ents and "Democrats" not in ents  # groups of people, not a party (no "the")
+    assert "Governors" not in ents and ents["Philippines"].gazetteer_id is None  # a title's plural, a state
+    assert _surfaces(text, ents["Census Bureau"]) == ["Census Bureau", "Census"]  # the bureau's first word
+
+
+def test_a_date_after_a_name_is_cut_off_not_a_reason_to_drop_the_name() -> None:
+    text = ("She will report to the Ministry of Water Resources on Friday. The Council of Ministers on Tuesday "
+            "approved it, and the House of Representatives on Monday did too. Deputy Minister Olu Bakare of the "
+            "Board of Trade on Sunday said little.")
+    ents = _by_name(_entities(text))
+    for name in ("Ministry of Water Resources", "Council of Ministers", "House of Representatives", "Board of Trade"):
+        assert ents[name].kind == "organisation", name
+    assert ents["Olu Bakare"].kind == "person"
+    assert not {"Friday", "Tuesday", "Monday", "Sunday"} & set(ents)
+
+
+def test_what_follows_a_name_in_one_run_is_classified_as_one_run() -> None:
+    text = ("The memo went to Chief of Staff Dana Whitlow and Deputy Chief of Staff Ravi Menon, and Peter Ekberg "
+            "of the Institute of Marine Research reviewed it. Ada Lunt of the Port Authority and Colm Ferris agreed.")
+    ents = _by_name(_entities(text))
+    assert ents["Dana Whitlow"].kind == "person" and ents["Ravi Menon"].kind == "person"
+    assert ents["Institute of Marine Research"].kind == "organisation" and ents["Peter Ekberg"].kind == "person"
+    assert "Port Authority and Colm Ferris" not in ents  # a list is not one name
 
 
 def test_an_organisation_name_ends_at_a_title() -> None:

@@ -896,6 +896,9 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
         run = run[1:]
     while run and (run[-1].text in _CONNECTORS or run[-1].text in _PARTICLES):
         run = run[:-1]
+    # "the Ministry of Water Resources on Friday": the date is no part of the name (nor a reason to drop it)
+    while len(run) >= 3 and run[-1].text in _MONTH_DAY and run[-2].text == "on":
+        run = run[:-2]
     if not run:
         return []
     if in_headline:
@@ -969,11 +972,16 @@ def _classify_run(text: str, run: list[_Tok], lowered: set[str], headline: Seque
             if name and name[0].text not in _PORTFOLIO and not any(t.text in PLACES for t in name) and \
                     text[name[0].start:name[-1].end] not in _MULTI_PLACES:
                 out = _person_from(text, name, "title", lowered)
-            for p in parts[n + 1:]:
-                out.extend(_classify_run(text, p, lowered, ()))
+            if n + 1 < len(parts):  # what follows the name is one run again ("of the Board of Trade")
+                out.extend(_classify_run(text, run[run.index(parts[n + 1][0]):], lowered, ()))
             return out
         out = []
-        for p in parts:
+        for i, p in enumerate(parts):
+            rest = run[run.index(p[0]):]
+            if 0 < i < len(parts) - 1 and all(t.text != "and" for t in rest) and \
+                    _org_head_index([t.text for t in rest]) is not None:
+                out.extend(_classify_run(text, rest, lowered, ()))  # "Olu Bakare of the Board of Trade"
+                break
             for c in _classify_run(text, p, lowered, ()):
                 if c.kind == "?" and len(c.toks) == 1 and p is not parts[0]:
                     c.kind = "weak"  # "Sciences, Engineering and Medicine": a surname at most
@@ -997,8 +1005,9 @@ def _party(text: str, run: list[_Tok]) -> _Cand | None:
         return _Cand(run[0].start, run[-1].end, words, "organisation", "party")
     w = words[0]
     if after_the and len(words) == 1 and len(w) > 3 and w.endswith("s") and not w.endswith("ss") and \
-            w[1:].islower() and not _DEMONYM_PLURAL.search(w) and w[:-1] not in COMMON and w[:-1] not in PLACES and \
-            w not in ORG_HEADS and w not in NOT_ACTOR_HEADS and w not in KNOWN_ORGS:
+            w[1:].islower() and not _DEMONYM_PLURAL.search(w) and w[:-1] not in COMMON and w not in PLACES and \
+            w not in _STATE_NAMES and w not in ORG_HEADS and w not in NOT_ACTOR_HEADS and w not in KNOWN_ORGS and \
+            w[:-1] not in TITLES and w[:-1].lower() not in LOWER_TITLES:  # not "the Philippines", "the Governors'"
         return _Cand(run[0].start, run[0].end, words, "?", "plural")
     return None
 
@@ -1437,9 +1446,11 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
             if company in index.orgs or _agentive(text, c):
                 index.org(c, company)
         elif c.reason == "party" or (c.reason == "plural" and index.person_named(_singular(w), c) is None and
-                                     _singular(w) not in GIVEN_NAMES and (_org_key(c.toks) in index.orgs or
-                                     _AGENT_AFTER.match(text, c.end) or _possessive_noun(text, c.end))):
-            # "the Verdants said", "the Verdants' chairman": a party; "the Pellows said" after "Joan Pellow": a family
+                                     _singular(w) not in GIVEN_NAMES and index.person_named(w, c) is None and
+                                     _org_key(c.toks) not in index.orgs and not first_words.get(w) and
+                                     (_AGENT_AFTER.match(text, c.end) or _possessive_noun(text, c.end))):
+            # "the Verdants said", "the Verdants' chairman": a party; "the Pellows said" after "Joan Pellow" is a
+            # family and "the Census" after "Census Bureau" that bureau (the single-word rules below)
             if (named := _party_named(c, party_orgs)) is not None:
                 index.attach(c, named, "organisation")
             else:
