@@ -447,3 +447,18 @@ def test_a_shorter_name_in_a_document_sharing_nobody_else_is_not_merged() -> Non
     })
     assert {"Supreme Court", "Arkansas Supreme Court"} <= set(members)
     assert "Supreme Court" not in members["Arkansas Supreme Court"].surfaces
+
+
+def test_a_state_found_beyond_the_gazetteer_is_cast_with_the_state_kind() -> None:
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.skeleton import find_cast
+
+    text = ("Mexico said on Monday that it would not pay for the levee. Talks with Guatemala stalled, and "
+            "Mexico will ask Kinshasa to mediate. Kinshasa would not accept. The Plurinational State of Bolivia "
+            "said no, and the Plurinational State of Bolivia left. The Lakeside Water Board said the levee was late, "
+            "and the Lakeside Water Board asked for funds.")
+    cast = find_cast({"levee": text}, [], load_gazetteer())
+    members = {m.name: m for m in cast.members}
+    assert members["Mexico"].kind == "state" and members["Congo"].kind == "state"
+    assert members["Plurinational State of Bolivia"].kind == "state"
+    assert members["Lakeside Water Board"].kind == "organisation"

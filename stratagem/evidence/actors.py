@@ -37,7 +37,7 @@ from stratagem.evidence.gazetteer import Gazetteer, default_gazetteer
 from stratagem.evidence.records import ActorEntity, Mention, Sentence
 from stratagem.evidence.sentences import split_sentences
 
-__all__ = ["ActorEntity", "entity_at", "extract_actor_entities", "extract_actors"]
+__all__ = ["ActorEntity", "entity_at", "extract_actor_entities", "extract_actors", "names_a_state"]
 
 
 def entity_at(entities: Iterable[ActorEntity], start: int, end: int) -> ActorEntity | None:
@@ -1636,6 +1636,15 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
                                mentions=tuple(spans), gazetteer_id=gid))
     out.sort(key=lambda e: e.mentions[0])
     return out
+
+
+def names_a_state(entity: ActorEntity) -> bool:
+    """An organisation entity named by a state's name ("Mexico", "Plurinational State of Bolivia"; a capital
+    acting, "Kinshasa", is named by its state): the state, for a scenario's ``kind: state``."""
+    if entity.kind != "organisation" or entity.gazetteer_id is not None:
+        return False
+    formal = _FORMAL_STATE.fullmatch(entity.name)
+    return entity.name in _STATE_NAMES or bool(formal and formal.group(1) in _STATE_NAMES)
 
 
 def _gazetteer_link(text: str, spans: Sequence[tuple[int, int]], gaz: Sequence[Mention], reach: Sequence[int],

@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stratagem.evidence.actors import extract_actor_entities
+from stratagem.evidence.actors import extract_actor_entities, names_a_state
 from stratagem.evidence.gazetteer import Gazetteer
 from stratagem.model.schema import Document, Evidence
 
@@ -153,7 +153,7 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             if ent.gazetteer_id is not None or ent.kind not in ("person", "organisation"):
                 continue  # a gazetteer actor is counted by its mentions above
             name = " ".join(ent.name.split())
-            key = f"{ent.kind}:{name}"
+            key = f"{'state' if names_a_state(ent) else ent.kind}:{name}"  # the key's prefix is the cast kind
             per_doc[key][doc_id] += len(ent.mentions)
             entity_names[key] = name
             here[key] = name
