@@ -175,6 +175,22 @@ def test_the_office_is_the_office_just_named_and_nothing_far_away() -> None:
     assert office.mentions[1][0] == text.index("office added")
 
 
+def test_the_title_alone_is_the_person_last_introduced_with_it() -> None:
+    text = ("Cabinet Secretary Jane Mwangi opened the talks in Nairobi. Finance Minister Otieno Kamau spoke next. "
+            "Later the Cabinet Secretary said the deal was close, and the Finance Minister agreed. "
+            "Deputy Cabinet Secretary Ruth Achieng arrived; the Deputy Cabinet Secretary said little.")
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Jane Mwangi"]) == ["Jane Mwangi", "Cabinet Secretary"]
+    assert _surfaces(text, ents["Otieno Kamau"]) == ["Otieno Kamau", "Finance Minister"]
+    assert _surfaces(text, ents["Ruth Achieng"]) == ["Ruth Achieng", "Deputy Cabinet Secretary"]
+    assert "Cabinet Secretary" not in ents and "Finance Minister" not in ents
+    # before anyone holds the title, or followed by a name, it is no reference
+    text = ("The Cabinet Secretary said talks would resume. Cabinet Secretary Jane Mwangi agreed, and the Secretary "
+            "left.")
+    ents = _by_name(_entities(text))
+    assert _surfaces(text, ents["Jane Mwangi"]) == ["Jane Mwangi"]  # one word is a description, not a name
+
+
 def test_gazetteer_aliases_give_the_gazetteer_id_and_kinds_must_agree() -> None:
     text = ("Prime Minister Mohammed Shia al-Sudani met Jim Jordan in Baghdad. Sudani said the talks went well. "
             "Jordan said little.")

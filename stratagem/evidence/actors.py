@@ -1487,6 +1487,7 @@ def _merge(text: str, cands: list[_Cand], gaz: Sequence[Mention], lowered: set[s
         if (target := index.orgs.get("acr:" + _acronym_key(c.toks[0]))) is not None:
             index.attach(c, target, "organisation")
     _definite_references(text, cands, index, blocked)
+    _title_references(text, index, blocked)
     return _finish(text, index.ents, gaz, kind_of)
 
 
@@ -1525,6 +1526,48 @@ def _definite_references(text: str, cands: list[_Cand], index: _Index, blocked: 
             ref = _Cand(a, b, [head], "organisation", "definite")
             cands.append(ref)
             index.attach(ref, near[-1], "organisation")
+
+
+_TITLE_BEFORE = re.compile(r"((?:[A-Z][\w'’\-]*[ \u00a0]+){1,4})$")  # "Cabinet Secretary " before "Jane Mwangi"
+_THE_TITLE = re.compile(r"\b[Tt]he[ \u00a0]+((?:[A-Z][\w'’\-]*[ \u00a0]+){0,3}[A-Z][\w'’\-]*)(?![\w'’\-.]|[ \u00a0]+[A-Z])")
+
+
+def _title_references(text: str, index: _Index, blocked: Sequence[tuple[int, int]]) -> None:
+    """'the Cabinet Secretary' after 'Cabinet Secretary Jane Mwangi': the person last introduced with that title
+    (or its last words: "the Foreign Minister" after "Iraqi Foreign Minister Fuad Hussein").
+
+    Only a capitalised title of two words or more, which alone otherwise makes a false person ("the Cabinet
+    Secretary said"); one word ("the President") and lower-case descriptions ("the finance minister") are
+    descriptions, not names (docs/actor-annotation.md), and stay unlinked.
+    """
+    intros: list[tuple[int, tuple[str, ...], _Cand]] = []  # (start, title words, the person's first mention)
+    for ent in index.ents:
+        if ent.kind != "person":
+            continue
+        for c in ent.cands:
+            m = _TITLE_BEFORE.search(text, max(0, c.start - 60), c.start)
+            if m is None or m.group(1).rstrip().endswith("."):  # not "Sen.", "Mr."
+                continue
+            words = m.group(1).split()
+            while words and (words[0] in _DETERMINERS or (words[0] in COMMON and words[0] not in TITLES)):
+                words = words[1:]
+            if words and words[-1] in TITLES:
+                intros.append((c.start, tuple(words), c))
+    if not intros:
+        return
+    intros.sort(key=lambda t: t[0])
+    for m in _THE_TITLE.finditer(text):
+        a, b = m.start(1), m.end(1)
+        said = tuple(m.group(1).split())
+        if len(said) < 2 or _inside(blocked, a, b):
+            continue  # "the President" alone is a description, and makes no false person either
+        holder = next((c for start, title, c in reversed(intros) if start < a and title[-len(said):] == said), None)
+        if holder is None:
+            continue
+        for ent in index.ents:  # the title's own candidate ("Cabinet Secretary" as a person) is this reference
+            ent.cands = [c for c in ent.cands if not (c.start < b and a < c.end)]
+        ref = _Cand(a, b, list(said), "person", "title-reference")
+        index.attach(ref, holder, "person")
 
 
 _ENTITY_KINDS = frozenset({"person", "organisation", "party", "militia", "faction", "government"})
@@ -1600,6 +1643,7 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     grouped: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     order: list[str] = []
     local = 0
+    references: set[tuple[int, int]] = set()  # "the Cabinet Secretary": a mention, never the entity's name
     for e in ents:
         spans: list[tuple[int, int]] = []
         for c in sorted(e.cands, key=lambda c: c.start):
@@ -1607,6 +1651,8 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
                 continue
             spans.append((c.start, c.end))
             taken.update(range(c.start, c.end))
+            if c.reason == "title-reference":
+                references.add((c.start, c.end))
         if not spans:
             continue
         gid = _gazetteer_link(text, spans, gaz_sorted, gaz_reach, e.kind, kind_of)
@@ -1622,7 +1668,8 @@ def _finish(text: str, ents: list[_Ent], gaz: Sequence[Mention], kind_of: Callab
     for key in order:
         kind, spans = grouped[key]
         spans.sort()
-        names = {" ".join(text[a:b].split()) for a, b in spans}
+        names = {" ".join(text[a:b].split()) for a, b in spans if (a, b) not in references} or \
+            {" ".join(text[a:b].split()) for a, b in spans}
         # a capital standing for its state is not the state's name ("Kinshasa" ... "Congo")
         names = names - CAPITALS.keys() or {CAPITALS[n] for n in names}
         if kind == "organisation" and (short := {f.group(1) for n in names if (f := _FORMAL_STATE.fullmatch(n))}):
