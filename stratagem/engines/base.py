@@ -79,15 +79,29 @@ def cycle_summary(forecast: FloatArray,
     their range. Elsewhere all three are the last round's forecast.
     """
     last = np.array(forecast[-1], dtype=float)
-    value, low, high = last.copy(), last.copy(), last.copy()
+    low, high = last.copy(), last.copy()
+    start = np.array([[c[0] if c else -1 for c in cycle]])
+    period = np.array([[c[1] if c else 0 for c in cycle]])
+    value = cycle_means(forecast[:, None, :], start, period)[0]
     for k, c in enumerate(cycle):
-        if c is None or c[1] < 2:
-            continue
-        start, period = c
-        phases = forecast[start : start + period, k]
-        value[k] = float(np.mean(phases))
-        low[k], high[k] = float(phases.min()), float(phases.max())
+        if c is not None and c[1] >= 2:
+            phases = forecast[c[0] : c[0] + c[1], k]
+            low[k], high[k] = float(phases.min()), float(phases.max())
     return value, low, high
+
+
+def cycle_means(forecasts: FloatArray, start: Any, period: Any) -> FloatArray:
+    """(B, m) values of :func:`cycle_summary` for B games at once, from forecasts (rounds + 1, B, m) and
+    cycle start and period (B, m): a batch's games are summarised in one call per period length, not
+    one Python loop per game (which cost an ensemble about a tenth of its time). Each cycle's mean
+    is NumPy's mean of that cycle's row, the same bits as the mean of the one game's slice."""
+    out = np.array(forecasts[-1], dtype=float)
+    cycling = period > 1
+    for p in np.unique(period[cycling]):
+        b, k = np.nonzero(cycling & (period == p))
+        rounds = start[b, k][:, None] + np.arange(p)
+        out[b, k] = np.mean(forecasts[rounds, b[:, None], k[:, None]], axis=1)
+    return out
 
 
 @dataclass(frozen=True)

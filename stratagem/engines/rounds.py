@@ -24,6 +24,7 @@ for a single run and for a batch of draws alike:
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from stratagem.engines.base import (
     FloatArray,
     Move,
     Trajectory,
-    cycle_summary,
+    cycle_means,
     weighted_mean,
     weighted_median,
     weights,
@@ -217,8 +218,17 @@ class Rounds:
     forecasts: FloatArray  # (T + 1, B, m)
     cycle_start: Any  # (B, m)
     cycle_period: Any
-    reasons: list[list[str]]  # [B][m]
+    frozen: BoolArray  # (B, m) games that could not move
+    settled: Any  # (B, m) the engine's own reason for stopping, "" where none
+    frozen_reason: str
     trajectory: Trajectory | None  # single runs with record=True
+
+    @functools.cached_property
+    def reasons(self) -> list[list[str]]:
+        """[B][m] why each game stopped; built when asked for (a batch's forecasts do not need it)."""
+        B, m = self.cycle_start.shape
+        return [[_reason(bool(self.frozen[b, k]), self.frozen_reason, str(self.settled[b, k]),
+                         int(self.cycle_period[b, k])) for k in range(m)] for b in range(B)]
 
     def cycles(self, b: int) -> tuple[tuple[int, int] | None, ...]:
         """Game b's (start, period) per issue, None where it does not cycle."""
@@ -227,10 +237,7 @@ class Rounds:
 
     def final(self) -> FloatArray:
         """(B, m): the last round's forecast, or the cycle summary where a game cycles."""
-        out = np.array(self.forecasts[-1], dtype=float)
-        for b in np.flatnonzero((self.cycle_period > 1).any(axis=1)):  # the others: the last forecast
-            out[b] = cycle_summary(self.forecasts[:, b], self.cycles(int(b)))[0]
-        return out
+        return cycle_means(self.forecasts, self.cycle_start, self.cycle_period)
 
 
 def run_rounds(
@@ -350,11 +357,8 @@ def run_rounds(
 
 def _finish(model: RoundModel, frozen: BoolArray, settled: Any, forecasts: FloatArray, cycle_start: Any,
             cycle_period: Any) -> Rounds:
-    """The loop's result, with each game's reason for stopping."""
-    B, m = cycle_start.shape
-    reasons = [[_reason(bool(frozen[b, k]), model.frozen_reason, str(settled[b, k]), int(cycle_period[b, k]))
-                for k in range(m)] for b in range(B)]
-    return Rounds(forecasts, cycle_start, cycle_period, reasons, None)
+    """The loop's result, with what each game's reason for stopping is read from."""
+    return Rounds(forecasts, cycle_start, cycle_period, frozen, settled, model.frozen_reason, None)
 
 
 def _reason(frozen: bool, frozen_reason: str, settled: str, period: int) -> str:
