@@ -201,3 +201,21 @@ def test_the_default_forecast_prints_no_range_of_one_value(run_cli: Any) -> None
     text = " ".join(result.out.split())
     assert "cycle" in text
     assert not re.search(r"over the cycle (\S+)-\1\b", text)
+
+
+def test_a_batch_of_cycles_is_summarised_as_each_game_alone() -> None:
+    """cycle_means (a batch at once) gives, to the bit, the mean of each game's own cycle slice, periods of
+    2 to 40 rounds included (NumPy sums 8 or more values pairwise), and the last forecast elsewhere."""
+    from stratagem.engines.base import cycle_means
+
+    rng = np.random.default_rng(7)
+    T, B, m = 60, 40, 3
+    forecasts = rng.normal(50.0, 20.0, size=(T + 1, B, m))
+    period = rng.choice([0, 1, 2, 3, 7, 8, 9, 17, 40], size=(B, m))
+    start = np.where(period > 0, rng.integers(0, T - 40, size=(B, m)), -1)
+    got = cycle_means(forecasts, start, period)
+    for b in range(B):
+        for k in range(m):
+            s, p = int(start[b, k]), int(period[b, k])
+            want = float(np.mean(forecasts[s : s + p, b, k])) if p > 1 else float(forecasts[-1, b, k])
+            assert got[b, k].tobytes() == np.float64(want).tobytes(), (b, k, p)
