@@ -161,7 +161,8 @@ _INTERVIEWER = re.compile(
 _NOT_LABELS = {"", "S", "NOTE", "EDITOR", "EDITORS", "UPDATE", "UPDATED", "CORRECTION", "CLARIFICATION", "SOURCE",
                "SOURCES", "BACKGROUND", "TRANSCRIPT", "BEGIN", "END", "VIDEO", "CLIP", "WATCH", "READ", "RELATED",
                "BREAKING", "PHOTO", "PHOTOS", "ALSO", "MORE", "QUESTION", "ANSWER", "APPLAUSE", "LAUGHTER",
-               "CROSSTALK", "CHANTING", "SEE", "LISTEN", "NEWS", "ALERT", "EXCLUSIVE", "OPINION", "ANALYSIS"}
+               "CROSSTALK", "CHANTING", "SEE", "LISTEN", "NEWS", "ALERT", "EXCLUSIVE", "OPINION", "ANALYSIS",
+               "BYLINE", "BY"}
 _MIN_CUELESS_WORDS = 4
 #: First words of a topic line heading a quotation in a list ("On the Federal Reserve:", "About his rival:")
 _TOPIC_LEADS = {"on", "about", "regarding", "asked", "when", "and", "of"}
@@ -308,6 +309,7 @@ class _Attribution:
     regions: list[QuoteRegion] = field(default_factory=list)
     outer: bool = False  # a post-posed or inverted frame ("..., Ortiz said"): it owns the quotation before it
     via: _Speaker | None = None  # the source that reports this attribution ("..., according to the Courier")
+    verbatim: bool = False  # a transcript line ("PENCE: ...", "A: ..."): the speaker's own words, marks or not
 
 
 _OPEN_DOUBLE = "“«„"
@@ -1289,7 +1291,7 @@ def extract_quotes(
                 qa_cast = _interview_cast(reader, text, max(qa_at[1], a - 800), a)
             qa_at = (p_index, b)
             sp = qa_cast[0] if qa.group(1)[0] == "Q" else qa_cast[1]
-            found.append(_Attribution(sp, [(qa.end(), b)], ":"))
+            found.append(_Attribution(sp, [(qa.end(), b)], ":", verbatim=True))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
         if transcript and transcript.end() < b:
             caps = transcript.group(1)
@@ -1298,7 +1300,8 @@ def extract_quotes(
             if " " not in name and name.lower() in reader.full_names:
                 name = reader.full_names[name.lower()][0]  # "HOLM:" after "Petra Holm"
             sp = _Speaker(name, None, person=True, start=transcript.start(1), end=transcript.end(1))
-            found.append(_Attribution(sp, [(transcript.end(), b)], ":"))
+            # a kicker before a headline in title case ("FIX IS IN: Board Ignores The Audit") is no transcript
+            found.append(_Attribution(sp, [(transcript.end(), b)], ":", verbatim=not _title_case(text, transcript.end(), b)))
             used.update(i for i, t in enumerate(toks) if t.is_quote)
         labelled = any(f.cue == ":" for f in found)
         paragraph_speaker: _Speaker | None = None
@@ -1835,6 +1838,12 @@ def _transcript_label(text: str, at: int) -> re.Match[str] | None:
     return m
 
 
+def _title_case(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` is written as a headline: most of its longer words capitalised."""
+    words = re.findall(r"[^\W\d_][\w'’-]{3,}", text[a:b])
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+
+
 def _named_label(reader: _Reader, label: str, text: str, at: int) -> bool:
     """Whether a transcript label names a person the text named before ``at`` (by surname or full name)."""
     last = label.split()[-1].lower()
@@ -2117,6 +2126,24 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
     return j
 
 
+_IRREGULAR_PARTICIPLES = word_set("""known shown seen given told written born drawn chosen taken thrown sworn grown
+    caught brought bought built sent spent kept struck hidden forgotten""")
+
+
+def _opening_participle(reader: _Reader, toks: list[_Tok], k: int, hi: int) -> bool:
+    """Whether a sentence opens with a participial phrase ('Known as “the Iron Lady”, she ...', 'Dubbed “the
+    Ghost” by rivals, ...', 'Asked “whether ...”, Ortiz smiled'): the capitalised participle is no name, so it
+    is never the subject or the speaker; the subject comes after the phrase."""
+    t = toks[k]
+    low = t.lower
+    if not (t.is_word and t.capitalised and k + 1 < hi) or low in reader.full_names:
+        return False
+    if not ((len(low) >= 5 and low.endswith("ed")) or low in _IRREGULAR_PARTICIPLES):
+        return False
+    nxt = toks[k + 1]
+    return nxt.is_quote or (nxt.is_word and not nxt.capitalised and nxt.lower not in reader.cues)
+
+
 def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple[int, int] | None:
     """The subject of a sentence's main clause, after an opening adverbial ("In a statement, X ...")."""
     k = lo
@@ -2125,6 +2152,7 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
     low = toks[k].lower
     participial = low.endswith(("ly", "ing", "ed")) and k + 1 < hi and toks[k + 1].is_word \
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
+    participial = participial or _opening_participle(reader, toks, k, hi)
     here = low in {"here", "there"} and k + 1 < hi and (toks[k + 1].lower in _STOP_PREPS or toks[k + 1].text == ",")
     if toks[k].is_word and (here or low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
                             or low in _TEMPORAL or low in _TIME_LEADS or participial
@@ -2468,7 +2496,7 @@ def _to_quote(att: _Attribution, text: str, index: _RegionIndex, sentences: list
         return None
     start, end = parts[0][0], parts[-1][1]
     share = min(_direct_share(text, a, b, index.overlapping(a, b)) for a, b in parts)
-    direct = share >= 0.8
+    direct = share >= 0.8 or att.verbatim
     if not direct and not indirect:
         return None
     if direct and len(parts) > 1:

@@ -1,0 +1,53 @@
+"""Attribution shapes of the sixth quote round: transcript labels, opening participles, "whose" clauses,
+and the generic sources ("officials", "a spokesman", "the campaign") of direct quotations.
+
+Every text is invented for this file, in the styles of wire copy, transcripts, blogs and features.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stratagem.evidence.extract import extract
+
+
+def _quotes(body: str) -> list[tuple[str | None, str, str]]:
+    text = "A short story\n\n" + body + "\n"
+    return [(q.speaker, q.kind, q.text) for q in extract(text).quotes]
+
+
+def test_transcript_label_lines_are_direct_quotes() -> None:
+    body = ("The two negotiators met the press after the talks broke down on Friday.\n\n"
+            "COJOCARU: We will not sign this. The terms are unfair to every dock worker we represent.\n\n"
+            "SEN. WARREN: This deal is a giveaway to the shipping lines, plain and simple.\n\n"
+            "COJOCARU: Then write a better one and we will read it tonight.")
+    found = _quotes(body)
+    assert [(s, k) for s, k, _ in found] == [("Cojocaru", "direct"), ("Sen. Warren", "direct"),
+                                             ("Cojocaru", "direct")]
+    assert found[0][2].startswith("We will not sign this.")
+
+
+def test_question_and_answer_lines_are_direct_quotes() -> None:
+    body = ("Harbour master Ines Calloway spoke to the Gazette about the winter closures.\n\n"
+            "Q: Will the ferry run in January?\n\n"
+            "A: Not while the pier is under repair, and not before the inspectors sign off.")
+    kinds = [k for _, k, _ in _quotes(body)]
+    assert kinds == ["direct", "direct"]
+
+
+def test_a_headline_kicker_is_no_transcript_line() -> None:
+    # a capitals kicker before a headline in title case is the outlet's heading, not someone's words
+    text = "SHOCKER: County Board Quietly Doubles Its Own Travel Budget.\n\nThe board met on Monday.\n"
+    assert not [q for q in extract(text).quotes if q.direct]
+
+
+@pytest.mark.parametrize("body", [
+    'Known as "the Iron Lady of the North," she has run the province for eleven years.',
+    'Nicknamed "the bulldozer who never sleeps," Ortiz pushed the harbour bill through.',
+    'Asked "whether the ferry deal was dead or alive," the mayor only smiled.',
+    'Dubbed "the deal of the century" by its own authors, the plan collapsed within a week.',
+    'Shown "a map of every closed clinic in the valley," the minister looked away.',
+])
+def test_an_opening_participle_is_never_a_speaker(body: str) -> None:
+    opener = body.split()[0]
+    assert all(s != opener for s, _, _ in _quotes(body))
