@@ -51,3 +51,16 @@ def test_a_headline_kicker_is_no_transcript_line() -> None:
 def test_an_opening_participle_is_never_a_speaker(body: str) -> None:
     opener = body.split()[0]
     assert all(s != opener for s, _, _ in _quotes(body))
+
+
+@pytest.mark.parametrize(("body", "speaker", "content"), [
+    ("The margin was eleven votes, said Ana Ruiz, whose party had demanded a recount.", "Ana Ruiz's party",
+     "a recount"),
+    ("The senator, whose party had said the count was rigged, stayed silent all week.", "The senator's party",
+     "the count was rigged"),
+    ("The League of Tenants, whose lawyers argued that the rent rises were illegal, won the case.",
+     "The League of Tenants' lawyers", "the rent rises were illegal"),
+])
+def test_a_whose_clause_speaks_as_the_antecedents_noun(body: str, speaker: str, content: str) -> None:
+    found = [(s, t) for s, _, t in _quotes(body) if s is not None and s.endswith(speaker.split()[-1])]
+    assert found == [(speaker, content)]

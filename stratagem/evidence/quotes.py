@@ -1684,6 +1684,8 @@ def _frames(
                     asked is not None and text[asked.inner_start:asked.inner_end].rstrip().endswith(("?", "!")))):
                 left = (quote_at + 1, left[1])  # '“...?” a man at the back of the hall asks': the whole phrase
             sp = reader.speaker(toks, *left)
+            if left[0] - 1 >= lo and toks[left[0] - 1].lower == "whose":
+                sp = _whose_speaker(reader, toks, left[0] - 1, lo, sp)
             if not possessed:
                 sentence_subject = left  # a later participle ("..., saying ...") continues the nearest subject
             before = left[0] - 1
@@ -1743,6 +1745,14 @@ def _frames(
             elif left[0] - 1 >= lo and toks[left[0] - 1].lower in _SUBORDINATORS | {"although", "though"}:
                 # "Although it criticized X, the government has continued ...": the clause ends at its comma
                 c_hi = next((k for k in range(c_lo, c_hi) if toks[k].text == ","), c_hi)
+            elif left[0] - 2 >= lo and toks[left[0] - 1].lower == "whose" and toks[left[0] - 2].text == ",":
+                # "The senator, whose party had said the count was rigged, stayed silent": the relative clause
+                # ends at the comma before the main clause's verb
+                c_hi = next((k for k in range(c_lo, c_hi - 1) if toks[k].text == "," and toks[k + 1].is_word
+                             and not toks[k + 1].capitalised and (re.fullmatch(r"[a-z]+ed", toks[k + 1].text)
+                                                                  or _verb_like(toks, k + 1)
+                                                                  or toks[k + 1].lower in _IRREGULAR_PAST
+                                                                  or toks[k + 1].lower in reader.cues)), c_hi)
             negator = next((k for k in range(left[1], i) if toks[k].lower in {"not", "n't", "’t", "never"}), None)
             if negator is not None and frame in {"intent", "belief"}:
                 c_lo = negator  # "do not want to be seen pulling back": the content keeps its negation
@@ -1768,6 +1778,38 @@ def _frames(
              outer=_open_ended(toks[before], text) and not speech_before)
         floor = max(floor, tail)
     return out
+
+
+def _whose_speaker(reader: _Reader, toks: list[_Tok], whose: int, lo: int, sp: _Speaker | None) -> _Speaker | None:
+    """The speaker of a cue in a "whose" clause ("Ana Ruiz, whose party had demanded a recount"): the thing the
+    clause names belongs to the antecedent, so it speaks as "Ana Ruiz's party", not as a bare "party" that
+    names nobody (kept as it is when no antecedent can be read)."""
+    if sp is None or sp.name is None or sp.pronoun is not None:
+        return sp
+    end = whose - 1 if whose - 1 >= lo and toks[whose - 1].text == "," else whose
+    k = end - 1
+    if k >= lo and toks[k].capitalised:
+        # a name: its capitalised words, with the small words inside it ("the League of Tenants")
+        while k - 1 >= lo and (toks[k - 1].capitalised or (toks[k - 1].lower in {"of", "for", "the", "and"}
+                                                            and k - 2 >= lo and toks[k - 2].capitalised)):
+            k -= 1
+        if k - 1 >= lo and toks[k - 1].lower == "the":
+            k -= 1
+    else:
+        # a description: back to its article over lower-case words that are no verbs ("the senator")
+        while k - 1 >= lo and end - k < 5 and toks[k].is_word and toks[k].lower not in _ARTICLES \
+                and not toks[k].capitalised and not _verb_like(toks, k) and toks[k].lower not in reader.cues:
+            k -= 1
+        if k < lo or toks[k].lower not in _ARTICLES:
+            return sp
+    while k < end - 1 and toks[k].lower in reader.cues and not toks[k].capitalised:
+        k += 1
+    owner = reader.speaker(toks, k, end) if k < end else None
+    if owner is None or owner.name is None or owner.pronoun is not None:
+        return sp
+    owner_name = owner.name if owner.actor else reader.text[toks[k].start:toks[end - 1].end]
+    mark = "'" if owner_name.endswith("s") else "'s"  # "the League of Tenants' lawyers"
+    return replace(sp, name=f"{owner_name}{mark} {sp.name}", person=False, start=toks[k].start)
 
 
 def _interview_cast(reader: _Reader, text: str, lo: int, hi: int) -> tuple[_Speaker | None, _Speaker | None]:
@@ -2128,6 +2170,10 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
 
 _IRREGULAR_PARTICIPLES = word_set("""known shown seen given told written born drawn chosen taken thrown sworn grown
     caught brought bought built sent spent kept struck hidden forgotten""")
+
+
+_IRREGULAR_PAST = word_set("""won lost left went came fell rose stood sat ran got made took gave held kept struck
+    began broke chose drove fought found grew hid knew led met paid sent spent swore threw wrote""")
 
 
 def _opening_participle(reader: _Reader, toks: list[_Tok], k: int, hi: int) -> bool:
