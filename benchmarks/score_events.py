@@ -31,10 +31,11 @@ DATA = REPO / "tests" / "data"
 
 
 def date_matches(gold: str, system: str) -> bool:
-    """A gold day or month equals the system's date; a gold range holds the system's day."""
+    """A gold day or month equals the system's date; a gold range holds the system's day or range."""
     if "/" in gold:
         first, last = gold.split("/")
-        return len(system) == 10 and first <= system <= last
+        lo, _, hi = system.partition("/")
+        return len(lo) == 10 and first <= lo and (hi or lo) <= last
     return gold == system
 
 

@@ -38,7 +38,7 @@ def _resolve(text: str, document_date: dt.date | None = THURSDAY, *, estimated: 
     ("Parliament votes today.", "2024-02-22"),
     ("The envoy leaves tomorrow.", "2024-02-23"),
     ("Two days ago the talks stalled.", "2024-02-20"),
-    ("Rockets were fired last week.", "2024-02"),
+    ("Rockets were fired last week.", "2024-02-12/2024-02-18"),  # the Monday-Sunday week before
     ("Talks resumed earlier this month.", "2024-02"),
     ("The waiver ran out last month.", "2024-01"),
     ("The next round is set for next month.", "2024-03"),
@@ -48,12 +48,14 @@ def test_relative_dates_against_the_document_date(text: str, expected: str) -> N
     assert _resolve(text) == [expected]
 
 
-def test_weeks_are_given_the_month_holding_most_of_their_days() -> None:
+def test_weeks_are_day_ranges_not_months() -> None:
     monday = dt.date(2024, 4, 1)  # the week before runs 25-31 March
-    assert _resolve("Rockets were fired last week.", monday) == ["2024-03"]
+    assert _resolve("Rockets were fired last week.", monday) == ["2024-03-25/2024-03-31"]
     wednesday = dt.date(2024, 1, 31)  # its week runs Mon 29 January - Sun 4 February
-    assert _resolve("Rockets were fired this week.", wednesday) == ["2024-02"]
-    assert _resolve("Rockets were fired earlier this week.", wednesday) == ["2024-01"]  # Mon 29 - Tue 30
+    assert _resolve("Rockets were fired this week.", wednesday) == ["2024-01-29/2024-02-04"]
+    assert _resolve("Rockets were fired earlier this week.", wednesday) == ["2024-01-29/2024-01-30"]
+    assert _resolve("The envoys meet later this week.", dt.date(2024, 2, 24)) == ["2024-02-25"]  # Sunday alone
+    assert _resolve("The envoys meet next week.", wednesday) == ["2024-02-05/2024-02-11"]
 
 
 def test_dates_without_a_year_around_the_year_boundary() -> None:
@@ -138,7 +140,7 @@ def test_event_actors_are_actors_never_fragments_or_datelines() -> None:
 # (date expression, date, accepted actor ids or names, accepted PLOVER actions).
 PIPELINE_GOLD = [
     ("on Thursday", "2025-03-06", {"krg", "iraq"}, {"CONSULT"}),
-    ("last week", "2025-02", {None}, {"REJECT"}),
+    ("last week", "2025-02-24/2025-03-02", {None}, {"REJECT"}),
     ("in February 2023", "2023-02", {"Federal Supreme Court"}, {"COERCE", "DISAPPROVE", "REJECT"}),
     ("Earlier this month", "2025-03", {None}, {"DISAPPROVE"}),
     ("on Monday", "2025-03-10", {"State Oil Marketing Organization"}, {"CONSULT"}),
@@ -158,3 +160,23 @@ def test_relative_dates_in_a_dated_story() -> None:
         (k, e.date, e.actor, e.action) for k, e in found.items()]
     assert len(events) <= len(PIPELINE_GOLD)  # nothing dated that the story does not date
     assert not any(e.date_estimated for e in events)
+
+
+def test_last_week_is_the_week_before_the_story_not_a_month() -> None:
+    text = "Dock workers protested last week at the container port."
+    events = extract(text, document_date=dt.date(2026, 3, 12)).events  # a Thursday
+    assert [e.date for e in events] == ["2026-03-02/2026-03-08"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nobody wins from a strike, the mayor said on Monday.",
+    "No one was arrested at the harbour gates on Monday.",
+    "None of the envoys met on Monday, the ministry said.",
+])
+def test_a_negative_subject_gives_no_event(sentence: str) -> None:
+    assert extract(sentence, document_date=dt.date(2026, 3, 12)).events == ()
+
+
+def test_a_negative_subject_leaves_a_definite_action_standing() -> None:
+    events = extract("Nobody was hurt in the attack on Monday.", document_date=dt.date(2026, 3, 12)).events
+    assert [(e.date, e.action) for e in events] == [("2026-03-09", "ASSAULT")]

@@ -29,8 +29,9 @@ expression (document date D, year Y)    resolves to
 "tomorrow"                              D + 1 day
 "N days ago", "a week ago"              D - N days, D - 7 days (day precision)
 "last week" / "this week" / "next"      the Monday-Sunday week before / of / after D,
-                                        as the month holding most of its days
+                                        as the day range "YYYY-MM-DD/YYYY-MM-DD"
 "earlier this week" / "later ..."       the days of D's week before / after D, same
+                                        (one day alone when only one is left)
 "last month" / "this month" / "next"    the month before / of / after D ("earlier
                                         this month", "later this month": D's month)
 "last year" / "this year" / "next"      Y-1 / Y / Y+1 (year only: flagged)
@@ -213,17 +214,6 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     return fixed
 
 
-def _month_of_days(first: dt.date, last: dt.date) -> str:
-    """"YYYY-MM" of the month holding most of the days first..last (the later month on a tie)."""
-    counts: dict[tuple[int, int], int] = {}
-    day = first
-    while day <= last:
-        counts[(day.year, day.month)] = counts.get((day.year, day.month), 0) + 1
-        day += dt.timedelta(days=1)
-    (year, month), _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-    return f"{year:04d}-{month:02d}"
-
-
 def _add_months(date: dt.date, months: int) -> tuple[int, int]:
     k = date.year * 12 + date.month - 1 + months
     return k // 12, k % 12 + 1
@@ -249,7 +239,8 @@ def resolve_relative(d: DateMention, document_date: dt.date) -> str:
             last = doc - dt.timedelta(days=1)
         elif d.part == "later" and doc < last:
             first = doc + dt.timedelta(days=1)
-        return _month_of_days(first, last)
+        # a week is a range of days, not its month: "last week" in a Monday story is the seven days before it
+        return first.isoformat() if first == last else f"{first.isoformat()}/{last.isoformat()}"
     if d.unit == "month":
         year, month = _add_months(doc, d.offset)
         return f"{year:04d}-{month:02d}"
@@ -260,7 +251,7 @@ def resolve_relative(d: DateMention, document_date: dt.date) -> str:
 class Resolution:
     """A resolved date and whether it rests on an estimated document date."""
 
-    value: str  # "YYYY-MM-DD", "YYYY-MM" or "YYYY"
+    value: str  # "YYYY-MM-DD", "YYYY-MM-DD/YYYY-MM-DD" (a week), "YYYY-MM" or "YYYY"
     approximate: bool = False
 
 
@@ -289,7 +280,7 @@ class DateContext:
             self.paragraph_full = d
 
     def resolve(self, d: DateMention) -> str | None:
-        """"YYYY-MM-DD", "YYYY-MM" or "YYYY", or None when the year cannot be known."""
+        """"YYYY-MM-DD", a week's "YYYY-MM-DD/YYYY-MM-DD", "YYYY-MM" or "YYYY"; None when the year is unknown."""
         found = self.resolution(d)
         return found.value if found is not None else None
 

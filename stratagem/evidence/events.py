@@ -94,6 +94,11 @@ _NOT_NEGATION = re.compile(r"\b(?:no\s+(?:one|doubt|longer)|not\s+only|nor\s+onl
 _NEGATION_SCOPE_END = re.compile(r"[,;:.]|\b(?:but|while|whereas|then)\b|\band\s+(?:that|it|he|she|they|we|I)\b")
 
 
+#: a negative subject a few words before an action word: "Nobody wins from a strike", "No one was arrested",
+#: "None of the envoys met": no actor did it (but "Nobody was hurt in the attack" names an attack that happened)
+_NO_ONE = re.compile(r"\b(?:nobody|no\s+one|none|nothing|neither)(?:\s+[\w'’-]+){0,3}?\s+(?<!\bthe\s)$", re.I)
+
+
 def _in_a_name(text: str, start: int, at: int) -> bool:
     """A capitalised action word inside a sentence is part of a name ("the Balkan Dialogue Institute")."""
     return text[at].isupper() and bool(re.search(r"[\w,]\s+$", text[max(start, at - 3):at]))
@@ -102,6 +107,8 @@ def _in_a_name(text: str, start: int, at: int) -> bool:
 def _negated(text: str, start: int, at: int) -> bool:
     """The action word at ``at`` is negated or failed ("broke up without agreement", "failed to reach a deal")."""
     window = text[max(start, at - 40):at]
+    if _NO_ONE.search(window):
+        return True
     m = _NEGATED.search(window)
     return m is not None and not _NOT_NEGATION.search(window, m.start()) and \
         not re.search(r"[,;:.]", window[m.start():])

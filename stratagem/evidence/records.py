@@ -121,7 +121,7 @@ class Quote:
 class Event:
     """Who did what to whom and when."""
 
-    date: str  # "YYYY-MM-DD" or "YYYY-MM" or "YYYY"
+    date: str  # "YYYY-MM-DD", "YYYY-MM-DD/YYYY-MM-DD" (a week), "YYYY-MM" or "YYYY"
     actor: str | None  # canonical name
     actor_id: str | None
     action: str  # PLOVER category
