@@ -64,3 +64,15 @@ def test_an_opening_participle_is_never_a_speaker(body: str) -> None:
 def test_a_whose_clause_speaks_as_the_antecedents_noun(body: str, speaker: str, content: str) -> None:
     found = [(s, t) for s, _, t in _quotes(body) if s is not None and s.endswith(speaker.split()[-1])]
     assert found == [(speaker, content)]
+
+
+@pytest.mark.parametrize(("body", "speaker"), [
+    ('Outside the town hall, about 200 protesters gathered in clusters, holding signs and chanting "Dump the '
+     'harbour plan now."', "about 200 protesters"),
+    ('In the square, dozens of dock workers stood in the rain, shouting "no contract, no peace, no ships."',
+     "dozens of dock workers"),
+    ('On Friday, 40 nurses walked out of the county hospital, chanting "safe staffing saves lives every day."',
+     "40 nurses"),
+])
+def test_a_counted_group_after_an_opening_phrase_is_the_subject(body: str, speaker: str) -> None:
+    assert [(s, k) for s, k, _ in _quotes(body)] == [(speaker, "direct")]

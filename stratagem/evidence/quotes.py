@@ -2168,6 +2168,22 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
     return j
 
 
+_PLACE_PREPS = {"outside", "inside", "behind", "beside", "beneath", "along", "alongside", "past", "opposite"}
+_QUANTITIES = word_set("""about some many several dozens hundreds thousands scores nearly roughly almost most few
+    more""")
+
+
+def _quantity_subject(toks: list[_Tok], k: int, hi: int) -> bool:
+    """Whether a counted group opens a clause at ``toks[k]`` ("about 200 protesters", "dozens of supporters",
+    "some marchers"): after an opening phrase's comma it is the subject, as an article or a name would be."""
+    t = toks[k]
+    if t.text[:1].isdigit():
+        return k + 1 < hi and toks[k + 1].is_word and not toks[k + 1].capitalised
+    return t.lower in _QUANTITIES and k + 1 < hi and toks[k + 1].is_word and (
+        toks[k + 1].text[:1].isdigit() or toks[k + 1].lower == "of" or re.fullmatch(r"[a-z]+s", toks[k + 1].text)
+        is not None)
+
+
 _IRREGULAR_PARTICIPLES = word_set("""known shown seen given told written born drawn chosen taken thrown sworn grown
     caught brought bought built sent spent kept struck hidden forgotten""")
 
@@ -2200,13 +2216,15 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
         and not toks[k + 1].capitalised and toks[k + 1].lower not in reader.cues  # "Citing reports, ..."
     participial = participial or _opening_participle(reader, toks, k, hi)
     here = low in {"here", "there"} and k + 1 < hi and (toks[k + 1].lower in _STOP_PREPS or toks[k + 1].text == ",")
-    if toks[k].is_word and (here or low in _STOP_PREPS or low in _NP_PREPS or low in (_CLAUSE_WORDS - {"then"})
+    if toks[k].is_word and (here or low in _STOP_PREPS | _PLACE_PREPS or low in _NP_PREPS
+                            or low in (_CLAUSE_WORDS - {"then"})
                             or low in _TEMPORAL or low in _TIME_LEADS or participial
                             or low in {"each", "every", "last", "this", "next", "back"}):
         # an opening adverbial: the subject follows the comma after which a phrase meets a lower-case word
         commas = [m for m in range(lo, hi) if toks[m].text == ","]
         for comma in commas:
-            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in _ARTICLES) \
+            if comma + 1 < hi and (toks[comma + 1].capitalised or toks[comma + 1].lower in _ARTICLES
+                                   or _quantity_subject(toks, comma + 1, hi)) \
                     and not _place_after_place(toks, comma, hi):
                 k = comma + 1  # "On April 8, Omar Sayed, another officer, spoke ..."
                 break
@@ -2234,6 +2252,14 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                 return None
             k = m
     start = k
+    if k > lo and _quantity_subject(toks, k, hi):
+        # "Outside the arena, about 200 protesters gathered": the counted group up to its verb
+        m = k
+        while m < hi and m - k < 6 and toks[m].is_word and not _verb_like(toks, m) and toks[m].lower not in reader.cues \
+                and not re.fullmatch(r"[a-z]+ed", toks[m].text) and toks[m].lower not in _CLAUSE_WORDS \
+                and not (m > k and toks[m].lower in _STOP_PREPS | _IRREGULAR_PAST | _IRREGULAR_PARTICIPLES):
+            m += 1
+        return (k, m) if m > k + 1 else None
     if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
         # "The former governor has said ...", "His deputy gave ...", "The mayor's office released ...": a
         # described subject runs to its verb
