@@ -76,3 +76,14 @@ def test_a_whose_clause_speaks_as_the_antecedents_noun(body: str, speaker: str, 
 ])
 def test_a_counted_group_after_an_opening_phrase_is_the_subject(body: str, speaker: str) -> None:
     assert [(s, k) for s, k, _ in _quotes(body)] == [(speaker, "direct")]
+
+
+def test_a_participle_after_a_where_clause_goes_on_from_its_counted_subject() -> None:
+    body = ('Ortiz spoke just down the street from the casino, where about 50 strikers had gathered on Wednesday '
+            'morning, chanting "no contract, no peace for the owners."')
+    assert [s for s, _, _ in _quotes(body) if s is not None] == ["about 50 strikers"]
+
+
+def test_a_counted_group_opening_the_sentence_is_its_subject() -> None:
+    body = 'Dozens of nurses marched past the clinic, chanting "safe staffing saves lives every day."'
+    assert [s for s, _, _ in _quotes(body)] == ["Dozens of nurses"]

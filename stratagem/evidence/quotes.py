@@ -1670,6 +1670,13 @@ def _frames(
         if participle:
             subj = sentence_subject or _first_subject(reader, toks, lo, i)
             sp = reader.speaker(toks, *subj) if subj else None
+            opener = next((m for m in range(i - 2, lo, -1) if toks[m].lower in _PARTICIPLE_CLAUSES), None) \
+                if sentence_subject is None and toks[i - 1].text == "," else None
+            if opener is not None and _quantity_subject(toks, opener + 1, i):
+                # "..., where about 50 protesters had gathered, chanting “...”": the participle goes on from the
+                # nearest clause's counted subject, not the sentence's
+                group = _quantity_span(reader, toks, opener + 1, i)
+                sp = reader.speaker(toks, *group) if group else sp
             if sp is None and sentence_subject is not None:
                 # "Brandt seemed unimpressed with Holt’ comments, telling ...": the nearest subject named nobody
                 first = _first_subject(reader, toks, lo, i)
@@ -2168,6 +2175,7 @@ def _skip_time_adjunct(toks: list[_Tok], j: int, lo: int) -> int:
     return j
 
 
+_PARTICIPLE_CLAUSES = {"where", "when", "while", "as", "after", "because", "since", "until"}
 _PLACE_PREPS = {"outside", "inside", "behind", "beside", "beneath", "along", "alongside", "past", "opposite"}
 _QUANTITIES = word_set("""about some many several dozens hundreds thousands scores nearly roughly almost most few
     more""")
@@ -2182,6 +2190,16 @@ def _quantity_subject(toks: list[_Tok], k: int, hi: int) -> bool:
     return t.lower in _QUANTITIES and k + 1 < hi and toks[k + 1].is_word and (
         toks[k + 1].text[:1].isdigit() or toks[k + 1].lower == "of" or re.fullmatch(r"[a-z]+s", toks[k + 1].text)
         is not None)
+
+
+def _quantity_span(reader: _Reader, toks: list[_Tok], k: int, hi: int) -> tuple[int, int] | None:
+    """The counted group opening at ``toks[k]`` ("about 200 protesters"), up to its verb."""
+    m = k
+    while m < hi and m - k < 6 and toks[m].is_word and not _verb_like(toks, m) and toks[m].lower not in reader.cues \
+            and not re.fullmatch(r"[a-z]+ed", toks[m].text) and toks[m].lower not in _CLAUSE_WORDS \
+            and not (m > k and toks[m].lower in _STOP_PREPS | _IRREGULAR_PAST | _IRREGULAR_PARTICIPLES | _TEMPORAL):
+        m += 1
+    return (k, m) if m > k + 1 else None
 
 
 _IRREGULAR_PARTICIPLES = word_set("""known shown seen given told written born drawn chosen taken thrown sworn grown
@@ -2252,14 +2270,8 @@ def _first_subject(reader: _Reader, toks: list[_Tok], lo: int, hi: int) -> tuple
                 return None
             k = m
     start = k
-    if k > lo and _quantity_subject(toks, k, hi):
-        # "Outside the arena, about 200 protesters gathered": the counted group up to its verb
-        m = k
-        while m < hi and m - k < 6 and toks[m].is_word and not _verb_like(toks, m) and toks[m].lower not in reader.cues \
-                and not re.fullmatch(r"[a-z]+ed", toks[m].text) and toks[m].lower not in _CLAUSE_WORDS \
-                and not (m > k and toks[m].lower in _STOP_PREPS | _IRREGULAR_PAST | _IRREGULAR_PARTICIPLES):
-            m += 1
-        return (k, m) if m > k + 1 else None
+    if _quantity_subject(toks, k, hi):
+        return _quantity_span(reader, toks, k, hi)  # "Outside the arena, about 200 protesters gathered"
     if toks[k].lower in {"the", "a", "an", "his", "her", "their", "its"}:
         # "The former governor has said ...", "His deputy gave ...", "The mayor's office released ...": a
         # described subject runs to its verb
