@@ -27,14 +27,6 @@ def test_transcript_label_lines_are_direct_quotes() -> None:
     assert found[0][2].startswith("We will not sign this.")
 
 
-def test_question_and_answer_lines_are_direct_quotes() -> None:
-    body = ("Harbour master Ines Calloway spoke to the Gazette about the winter closures.\n\n"
-            "Q: Will the ferry run in January?\n\n"
-            "A: Not while the pier is under repair, and not before the inspectors sign off.")
-    kinds = [k for _, k, _ in _quotes(body)]
-    assert kinds == ["direct", "direct"]
-
-
 def test_a_headline_kicker_is_no_transcript_line() -> None:
     # a capitals kicker before a headline in title case is the outlet's heading, not someone's words
     text = "SHOCKER: County Board Quietly Doubles Its Own Travel Budget.\n\nThe board met on Monday.\n"
