@@ -79,3 +79,11 @@ def test_a_participle_after_a_where_clause_goes_on_from_its_counted_subject() ->
 def test_a_counted_group_opening_the_sentence_is_its_subject() -> None:
     body = 'Dozens of nurses marched past the clinic, chanting "safe staffing saves lives every day."'
     assert [s for s, _, _ in _quotes(body)] == ["Dozens of nurses"]
+
+
+def test_an_exclaimed_quotation_before_its_subject_is_the_content_whatever_follows() -> None:
+    body = ('"Hey, hey! Ho, ho! The harbour boss has got to go!" some dock workers chanted, three days after the '
+            'closure, as they marched down Quay Street.')
+    found = _quotes(body)
+    assert ("some dock workers", "direct", "Hey, hey! Ho, ho! The harbour boss has got to go!") in found
+    assert all(k == "direct" for _, k, _ in found)  # the adjunct after the frame is the writer's, not said

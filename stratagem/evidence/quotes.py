@@ -1703,8 +1703,8 @@ def _frames(
                 tail_end == hi or (toks[tail_end].text in {",", ".", ":", ";", "?", "!"} and not _has_clause_after(toks, tail_end, hi))
                 # '"...," Ortiz said at a rally, two hours after ...': a quotation ending in a comma
                 # before the subject is the content whatever follows
-                or (_open_ended(toks[before], text) and tail_end < hi and toks[tail_end].text != ":"
-                    and not _following_quote(toks, tail_end, hi))
+                or ((_open_ended(toks[before], text) or _exclaimed(toks[before], text))
+                    and tail_end < hi and toks[tail_end].text != ":" and not _following_quote(toks, tail_end, hi))
             )
             if post_posed and not toks[before].is_quote and any(
                     toks[m].lower == "who" for m in range(left[1], min(i, left[1] + 2))):
@@ -2138,6 +2138,13 @@ def _open_ended(tok: _Tok, text: str) -> bool:
         return False
     inner = text[r.inner_start:r.inner_end].rstrip()
     return inner.endswith((",", "—", "–", "―"))
+
+
+def _exclaimed(tok: _Tok, text: str) -> bool:
+    """A quotation token whose words end in "!" or "?": before its subject and cue ('“... got to go!” some
+    protesters chanted, three days after ...') it is the content whatever adjunct follows the frame."""
+    r = tok.region
+    return r is not None and text[r.inner_start:r.inner_end].rstrip().endswith(("!", "?"))
 
 
 def _verb_like(toks: list[_Tok], k: int) -> bool:
