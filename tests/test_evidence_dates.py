@@ -32,6 +32,9 @@ def _resolve(text: str, document_date: dt.date | None = THURSDAY, *, estimated: 
     ("The union said its members would walk out on Monday.", "2024-02-26"),  # reported future: ahead
     ("The union walked out on Monday.", "2024-02-19"),
     ("Both sides agreed to hold the next round in Geneva on Monday.", "2024-02-26"),  # an intention
+    ("I have asked Ms. Okoro and Mr. Achterberg to meet me on Monday.", "2024-02-26"),  # asked to act: ahead
+    ("The mediator urged both sides to resume talks on Monday.", "2024-02-26"),
+    ("The union returned to talks on Monday.", "2024-02-19"),  # "to" before a noun: no request
     ("The envoy arrived last Thursday.", "2024-02-15"),  # "last": strictly before the document day
     ("They meet again next Thursday.", "2024-02-29"),
     ("The embassy was hit yesterday.", "2024-02-21"),
@@ -180,3 +183,10 @@ def test_a_negative_subject_gives_no_event(sentence: str) -> None:
 def test_a_negative_subject_leaves_a_definite_action_standing() -> None:
     events = extract("Nobody was hurt in the attack on Monday.", document_date=dt.date(2026, 3, 12)).events
     assert [(e.date, e.action) for e in events] == [("2026-03-09", "ASSAULT")]
+
+
+def test_an_action_inside_quoted_words_is_not_dated_by_when_they_were_said() -> None:
+    text = "“A deal is there to be had,” Okoro told reporters on Thursday. “But not at any price.”"
+    assert extract(text, document_date=dt.date(2026, 3, 13)).events == ()
+    dated = extract("“We signed the deal on Tuesday,” Okoro said.", document_date=dt.date(2026, 3, 13)).events
+    assert [(e.date, e.action) for e in dated] == [("2026-03-10", "AGREE")]  # the date inside her words

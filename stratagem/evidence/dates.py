@@ -100,6 +100,12 @@ _FUTURE = re.compile(
     re.I,
 )
 _CLAUSE_END = re.compile(r"[.;:!?]\s|\b(?:said|says|told|added|announced|and)\b", re.I)
+#: asked to act, the date ending the action asked for: "has asked Ms. Okoro and Mr. Achterberg to meet him on
+#: Monday", "invited the envoys to return on Friday" (a request is about what comes after it)
+#: a sentence's end, not an honorific's period ("Ms. Okoro")
+_SENTENCE_BREAK = re.compile(r"(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bDr)(?<!\bSt)(?<!\bSen)(?<!\bRep)(?<!\bGov)[.;:!?]\s")
+_ASKED_TO = re.compile(r"\b(?:asks?|asked|invites?|invited|urges?|urged|calls?\s+on|called\s+on)\s+"
+                       r"(?:[\w.'’-]+\s+){1,7}?to\s+[a-z]+(?:\s+[\w'’-]+){0,3}\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -138,9 +144,10 @@ def _is_future(text: str, at: int) -> bool:
     for m in _CLAUSE_END.finditer(window):
         cut = m.end()
     window = window[cut:]
+    sentence = _SENTENCE_BREAK.split(text[max(0, at - 120) : at])[-1]
     words = window.split()
     window = " ".join(words[-10:])
-    return _FUTURE.search(window) is not None
+    return _FUTURE.search(window) is not None or _ASKED_TO.search(sentence) is not None
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:

@@ -219,6 +219,11 @@ def extract_events(
             clause_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, d.start)),
                             default=sentence.start)
             before = _action(text, clause_lo, d.start)
+            if before is not None and _outside_quote(text, sentence.start, before[1]) != before[1] \
+                    and _outside_quote(text, sentence.start, d.start) == d.start:
+                # '“A deal is there to be had,” Okoro told reporters on Thursday': the date is when she spoke;
+                # an action word in her words is not dated by it
+                before = None
             after = None if before and _SUBORDINATE.match(text, d.end) else _action(text, d.end, limit)
             if before and after and before[0] != after[0] and text.startswith(",", d.end) and \
                     not re.search(r"[,;:]", text[before[1]:d.start]):
