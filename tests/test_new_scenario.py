@@ -14,7 +14,7 @@ import yaml
 
 from stratagem.analysis.forecast import forecast
 from stratagem.evidence.draft import Citation, DraftStance
-from stratagem.evidence.skeleton import CastMember
+from stratagem.evidence.skeleton import Cast, CastMember
 from stratagem.model.errors import ScenarioError
 from stratagem.model.io import load_yaml, parse_yaml
 from stratagem.model.schema import Scenario
@@ -383,15 +383,24 @@ def test_a_new_case_casts_the_people_and_organisations_found_beyond_the_gazettee
     assert "Helen Marsh" not in members and "Helen Marsh" in cast.named_once
 
 
+def _cast(texts: dict[str, str]) -> Cast:
+    """The cast `stratagem new` finds in documents extracted as `ingest` does."""
+    from stratagem.evidence.extract import evidence_records, extract
+    from stratagem.evidence.gazetteer import load_gazetteer
+    from stratagem.evidence.skeleton import find_cast
+
+    gaz = load_gazetteer()
+    records = []
+    for doc, text in texts.items():
+        records += [r.model_copy(update={"document": doc}) for r in evidence_records(extract(text, gazetteer=gaz), text)]
+    return find_cast(texts, records, gaz)
+
+
 def test_a_case_casts_one_actor_for_the_forms_its_documents_use() -> None:
     """Three documents of one case: the wire story names Tomas Achterberg and the Rottervale Port
     Authority in full, the commentary "Achterberg" and "the Port Authority", the transcript labels
     VOLLAN, whom only the wire story names in full. Each person and organisation is cast once, with
     the short forms as aliases, and the transcript's quotes are his."""
-    from stratagem.evidence.extract import evidence_records, extract
-    from stratagem.evidence.gazetteer import load_gazetteer
-    from stratagem.evidence.skeleton import find_cast
-
     texts = {
         "wire": ("Dock talks stall\n\nTalks between the dockers and the Rottervale Port Authority broke down on "
                  "Tuesday. \"We came to negotiate, not to sign our own redundancy notices,\" said union president "
@@ -404,11 +413,7 @@ def test_a_case_casts_one_actor_for_the_forms_its_documents_use() -> None:
                   "legislate a strike away, but we will pay for retraining.\n\nHOST: And the union?\n\n"
                   "VOLLAN: Both sides need to move before Monday."),
     }
-    gaz = load_gazetteer()
-    records = []
-    for doc, text in texts.items():
-        records += [r.model_copy(update={"document": doc}) for r in evidence_records(extract(text, gazetteer=gaz), text)]
-    cast = find_cast(texts, records, gaz)
+    cast = _cast(texts)
     members = {m.name: m for m in cast.members}
     assert "Achterberg" not in members and "Port Authority" not in members and "Vollan" not in members
     assert "Achterberg" in members["Tomas Achterberg"].surfaces and members["Tomas Achterberg"].quotes == 3  # one in the wire story, two in the comment
@@ -418,15 +423,7 @@ def test_a_case_casts_one_actor_for_the_forms_its_documents_use() -> None:
 
 
 def _cast_of(texts: dict[str, str]) -> dict[str, CastMember]:
-    from stratagem.evidence.extract import evidence_records, extract
-    from stratagem.evidence.gazetteer import load_gazetteer
-    from stratagem.evidence.skeleton import find_cast
-
-    gaz = load_gazetteer()
-    records = []
-    for doc, text in texts.items():
-        records += [r.model_copy(update={"document": doc}) for r in evidence_records(extract(text, gazetteer=gaz), text)]
-    return {m.name: m for m in find_cast(texts, records, gaz).members}
+    return {m.name: m for m in _cast(texts).members}
 
 
 def test_two_bodies_one_document_names_side_by_side_stay_two_actors() -> None:

@@ -144,10 +144,10 @@ def _is_future(text: str, at: int) -> bool:
     for m in _CLAUSE_END.finditer(window):
         cut = m.end()
     window = window[cut:]
-    sentence = _SENTENCE_BREAK.split(text[max(0, at - 120) : at])[-1]
     words = window.split()
     window = " ".join(words[-10:])
-    return _FUTURE.search(window) is not None or _ASKED_TO.search(sentence) is not None
+    return _FUTURE.search(window) is not None or \
+        _ASKED_TO.search(_SENTENCE_BREAK.split(text[max(0, at - 120) : at])[-1]) is not None
 
 
 def find_dates(text: str, offset: int = 0) -> list[DateMention]:

@@ -77,19 +77,39 @@ def _actor_id(text: str, used: set[str]) -> str:
     return candidate
 
 
-def _entity_for(speaker: str, names: Mapping[str, str]) -> str | None:
+@dataclass(frozen=True)
+class _NameIndex:
+    """Entity keys by full name and, for people, by surname: a speaker or a short form is looked up in a
+    few dictionary reads, not a pass over every entity of a workspace."""
+
+    by_name: dict[str, str]
+    by_surname: dict[str, list[str]]  # people with a first name and a surname only
+
+    @classmethod
+    def of(cls, names: Mapping[str, str]) -> _NameIndex:
+        by_name: dict[str, str] = {}
+        by_surname: dict[str, list[str]] = defaultdict(list)
+        for key, name in names.items():
+            by_name.setdefault(name, key)
+            if key.startswith("person:") and len(name.split()) > 1:
+                by_surname[name.split()[-1]].append(key)
+        return cls(by_name, dict(by_surname))
+
+
+_NO_NAMES = _NameIndex({}, {})
+
+
+def _entity_for(speaker: str, index: _NameIndex) -> str | None:
     """The entity key a quoted speaker phrase names: the entity's name itself, the phrase ending in it
-    ("NURW general secretary Dev Okafor"), or a person's surname, alone or after an honorific or title
-    ("Mr. Berglund")."""
-    phrase = " ".join(speaker.split())
-    for key, name in names.items():
-        if phrase == name or phrase.endswith(" " + name):
+    ("NURW general secretary Dev Okafor"; the longest name it ends in), or a person's surname, alone or
+    after an honorific or title ("Mr. Berglund")."""
+    words = speaker.split()
+    for i in range(len(words)):
+        if (key := index.by_name.get(" ".join(words[i:]))) is not None:
             return key
-    last = phrase.split()[-1]
-    people = [key for key, name in names.items() if key.startswith("person:") and name.split()[-1] == last
-              and len(name.split()) > 1]
+    people = index.by_surname.get(words[-1], []) if words else []
     # a surname alone counts too ("VOLLAN:" in a transcript), when only one person bears it
-    return people[0] if len(people) == 1 and (len(phrase.split()) > 1 or phrase[:1].isupper()) else None
+    return people[0] if len(people) == 1 and (len(words) > 1 or speaker[:1].isupper()) else None
 
 
 def _same_across_documents(entity_names: Mapping[str, str], doc_entities: Mapping[str, Mapping[str, str]],
@@ -106,6 +126,13 @@ def _same_across_documents(entity_names: Mapping[str, str], doc_entities: Mappin
     for doc, here in doc_entities.items():
         for key in here:
             docs_of[key].add(doc)
+    people = _NameIndex.of(entity_names).by_surname
+    ending: dict[str, list[str]] = defaultdict(list)  # "Port Authority" -> the organisations named "... Port Authority"
+    for key, name in entity_names.items():
+        words = name.split()
+        if key.startswith("organisation:") and name[0].isupper():
+            for i in range(1, len(words) - 1):
+                ending[" ".join(words[i:])].append(key)
 
     def context(docs: set[str]) -> set[str]:
         words = {w.lower() for doc in docs for n in doc_entities[doc].values() for w in n.split()}
@@ -115,11 +142,9 @@ def _same_across_documents(entity_names: Mapping[str, str], doc_entities: Mappin
     for key, name in entity_names.items():
         kind, words = key.split(":", 1)[0], name.split()
         if kind == "person" and len(words) == 1:
-            longer = [k for k, n in entity_names.items() if k.startswith("person:") and len(n.split()) > 1
-                      and n.split()[-1] == name]
+            longer = people.get(name, [])
         elif kind == "organisation" and len(words) >= 2:
-            longer = [k for k, n in entity_names.items() if k.startswith("organisation:")
-                      and n.endswith(" " + name) and n[0].isupper()]
+            longer = ending.get(name, [])
         else:
             continue
         if len(longer) != 1 or docs_of[key] & docs_of[longer[0]]:
@@ -158,7 +183,8 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             entity_names[key] = name
             here[key] = name
         doc_entities[doc_id] = here
-    all_entities = dict(entity_names)  # every document's, before merging: a speaker may name any of them
+    doc_index = {doc: _NameIndex.of(here) for doc, here in doc_entities.items()}
+    all_index = _NameIndex.of(entity_names)  # every document's, before merging: a speaker may name any of them
     merged = _same_across_documents(entity_names, doc_entities, doc_actors)
     for short, full in merged.items():
         per_doc[full].update(per_doc.pop(short))
@@ -183,8 +209,8 @@ def find_cast(texts: Mapping[str, str], records: Iterable[Evidence], gazetteer: 
             named = {m.actor for m in gazetteer.find_mentions(r.speaker)}
             if len(named) == 1:  # "the Iraqi government spokesman": a quote of the one actor it names
                 quotes[named.pop()] += 1
-            elif (entity_key := _entity_for(r.speaker, doc_entities.get(r.document, {}))
-                  or _entity_for(r.speaker, all_entities)) is not None:
+            elif (entity_key := _entity_for(r.speaker, doc_index.get(r.document, _NO_NAMES))
+                  or _entity_for(r.speaker, all_index)) is not None:
                 # the document's own people first; then one another document names ("VOLLAN:" in a
                 # transcript that names him nowhere else)
                 quotes[merged.get(entity_key, entity_key)] += 1
